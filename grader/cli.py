@@ -1,0 +1,94 @@
+"""The command line: one thin verb per function; the work is done by plain functions
+imported lazily, so `grader check` starts fast."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from grader.core import GraderError
+
+DEFAULT_RUBRIC = "alexnet-paper"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grader",
+        description="Grade the 'count the units, weights and connections of each CNN layer' homework.",
+    )
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    grade = verbs.add_parser("grade", help="grade every submission in a folder and write reports")
+    grade.add_argument("folder")
+    grade.add_argument("--rubric", default=DEFAULT_RUBRIC, help="a shipped rubric name or a path")
+    grade.add_argument("--out", default="reports", help="where reports go (default: reports/)")
+    grade.add_argument("--workers", type=int, default=None, help="processes (default: the CPU count)")
+    grade.add_argument("--id-pattern", default=None,
+                       help="regex with named groups (id, name) taking student ids from file names")
+
+    check = verbs.add_parser("check", help="self-check one submission (exit 0 when all correct)")
+    check.add_argument("file")
+    check.add_argument("--rubric", default=DEFAULT_RUBRIC)
+    check.add_argument("--json", action="store_true", help="print the machine-readable result")
+    check.add_argument("--show-read", action="store_true", help="also show what was read")
+
+    read = verbs.add_parser("read", help="show what the grader reads in a file, before any verdict")
+    read.add_argument("file")
+    read.add_argument("--rubric", default=DEFAULT_RUBRIC)
+
+    reference = verbs.add_parser("reference", help="print the answer key of a network")
+    reference.add_argument("network")
+    reference.add_argument("--input", type=int, default=None, help="input height and width")
+    reference.add_argument("--bias", action="store_true", help="count biases in weights and connections")
+    reference.add_argument("--towers", type=int, choices=(1, 2), default=None,
+                           help="2: keep the spec's towers; 1: merge them")
+    reference.add_argument("--format", choices=("md", "csv", "xlsx", "json"), default="md")
+    reference.add_argument("--out", default=None, help="write to this file (required for xlsx)")
+
+    stats = verbs.add_parser("stats", help="common-mistake statistics from saved results")
+    stats.add_argument("reports")
+
+    pitfalls = verbs.add_parser("pitfalls", help="explain a pitfall (or list them all)")
+    pitfalls.add_argument("code", nargs="?")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except GraderError as err:
+        print(f"grader: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.verb == "reference":
+        from grader.reference.key import print_key
+
+        return print_key(args.network, input_size=args.input, bias=args.bias, towers=args.towers,
+                         fmt=args.format, out=args.out)
+    if args.verb == "check":
+        from grader.report.terminal import run_check
+
+        return run_check(args.file, rubric=args.rubric, as_json=args.json, show_read=args.show_read)
+    if args.verb == "read":
+        from grader.report.terminal import run_read
+
+        return run_read(args.file, rubric=args.rubric)
+    if args.verb == "grade":
+        from grader.report.batch import run_grade
+
+        return run_grade(args.folder, rubric=args.rubric, out=args.out, workers=args.workers,
+                         id_pattern=args.id_pattern)
+    if args.verb == "stats":
+        from grader.report.stats import run_stats
+
+        return run_stats(args.reports)
+    if args.verb == "pitfalls":
+        from grader.report.terminal import run_pitfalls
+
+        return run_pitfalls(args.code)
+    raise AssertionError(args.verb)

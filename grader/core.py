@@ -1,0 +1,188 @@
+"""The types that cross stage boundaries: every stage reads and writes only these.
+
+Imports flow one way (cli -> report -> score -> compare -> reference / extract -> readers -> core);
+this module imports nothing of the project's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SPECS_DIR = PROJECT_ROOT / "reference"
+RUBRICS_DIR = PROJECT_ROOT / "rubrics"
+
+
+class GraderError(Exception):
+    """A failure a user can act on: the message names the file and the reason."""
+
+
+class UnreadableError(GraderError):
+    """A submission that cannot be read (corrupt, binary, over a limit)."""
+
+
+class Quantity(str, Enum):
+    UNITS = "units"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    PARAMS = "params"
+    CONNECTIONS = "connections"
+    SHAPE = "shape"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Verdict(str, Enum):
+    CORRECT = "correct"
+    ACCEPTED = "accepted"
+    FOLLOW_THROUGH = "follow-through"
+    WRONG = "wrong"
+    MISSING = "missing"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# ---------------------------------------------------------------- read: Document
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a piece of text came from, so feedback can point at it."""
+
+    line: int | None = None  # 1-based line in a text file
+    sheet: str | None = None  # spreadsheet sheet name
+    cell: str | None = None  # spreadsheet cell ("B4") or table cell ("r3c2")
+    notebook_cell: int | None = None  # 0-based cell index in a Jupyter notebook
+    paragraph: int | None = None  # 0-based paragraph index in a DOCX
+
+    def describe(self) -> str:
+        parts = []
+        if self.notebook_cell is not None:
+            parts.append(f"cell {self.notebook_cell + 1}")
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet}")
+        if self.cell is not None:
+            parts.append(self.cell)
+        if self.paragraph is not None:
+            parts.append(f"paragraph {self.paragraph + 1}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        return ", ".join(parts) or "-"
+
+    def to_json(self) -> dict:
+        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """One line of prose (or a heading, heading > 0 being its level)."""
+
+    text: str
+    source: Source
+    heading: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table as written: rows of cells, the header (if any) first; rows split over two
+    lines in the file are already joined by the reader."""
+
+    rows: tuple[tuple[Cell, ...], ...]
+    source: Source
+    has_header: bool = True
+
+
+Block = TextLine | Table
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    path: str
+    format: str  # "markdown", "csv", "xlsx", "notebook", "docx"
+    blocks: tuple[Block, ...]
+    encoding: str | None = None
+
+
+# ---------------------------------------------------------------- extract: Answer
+
+Value = int | float | tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One number a student gave, in its slot (network, layer, quantity).
+
+    `value` is what the student stated; `computed` is their expression's own value (None where
+    they wrote no expression). Shapes are tuples (H, W, C)."""
+
+    network: str
+    layer: str
+    quantity: Quantity
+    value: Value
+    source: Source
+    expression: str | None = None
+    computed: Value | None = None
+    approximate: bool = False  # "61M", "6000万"
+    confidence: float = 1.0  # below 1: the slot was inferred, not read from labels
+    text: str = ""  # the text as written, for feedback
+
+
+# ---------------------------------------------------------------- compare / score: Grade
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The verdict on one asked slot; `answer` is None when it is missing."""
+
+    network: str
+    layer: str
+    quantity: Quantity
+    verdict: Verdict
+    expected: Value | None
+    answer: Answer | None = None
+    pitfalls: tuple[str, ...] = ()
+    formula: str = ""  # the worked formula of the expected figure
+    points: float = 0.0
+    max_points: float = 0.0
+    note: str = ""  # e.g. which earlier mistake a follow-through carries
+    asked: bool = True  # False: read and judged, but the rubric does not score it
+
+
+@dataclass(frozen=True, slots=True)
+class PitfallHit:
+    code: str
+    network: str
+    layers: tuple[str, ...]
+    deduction: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """Something a human should look at: a low-confidence read, a free-text answer."""
+
+    reason: str
+    text: str = ""
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    file: str
+    rubric: str
+    status: str  # "graded", "empty", "unreadable"
+    score: float | None
+    max_score: float
+    judgements: tuple[Judgement, ...] = ()
+    pitfalls: tuple[PitfallHit, ...] = ()
+    conventions: dict = field(default_factory=dict)  # the diagnosis: convention -> value
+    review: tuple[ReviewItem, ...] = ()
+    errors: tuple[str, ...] = ()

@@ -1,0 +1,42 @@
+"""One submission through the stages: read -> extract -> compare -> score.
+
+Plain functions the CLI, the batch grader and the tests call alike."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.core import Answer, Document, Grade, GraderError
+
+
+def read_document(path: str | Path) -> Document:
+    from grader.readers import read
+
+    return read(Path(path))
+
+
+def extract_answers(document: Document, rubric) -> tuple[Answer, ...]:
+    from grader.extract import extract
+
+    return extract(document, networks=rubric.networks)
+
+
+def grade_document(document: Document, rubric) -> Grade:
+    from grader.compare import compare
+    from grader.score import score
+
+    answers = extract_answers(document, rubric)
+    return score(compare(answers, rubric), rubric, file=document.path, answers=answers)
+
+
+def grade_file(path: str | Path, rubric) -> Grade:
+    """Grade one file; an unreadable file gives a Grade with status `unreadable`, never raises."""
+    from grader.rubric import load_rubric
+
+    if isinstance(rubric, str):
+        rubric = load_rubric(rubric)
+    try:
+        document = read_document(path)
+    except GraderError as err:
+        return Grade(file=str(path), rubric=rubric.name, status="unreadable", score=None,
+                     max_score=rubric.max_score, errors=(str(err),))
+    return grade_document(document, rubric)
