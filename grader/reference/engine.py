@@ -1,0 +1,215 @@
+"""The reference engine: per-layer figures of a network under explicit conventions.
+
+One record per counted layer; totals are derived from the records, never stored."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from grader.core import Quantity
+from grader.reference.spec import Layer, Network
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """How the figures are counted; None keeps the spec's own choice."""
+
+    input_size: int | None = None  # input height and width (AlexNet: 227; the paper says 224)
+    towers: int | None = None  # 1 merges the two GPU towers; None keeps the spec's
+    connections_with_bias: bool | None = None  # LeCun 1998 counts a connection per bias
+
+    def describe(self) -> str:
+        parts = []
+        if self.input_size is not None:
+            parts.append(f"input {self.input_size}")
+        if self.towers is not None:
+            parts.append("towers merged" if self.towers == 1 else f"{self.towers} towers")
+        if self.connections_with_bias is not None:
+            parts.append("connections with biases" if self.connections_with_bias else "connections without biases")
+        return ", ".join(parts) or "the spec's conventions"
+
+
+@dataclass(frozen=True, slots=True)
+class LayerFigures:
+    name: str
+    kind: str
+    input_shape: tuple[int, ...]
+    shape: tuple[int, ...]  # output (H, W, C) for conv/pool, (units,) for fc
+    units: int
+    weights: int
+    biases: int
+    connections: int
+    non_integral: bool = False  # the output size formula did not divide evenly and was floored
+    formulas: dict = field(default_factory=dict)  # Quantity -> "5·5·48·256 = 307,200"
+
+    @property
+    def params(self) -> int:
+        return self.weights + self.biases
+
+    def figure(self, quantity: Quantity) -> int | tuple[int, ...]:
+        return self.shape if quantity is Quantity.SHAPE else getattr(self, quantity.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    network: str
+    conventions: Conventions
+    input_shape: tuple[int, int, int]
+    layers: tuple[LayerFigures, ...]
+
+    def layer(self, name: str) -> LayerFigures:
+        for figures in self.layers:
+            if figures.name == name:
+                return figures
+        raise KeyError(f"{self.network} has no counted layer {name!r}")
+
+    def total(self, quantity: Quantity) -> int:
+        """Totals over the layers that hold neurons or parameters: conv, fc and trainable pools
+        (max-pool outputs are not counted as neurons, as in the AlexNet paper's caption)."""
+        if quantity is Quantity.SHAPE:
+            raise ValueError("shapes have no total")
+        return sum(getattr(f, "params" if quantity is Quantity.PARAMS else quantity.value)
+                   for f in self.layers if f.kind != "pool" or f.weights)
+
+    def figure(self, layer: str, quantity: Quantity) -> int | tuple[int, ...]:
+        if layer == "total":
+            return self.total(quantity)
+        if layer == "input":
+            if quantity is not Quantity.SHAPE:
+                raise KeyError("the input has only a shape")
+            return self.input_shape
+        return self.layer(layer).figure(quantity)
+
+
+def n(value: int) -> str:
+    """A count as a key prints it: 307,200."""
+    return f"{value:,}"
+
+
+def _product(factors) -> str:
+    return "·".join(str(f) for f in factors)
+
+
+def _out_size(size: int, kernel: int, stride: int, padding: int) -> tuple[int, bool]:
+    span = size + 2 * padding - kernel
+    if span < 0:
+        return 0, True
+    return span // stride + 1, span % stride != 0
+
+
+def _conv_input_depth(layer: Layer, channels: int, towers: int) -> tuple[int, str]:
+    """The depth one filter sees, and how to write it."""
+    depth = layer.input_channels if layer.input_channels is not None else channels
+    if layer.split and towers > 1:
+        return depth // towers, str(depth // towers)
+    return depth, str(depth)
+
+
+def compute(network: Network, conventions: Conventions = Conventions()) -> Figures:
+    towers = conventions.towers if conventions.towers is not None else network.towers
+    with_bias = (conventions.connections_with_bias if conventions.connections_with_bias is not None
+                 else network.connections_with_bias)
+    h, w, c = network.input_shape
+    if conventions.input_size is not None:
+        h = w = conventions.input_size
+    input_shape = (h, w, c)
+    shape: tuple[int, ...] = input_shape
+    records: list[LayerFigures] = []
+    for layer in network.layers:
+        if layer.kind == "conv":
+            record = _conv(layer, shape, towers, with_bias)
+        elif layer.kind == "pool":
+            record = _pool(layer, shape, with_bias)
+        elif layer.kind == "fc":
+            record = _fc(layer, shape, with_bias)
+        else:
+            continue  # lrn, relu, dropout, flatten, softmax: the shape passes through
+        records.append(record)
+        shape = record.shape
+    return Figures(network.name, conventions, input_shape, tuple(records))
+
+
+def _spatial(layer: Layer, shape: tuple[int, ...]) -> tuple[int, int, bool]:
+    if len(shape) != 3:
+        raise ValueError(f"{layer.name}: a {layer.kind} layer needs a spatial input, got {shape}")
+    oh, rough_h = _out_size(shape[0], layer.kernel[0], layer.stride[0], layer.padding[0])
+    ow, rough_w = _out_size(shape[1], layer.kernel[1], layer.stride[1], layer.padding[1])
+    return oh, ow, rough_h or rough_w
+
+
+def _conv(layer: Layer, shape, towers: int, with_bias: bool) -> LayerFigures:
+    oh, ow, rough = _spatial(layer, shape)
+    kh, kw = layer.kernel
+    positions = oh * ow
+    if layer.connection_table is not None:
+        seen = sum(len(row) for row in layer.connection_table)
+        weights = kh * kw * seen
+        weights_formula = f"{kh}·{kw}·{seen} = {n(weights)}"
+    else:
+        depth, depth_text = _conv_input_depth(layer, shape[2], towers)
+        weights = kh * kw * depth * layer.filters
+        weights_formula = f"{kh}·{kw}·{depth_text}·{layer.filters} = {n(weights)}"
+    biases = layer.filters if layer.bias else 0
+    per_position = weights + (biases if with_bias else 0)
+    connections = per_position * positions
+    units = positions * layer.filters
+    return LayerFigures(
+        layer.name, "conv", tuple(shape), (oh, ow, layer.filters), units, weights, biases, connections, rough,
+        {
+            Quantity.UNITS: f"{oh}·{ow}·{layer.filters} = {n(units)}",
+            Quantity.WEIGHTS: weights_formula,
+            Quantity.BIASES: f"{biases}",
+            Quantity.PARAMS: f"{n(weights)} + {n(biases)} = {n(weights + biases)}",
+            Quantity.CONNECTIONS: f"{n(per_position)}·{oh}·{ow} = {n(connections)}",
+            Quantity.SHAPE: f"{oh}×{ow}×{layer.filters}",
+        },
+    )
+
+
+def _pool(layer: Layer, shape, with_bias: bool) -> LayerFigures:
+    oh, ow, rough = _spatial(layer, shape)
+    channels = shape[2]
+    units = oh * ow * channels
+    kh, kw = layer.kernel
+    if layer.trainable:
+        weights, biases = channels, channels if layer.bias else 0
+        per_unit = kh * kw + (1 if with_bias and layer.bias else 0)
+        connections = per_unit * units
+        connection_formula = f"{_product((f'({kh}·{kw}+1)' if per_unit > kh * kw else f'{kh}·{kw}', channels, oh, ow))} = {n(connections)}"
+    else:
+        weights = biases = connections = 0
+        connection_formula = "0"
+    return LayerFigures(
+        layer.name, "pool", tuple(shape), (oh, ow, channels), units, weights, biases, connections, rough,
+        {
+            Quantity.UNITS: f"{oh}·{ow}·{channels} = {n(units)}",
+            Quantity.WEIGHTS: f"{weights}",
+            Quantity.BIASES: f"{biases}",
+            Quantity.PARAMS: f"{weights} + {biases} = {weights + biases}",
+            Quantity.CONNECTIONS: connection_formula,
+            Quantity.SHAPE: f"{oh}×{ow}×{channels}",
+        },
+    )
+
+
+def _fc(layer: Layer, shape, with_bias: bool) -> LayerFigures:
+    inputs = math.prod(shape)
+    inputs_text = _product(shape) if len(shape) > 1 else str(inputs)
+    weights = inputs * layer.filters
+    biases = layer.filters if layer.bias else 0
+    connections = weights + (biases if with_bias else 0)
+    return LayerFigures(
+        layer.name, "fc", tuple(shape), (layer.filters,), layer.filters, weights, biases, connections, False,
+        {
+            Quantity.UNITS: f"{n(layer.filters)}",
+            Quantity.WEIGHTS: f"{inputs_text}·{layer.filters} = {n(weights)}",
+            Quantity.BIASES: f"{biases}",
+            Quantity.PARAMS: f"{n(weights)} + {n(biases)} = {n(weights + biases)}",
+            Quantity.CONNECTIONS: (f"({inputs_text}+1)·{layer.filters} = {n(connections)}" if with_bias and biases
+                                   else f"{inputs_text}·{layer.filters} = {n(connections)}"),
+            Quantity.SHAPE: f"{layer.filters}",
+        },
+    )
+
+
+__all__ = ["Conventions", "Figures", "LayerFigures", "compute", "n"]
