@@ -17,7 +17,7 @@ def read_document(path: str | Path) -> Document:
 def extract_answers(document: Document, rubric) -> tuple[Answer, ...]:
     from grader.extract import extract
 
-    return extract(document, networks=rubric.networks)
+    return extract(document, networks=rubric.quantities)
 
 
 def grade_document(document: Document, rubric) -> Grade:
@@ -25,7 +25,7 @@ def grade_document(document: Document, rubric) -> Grade:
     from grader.score import score
 
     answers = extract_answers(document, rubric)
-    return score(compare(answers, rubric), rubric, file=document.path, answers=answers)
+    return score(compare(answers, rubric, document=document), rubric, file=document.path)
 
 
 def grade_file(path: str | Path, rubric) -> Grade:
