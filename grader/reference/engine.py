@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from grader.core import Quantity
+from grader.core import GraderError, Quantity
 from grader.reference.spec import Layer, Network
 
 
@@ -41,6 +41,8 @@ class LayerFigures:
     connections: int
     non_integral: bool = False  # the output size formula did not divide evenly and was floored
     formulas: dict = field(default_factory=dict)  # Quantity -> "5·5·48·256 = 307,200"
+    size_formula: str = ""  # conv/pool: "(227-11)/4+1 = 55"; "(224-11)/4+1 = 54.25, floored"
+    split: bool = False  # conv: each filter saw only its own tower's share of the input channels
 
     @property
     def params(self) -> int:
@@ -56,6 +58,10 @@ class Figures:
     conventions: Conventions
     input_shape: tuple[int, int, int]
     layers: tuple[LayerFigures, ...]
+    # The conventions in effect (the spec's own where `conventions` leaves one unset).
+    title: str = ""
+    towers: int = 1
+    connections_with_bias: bool = False
 
     def layer(self, name: str) -> LayerFigures:
         for figures in self.layers:
@@ -90,11 +96,20 @@ def _product(factors) -> str:
     return "·".join(str(f) for f in factors)
 
 
-def _out_size(size: int, kernel: int, stride: int, padding: int) -> tuple[int, bool]:
+def _out_size(size: int, kernel: int, stride: int, padding: int) -> tuple[int, bool, str]:
+    """The output size along one axis, floored as frameworks do; whether it was; and how to write it."""
     span = size + 2 * padding - kernel
+    written = f"({size}+2·{padding}-{kernel})/{stride}+1" if padding else f"({size}-{kernel})/{stride}+1"
     if span < 0:
-        return 0, True
-    return span // stride + 1, span % stride != 0
+        raise GraderError(f"an input of {size} is smaller than the kernel {kernel}"
+                          + (f" with padding {padding}" if padding else ""))
+    out, rest = span // stride + 1, span % stride
+    if not rest:
+        return out, False, f"{written} = {out}"
+    exact = span / stride + 1
+    shown = f"{exact:.2f}".rstrip("0").rstrip(".")
+    sign = "=" if abs(float(shown) - exact) < 1e-12 else "≈"
+    return out, True, f"{written} {sign} {shown}, floored"
 
 
 def _conv_input_depth(layer: Layer, channels: int, towers: int) -> tuple[int, str]:
@@ -106,47 +121,63 @@ def _conv_input_depth(layer: Layer, channels: int, towers: int) -> tuple[int, st
 
 
 def compute(network: Network, conventions: Conventions = Conventions()) -> Figures:
+    """Figures of every counted layer; GraderError (naming the layer) where the layers do not chain,
+    e.g. an input size too small for a kernel."""
     towers = conventions.towers if conventions.towers is not None else network.towers
     with_bias = (conventions.connections_with_bias if conventions.connections_with_bias is not None
                  else network.connections_with_bias)
     h, w, c = network.input_shape
     if conventions.input_size is not None:
+        if conventions.input_size < 1:
+            raise GraderError(f"{network.name}: the input size must be positive, not {conventions.input_size}")
         h = w = conventions.input_size
     input_shape = (h, w, c)
     shape: tuple[int, ...] = input_shape
     records: list[LayerFigures] = []
     for layer in network.layers:
-        if layer.kind == "conv":
-            record = _conv(layer, shape, towers, with_bias)
-        elif layer.kind == "pool":
-            record = _pool(layer, shape, with_bias)
-        elif layer.kind == "fc":
-            record = _fc(layer, shape, with_bias)
-        else:
-            continue  # lrn, relu, dropout, flatten, softmax: the shape passes through
+        try:
+            if layer.kind == "conv":
+                record = _conv(layer, shape, towers, with_bias)
+            elif layer.kind == "pool":
+                record = _pool(layer, shape, with_bias)
+            elif layer.kind == "fc":
+                record = _fc(layer, shape, with_bias)
+            else:
+                continue  # lrn, relu, dropout, flatten, softmax: the shape passes through
+        except GraderError as err:
+            raise GraderError(f"{network.name}, layer {layer.name}: {err}") from None
         records.append(record)
         shape = record.shape
-    return Figures(network.name, conventions, input_shape, tuple(records))
+    return Figures(network.name, conventions, input_shape, tuple(records),
+                   title=network.title, towers=towers, connections_with_bias=with_bias)
 
 
-def _spatial(layer: Layer, shape: tuple[int, ...]) -> tuple[int, int, bool]:
+def _spatial(layer: Layer, shape: tuple[int, ...]) -> tuple[int, int, bool, str]:
     if len(shape) != 3:
-        raise ValueError(f"{layer.name}: a {layer.kind} layer needs a spatial input, got {shape}")
-    oh, rough_h = _out_size(shape[0], layer.kernel[0], layer.stride[0], layer.padding[0])
-    ow, rough_w = _out_size(shape[1], layer.kernel[1], layer.stride[1], layer.padding[1])
-    return oh, ow, rough_h or rough_w
+        raise GraderError(f"a {layer.kind} layer needs a spatial input (H×W×C), not {_product(shape)}")
+    oh, rough_h, text_h = _out_size(shape[0], layer.kernel[0], layer.stride[0], layer.padding[0])
+    ow, rough_w, text_w = _out_size(shape[1], layer.kernel[1], layer.stride[1], layer.padding[1])
+    text = text_h if (shape[0], layer.kernel[0], layer.stride[0], layer.padding[0]) == (
+        shape[1], layer.kernel[1], layer.stride[1], layer.padding[1]) else f"H {text_h}; W {text_w}"
+    return oh, ow, rough_h or rough_w, text
 
 
 def _conv(layer: Layer, shape, towers: int, with_bias: bool) -> LayerFigures:
-    oh, ow, rough = _spatial(layer, shape)
+    oh, ow, rough, size_formula = _spatial(layer, shape)
     kh, kw = layer.kernel
     positions = oh * ow
+    split = False
     if layer.connection_table is not None:
+        beyond = sorted({i for row in layer.connection_table for i in row if i >= shape[2]})
+        if beyond:
+            raise GraderError(f"connection_table names input maps {beyond} but the input has {shape[2]} "
+                              "(numbered from 0)")
         seen = sum(len(row) for row in layer.connection_table)
         weights = kh * kw * seen
         weights_formula = f"{kh}·{kw}·{seen} = {n(weights)}"
     else:
         depth, depth_text = _conv_input_depth(layer, shape[2], towers)
+        split = layer.split and towers > 1
         weights = kh * kw * depth * layer.filters
         weights_formula = f"{kh}·{kw}·{depth_text}·{layer.filters} = {n(weights)}"
     biases = layer.filters if layer.bias else 0
@@ -163,11 +194,18 @@ def _conv(layer: Layer, shape, towers: int, with_bias: bool) -> LayerFigures:
             Quantity.CONNECTIONS: f"{n(per_position)}·{oh}·{ow} = {n(connections)}",
             Quantity.SHAPE: f"{oh}×{ow}×{layer.filters}",
         },
+        size_formula, split,
     )
 
 
 def _pool(layer: Layer, shape, with_bias: bool) -> LayerFigures:
-    oh, ow, rough = _spatial(layer, shape)
+    if layer.adaptive is not None:
+        if len(shape) != 3:
+            raise GraderError(f"a pool layer needs a spatial input (H×W×C), not {_product(shape)}")
+        (oh, ow), rough = layer.adaptive, False
+        size_formula = f"adaptive: {oh}×{ow} whatever the input"
+    else:
+        oh, ow, rough, size_formula = _spatial(layer, shape)
     channels = shape[2]
     units = oh * ow * channels
     kh, kw = layer.kernel
@@ -189,12 +227,14 @@ def _pool(layer: Layer, shape, with_bias: bool) -> LayerFigures:
             Quantity.CONNECTIONS: connection_formula,
             Quantity.SHAPE: f"{oh}×{ow}×{channels}",
         },
+        size_formula,
     )
 
 
 def _fc(layer: Layer, shape, with_bias: bool) -> LayerFigures:
     inputs = math.prod(shape)
-    inputs_text = _product(shape) if len(shape) > 1 else str(inputs)
+    # 6·6·256 shows where 9,216 comes from; a 1×1×120 map is just 120 inputs
+    inputs_text = _product(shape) if len(shape) > 1 and math.prod(shape[:-1]) > 1 else str(inputs)
     weights = inputs * layer.filters
     biases = layer.filters if layer.bias else 0
     connections = weights + (biases if with_bias else 0)

@@ -13,6 +13,7 @@ from grader.core import SPECS_DIR, GraderError
 LAYER_KINDS = ("conv", "pool", "fc", "lrn", "relu", "dropout", "flatten", "softmax")
 # Layers whose figures a student is asked about; the others pass their input through.
 COUNTED_KINDS = ("conv", "pool", "fc")
+POOL_KINDS = ("max", "avg")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +32,17 @@ class Layer:
     # conv: for each output map, the input maps it sees (LeNet-1998 C3); None = all of them
     connection_table: tuple[tuple[int, ...], ...] | None = None
     input_channels: int | None = None  # conv: force the depth the kernels see (perturbations)
+    adaptive: tuple[int, int] | None = None  # pool: a fixed output size whatever the input (torchvision)
+    note: str = ""  # shown with the layer in the answer key
 
     @property
     def counted(self) -> bool:
         return self.kind in COUNTED_KINDS
+
+    @property
+    def weighted(self) -> bool:
+        """Holds weights: conv, fc and trainable pooling; papers number these as the layers."""
+        return self.kind in ("conv", "fc") or (self.kind == "pool" and self.trainable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +55,7 @@ class Network:
     aliases: tuple[str, ...] = ()
     source: str = ""  # the publication the figures come from
     connections_with_bias: bool = False  # the spec's own convention (LeCun 1998 counts biases)
+    note: str = ""  # shown under the answer key's title
 
     def layer(self, name: str) -> Layer:
         for layer in self.layers:
@@ -59,8 +68,14 @@ class Network:
         return tuple(layer for layer in self.layers if layer.counted)
 
     def ordinal(self, kind: str, n: int) -> Layer | None:
-        """The n-th (1-based) counted layer of a kind: FC1 of AlexNet is fc6, Conv7 of VGG16 conv3_3."""
-        same_kind = [layer for layer in self.layers if layer.kind == kind]
+        """The n-th (1-based) counted layer of a kind: FC1 of AlexNet is fc6, Conv7 of VGG16 conv3_3.
+
+        kind "layer" numbers the layers that hold weights, as the papers do: layer 6 of AlexNet is
+        fc6, layer 2 of LeNet-1998 its trainable subsampling S2."""
+        if kind == "layer":
+            same_kind = [layer for layer in self.layers if layer.weighted]
+        else:
+            same_kind = [layer for layer in self.layers if layer.kind == kind]
         return same_kind[n - 1] if 1 <= n <= len(same_kind) else None
 
     def with_layer(self, name: str, **changes) -> Network:
@@ -69,17 +84,29 @@ class Network:
         return replace(self, layers=layers)
 
 
-def _pair(value, key: str, where: str) -> tuple[int, int]:
-    if isinstance(value, int):
-        return (value, value)
-    if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, int) for v in value):
-        return (value[0], value[1])
-    raise GraderError(f"{where}: {key} must be an integer or a pair of integers, not {value!r}")
+def _pair(value, key: str, where: str, minimum: int = 1) -> tuple[int, int]:
+    values = [value, value] if isinstance(value, int) else value
+    if (isinstance(values, (list, tuple)) and len(values) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= minimum for v in values)):
+        return (values[0], values[1])
+    raise GraderError(f"{where}: {key} must be an integer ≥ {minimum} or a pair of them, not {value!r}")
 
 
 _LAYER_KEYS = {"name", "type", "aliases", "filters", "units", "kernel", "stride", "padding", "split",
-               "bias", "pool", "trainable", "connection_table"}
-_NETWORK_KEYS = {"name", "title", "input", "layers", "towers", "aliases", "source", "connections_with_bias"}
+               "bias", "pool", "trainable", "connection_table", "adaptive", "note"}
+_NETWORK_KEYS = {"name", "title", "input", "layers", "towers", "aliases", "source", "connections_with_bias",
+                 "note"}
+
+
+def _positive(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _flag(raw: dict, key: str, default: bool, where: str) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise GraderError(f"{where}: {key} must be true or false, not {value!r}")
+    return value
 
 
 def _layer(raw: dict, where: str) -> Layer:
@@ -92,29 +119,58 @@ def _layer(raw: dict, where: str) -> Layer:
     kind = raw["type"]
     if kind not in LAYER_KINDS:
         raise GraderError(f"{where}: type must be one of {', '.join(LAYER_KINDS)}, not {kind!r}")
-    filters = raw.get("filters", raw.get("units", 0))
-    if kind in ("conv", "fc") and (not isinstance(filters, int) or filters <= 0):
-        raise GraderError(f"{where}: a {kind} layer needs a positive number of "
-                          f"{'filters' if kind == 'conv' else 'units'}")
-    table = raw.get("connection_table")
-    if table is not None:
-        table = tuple(tuple(int(i) for i in row) for row in table)
-        if len(table) != filters:
-            raise GraderError(f"{where}: connection_table needs one row per filter ({filters}), has {len(table)}")
+    count_key = "units" if "units" in raw else "filters"
+    filters = raw.get(count_key, 0)
+    if kind in ("conv", "fc") and not _positive(filters):
+        raise GraderError(f"{where}: a {kind} layer needs {count_key} as a positive integer, not {filters!r}")
+    adaptive = raw.get("adaptive")
+    if adaptive is not None:
+        if kind != "pool":
+            raise GraderError(f"{where}: adaptive is for pool layers only")
+        adaptive = _pair(adaptive, "adaptive", where)
+    elif kind in ("conv", "pool") and "kernel" not in raw:
+        raise GraderError(f"{where}: a {kind} layer needs a kernel")
+    pool = raw.get("pool", "max")
+    if pool not in POOL_KINDS:
+        raise GraderError(f"{where}: pool must be one of {', '.join(POOL_KINDS)}, not {pool!r}")
     return Layer(
         name=str(raw["name"]),
         kind=kind,
-        aliases=tuple(str(a) for a in raw.get("aliases", ())),
+        aliases=_names(raw.get("aliases", ()), "aliases", where),
         filters=filters,
         kernel=_pair(raw.get("kernel", 1), "kernel", where),
         stride=_pair(raw.get("stride", 1), "stride", where),
-        padding=_pair(raw.get("padding", 0), "padding", where),
-        split=bool(raw.get("split", False)),
-        bias=bool(raw.get("bias", True)),
-        pool=str(raw.get("pool", "max")),
-        trainable=bool(raw.get("trainable", False)),
-        connection_table=table,
+        padding=_pair(raw.get("padding", 0), "padding", where, minimum=0),
+        split=_flag(raw, "split", False, where),
+        bias=_flag(raw, "bias", True, where),
+        pool=pool,
+        trainable=_flag(raw, "trainable", False, where),
+        connection_table=_connection_table(raw.get("connection_table"), filters, where),
+        adaptive=adaptive,
+        note=str(raw.get("note", "")),
     )
+
+
+def _names(value, key: str, where: str) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise GraderError(f"{where}: {key} must be a list of names, not {value!r}")
+    return tuple(str(name) for name in value)
+
+
+def _connection_table(table, filters: int, where: str) -> tuple[tuple[int, ...], ...] | None:
+    """One row per output map listing the input maps (0-based) it sees."""
+    if table is None:
+        return None
+    if not isinstance(table, list) or not all(
+            isinstance(row, list) and row and all(isinstance(i, int) and not isinstance(i, bool) and i >= 0
+                                                  for i in row) for row in table):
+        raise GraderError(f"{where}: connection_table must be a list of rows of input map numbers (0-based)")
+    if len(table) != filters:
+        raise GraderError(f"{where}: connection_table needs one row per filter ({filters}), has {len(table)}")
+    for number, row in enumerate(table):
+        if len(set(row)) != len(row):
+            raise GraderError(f"{where}: connection_table row {number} repeats an input map: {row}")
+    return tuple(tuple(row) for row in table)
 
 
 def parse_network(raw: dict, where: str) -> Network:
@@ -124,23 +180,34 @@ def parse_network(raw: dict, where: str) -> Network:
     if unknown:
         raise GraderError(f"{where}: unknown keys {sorted(unknown)}")
     shape = raw.get("input")
-    if not (isinstance(shape, list) and len(shape) == 3 and all(isinstance(v, int) and v > 0 for v in shape)):
+    if not (isinstance(shape, list) and len(shape) == 3 and all(_positive(v) for v in shape)):
         raise GraderError(f"{where}: input must be [height, width, channels], not {shape!r}")
-    layers = tuple(_layer(item, where) for item in raw.get("layers") or ())
+    if not isinstance(raw.get("layers"), list):
+        raise GraderError(f"{where}: layers must be a list of layers")
+    layers = tuple(_layer(item, where) for item in raw["layers"])
     if not layers:
         raise GraderError(f"{where}: a network needs layers")
     names = [layer.name for layer in layers]
-    if len(set(names)) != len(names):
-        raise GraderError(f"{where}: layer names must be unique")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise GraderError(f"{where}: layer names must be unique; repeated: {', '.join(repeated)}")
+    towers = raw.get("towers", 1)
+    if not _positive(towers):
+        raise GraderError(f"{where}: towers must be a positive integer, not {towers!r}")
+    split = [layer.name for layer in layers if layer.split]
+    if split and towers == 1:
+        raise GraderError(f"{where}: layer {split[0]} has split: true but the network has one tower "
+                          "(set towers: 2)")
     return Network(
         name=str(raw.get("name") or Path(where).stem),
         title=str(raw.get("title", raw.get("name", ""))),
         input_shape=(shape[0], shape[1], shape[2]),
         layers=layers,
-        towers=int(raw.get("towers", 1)),
-        aliases=tuple(str(a) for a in raw.get("aliases", ())),
+        towers=towers,
+        aliases=_names(raw.get("aliases", ()), "aliases", where),
         source=str(raw.get("source", "")),
-        connections_with_bias=bool(raw.get("connections_with_bias", False)),
+        connections_with_bias=_flag(raw, "connections_with_bias", False, where),
+        note=str(raw.get("note", "")).strip(),
     )
 
 
@@ -162,4 +229,18 @@ def load_network(name_or_path: str) -> Network:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         raise GraderError(f"{path}: not valid YAML: {err}") from None
-    return parse_network(raw, str(path))
+    except (OSError, UnicodeDecodeError) as err:
+        raise GraderError(f"{path}: cannot read the spec: {err}") from None
+    network = parse_network(raw, str(path))
+    _check_shapes(network, str(path))
+    return network
+
+
+def _check_shapes(network: Network, where: str) -> None:
+    """The layers must chain: run the engine once so a bad spec fails on load, naming its file."""
+    from grader.reference.engine import compute
+
+    try:
+        compute(network)
+    except GraderError as err:
+        raise GraderError(f"{where}: {err}") from None
