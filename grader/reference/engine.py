@@ -189,7 +189,7 @@ def _conv(layer: Layer, shape, towers: int, with_bias: bool) -> LayerFigures:
         {
             Quantity.UNITS: f"{oh}·{ow}·{layer.filters} = {n(units)}",
             Quantity.WEIGHTS: weights_formula,
-            Quantity.BIASES: f"{biases}",
+            Quantity.BIASES: n(biases),
             Quantity.PARAMS: f"{n(weights)} + {n(biases)} = {n(weights + biases)}",
             Quantity.CONNECTIONS: f"{n(per_position)}·{oh}·{ow} = {n(connections)}",
             Quantity.SHAPE: f"{oh}×{ow}×{layer.filters}",
@@ -222,8 +222,8 @@ def _pool(layer: Layer, shape, with_bias: bool) -> LayerFigures:
         {
             Quantity.UNITS: f"{oh}·{ow}·{channels} = {n(units)}",
             Quantity.WEIGHTS: f"{weights}",
-            Quantity.BIASES: f"{biases}",
-            Quantity.PARAMS: f"{weights} + {biases} = {weights + biases}",
+            Quantity.BIASES: n(biases),
+            Quantity.PARAMS: f"{weights} + {biases} = {weights + biases}" if weights else "0",
             Quantity.CONNECTIONS: connection_formula,
             Quantity.SHAPE: f"{oh}×{ow}×{channels}",
         },
@@ -243,7 +243,7 @@ def _fc(layer: Layer, shape, with_bias: bool) -> LayerFigures:
         {
             Quantity.UNITS: f"{n(layer.filters)}",
             Quantity.WEIGHTS: f"{inputs_text}·{layer.filters} = {n(weights)}",
-            Quantity.BIASES: f"{biases}",
+            Quantity.BIASES: n(biases),
             Quantity.PARAMS: f"{n(weights)} + {n(biases)} = {n(weights + biases)}",
             Quantity.CONNECTIONS: (f"({inputs_text}+1)·{layer.filters} = {n(connections)}" if with_bias and biases
                                    else f"{inputs_text}·{layer.filters} = {n(connections)}"),
