@@ -203,7 +203,7 @@ def _pool(layer: Layer, shape, with_bias: bool) -> LayerFigures:
         if len(shape) != 3:
             raise GraderError(f"a pool layer needs a spatial input (H×W×C), not {_product(shape)}")
         (oh, ow), rough = layer.adaptive, False
-        size_formula = f"adaptive: {oh}×{ow} whatever the input"
+        size_formula = f"adaptive pooling to {oh}×{ow}"
     else:
         oh, ow, rough, size_formula = _spatial(layer, shape)
     channels = shape[2]
