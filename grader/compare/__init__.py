@@ -1,1 +1,467 @@
+"""The comparator: works out which conventions a student used, then gives every answer a verdict.
 
+`compare(answers, rubric, document=...)` diagnoses each network's table jointly (diagnose.py: the
+fewest flips of the reference engine that explain it), then judges every answer under that
+diagnosis: `correct` (the rubric's conventions), `accepted` (a convention the rubric accepts),
+`follow-through` (wrong only because of the student's own earlier mistake, carried forward),
+`wrong`, `missing`. Pitfalls are named from the flips that explain an answer and from checks of
+the student's own work (checks.py). Points are the scorer's job (grader/score.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from grader.core import Answer, Document, Judgement, PitfallHit, Quantity, ReviewItem, Verdict
+from grader.compare.checks import AnswerContext, own_sum
+from grader.compare.diagnose import Diagnosis, Found, Slot, diagnose, explain
+from grader.compare.free_text import FreeTextAnswer, grade_free_text
+from grader.compare.index import Explanation, slot_index, value_key, value_keys
+from grader.compare.perturb import Flip
+from grader.reference.engine import Conventions
+
+LOW_CONFIDENCE = 0.5  # below: the slot was guessed from the number, a human should confirm a wrong verdict
+COUNTED_QUANTITIES = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.PARAMS, Quantity.CONNECTIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What the comparator found; `score` turns it into a Grade.
+
+    `judgements`: the asked slots in the rubric's order (a missing one has no answer), then every other
+    answer read (asked=False: not scored, or a second answer to a slot already answered).
+    `accepted`: aligned with `judgements`, the rubric's accepted conventions each one relied on.
+    `conventions`: per network, the diagnosis (input size, towers, connections with biases, and
+    every flip it used)."""
+
+    rubric: str
+    judgements: tuple[Judgement, ...]
+    pitfalls: tuple[PitfallHit, ...]
+    conventions: dict
+    free_text: tuple[FreeTextAnswer, ...] = ()
+    review: tuple[ReviewItem, ...] = ()
+    accepted: tuple[tuple[str, ...], ...] = ()
+    answers_read: int = 0
+
+
+def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
+    from grader.compare.checks import stated_input_224
+    from grader.reference.spec import load_network
+
+    answers = tuple(answers)
+    acceptance = _Acceptance(rubric)
+    other_figures = _expected_figures(rubric)
+    asked_by_network = {asked.network: asked for asked in rubric.asked}
+    networks = list(asked_by_network) + [a.network for a in answers if a.network not in asked_by_network]
+    judged: list[_Judged] = []
+    conventions, review = {}, []
+    for network in dict.fromkeys(networks):
+        try:
+            load_network(network)
+        except Exception:  # noqa: BLE001 - a network no spec describes: nothing to compare against
+            review += [ReviewItem(f"{network}: no reference spec for this network", a.text, a.source)
+                       for a in answers if a.network == network]
+            continue
+        table = _NetworkTable(network, asked_by_network.get(network), [a for a in answers if a.network == network],
+                              acceptance, other_figures, rubric.approximate)
+        judged += table.judge()
+        conventions[network] = table.conventions()
+        review += table.review
+    hits = _hits(judged)
+    # A statement of the paper's 224 counts where no other asked network legitimately takes 224 (VGG does).
+    inputs = {asked.network: asked.conventions.input_size or load_network(asked.network).input_shape[0]
+              for asked in rubric.asked}
+    for network, size in inputs.items():
+        others = {other_size for other, other_size in inputs.items() if other != network}
+        if 224 not in others and stated_input_224(document, size):
+            hits = _add_hit(hits, "input-224", network, "input")
+    free = grade_free_text(document, rubric.free_text) if rubric.free_text else ()
+    for answer in free:
+        if not answer.sure:
+            reason = (f"free text {answer.id}: no answer found" if not answer.text else
+                      f"free text {answer.id}: mentions {len(answer.concepts)} of the expected concepts")
+            review.append(ReviewItem(reason, answer.text, answer.source))
+    ordered = sorted(judged, key=lambda j: j.order)
+    return Comparison(
+        rubric=rubric.name,
+        judgements=tuple(j.judgement for j in ordered),
+        pitfalls=tuple(hits),
+        conventions=conventions,
+        free_text=free,
+        review=tuple(review),
+        accepted=tuple(j.accepted for j in ordered),
+        answers_read=len(answers),
+    )
+
+
+# ---------------------------------------------------------------- acceptance
+
+
+class _Acceptance:
+    """Which flips the rubric accepts, and under which of its `accept` entries."""
+
+    def __init__(self, rubric):
+        self.accepted = rubric.accepted
+
+    def entry(self, flip: Flip):
+        for entry in self.accepted:
+            if ((entry.convention == "input_size" and flip.code == "input-224" and flip.arg == entry.value)
+                    or (entry.convention == "towers" and flip.code == "tower-split-missed" and entry.value == 1)
+                    or (entry.convention == "connections_with_bias" and flip.code == "connections_with_bias"
+                        and flip.arg == entry.value)
+                    or (entry.convention == "bias-counted" and flip.code == "bias-counted" and entry.value)):
+                return entry
+        return None
+
+    def __call__(self, flip: Flip) -> bool:
+        return self.entry(flip) is not None
+
+
+# ---------------------------------------------------------------- one network's table
+
+
+@dataclass(slots=True)
+class _Judged:
+    judgement: Judgement
+    order: tuple
+    accepted: tuple[str, ...] = ()
+    origins: tuple[tuple[str, str], ...] = ()  # (code, layer where the mistake lies)
+    flips: tuple[Flip, ...] = ()
+
+
+@dataclass(slots=True)
+class _Outcome:
+    verdict: Verdict
+    codes: list = field(default_factory=list)
+    origins: list = field(default_factory=list)
+    accepted: tuple[str, ...] = ()
+    note: str = ""
+    flips: tuple[Flip, ...] = ()
+
+
+class _NetworkTable:
+    def __init__(self, network: str, asked, answers: list[Answer], acceptance: _Acceptance, other_figures: dict,
+                 tolerance: float):
+        from grader.reference.spec import load_network
+
+        self.network, self.asked, self.acceptance, self.other_figures = network, asked, acceptance, other_figures
+        self.tolerance = tolerance
+        self.required = asked.conventions if asked else Conventions()
+        self.spec = load_network(network)
+        self.base = slot_index(network, self.required, frozenset())
+        names = ["input", *(f.name for f in self.base.figures.layers), "total"] if self.base.valid else []
+        self.position = {name: i for i, name in enumerate(names)}
+        self.asked_layers = asked.layers if asked else ()
+        self.asked_quantities = asked.quantities if asked else ()
+        self.review: list[ReviewItem] = []
+        self.answers = [(i, a) for i, a in enumerate(answers) if a.layer in self.position]
+        self.review += [ReviewItem(f"{network}: no layer {a.layer!r}", a.text, a.source)
+                        for a in answers if a.layer not in self.position]
+        by_slot: dict = {}
+        for i, answer in self.answers:
+            by_slot.setdefault((answer.layer, answer.quantity), []).append((i, answer))
+        self.primary = {slot: max(items, key=lambda item: (item[1].confidence, -item[0]))
+                        for slot, items in by_slot.items()}
+        self.by_slot = by_slot
+        self.diagnosis = diagnose(network, self.required, [
+            Slot(a.layer, self.slot_quantity(a), a.value) for _, a in self.primary.values()
+            if a.layer != "total" and not a.approximate and a.value is not None])
+        self.used: set = set()  # (formula code, bias code) pairs the student's answers show
+        self.flips_seen: list[Flip] = []  # every flip the best-supported answers needed
+
+    # ------------------------------------------------------------ slots
+
+    def slot_quantity(self, answer: Answer) -> Quantity:
+        """A params column answers the weights asked (and a weights column the params asked) when the
+        student gave nothing else for that slot."""
+        q, asked = answer.quantity, self.asked_quantities
+        if answer.layer in self.asked_layers:
+            if q is Quantity.PARAMS and Quantity.WEIGHTS in asked and Quantity.PARAMS not in asked \
+                    and (answer.layer, Quantity.WEIGHTS) not in self.primary:
+                return Quantity.WEIGHTS
+            if q is Quantity.WEIGHTS and Quantity.PARAMS in asked and Quantity.WEIGHTS not in asked \
+                    and (answer.layer, Quantity.PARAMS) not in self.primary:
+                return Quantity.PARAMS
+        return q
+
+    def expected(self, layer: str, quantity: Quantity):
+        return self.base.figure(layer, quantity)
+
+    def formula(self, layer: str, quantity: Quantity) -> str:
+        figures = self.base.figures
+        if figures is None:
+            return ""
+        if layer == "total":
+            try:
+                return f"the sum of the layers = {figures.total(quantity):,}"
+            except ValueError:
+                return ""
+        if layer == "input":
+            return "×".join(map(str, figures.input_shape))
+        try:
+            return figures.layer(layer).formulas.get(quantity, "")
+        except KeyError:
+            return ""
+
+    # ------------------------------------------------------------ judging
+
+    def judge(self) -> list[_Judged]:
+        judged: list[_Judged] = []
+        filled = {}
+        primaries = sorted(self.primary.values(), key=lambda item: (item[1].layer == "total", item[0]))
+        for i, answer in primaries:
+            quantity = self.slot_quantity(answer)
+            asked = answer.layer in self.asked_layers and quantity in self.asked_quantities
+            result = self._judge(answer, quantity, asked, primary=True, judged=judged)
+            if asked:
+                filled[(answer.layer, quantity)] = result
+            judged.append(result)
+        for slot, items in self.by_slot.items():
+            for i, answer in items:
+                if i != self.primary[slot][0]:
+                    judged.append(self._judge(answer, self.slot_quantity(answer), False, primary=False,
+                                              judged=judged, extra=True))
+        for li, layer in enumerate(self.asked_layers):
+            for qi, quantity in enumerate(self.asked_quantities):
+                if (layer, quantity) not in filled:
+                    judged.append(_Judged(Judgement(
+                        self.network, layer, quantity, Verdict.MISSING, self.expected(layer, quantity),
+                        formula=self.formula(layer, quantity)), self._order(True, li, qi)))
+        return judged
+
+    def _order(self, asked: bool, layer_index: int, quantity_index: int, answer_index: int = 0) -> tuple:
+        return (0, self.network, layer_index, quantity_index) if asked else (1, self.network, answer_index, 0)
+
+    def _judge(self, answer: Answer, quantity: Quantity, asked: bool, *, primary: bool, judged, extra=False):
+        layer = answer.layer
+        expected = self.expected(layer, quantity)
+        outcome = self._verdict(answer, quantity, expected, judged)
+        if primary:
+            self.flips_seen += [f for f in outcome.flips if f not in self.flips_seen]
+        self._apply_checks(answer, quantity, expected, outcome, primary)
+        if asked:
+            order = self._order(True, self.asked_layers.index(layer), self.asked_quantities.index(quantity))
+        else:
+            order = self._order(False, 0, 0, (self.position.get(layer, 0), 1 if extra else 0, answer.source.line or 0))
+        if extra:
+            outcome.note = "; ".join(filter(None, ["another answer to a slot already answered", outcome.note]))
+        elif quantity is not answer.quantity:
+            outcome.note = "; ".join(filter(None, [f"judged as the {quantity.value} asked", outcome.note]))
+        if outcome.verdict is Verdict.WRONG and answer.confidence < LOW_CONFIDENCE and asked:
+            self.review.append(ReviewItem(
+                f"{self.network}.{layer} {quantity.value}: slot inferred from the number alone", answer.text,
+                answer.source))
+        judgement = Judgement(
+            self.network, layer, answer.quantity, outcome.verdict, expected, answer,
+            pitfalls=tuple(dict.fromkeys(outcome.codes)), formula=self.formula(layer, quantity),
+            note=outcome.note, asked=asked)
+        return _Judged(judgement, order, outcome.accepted, tuple(outcome.origins), outcome.flips)
+
+    def _verdict(self, answer: Answer, quantity: Quantity, expected, judged) -> _Outcome:
+        value = answer.value
+        if expected is None:
+            return _Outcome(Verdict.WRONG, note=f"{answer.layer} has no {quantity.value}")
+        if answer.approximate:
+            return self._approximate(value, expected)
+        if value_key(expected) in value_keys(value):
+            return _Outcome(Verdict.CORRECT)
+        if answer.layer == "total":
+            return self._total(answer, quantity, judged)
+        found = explain(self.diagnosis, Slot(answer.layer, quantity, value), self.acceptance)
+        if found is None:
+            return _Outcome(Verdict.WRONG)
+        return self._from_flips(found, answer.layer)
+
+    def _approximate(self, value, expected) -> _Outcome:
+        tolerance = self.tolerance
+        if isinstance(value, (int, float)) and isinstance(expected, int) and tolerance > 0 \
+                and abs(value - expected) <= tolerance * abs(expected):
+            return _Outcome(Verdict.CORRECT, note="approximately")
+        if tolerance == 0:
+            return _Outcome(Verdict.WRONG, note="an approximate answer: this assignment asks for exact counts")
+        return _Outcome(Verdict.WRONG)
+
+    def _from_flips(self, found: Found, layer: str) -> _Outcome:
+        from grader.compare.pitfalls import PERTURBATIONS, PITFALLS
+
+        flips = found.flips
+        self.used.add((found.explanation.formula.code if found.explanation.formula else None,
+                       found.explanation.bias.code if found.explanation.bias else None))
+        mistakes = [f for f in flips if not self.acceptance(f)]
+        accepted = tuple(dict.fromkeys(self.acceptance.entry(f).convention for f in flips if self.acceptance(f)))
+        if not mistakes:
+            return _Outcome(Verdict.ACCEPTED, accepted=accepted, flips=flips,
+                            note="under an accepted convention: " + ", ".join(f.describe() for f in flips))
+        upstream = [f for f in mistakes if self._upstream(f, layer)]
+        here = [f for f in mistakes if f not in upstream]
+        codes = [f.code for f in here + upstream if f.code in PITFALLS]
+        origins = [(f.code, self._origin(f, layer)) for f in here + upstream if f.code in PITFALLS]
+        if not here:
+            return _Outcome(Verdict.FOLLOW_THROUGH, codes, origins, accepted, flips=flips,
+                            note="follows from " + ", ".join(f.describe() for f in upstream))
+        note = ", ".join(f.describe() for f in here if f.code not in PITFALLS)
+        if note:
+            note = "counted with " + note.replace("connections_with_bias", "connections with biases")
+        return _Outcome(Verdict.WRONG, codes, origins, accepted, note=note, flips=flips)
+
+    def _upstream(self, flip: Flip, layer: str) -> bool:
+        from grader.compare.pitfalls import PERTURBATIONS
+
+        origin = PERTURBATIONS[flip.code].origin
+        if origin == "input":
+            return True
+        if origin == "network" or flip.layer is None or flip.layer == layer:
+            return False
+        return self.position.get(flip.layer, 0) < self.position.get(layer, 0)
+
+    def _origin(self, flip: Flip, layer: str) -> str:
+        from grader.compare.pitfalls import PERTURBATIONS
+
+        if PERTURBATIONS[flip.code].origin == "input":
+            return "input"
+        return flip.layer or layer
+
+    def _total(self, answer: Answer, quantity: Quantity, judged) -> _Outcome:
+        """A total follows through when it is the sum of the student's own layers, or when what
+        explains it was charged on their layers already."""
+        context = self._context(answer, quantity, None, explained=False)
+        total = own_sum(context)
+        if total is not None and value_key(total) in value_keys(answer.value):
+            return _Outcome(Verdict.FOLLOW_THROUGH, note="the sum of your own per-layer values")
+        found = explain(self.diagnosis, Slot("total", quantity, answer.value), self.acceptance)
+        if found is None:
+            return _Outcome(Verdict.WRONG)
+        outcome = self._from_flips(found, "total")
+        charged = {code for j in judged if j.judgement.network == self.network for code in j.judgement.pitfalls}
+        if outcome.verdict is Verdict.WRONG and all(code in charged for code in outcome.codes):
+            outcome.verdict = Verdict.FOLLOW_THROUGH
+            outcome.origins = []
+            outcome.note = "follows from the mistakes on your layers"
+        return outcome
+
+    def conventions(self) -> dict:
+        """The diagnosis as conventions: what the student's figures were computed with."""
+        index = slot_index(self.network, self.required, self.diagnosis.global_flips)
+        figures = index.figures or self.base.figures
+        split = [f.name for f in self.base.figures.layers if f.split] if self.base.valid else []
+        merged = {f.layer for f in self.flips_seen if f.code == "tower-split-missed"}
+        return {
+            "input_size": figures.input_shape[0] if figures else None,
+            "towers": 1 if split and merged >= set(split) else (figures.towers if figures else None),
+            "connections_with_bias": figures.connections_with_bias if figures else None,
+            "biases_in_weights": any(f.code == "bias-counted" for f in self.flips_seen),
+            "flips": [f.describe() for f in self.flips_seen],
+        }
+
+    # ------------------------------------------------------------ checks
+
+    def _context(self, answer: Answer, quantity: Quantity, expected, explained: bool) -> AnswerContext:
+        figures = self.base.figures
+        layer_figures = None
+        if figures is not None and answer.layer not in ("total", "input"):
+            layer_figures = figures.layer(answer.layer)
+        spec_layer = self.spec.layer(answer.layer) if layer_figures is not None else None
+        own = {}
+        for _, a in self.primary.values():
+            if not a.approximate and a.layer != "total":
+                own[(a.layer, self.slot_quantity(a))] = a.value
+        for _, a in self.primary.values():  # a params column also sums as params
+            if not a.approximate and a.layer != "total":
+                own.setdefault((a.layer, a.quantity), a.value)
+        summed = tuple(f.name for f in figures.layers if f.kind != "pool" or f.weights) if figures else ()
+        return AnswerContext(
+            answer=answer, quantity=quantity, expected=expected, explained=explained,
+            layer_kind=layer_figures.kind if layer_figures else "",
+            trainable=bool(spec_layer and spec_layer.trainable), figures=layer_figures,
+            with_bias=bool(figures and figures.connections_with_bias), own_values=own, summed_layers=summed,
+            other_figures=self.other_figures, slot=f"{self.network}.{answer.layer}.{quantity.value}",
+            convention_figures=self._convention_figures(answer.layer, quantity))
+
+    def _convention_figures(self, layer: str, quantity: Quantity) -> tuple:
+        """What the student's own diagnosed conventions give for a slot: the transcription slip's
+        second reference."""
+        index = slot_index(self.network, self.required, self.diagnosis.global_flips)
+        chosen = self.diagnosis.layer_flip(layer)
+        figures = []
+        for formula_code, bias_code in {(None, None), *self.used}:
+            formula = self._local(index, "formula", layer, formula_code)
+            bias = self._local(index, "bias", layer, bias_code)
+            if (formula_code and formula is None) or (bias_code and bias is None):
+                continue
+            value = index.figure(layer, quantity, Explanation(chosen, formula, bias))
+            if value is not None:
+                figures.append(value)
+        return tuple(figures)
+
+    @staticmethod
+    def _local(index, stage: str, layer: str, code: str | None) -> Flip | None:
+        if code is None or layer in ("total", "input"):
+            return None
+        return next((f for f in index.candidates(stage, layer) if f.code == code), None)
+
+    def _apply_checks(self, answer: Answer, quantity: Quantity, expected, outcome: _Outcome, primary: bool):
+        from grader.compare.pitfalls import PITFALLS
+
+        explained = outcome.verdict is not Verdict.WRONG or bool(outcome.codes)
+        context = self._context(answer, quantity, expected, explained)
+        for code in ("pool-params-counted", "filters-wrong", "total-inconsistent", "misplaced-answer",
+                     "transcription-slip", "arithmetic-slip"):
+            if code == "misplaced-answer" and not primary:
+                continue
+            check = PITFALLS[code].check
+            if check.test(context):
+                outcome.codes.append(code)
+                outcome.origins.append((code, answer.layer))
+                if code not in ("arithmetic-slip", "transcription-slip") and not context.explained:
+                    context = _replace(context, explained=True)
+
+
+def _replace(context: AnswerContext, **changes) -> AnswerContext:
+    from dataclasses import replace
+
+    return replace(context, **changes)
+
+
+# ---------------------------------------------------------------- across networks
+
+
+def _expected_figures(rubric) -> dict:
+    """value key -> the slots ("network.layer.quantity") whose expected figure it is."""
+    figures: dict = {}
+    for asked in rubric.asked:
+        index = slot_index(asked.network, asked.conventions, frozenset())
+        if not index.valid:
+            continue
+        for f in index.figures.layers:
+            for quantity in COUNTED_QUANTITIES:
+                value = index.figure(f.name, quantity)
+                if value:
+                    figures.setdefault(value_key(value), []).append(f"{asked.network}.{f.name}.{quantity.value}")
+        for quantity in COUNTED_QUANTITIES:
+            figures.setdefault(value_key(index.figures.total(quantity)), []).append(
+                f"{asked.network}.total.{quantity.value}")
+    return {key: tuple(slots) for key, slots in figures.items()}
+
+
+def _hits(judged: list[_Judged]) -> list[PitfallHit]:
+    hits: list[PitfallHit] = []
+    for item in judged:
+        for code, layer in item.origins:
+            hits = _add_hit(hits, code, item.judgement.network, layer)
+    return hits
+
+
+def _add_hit(hits: list[PitfallHit], code: str, network: str, layer: str) -> list[PitfallHit]:
+    from grader.reference.spec import load_network
+
+    for i, hit in enumerate(hits):
+        if hit.code == code and hit.network == network:
+            if layer in hit.layers:
+                return hits
+            names = ["input", *(l.name for l in load_network(network).counted_layers), "total"]
+            position = {name: k for k, name in enumerate(names)}
+            layers = tuple(sorted(hit.layers + (layer,), key=lambda name: position.get(name, len(names))))
+            return hits[:i] + [PitfallHit(code, network, layers)] + hits[i + 1:]
+    return hits + [PitfallHit(code, network, (layer,))]
+
+
+__all__ = ["Comparison", "compare", "Diagnosis", "FreeTextAnswer"]

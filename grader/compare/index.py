@@ -1,0 +1,249 @@
+"""Every figure a perturbation gives, indexed by value: which flips turn a slot into a student's number.
+
+One `SlotIndex` per network, required conventions and set of global flips, built lazily layer by
+layer and cached: a batch computes each combination once, not once per submission.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from grader.core import Quantity
+from grader.compare.perturb import (BIAS, FORMULA, GLOBAL, LAYER, Counts, Flip, LayerContext, Perturbation,
+                                    figures_or_none)
+from grader.reference.engine import Conventions, Figures
+from grader.reference.spec import Network, load_network
+
+SPATIAL_QUANTITIES = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.BIASES, Quantity.PARAMS,
+                      Quantity.CONNECTIONS, Quantity.SHAPE)
+
+
+def value_key(value):
+    """A value as the index stores it: integral floats as ints, shapes without their 1s ((4096, 1)
+    is (4096,))."""
+    if isinstance(value, tuple):
+        kept = tuple(int(v) for v in value if v != 1)
+        return kept or (1,)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def value_keys(value) -> tuple:
+    """The keys a student's value may match: a C×H×W shape is also read as H×W×C."""
+    key = value_key(value)
+    if isinstance(key, tuple) and len(key) == 3 and key[0] != key[2]:
+        return (key, (key[1], key[2], key[0]))
+    return (key,)
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """The local flips (besides the index's global ones) that turn one slot into a value."""
+
+    layer_flip: Flip | None = None
+    formula: Flip | None = None
+    bias: Flip | None = None
+
+    @property
+    def flips(self) -> tuple[Flip, ...]:
+        return tuple(f for f in (self.layer_flip, self.formula, self.bias) if f is not None)
+
+
+@dataclass(slots=True)
+class SlotIndex:
+    """Values of every (layer, quantity) slot under `global_flips` plus any one local choice."""
+
+    network: str
+    required: Conventions
+    global_flips: frozenset
+    perturbations: dict  # code -> Perturbation
+    order: dict  # code -> rank, for ties
+    base: Network | None = None
+    conventions: Conventions | None = None
+    figures: Figures | None = None
+    _layers: dict = field(default_factory=dict)  # layer -> {quantity: {key: [Explanation]}}
+    _candidates: dict = field(default_factory=dict)  # stage -> flips
+
+    def __post_init__(self):
+        network = load_network(self.network)
+        conventions = self.required
+        for flip in sorted(self.global_flips, key=lambda f: (self.order.get(f.code, 99), f.describe())):
+            network, conventions = self.perturbations[flip.code].apply(flip, network, conventions)
+        self.base, self.conventions = network, conventions
+        self.figures = figures_or_none(network, conventions)
+        for stage in (LAYER, FORMULA, BIAS):
+            self._candidates[stage] = tuple(
+                flip for code, p in self.perturbations.items() if p.stage == stage
+                for flip in p.candidates(network, conventions))
+
+    @property
+    def valid(self) -> bool:
+        return self.figures is not None
+
+    def candidates(self, stage: str, layer: str | None = None) -> tuple[Flip, ...]:
+        return tuple(f for f in self._candidates[stage] if layer is None or f.layer == layer)
+
+    def lookup(self, layer: str, quantity: Quantity, value) -> list[Explanation]:
+        """The explanations of a value in a slot, simplest first."""
+        if not self.valid:
+            return []
+        if layer == "total":
+            table = self._totals()
+        elif layer == "input":
+            table = {Quantity.SHAPE: {value_key(self.figures.input_shape): [Explanation()]}}
+        else:
+            table = self._layer(layer)
+        by_value = table.get(quantity, {})
+        found: list[Explanation] = []
+        for key in value_keys(value):
+            found += by_value.get(key, [])
+        return found
+
+    def figure(self, layer: str, quantity: Quantity, explanation: Explanation = Explanation()):
+        """The value of one slot under an explanation (None where it does not apply)."""
+        if not self.valid:
+            return None
+        if layer in ("total", "input"):
+            try:
+                return self.figures.figure(layer, quantity)
+            except (KeyError, ValueError):
+                return None
+        context = self._context(layer, explanation.layer_flip)
+        if context is None:
+            return None
+        return self._read(context, explanation.formula, explanation.bias, quantity)
+
+    # ------------------------------------------------------------ building
+
+    def _context(self, name: str, layer_flip: Flip | None) -> LayerContext | None:
+        network, conventions = self.base, self.conventions
+        figures = self.figures
+        if layer_flip is not None:
+            network, conventions = self.perturbations[layer_flip.code].apply(layer_flip, network, conventions)
+            figures = _figures(network, conventions)
+            if figures is None:
+                return None
+        try:
+            layer_figures = figures.layer(name)
+        except KeyError:
+            return None
+        names = [f.name for f in figures.layers]
+        at = names.index(name)
+        after = figures.layers[at + 1] if at + 1 < len(figures.layers) else None
+        next_pool = after if (layer_figures.kind == "conv" and after is not None and after.kind == "pool") else None
+        convs = [f.name for f in figures.layers if f.kind == "conv"]
+        fcs = [f.name for f in figures.layers if f.kind == "fc"]
+        return LayerContext(
+            network=self.network, layer=network.layer(name), figures=layer_figures, next_pool=next_pool,
+            towers=figures.towers, with_bias=figures.connections_with_bias,
+            first_conv=bool(convs) and convs[0] == name, first_fc=bool(fcs) and fcs[0] == name)
+
+    def _read(self, context: LayerContext, formula: Flip | None, bias: Flip | None, quantity: Quantity):
+        counts: Counts | None = context.counts
+        if formula is not None:
+            counts = self.perturbations[formula.code].apply(formula, context)
+            if counts is None:
+                return None
+        if bias is not None:
+            return self.perturbations[bias.code].apply(bias, counts, quantity)
+        return counts.read(quantity)
+
+    def _layer(self, name: str) -> dict:
+        if name in self._layers:
+            return self._layers[name]
+        table: dict = {}
+        plain = self._context(name, None)
+        if plain is not None:
+            for layer_flip in (None, *self.candidates(LAYER, name)):
+                context = plain if layer_flip is None else self._context(name, layer_flip)
+                if context is None:
+                    continue
+                for formula in (None, *self.candidates(FORMULA, name)):
+                    for bias in (None, *self.candidates(BIAS, name)):
+                        self._add(table, context, Explanation(layer_flip, formula, bias))
+        for by_value in table.values():
+            for explanations in by_value.values():
+                explanations.sort(key=self._cost)
+        self._layers[name] = table
+        return table
+
+    def _add(self, table: dict, context: LayerContext, explanation: Explanation):
+        formula, bias = explanation.formula, explanation.bias
+        for quantity in SPATIAL_QUANTITIES:
+            value = self._read(context, formula, bias, quantity)
+            if value is None:
+                continue
+            # a flip that leaves the slot as it was explains nothing in it
+            if formula is not None and value == self._read(context, None, bias, quantity):
+                continue
+            if bias is not None and value == self._read(context, formula, None, quantity):
+                continue
+            table.setdefault(quantity, {}).setdefault(value_key(value), []).append(explanation)
+
+    def _totals(self) -> dict:
+        """Totals under the global flips alone, and with each local flip made at every layer that
+        admits it (towers merged everywhere, biases counted everywhere, ...)."""
+        if "total" in self._layers:
+            return self._layers["total"]
+        layers = [f.name for f in self.figures.layers if f.kind != "pool" or f.weights]
+        uniform = {(None, None, None)}
+        for stage in (LAYER, FORMULA, BIAS):
+            uniform |= {(stage, flip.code, flip.arg) for flip in self.candidates(stage)}
+        table: dict = {}
+        for stage, code, arg in uniform:
+            sums = dict.fromkeys((q for q in SPATIAL_QUANTITIES if q is not Quantity.SHAPE), 0)
+            for name in layers:
+                local = dict.fromkeys((LAYER, FORMULA, BIAS))
+                if stage is not None:
+                    local[stage] = next((f for f in self.candidates(stage, name) if f.code == code and f.arg == arg),
+                                        None)
+                context = self._context(name, local[LAYER]) or self._context(name, None)
+                for quantity in sums:
+                    value = self._read(context, local[FORMULA], local[BIAS], quantity)
+                    sums[quantity] += value if value is not None else self._read(context, None, None, quantity)
+            flip = Flip(code, None, arg) if stage is not None else None
+            explanation = Explanation(**({} if stage is None else
+                                         {{LAYER: "layer_flip", FORMULA: "formula", BIAS: "bias"}[stage]: flip}))
+            for quantity, total in sums.items():
+                table.setdefault(quantity, {}).setdefault(total, []).append(explanation)
+        for by_value in table.values():
+            for explanations in by_value.values():
+                explanations.sort(key=self._cost)
+        self._layers["total"] = table
+        return table
+
+    def _cost(self, explanation: Explanation):
+        flips = explanation.flips
+        return (len(flips), sorted(self.order.get(f.code, 99) for f in flips))
+
+
+@lru_cache(maxsize=4096)
+def _figures(network: Network, conventions: Conventions) -> Figures | None:
+    return figures_or_none(network, conventions)
+
+
+_INDEXES: dict = {}
+
+
+def slot_index(network: str, required: Conventions, global_flips: frozenset) -> SlotIndex:
+    """The index for one combination, built once per process."""
+    from grader.compare.pitfalls import PERTURBATIONS, RANK
+
+    key = (network, required, global_flips)
+    index = _INDEXES.get(key)
+    if index is None:
+        index = _INDEXES[key] = SlotIndex(network, required, global_flips, PERTURBATIONS, RANK)
+    return index
+
+
+def global_candidates(network: str, required: Conventions) -> tuple[Flip, ...]:
+    from grader.compare.pitfalls import PERTURBATIONS
+
+    base = load_network(network)
+    return tuple(flip for p in PERTURBATIONS.values() if p.stage == GLOBAL
+                 for flip in p.candidates(base, required))
+
+
+__all__ = ["Explanation", "SlotIndex", "global_candidates", "slot_index", "value_key", "value_keys",
+           "Perturbation"]

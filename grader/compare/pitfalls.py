@@ -1,0 +1,259 @@
+"""The pitfalls: the known mistakes, by name (../shared/PITFALLS.md, same codes).
+
+One explicit table. Each entry has its code, a title, the explanation a student reads in ruff's
+four sections (what it does, why it is bad, an example, what to do instead) and its detection:
+a perturbation of the reference engine (perturb.py) and/or a check of the student's own work
+(checks.py). Codes never change meaning; new ones are added at the end of their family.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from grader.compare import checks, perturb
+from grader.compare.perturb import Perturbation
+
+
+@dataclass(frozen=True, slots=True)
+class Pitfall:
+    code: str
+    title: str
+    what: str  # What it does: what the student did
+    why: str  # Why is this bad?
+    example: str  # Example: the mistake, in figures
+    instead: str  # Use instead: the right working
+    perturbation: Perturbation | None = None
+    check: Check | None = None
+
+    @property
+    def detection(self) -> str:
+        parts = [d.description for d in (self.perturbation, self.check) if d is not None]
+        return "; or ".join(parts)
+
+
+_CATALOGUE = (
+    # ------------------------------------------------------------ conventions and the input
+    Pitfall(
+        "input-224", "Input taken as 224×224 instead of 227×227",
+        what="Uses the 224×224×3 input the AlexNet paper's text states.",
+        why="With 224, conv1's output is (224-11)/4+1 = 54.25, not a whole number: the paper's own sizes "
+            "(55×55 after conv1, 6×6×256 before fc6) only work out from 227×227×3. Every later layer inherits "
+            "the wrong size.",
+        example="conv1 units 54·54·96 = 279,936; fc6 input 5·5·256 = 6,400, so fc6 weights 6,400·4,096 = 26,214,400.",
+        instead="Start from 227×227×3: conv1 output (227-11)/4+1 = 55, units 55·55·96 = 290,400; fc6 input "
+                "6·6·256 = 9,216, weights 9,216·4,096 = 37,748,736.",
+        perturbation=perturb.INPUT_224,
+        check=checks.INPUT_224_STATED,
+    ),
+    Pitfall(
+        "caption-253440", "conv1's neurons copied from the Figure 2 caption",
+        what="Gives 253,440 as the number of neurons of conv1, as the caption of the paper's Figure 2 does.",
+        why="The caption's first figure is a known misprint: it matches neither 224 nor 227 as input. The "
+            "neurons of conv1 are its output map, height × width × filters.",
+        example="conv1 units 253,440.",
+        instead="conv1 units = 55·55·96 = 290,400.",
+        perturbation=perturb.CAPTION_253440,
+    ),
+    Pitfall(
+        "bias-counted", "Biases counted as weights",
+        what="Adds the biases into a count the assignment asks for without them (weights).",
+        why="Weights are the kernel (or matrix) entries only; a bias is a separate parameter, one per filter "
+            "or output neuron. Counting them makes every weight count too large by the number of filters.",
+        example="conv1 weights (11·11·3+1)·96 = 34,944.",
+        instead="conv1 weights 11·11·3·96 = 34,848 (its 96 biases are counted apart, if asked).",
+        perturbation=perturb.BIAS_COUNTED,
+    ),
+    Pitfall(
+        "bias-missed", "Biases left out of the parameters",
+        what="Leaves the biases out where the assignment asks for parameters, which include them.",
+        why="Every filter and every output neuron has a trainable bias; the parameter count is weights + biases.",
+        example="fc8 parameters 4,096·1,000 = 4,096,000.",
+        instead="fc8 parameters 4,096·1,000 + 1,000 = 4,097,000.",
+        perturbation=perturb.BIAS_MISSED,
+    ),
+    # ------------------------------------------------------------ the two towers
+    Pitfall(
+        "tower-split-missed", "The two-GPU split ignored",
+        what="Gives a split layer (AlexNet's conv2, conv4, conv5) filters that see every input channel.",
+        why="AlexNet runs on two GPUs: in conv2, conv4 and conv5 each filter sees only the feature maps of its "
+            "own GPU, half of the input channels. Its kernels are half as deep, so the weights are half.",
+        example="conv2 weights 5·5·96·256 = 614,400.",
+        instead="conv2 weights 5·5·48·256 = 307,200 (each filter sees its own tower's 48 channels).",
+        perturbation=perturb.TOWER_SPLIT_MISSED,
+    ),
+    Pitfall(
+        "tower-over-split", "A cross-tower layer split",
+        what="Halves the input depth of a layer that connects across both towers (AlexNet's conv3, fc6-fc8).",
+        why="conv3 and the fully connected layers take their input from both GPUs: each filter or neuron "
+            "sees every channel of the layer below.",
+        example="conv3 weights 3·3·128·384 = 442,368.",
+        instead="conv3 weights 3·3·256·384 = 884,736.",
+        perturbation=perturb.TOWER_OVER_SPLIT,
+    ),
+    Pitfall(
+        "tower-half-counted", "Only one tower's filters counted",
+        what="Counts the filters of one GPU only for a split layer.",
+        why="Both towers hold filters: a split layer's 256 filters are 128 per GPU, and all of them count.",
+        example="conv2 weights 5·5·48·128 = 153,600.",
+        instead="conv2 weights 5·5·48·128·2 = 5·5·48·256 = 307,200.",
+        perturbation=perturb.TOWER_HALF_COUNTED,
+    ),
+    # ------------------------------------------------------------ what a quantity means
+    Pitfall(
+        "connections-as-weights", "Connections given as the weight count",
+        what="Gives a conv layer's weight count as its number of connections.",
+        why="A conv layer reuses each weight at every output position: every output neuron has its own "
+            "connections. Connections are weights × output positions (for a conv layer; for an FC layer they "
+            "are equal).",
+        example="conv1 connections 34,848.",
+        instead="conv1 connections 34,848·55·55 = 105,415,200.",
+        perturbation=perturb.CONNECTIONS_AS_WEIGHTS,
+    ),
+    Pitfall(
+        "units-as-weights", "Units given as the weight count",
+        what="Gives the weight count (or one filter's kernel product) as the number of neurons of a layer.",
+        why="Units are the neurons of the layer's output map, height × width × filters; the kernel size says "
+            "how many inputs each neuron has, not how many neurons there are.",
+        example="conv1 units 11·11·3·96 = 34,848.",
+        instead="conv1 units 55·55·96 = 290,400.",
+        perturbation=perturb.UNITS_AS_WEIGHTS,
+    ),
+    Pitfall(
+        "units-after-pool", "A conv layer's units taken after pooling",
+        what="Gives the pooled map that follows a conv layer as that layer's neurons.",
+        why="The conv layer's neurons are its own output, before the max pooling that follows it; the pooling "
+            "is a separate layer with a smaller map.",
+        example="conv1 units 27·27·96 = 69,984.",
+        instead="conv1 units 55·55·96 = 290,400 (27·27·96 is pool1's output).",
+        perturbation=perturb.UNITS_AFTER_POOL,
+    ),
+    Pitfall(
+        "wrong-input-channels", "Kernels given the wrong depth",
+        what="Computes a conv layer's kernels with a depth of 1 or 3 (the image's channels) instead of the "
+             "channels of the layer below.",
+        why="A filter spans every channel it sees of its input: conv1 sees the 3 colour channels, conv2 the "
+            "feature maps conv1 made (48 per tower), conv3 all 256 of conv2's.",
+        example="conv1 parameters 11·11·1·96+96 = 11,712 (one channel); conv2 weights 5·5·3·256 = 19,200.",
+        instead="conv1 parameters 11·11·3·96+96 = 34,944; conv2 weights 5·5·48·256 = 307,200.",
+        perturbation=perturb.WRONG_INPUT_CHANNELS,
+    ),
+    Pitfall(
+        "bias-per-input-channel", "One bias per input channel",
+        what="Adds a bias per input channel of each filter: (k·k+1)·Cin·Cout.",
+        why="A filter has one bias, whatever its depth: its output is the sum over all its input channels plus "
+            "one bias. The parameters are (k·k·Cin+1)·Cout.",
+        example="conv1 (11·11+1)·3·96 = 35,136.",
+        instead="conv1 (11·11·3+1)·96 = 34,944 parameters (34,848 weights and 96 biases).",
+        perturbation=perturb.BIAS_PER_INPUT_CHANNEL,
+    ),
+    Pitfall(
+        "fc-bias-wrong-side", "FC biases counted per input",
+        what="Counts an FC layer's parameters as in·(out+1).",
+        why="An FC layer has one bias per output neuron, so (in+1)·out; in·(out+1) gives one per input.",
+        example="fc8 4,096·1,001 = 4,100,096.",
+        instead="fc8 (4,096+1)·1,000 = 4,097,000 parameters (4,096,000 weights).",
+        perturbation=perturb.FC_BIAS_WRONG_SIDE,
+    ),
+    Pitfall(
+        "fc6-input-wrong", "Wrong input size for the first FC layer",
+        what="Gives the first fully connected layer an input other than the flattened output of the last "
+             "pooling layer.",
+        why="fc6 is connected to every value of the map before it: AlexNet's pool3 output 6×6×256 = 9,216 "
+            "values, not its 256 channels alone, nor the map before pooling.",
+        example="fc6 4,096·(256+1) = 1,052,672.",
+        instead="fc6 weights 6·6·256·4,096 = 37,748,736.",
+        perturbation=perturb.FC6_INPUT_WRONG,
+    ),
+    Pitfall(
+        "pool-params-counted", "Parameters given to max pooling",
+        what="Gives trainable parameters to a max-pooling layer.",
+        why="Max pooling takes the largest value of each window: it has nothing to learn. (Only LeNet-1998's "
+            "subsampling layers had a trainable coefficient and bias per map.)",
+        example="pool1 parameters 2·96 = 192.",
+        instead="pool1 parameters 0.",
+        check=checks.POOL_PARAMS_COUNTED,
+    ),
+    Pitfall(
+        "padding-missed", "Padding left out of an output size",
+        what="Computes a layer's output size without its padding.",
+        why="Padding adds rows and columns around the input before the kernel slides: output = "
+            "(input + 2·padding - kernel)/stride + 1. Leaving it out shrinks this layer and every later one.",
+        example="conv2 output (27-5)/1+1 = 23, so 23×23×256.",
+        instead="conv2 output (27+2·2-5)/1+1 = 27, so 27×27×256.",
+        perturbation=perturb.PADDING_MISSED,
+    ),
+    Pitfall(
+        "stride-missed", "Stride left out of an output size",
+        what="Computes a layer's output size as if the kernel moved one pixel at a time.",
+        why="With stride s the kernel jumps s pixels: output = (input + 2·padding - kernel)/s + 1.",
+        example="conv1 output (227-11)/1+1 = 217, so 217·217·96 = 4,520,544 units.",
+        instead="conv1 output (227-11)/4+1 = 55, so 55·55·96 = 290,400 units.",
+        perturbation=perturb.STRIDE_MISSED,
+    ),
+    Pitfall(
+        "filters-wrong", "Wrong number of filters",
+        what="Uses another number of filters (output channels) than the layer has.",
+        why="The filters of a conv layer set the depth of its output and multiply its weights; the spec gives "
+            "them (AlexNet conv1: 96).",
+        example="conv1 with \"55 filters\": 55·55·55 = 166,375 units.",
+        instead="conv1 has 96 filters: 55·55·96 = 290,400 units.",
+        check=checks.FILTERS_WRONG,
+    ),
+    Pitfall(
+        "wrong-variant", "Another variant of the network",
+        what="Answers for another well-known version of the network than the one asked.",
+        why="Several networks go by the name: torchvision's AlexNet has 64-192-384-256-256 filters and "
+            "61,100,840 parameters; the paper's two-tower AlexNet has 96-256-384-384-256. The figures differ "
+            "layer by layer.",
+        example="conv1 parameters 11·11·3·64+64 = 23,296 (torchvision).",
+        instead="conv1 of the paper's AlexNet: 11·11·3·96+96 = 34,944 parameters.",
+        perturbation=perturb.WRONG_VARIANT,
+    ),
+    # ------------------------------------------------------------ the student's own numbers
+    Pitfall(
+        "arithmetic-slip", "The expression does not give the result written",
+        what="Writes an expression and a result that do not agree.",
+        why="Whichever of the two was meant, one of them is wrong, and a reader cannot tell which.",
+        example="(11×11×3×96)+96 = 34,848 (the expression is 34,944).",
+        instead="Evaluate the expression again: (11×11×3×96)+96 = 34,944, or drop the +96 if biases are not asked.",
+        check=checks.ARITHMETIC_SLIP,
+    ),
+    Pitfall(
+        "transcription-slip", "A number copied wrong",
+        what="Gets the working right but writes the number with one or two digits swapped, dropped or "
+             "doubled, or grouped oddly.",
+        why="The figure written is not the one worked out: 336,936 is not 663,936, and 61,4656 can be read "
+            "as 614,656 or as 6,14,656.",
+        example="conv4 336,936 for 663,936; \"61,4656\".",
+        instead="Copy the result digit by digit and group digits by three: 663,936; 614,656.",
+        check=checks.TRANSCRIPTION_SLIP,
+    ),
+    Pitfall(
+        "total-inconsistent", "A total that is not the sum of the layers",
+        what="Gives a total that differs from the sum of their own per-layer values.",
+        why="A total is the sum of the layers; when they disagree, at least one of them is wrong.",
+        example="per-layer parameters adding up to 60,965,224 with a total of 60,965,128.",
+        instead="Add the per-layer values again and give that sum as the total.",
+        check=checks.TOTAL_INCONSISTENT,
+    ),
+    Pitfall(
+        "misplaced-answer", "The right number in the wrong place",
+        what="Gives a figure that belongs to another slot: swapped rows or columns, another layer's value, "
+             "another network's answer.",
+        why="The number is right, but for another question: this slot's answer is missing.",
+        example="conv2 units 64,896 (conv3's units).",
+        instead="conv2 units 27·27·256 = 186,624; 64,896 = 13·13·384 belongs to conv3.",
+        check=checks.MISPLACED_ANSWER,
+    ),
+)
+
+PITFALLS: dict[str, Pitfall] = {pitfall.code: pitfall for pitfall in _CATALOGUE}
+# The order of the catalogue breaks ties between equally simple explanations.
+RANK: dict[str, int] = {code: rank for rank, code in enumerate(PITFALLS)}
+# Every perturbation the comparator searches: the pitfalls', and the conventions a rubric may accept.
+PERTURBATIONS: dict[str, Perturbation] = {
+    **{p.code: p.perturbation for p in _CATALOGUE if p.perturbation is not None},
+    "connections_with_bias": perturb.CONNECTIONS_WITH_BIAS,
+}
+RANK["connections_with_bias"] = -1  # a convention, not a mistake: the first explanation to try
+
+__all__ = ["PITFALLS", "PERTURBATIONS", "RANK", "Pitfall"]
