@@ -1,0 +1,392 @@
+"""The benchmark: speed, memory and accuracy of the grader on synthetic submissions.
+
+    python benchmarks/run.py --n 600 --json out.json [--skip-big]
+
+On the same generated folder (benchmarks/synth.py: mixed formats and styles, known mistakes) it
+measures, each as a whole process as a user runs it:
+- `grader grade` throughput, with 1 and 2 workers, with reports (and without them where the batch
+  has a way to skip them; otherwise the plain pipeline, grade_file in a loop, stands in);
+- the naive baseline (benchmarks/floor.py: read every file, pull every integer with a regex) and the
+  ratio grader / baseline;
+- `grader check FILE --json` cold start on a Markdown file against `python -c pass` (medians);
+- peak memory of the whole process tree while grading 1,000 and 10,000 submissions;
+- accuracy against the generator's truth: verdicts, values read, pitfall recall and precision.
+It prints a table and writes everything as JSON. Generated files live in a temporary folder.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+
+from benchmarks import synth  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RUBRIC = "alexnet-paper"
+GOALS = {"ratio_with_reports": 10.0, "check_seconds": 0.35, "memory_mb_10000": 300.0}
+NO_REPORT_FLAGS = ("--no-reports", "--no-report", "--results-only")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+# ---------------------------------------------------------------- running a process
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    seconds: float
+    returncode: int
+    max_rss_mb: float  # the peak RSS (VmHWM) of the largest single process seen in the tree
+    tree_rss_mb: float  # the peak of the tree's summed RSS (shared pages counted in each process)
+    tree_pss_mb: float  # the peak of the tree's summed PSS (shared pages divided among them)
+    stderr: str = ""
+
+
+def _descendants(root: int) -> list[int]:
+    children = defaultdict(list)
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children[parent].append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, ())
+    return found
+
+
+def _tree_memory(root: int) -> tuple[float, float, float]:
+    """(RSS, PSS) of a process and its descendants, and the largest peak RSS of one of them, in MB."""
+    rss = pss = largest = 0
+    for pid in _descendants(root):
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as statm:
+                rss += int(statm.read().split()[1]) * PAGE
+            with open(f"/proc/{pid}/status", "rb") as status:
+                for line in status:
+                    if line.startswith(b"VmHWM:"):
+                        largest = max(largest, int(line.split()[1]) * 1024)
+                        break
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as smaps:
+                for line in smaps:
+                    if line.startswith(b"Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                        break
+        except (OSError, IndexError, ValueError):
+            continue
+    return rss / 2**20, pss / 2**20, largest / 2**20
+
+
+def run(cmd: list[str], *, interval: float = 0.05) -> Run:
+    """Run a command to its end: wall time, exit code, and the peak memory of its process tree,
+    sampled from /proc (wait4's ru_maxrss would report this harness' own size: Linux carries the
+    parent's high-water mark across fork and exec)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        peak = [0.0, 0.0, 0.0]
+        done = threading.Event()
+
+        def sample():
+            while not done.wait(interval):
+                peak[:] = map(max, peak, _tree_memory(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        process.wait()
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")[-2000:]
+    return Run(seconds, process.returncode, peak[2], peak[0], peak[1], stderr)
+
+
+def median_seconds(cmd: list[str], repeat: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+# ---------------------------------------------------------------- the measurements
+
+
+def grade_cmd(folder: Path, out: Path, workers: int, *, reports: bool, no_report_flag: str | None) -> list[str]:
+    cmd = [str(BIN / "grader"), "grade", str(folder), "--rubric", RUBRIC, "--out", str(out), "--workers", str(workers)]
+    if not reports:
+        cmd.append(no_report_flag)
+    return cmd
+
+
+def pipeline_cmd(folder: Path) -> list[str]:
+    """grade_file over every file in one process: the cost without batch bookkeeping and reports."""
+    code = ("import sys, pathlib\n"
+            "from grader.pipeline import grade_file\n"
+            "from grader.rubric import load_rubric\n"
+            f"rubric = load_rubric({RUBRIC!r})\n"
+            "for path in sorted(pathlib.Path(sys.argv[1]).iterdir()):\n"
+            "    grade_file(path, rubric)\n")
+    return [sys.executable, "-c", code, str(folder)]
+
+
+def find_no_report_flag() -> str | None:
+    help_text = subprocess.run([str(BIN / "grader"), "grade", "--help"], capture_output=True, text=True).stdout
+    return next((flag for flag in NO_REPORT_FLAGS if flag in help_text), None)
+
+
+def throughput(folder: Path, n: int, work: Path, workers_list: list[int], no_report_flag: str | None) -> dict:
+    rows = {}
+    floor = run([sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(folder)])
+    rows["baseline"] = _row(floor, n)
+    for workers in workers_list:
+        for reports in (True, False):
+            if reports:
+                label, cmd = f"grade w{workers} reports", grade_cmd(folder, work / f"out-w{workers}", workers,
+                                                                   reports=True, no_report_flag=None)
+            elif no_report_flag:
+                label, cmd = f"grade w{workers} no reports", grade_cmd(folder, work / f"out-w{workers}-nr", workers,
+                                                                      reports=False, no_report_flag=no_report_flag)
+            elif workers == 1:
+                label, cmd = "pipeline w1 no reports", pipeline_cmd(folder)
+            else:
+                continue
+            rows[label] = _row(run(cmd), n)
+            rows[label]["ratio_to_baseline"] = rows[label]["seconds"] / floor.seconds
+    return rows
+
+
+def _row(result: Run, n: int) -> dict:
+    row = asdict(result)
+    row["per_second"] = n / result.seconds
+    if not row["stderr"] or result.returncode == 0:
+        row.pop("stderr")
+    return row
+
+
+def cold_start(folder: Path, repeat: int) -> dict:
+    """`grader check --json` on a Markdown pipe table, whole process, against bare Python."""
+    markdown = next(p for p in sorted(folder.iterdir()) if p.name.endswith("_md.md"))
+    cmd = [str(BIN / "grader"), "check", str(markdown), "--json"]
+    first = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    try:  # exit 1 means "not all correct", and also an uncaught exception: the output tells
+        works = first.returncode in (0, 1) and json.loads(first.stdout)["status"] == "graded"
+    except (ValueError, KeyError, TypeError):
+        works = False
+    check, check_times = median_seconds(cmd, repeat)
+    bare, bare_times = median_seconds([sys.executable, "-c", "pass"], repeat)
+    row = {"file": markdown.name, "works": works, "check_median": check, "python_median": bare,
+           "over_python": check - bare, "check_runs": check_times, "python_runs": bare_times}
+    if not works:
+        row["stderr"] = first.stderr[-2000:]
+    return row
+
+
+def memory(work: Path, sizes: list[int], seed: int, workers: int) -> dict:
+    rows = {}
+    for n in sizes:
+        root = work / f"memory-{n}"
+        synth.generate(root, n, seed)
+        result = run(grade_cmd(root / "submissions", root / "out", workers, reports=True, no_report_flag=None))
+        rows[str(n)] = _row(result, n)
+    return rows
+
+
+# ---------------------------------------------------------------- accuracy
+
+
+def accuracy(results_dir: Path, truth: dict[str, dict]) -> dict:
+    """The grader's results against the generator's truth."""
+    results = {}
+    for path in results_dir.glob("*.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        results[Path(record.get("file", path.stem)).name] = record
+    verdicts = values = total = 0
+    by_format: dict[str, Counter] = defaultdict(Counter)
+    by_truth: dict[str, Counter] = defaultdict(Counter)
+    confusion: Counter = Counter()
+    found, raised, matched = Counter(), Counter(), Counter()
+    statuses = Counter(results[name].get("status", "?") if name in results else "no result" for name in truth)
+    for name, expected in truth.items():
+        result = results.get(name, {})
+        given = {}
+        for answer in result.get("answers", []):
+            if answer.get("network") == "alexnet":
+                given.setdefault((answer["layer"], answer["quantity"]), answer)
+        fmt = expected["look"]["format"]
+        for answer in expected["answers"]:
+            got = given.get((answer["layer"], answer["quantity"]), {})
+            verdict = got.get("verdict", "missing")
+            right_verdict = verdict in answer["verdicts"]
+            right_value = answer["value"] is None and not got or got.get("value") == answer["value"]
+            total += 1
+            verdicts += right_verdict
+            values += right_value
+            by_format[fmt]["answers"] += 1
+            by_format[fmt]["verdicts"] += right_verdict
+            by_format[fmt]["values"] += right_value
+            kind = "/".join(answer["verdicts"])
+            by_truth[kind]["answers"] += 1
+            by_truth[kind]["right"] += right_verdict
+            if not right_verdict:
+                confusion[kind, verdict] += 1
+        truth_set = _truth_pitfalls(expected)
+        grader_set = {(hit["code"], layer) for hit in result.get("pitfalls", []) if hit.get("network", "alexnet") == "alexnet"
+                      for layer in (("*",) if hit["code"] in synth.GLOBAL_CODES else hit.get("layers") or ("*",))}
+        for code, _ in truth_set:
+            found[code] += 1
+        for code, _ in grader_set:
+            raised[code] += 1
+        for code, _ in truth_set & grader_set:
+            matched[code] += 1
+    codes = sorted(set(found) | set(raised))
+    per_code = {code: {"truth": found[code], "raised": raised[code], "matched": matched[code],
+                       "recall": _share(matched[code], found[code]),
+                       "precision": _share(matched[code], raised[code])} for code in codes}
+    return {
+        "submissions": len(truth), "statuses": dict(statuses), "answers": total,
+        "verdict_accuracy": _share(verdicts, total), "value_accuracy": _share(values, total),
+        "pitfall_recall": _share(sum(matched.values()), sum(found.values())),
+        "pitfall_precision": _share(sum(matched.values()), sum(raised.values())),
+        "by_format": {fmt: {"answers": c["answers"], "verdict_accuracy": _share(c["verdicts"], c["answers"]),
+                            "value_accuracy": _share(c["values"], c["answers"])} for fmt, c in sorted(by_format.items())},
+        "by_truth": {kind: {"answers": c["answers"], "right": _share(c["right"], c["answers"])}
+                     for kind, c in sorted(by_truth.items())},
+        "confusions": {f"{kind} -> {verdict}": count for (kind, verdict), count in confusion.most_common(12)},
+        "pitfalls": per_code,
+    }
+
+
+def _truth_pitfalls(record: dict) -> set[tuple[str, str]]:
+    """(code, layer) pairs the grader should raise; global codes once per submission as (code, '*')."""
+    pairs = {(code, "*" if code in synth.GLOBAL_CODES else answer["layer"])
+             for answer in record["answers"] for code in answer["pitfalls"]}
+    pairs |= {(m["code"], "total") for m in record["mistakes"] if m["code"] == "total-inconsistent"}
+    return pairs
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+# ---------------------------------------------------------------- report
+
+
+def print_report(report: dict) -> None:
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:
+        print(json.dumps(report, indent=2))
+        return
+    console = Console()
+    speed = Table(title=f"Throughput on {report['n']} mixed submissions ({report['machine']['cpus']} cores)")
+    for column in ("run", "seconds", "files/s", "x baseline", "peak tree RSS MB", "exit"):
+        speed.add_column(column, justify="left" if column == "run" else "right")
+    for label, row in report["throughput"].items():
+        speed.add_row(label, f"{row['seconds']:.2f}", f"{row['per_second']:.1f}",
+                      f"{row.get('ratio_to_baseline', 1):.1f}", f"{row['tree_rss_mb']:.0f}", str(row["returncode"]))
+    console.print(speed)
+    if "cold_start" in report:
+        c = report["cold_start"]
+        console.print(f"grader check --json ({c['file']}{'' if c['works'] else ', FAILED'}): "
+                      f"median {c['check_median']:.3f} s; "
+                      f"python -c pass {c['python_median']:.3f} s; difference {c['over_python']:.3f} s")
+    if report.get("memory"):
+        mem = Table(title="Peak memory, grade with reports")
+        for column in ("submissions", "seconds", "files/s", "tree RSS MB", "tree PSS MB", "largest process MB"):
+            mem.add_column(column, justify="right")
+        for n, row in report["memory"].items():
+            mem.add_row(n, f"{row['seconds']:.1f}", f"{row['per_second']:.1f}", f"{row['tree_rss_mb']:.0f}",
+                        f"{row['tree_pss_mb']:.0f}", f"{row['max_rss_mb']:.0f}")
+        console.print(mem)
+    acc = report.get("accuracy")
+    if acc:
+        console.print(f"Accuracy: verdicts {acc['verdict_accuracy']}, values read {acc['value_accuracy']}, "
+                      f"pitfall recall {acc['pitfall_recall']}, precision {acc['pitfall_precision']}; "
+                      f"statuses {acc['statuses']}")
+        codes = Table(title="Pitfalls: truth vs raised")
+        for column in ("code", "truth", "raised", "matched", "recall", "precision"):
+            codes.add_column(column, justify="left" if column == "code" else "right")
+        for code, row in acc["pitfalls"].items():
+            codes.add_row(code, str(row["truth"]), str(row["raised"]), str(row["matched"]),
+                          str(row["recall"]), str(row["precision"]))
+        console.print(codes)
+    console.print("Goals: " + ", ".join(f"{k} {'met' if v else 'missed'}" for k, v in report["goals"].items()))
+
+
+def goals(report: dict) -> dict:
+    met = {}
+    reports = [row for label, row in report["throughput"].items()
+               if label.endswith(" reports") and "no reports" not in label and row["returncode"] == 0]
+    if reports:
+        met["batch with reports within 10x of baseline"] = min(r["ratio_to_baseline"] for r in reports) <= GOALS[
+            "ratio_with_reports"]
+    if report.get("cold_start", {}).get("works"):
+        met["check on Markdown <= 0.35 s"] = report["cold_start"]["check_median"] <= GOALS["check_seconds"]
+    if report.get("memory", {}).get("10000", {}).get("returncode") == 0:
+        met["10,000 submissions <= 300 MB"] = report["memory"]["10000"]["tree_rss_mb"] <= GOALS["memory_mb_10000"]
+    return met
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Speed, memory and accuracy of the grader on synthetic submissions.")
+    parser.add_argument("--n", type=int, default=600, help="submissions in the mixed folder (default 600)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeat", type=int, default=9, help="runs of the cold-start commands (median)")
+    parser.add_argument("--memory-sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--skip-big", action="store_true", help="leave out the 10,000-submission memory run")
+    parser.add_argument("--keep", type=Path, default=None, help="generate into this folder and keep it")
+    args = parser.parse_args(argv)
+    sizes = [n for n in args.memory_sizes if not (args.skip_big and n >= 10000)]
+
+    with tempfile.TemporaryDirectory(prefix="grader-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        synth.generate(work / "mixed", args.n, args.seed)
+        folder = work / "mixed" / "submissions"
+        report: dict = {
+            "n": args.n, "seed": args.seed, "generated_seconds": time.perf_counter() - started,
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+            "date": time.strftime("%Y-%m-%d"),
+        }
+        no_report_flag = find_no_report_flag()
+        report["no_report_mode"] = no_report_flag or "none in the batch: the plain pipeline stands in"
+        report["throughput"] = throughput(folder, args.n, work, args.workers, no_report_flag)
+        report["cold_start"] = cold_start(folder, args.repeat)
+        results = work / f"out-w{args.workers[0]}" / "results"
+        if results.is_dir():
+            report["accuracy"] = accuracy(results, synth.load_truth(work / "mixed"))
+        report["memory"] = memory(work, sizes, args.seed, max(args.workers))
+        report["goals"] = goals(report)
+    print_report(report)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
