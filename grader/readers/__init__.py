@@ -1,1 +1,150 @@
+"""The read stage: a submission file to a Document of blocks that keep their source.
 
+    from grader.readers import read, Limits
+    document = read(Path("alice.md"))
+
+The format is chosen by content first and by extension second (the seeds are Markdown, tab-separated
+text and OCR'd LaTeX saved as .txt; students mislabel files): a zip is an xlsx or a docx by the parts
+inside it, JSON with "cells" is a notebook, text whose every line splits into the same fields is CSV.
+Anything that cannot be read raises UnreadableError naming the file and the reason; an empty file
+is a Document with no blocks.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from grader.core import Document, UnreadableError
+from grader.readers.decode import decode_text
+from grader.readers.delimited import looks_delimited, read_delimited
+from grader.readers.limits import Limits, size_text
+from grader.readers.markdown import read_markdown
+from grader.readers.notebook import looks_like_notebook, read_notebook
+from grader.readers.word import read_docx
+from grader.readers.xlsx import read_xlsx
+from grader.readers.zipguard import zip_names
+
+__all__ = ["FORMATS", "Format", "Limits", "read"]
+
+
+def _read_tex(text: str, *, path: str, encoding: str | None, limits: Limits) -> Document:
+    return read_markdown(text, path=path, encoding=encoding, limits=limits, flavour="tex")
+
+
+def _read_code(text: str, *, path: str, encoding: str | None, limits: Limits) -> Document:
+    return read_markdown(text, path=path, encoding=encoding, limits=limits, flavour="plain")
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One readable format: its name (Document.format), the extensions that claim it, and its
+    reader, which takes decoded text (`binary` False) or the file's bytes (`binary` True)."""
+
+    name: str
+    extensions: tuple[str, ...]
+    reader: Callable[..., Document]
+    binary: bool = False
+
+
+# The registry: explicit, in one place. Text of an unknown extension is read as Markdown.
+FORMATS: tuple[Format, ...] = (
+    Format("markdown", (".md", ".markdown", ".mdown", ".txt", ".text", ".rst", ".html", ".htm"), read_markdown),
+    Format("latex", (".tex",), _read_tex),
+    Format("code", (".py", ".m", ".r", ".jl", ".js", ".java", ".c", ".cc", ".cpp", ".h", ".lua"), _read_code),
+    Format("csv", (".csv", ".tsv"), read_delimited),
+    Format("notebook", (".ipynb",), read_notebook),
+    Format("xlsx", (".xlsx", ".xlsm"), read_xlsx, binary=True),
+    Format("docx", (".docx",), read_docx, binary=True),
+)
+_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
+_BY_EXTENSION = {ext: fmt for fmt in FORMATS for ext in fmt.extensions}
+_ZIP_KINDS = {".xlsx": "xlsx workbook", ".xlsm": "xlsx workbook", ".docx": "docx document"}
+
+# Files students hand in that are not text and not a supported document: say what they are.
+_MAGIC = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+     "an old .doc/.xls file or a password-protected Office file; save it as .docx or .xlsx"),
+    (b"%PDF-", "a PDF, which is not supported; hand in the text (Markdown, .txt, .docx)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image, not text"),
+    (b"\xff\xd8\xff", "a JPEG image, not text"),
+    (b"GIF8", "a GIF image, not text"),
+    (b"Rar!\x1a\x07", "a RAR archive, not a submission"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7z archive, not a submission"),
+    (b"\x1f\x8b", "a gzip archive, not a submission"),
+)
+
+
+def read(path: Path, *, limits: Limits | None = None) -> Document:
+    """Read one submission; UnreadableError (a GraderError) when it cannot be read."""
+    limits = limits or Limits()
+    path = Path(path)
+    name = str(path)
+    data = _read_bytes(path, name, limits)
+    extension = path.suffix.lower()
+    claimed = _BY_EXTENSION.get(extension)
+    if not data:
+        return Document(path=name, format=claimed.name if claimed else "markdown", blocks=())
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _read_zip(data, name, extension, limits)
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise UnreadableError(f"{name}: {what}")
+    try:
+        text, encoding = decode_text(data, name)
+    except UnreadableError:
+        if extension in _ZIP_KINDS:
+            raise UnreadableError(f"{name}: not a valid {_ZIP_KINDS[extension]} (not a zip archive)") from None
+        raise
+    fmt = _text_format(text, claimed)
+    return fmt.reader(text, path=name, encoding=encoding, limits=limits)
+
+
+def _read_bytes(path: Path, name: str, limits: Limits) -> bytes:
+    try:
+        if not path.is_file():
+            raise UnreadableError(f"{name}: not a regular file" if path.exists() else f"{name}: no such file")
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise UnreadableError(f"{name}: {size_text(size)}, over the {size_text(limits.max_bytes)} limit")
+        with path.open("rb") as stream:
+            data = stream.read(limits.max_bytes + 1)  # the file may have grown since stat
+    except OSError as err:
+        raise UnreadableError(f"{name}: cannot be opened ({err.strerror or err})") from None
+    if len(data) > limits.max_bytes:
+        raise UnreadableError(f"{name}: over the {size_text(limits.max_bytes)} limit")
+    return data
+
+
+def _read_zip(data: bytes, name: str, extension: str, limits: Limits) -> Document:
+    kind = _ZIP_KINDS.get(extension, "document")
+    parts = set(zip_names(data, name, kind))
+    if "xl/workbook.xml" in parts:
+        return read_xlsx(data, path=name, limits=limits)
+    if "word/document.xml" in parts:
+        return read_docx(data, path=name, limits=limits)
+    if "ppt/presentation.xml" in parts:
+        raise UnreadableError(f"{name}: a PowerPoint file, which is not supported")
+    if "mimetype" in parts and any(part.startswith("META-INF/") for part in parts):
+        raise UnreadableError(f"{name}: an OpenDocument file, which is not supported; save it as .docx or .xlsx")
+    if extension in _ZIP_KINDS:
+        raise UnreadableError(f"{name}: not a valid {kind} (a zip archive without its parts)")
+    raise UnreadableError(f"{name}: a zip archive, not a submission")
+
+
+def _text_format(text: str, claimed: Format | None) -> Format:
+    """Where the content contradicts the extension, the content wins."""
+    if looks_like_notebook(text):
+        if claimed is not None and claimed.name == "notebook":
+            return claimed
+        try:  # JSON with "cells" that parses is a notebook, whatever its name
+            json.loads(text)
+            return _BY_NAME["notebook"]
+        except (ValueError, RecursionError):
+            pass
+    if claimed is not None and claimed.name in ("notebook", "csv", "latex", "code"):
+        return claimed
+    if looks_delimited(text):
+        return _BY_NAME["csv"]
+    return _BY_NAME["markdown"]

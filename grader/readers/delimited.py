@@ -1,0 +1,82 @@
+"""CSV and TSV: one Table, the delimiter sniffed from the content, cells named as a spreadsheet
+names them ("B4") so a TA who opens the file finds them."""
+from __future__ import annotations
+
+import csv
+import io
+
+from grader.core import Cell, Document, Source, UnreadableError
+from grader.readers.limits import Limits
+from grader.readers.tables import build_table
+
+_DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE_LINES = 200
+
+
+def read_delimited(text: str, *, path: str, encoding: str | None, limits: Limits,
+                   delimiter: str | None = None) -> Document:
+    delimiter = delimiter or sniff_delimiter(text) or ("\t" if path.lower().endswith(".tsv") else ",")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Cell]] = []
+    cells = 0
+    try:
+        start = 1
+        for record in reader:
+            number = len(rows) + 1
+            cells += len(record)
+            if cells > limits.max_cells:
+                raise UnreadableError(f"{path}: over the {limits.max_cells:,}-cell limit")
+            if any(field.strip() for field in record):
+                rows.append([Cell(field.strip(), Source(line=start, cell=f"{column_letter(c)}{number}"))
+                             for c, field in enumerate(record, 1)])
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise UnreadableError(f"{path}: not valid CSV (line {reader.line_num}: {err})") from None
+    table = build_table(rows, number_cells=False) if rows else None
+    return Document(path=path, format="csv", blocks=(table,) if table else (), encoding=encoding)
+
+
+def sniff_delimiter(text: str) -> str | None:
+    """The delimiter that splits the first lines into the same number (two or more) of fields,
+    or None when no delimiter does."""
+    lines = [line for line in text.splitlines()[:_SAMPLE_LINES] if line.strip()]
+    if len(lines) < 2:
+        return None
+    best, best_score = None, 0.0
+    for delimiter in _DELIMITERS:
+        try:
+            widths = [len(record) for record in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
+        common = max(set(widths), key=widths.count)
+        if common < 2:
+            continue
+        score = widths.count(common) / len(widths) + common / 1000  # consistency first, then width
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best if best_score >= 0.8 else None
+
+
+def looks_delimited(text: str) -> bool:
+    """A text that is really CSV: every non-blank line has the same two or more comma- or
+    semicolon-separated fields, and it is not Markdown."""
+    lines = [line for line in text.splitlines()[:1000] if line.strip()]
+    if len(lines) < 2 or any(line.lstrip()[:1] in "#|-*>`$" for line in lines):
+        return False
+    for delimiter in (",", ";"):
+        try:
+            widths = {len(record) for record in csv.reader(lines, delimiter=delimiter)}
+        except csv.Error:
+            continue
+        if len(widths) == 1 and widths.pop() >= 2:
+            return any(ch.isdigit() for line in lines for ch in line)
+    return False
+
+
+def column_letter(n: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

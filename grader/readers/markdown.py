@@ -1,0 +1,264 @@
+"""Markdown and plain text to blocks.
+
+Flavours: "markdown" (also .txt: the seeds are Markdown saved as text), "tex" (Markdown rules plus
+`%` comments and `\\section` headings) and "plain" (source code, notebook outputs, Word paragraphs,
+the inside of code fences: no Markdown syntax, tables only).
+
+What a student sees in the rendered file is what is read: HTML comments, front matter, image and
+link targets, tags and entities are dropped or resolved; line numbers stay those of the file.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Callable, Sequence
+
+from grader.core import Block, Document, Source, TextLine, UnreadableError
+from grader.readers.limits import Limits
+from grader.readers.tables import (
+    Line, continues_text, detect_html_table, detect_pipe_table, detect_space_table, detect_tab_table, detect_tabular,
+)
+
+FLAVOURS = ("markdown", "tex", "plain")
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(?:={2,}|-{2,})[ \t]*$")
+_THEMATIC = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_QUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\\item(?:\[[^\]]*\])?)\s+(?:\[[ xX]\]\s+)?")
+_TEX_HEADING = re.compile(r"^\s*\\(chapter|section|subsection|subsubsection|paragraph)\*?\{(.*)\}\s*$")
+_TEX_LEVELS = {"chapter": 1, "section": 1, "subsection": 2, "subsubsection": 3, "paragraph": 4}
+_TEX_COMMENT = re.compile(r"(?<!\\)%.*$")
+
+# Bounded repetitions keep these linear on a hostile 100,000-character line.
+_IMAGE = re.compile(r"!\[([^\]\n]{0,1000})\]\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000}\)")
+_LINK = re.compile(r"\[([^\]\n]{0,1000})\]\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000}\)")
+_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]{0,2000})?/?>")
+
+_MATH_ENVIRONMENT = re.compile(
+    r"\\(?:begin|end)\{(?:aligned|align\*?|alignat\*?|gathered|gather\*?|split|array|cases|"
+    r"eqnarray\*?|equation\*?|multline\*?)\}(?:\{[^{}]*\})?")
+_MATH_ROW_END = re.compile(r"\\\\(?:\[[^\]]*\])?")
+_MAX_BLOCK_LINES = 2000
+
+
+def read_markdown(text: str, *, path: str, encoding: str | None, limits: Limits,
+                  flavour: str = "markdown") -> Document:
+    blocks = parse_text(text, path=path, limits=limits, flavour=flavour)
+    return Document(path=path, format="text" if flavour == "plain" else "markdown", blocks=tuple(blocks),
+                    encoding=encoding)
+
+
+def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown",
+               locate: Callable[[int], Source] = lambda n: Source(line=n)) -> list[Block]:
+    """The blocks of a text; `locate` turns a 1-based line number into a Source."""
+    if flavour != "plain":
+        text = drop_html_comments(text)
+    if "base64," in text:  # images pasted into the Markdown: long, and never an answer
+        text = _DATA_URI.sub("", text)
+    raw = _NEWLINE.split(text)
+    if len(raw) > limits.max_lines:
+        raise UnreadableError(f"{path}: {len(raw):,} lines, over the {limits.max_lines:,}-line limit")
+    for n, line in enumerate(raw, 1):
+        if len(line) > limits.max_line_chars:
+            raise UnreadableError(f"{path}: line {n} is over the {limits.max_line_chars:,}-character limit")
+    skip = _front_matter(raw) if flavour == "markdown" else 0
+    lines = [Line(line.rstrip(), locate(n)) for n, line in enumerate(raw, 1) if n > skip]
+    return parse_lines(lines, flavour)
+
+
+def drop_html_comments(text: str) -> str:
+    """Remove <!-- ... --> (an unclosed one runs to the end, as Markdown renders it), keeping the
+    newlines inside so the line numbers of the rest do not move."""
+    if "<!--" not in text:
+        return text
+    parts = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        end = text.find("-->", start + 4)
+        stop = len(text) if end < 0 else end + 3
+        parts.append(text[position:start])
+        parts.append("\n" * text.count("\n", start, stop))
+        position = stop
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _front_matter(raw: Sequence[str]) -> int:
+    """How many leading lines are YAML front matter (--- ... ---) or a pandoc title block (% ...)."""
+    if raw and raw[0].strip() == "---":
+        body = next((line for line in raw[1:] if line.strip()), "")
+        if re.match(r"^[\w-]+\s*:", body):
+            for n in range(1, min(len(raw), 500)):
+                if raw[n].strip() in ("---", "..."):
+                    return n + 1
+        return 0
+    n = 0
+    while n < len(raw) and n < 10 and (raw[n].startswith("%") or (n and raw[n].startswith(" ") and raw[n - 1])):
+        n += 1
+    return n
+
+
+def clean_inline(text: str) -> str:
+    """Markdown inline markup a reader does not see: image and link targets, HTML tags and entities.
+    Emphasis, LaTeX and backslash escapes are kept: they are part of what the student wrote."""
+    if "](" in text:
+        text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text))
+    if "<" in text:
+        text = _TAG.sub("", _BREAK_TAG.sub(" ", text))
+    if "&" in text:
+        text = html.unescape(text)
+    return text.replace("\xa0", " ").strip()
+
+
+def _plain(text: str) -> str:
+    return text.strip()
+
+
+_MARKUP_DETECTORS = (
+    ("html", detect_html_table), ("tabular", detect_tabular), ("pipe", detect_pipe_table),
+    ("tab", detect_tab_table), ("space", detect_space_table),
+)
+_PLAIN_DETECTORS = _MARKUP_DETECTORS[1:]
+
+
+def parse_lines(lines: Sequence[Line], flavour: str = "markdown") -> list[Block]:
+    """Blocks from lines that already carry their sources (text lines, notebook lines, paragraphs)."""
+    if flavour not in FLAVOURS:
+        raise ValueError(f"unknown text flavour {flavour!r}")
+    markup = flavour != "plain"
+    clean = clean_inline if markup else _plain
+    if flavour == "tex":
+        lines = [Line(_TEX_COMMENT.sub("", line.text).rstrip(), line.source) for line in lines]
+    if markup:
+        lines = [Line(_QUOTE.sub("", line.text), line.source) if ">" in line.text[:8] else line for line in lines]
+    detectors = _MARKUP_DETECTORS if markup else _PLAIN_DETECTORS
+    blocks: list[Block] = []
+    not_before: dict[str, int] = {}  # a detector that failed over a run is not retried inside it
+    last_prose = -10  # index of the line that gave the last TextLine from _prose
+    i = 0
+    while i < len(lines):
+        text = lines[i].text
+        if not text.strip():
+            i += 1
+            continue
+        if markup:
+            fence = _FENCE.match(text)
+            if fence:
+                end = _fence_end(lines, i, fence.group(1))
+                blocks.extend(parse_lines(lines[i + 1:end], "plain"))
+                i = end + 1
+                continue
+            math = _math_block(lines, i)
+            if math:
+                blocks.extend(math[0])
+                i = math[1]
+                continue
+        for name, detect in detectors:
+            if not_before.get(name, 0) > i:
+                continue
+            found = detect(lines, i, clean)
+            if found is None:
+                continue
+            table, end = found
+            if table is None:
+                not_before[name] = end
+                continue
+            blocks.append(table)
+            i = end
+            break
+        else:
+            # A line like "= 1792" under "Conv1 3, 64, 3" (a blank line between) finishes that line.
+            joinable = i - last_prose <= 3 and bool(blocks) and isinstance(blocks[-1], TextLine) \
+                and blocks[-1].heading == 0 and all(not lines[k].text.strip() for k in range(last_prose + 1, i))
+            last_prose = i
+            i = _prose(lines, i, blocks, flavour, joinable)
+    return blocks
+
+
+def _fence_end(lines: Sequence[Line], i: int, opener: str) -> int:
+    closing = re.compile(rf"^ {{0,3}}{re.escape(opener[0])}{{{len(opener)},}}[ \t]*$")
+    for j in range(i + 1, len(lines)):
+        if closing.match(lines[j].text):
+            return j
+    return len(lines)  # an unclosed fence runs to the end, as Markdown renders it
+
+
+def _math_block(lines: Sequence[Line], i: int) -> tuple[list[TextLine], int] | None:
+    """A display-math block over several lines ($$ ... $$ or \\[ ... \\]): one TextLine per row
+    (rows split at \\\\), the delimiter lines dropped. None for one-line math or an unclosed block."""
+    opening = lines[i].text.strip()
+    if opening.startswith("$$"):
+        if opening.count("$$") % 2 == 0:
+            return None
+        closer = "$$"
+    elif opening.startswith("\\[") and "\\]" not in opening:
+        closer = "\\]"
+    else:
+        return None
+    pieces = [(opening[2:], lines[i].source)]
+    for j in range(i + 1, min(len(lines), i + _MAX_BLOCK_LINES)):
+        text = lines[j].text
+        if closer in text and (closer != "$$" or text.count("$$") % 2 == 1):
+            pieces.append((text[:text.index(closer)], lines[j].source))
+            return _math_rows(pieces), j + 1
+        pieces.append((text, lines[j].source))
+    return None
+
+
+def _math_rows(pieces: Sequence[tuple[str, Source]]) -> list[TextLine]:
+    rows: list[TextLine] = []
+    current: list[str] = []
+    origin: Source | None = None
+    for text, source in pieces:
+        for n, part in enumerate(_MATH_ROW_END.split(_MATH_ENVIRONMENT.sub(" ", text))):
+            if n and current:  # a \\ ended the row before this part
+                rows.append(TextLine(" ".join(current), origin))
+                current, origin = [], None
+            if part.strip():
+                origin = origin or source
+                current.append(part.strip())
+    if current:
+        rows.append(TextLine(" ".join(current), origin))
+    return rows
+
+
+def _prose(lines: Sequence[Line], i: int, blocks: list[Block], flavour: str, joinable: bool) -> int:
+    """Append the TextLine of line i (a heading, list item, paragraph line), or join it to the
+    TextLine before it when it continues that one; return the next index."""
+    line = lines[i]
+    text = line.text
+    if joinable and continues_text(blocks[-1].text, text.strip()):
+        blocks[-1] = TextLine(f"{blocks[-1].text} {clean_inline(text) if flavour != 'plain' else text.strip()}",
+                              blocks[-1].source)
+        return i + 1
+    if flavour == "plain":
+        blocks.append(TextLine(text.strip(), line.source))
+        return i + 1
+    if _THEMATIC.match(text):
+        return i + 1
+    heading = _ATX.match(text)
+    if heading:
+        body = clean_inline(heading.group(2) or "")
+        if body:
+            blocks.append(TextLine(body, line.source, len(heading.group(1))))
+        return i + 1
+    if flavour == "tex":
+        tex = _TEX_HEADING.match(text)
+        if tex:
+            blocks.append(TextLine(clean_inline(tex.group(2)), line.source, _TEX_LEVELS[tex.group(1)]))
+            return i + 1
+    bullet = _BULLET.match(text)
+    body = clean_inline(text[bullet.end():] if bullet else text)
+    if not body:
+        return i + 1
+    if not bullet and i + 1 < len(lines) and _SETEXT.match(lines[i + 1].text):
+        blocks.append(TextLine(body, line.source, 1 if "=" in lines[i + 1].text else 2))
+        return i + 2
+    blocks.append(TextLine(body, line.source))
+    return i + 1

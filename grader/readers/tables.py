@@ -1,0 +1,510 @@
+"""Tables as students write them in text: pipe tables, tab-separated, space-aligned columns, LaTeX
+tabular and HTML tables; and the rule that joins a row split over two lines.
+
+Each detector looks at the lines from index `i` and returns `(Table, end)` when a table starts
+there, `(None, end)` when lines i..end-1 form a run that is certainly not one (so the caller does
+not try again inside it: keeps the work linear on hostile input), or None.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from html.parser import HTMLParser
+from typing import Callable, Sequence
+
+from grader.core import Cell, Source, Table
+
+Clean = Callable[[str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of input (a text line, a paragraph) and where it came from."""
+
+    text: str
+    source: Source
+
+# ---------------------------------------------------------------- rows split over two lines
+
+# A cell that continues the one above it: "= 290400".
+_STARTS_WITH_EQUALS = re.compile(r"^[\s$]*[=＝]")
+# A cell cut off after an operator: "3 * 3 * 256 *", "... * 13 * 13 =". A letter x only after a
+# digit, space or bracket, so "Softmax" does not end with an operator.
+_ENDS_WITH_OPERATOR = re.compile(r"(?:[*×+=＝·(（]|(?<=[\d\s)）])[xX]|\\times|\\cdot)[\s$]*$")
+# A label of words only ("Convolution", "Fully Connected"), and the rest of a name ("Layer 1", "2").
+_BARE_LABEL = re.compile(r"[^\W\d_]+(?:[ \-][^\W\d_]+)*")
+_LABEL_TAIL = re.compile(r"(?:layers?|层|level|stage|block)?\s*[#(（]?\d+[)）]?(?:\s*层)?", re.IGNORECASE)
+
+
+def join_continuations(rows: Sequence[Sequence[Cell]]) -> list[list[Cell]]:
+    """Join each row that continues the row above it, cell by cell.
+
+    A row continues the one above when its label cell is empty, or completes a bare label
+    ("Convolution" / "Layer 1"), and its content says so: one of its cells starts with "=", or a
+    cell above ends with an operator. A bare label completed that way twice or more in the same
+    table is evidence enough without the content test."""
+    if len(rows) < 2:
+        return [list(row) for row in rows]
+    completed: dict[str, int] = {}
+    for above, below in zip(rows, rows[1:]):
+        if _label_completes(_text(above, 0), _text(below, 0)):
+            key = _text(above, 0).casefold()
+            completed[key] = completed.get(key, 0) + 1
+    repeated = {label for label, count in completed.items() if count >= 2}
+    joined = [list(rows[0])]
+    for row in rows[1:]:
+        if _continues(joined[-1], row, repeated):
+            joined[-1] = _join(joined[-1], row)
+        else:
+            joined.append(list(row))
+    return joined
+
+
+def _text(row: Sequence[Cell], k: int) -> str:
+    return row[k].text.strip() if k < len(row) else ""
+
+
+def _label_completes(above: str, below: str) -> bool:
+    return bool(below) and bool(_BARE_LABEL.fullmatch(above)) and bool(_LABEL_TAIL.fullmatch(below))
+
+
+def _continues(above: Sequence[Cell], below: Sequence[Cell], repeated: set[str]) -> bool:
+    label_above, label_below = _text(above, 0), _text(below, 0)
+    if label_below:
+        if not _label_completes(label_above, label_below):
+            return False
+        if label_above.casefold() in repeated:
+            return True
+    for k in range(1, max(len(above), len(below))):
+        upper, lower = _text(above, k), _text(below, k)
+        if lower and (_STARTS_WITH_EQUALS.match(lower) or (upper and _ENDS_WITH_OPERATOR.search(upper))):
+            return True
+    return False
+
+
+_STARTS_LIKE_OPERAND = re.compile(r"^[\s$]*[\d(（]")
+
+
+def continues_text(above: str, below: str) -> bool:
+    """Whether a line of prose finishes the one above it: it starts with "=" ("= 1792"), or the
+    one above ends with an operator and this one starts with a number ("3 * 3 * 256 *" / "384 = ...")."""
+    if _STARTS_WITH_EQUALS.match(below) and not below.lstrip("$ ").startswith("=="):
+        return True
+    return bool(_ENDS_WITH_OPERATOR.search(above)) and bool(_STARTS_LIKE_OPERAND.match(below))
+
+
+def _join(above: Sequence[Cell], below: Sequence[Cell]) -> list[Cell]:
+    cells = []
+    for k in range(max(len(above), len(below))):
+        parts = [row[k] for row in (above, below) if k < len(row)]
+        text = " ".join(part.text.strip() for part in parts if part.text.strip())
+        cells.append(Cell(text, parts[0].source))
+    return cells
+
+
+# ---------------------------------------------------------------- building a Table
+
+_NUMERIC_START = re.compile(r"^[\s$(（\[{\\]*[0-9０-９]")
+
+
+def guess_header(rows: Sequence[Sequence[Cell]]) -> bool:
+    """A first row with no cell starting with a digit, above rows that have one, is a header."""
+    if len(rows) < 2 or any(_NUMERIC_START.match(cell.text) for cell in rows[0]):
+        return False
+    return any(_NUMERIC_START.match(cell.text) for row in rows[1:] for cell in row)
+
+
+def build_table(rows: Sequence[Sequence[Cell]], *, has_header: bool | None = None,
+                number_cells: bool = True) -> Table | None:
+    """Join continuation rows, drop empty rows and trailing empty cells, and name each cell's place
+    (`r2c3`, when `number_cells`; spreadsheet cells keep their own "B4"). None when nothing is left."""
+    kept = []
+    for row in join_continuations(rows):
+        cells = list(row)
+        while cells and not cells[-1].text.strip():
+            cells.pop()
+        if cells:
+            kept.append(cells)
+    if not kept:
+        return None
+    if has_header is None:
+        has_header = guess_header(kept)
+    if number_cells:
+        kept = [[Cell(cell.text.strip(), replace(cell.source, cell=f"r{r}c{c}")) for c, cell in enumerate(row, 1)]
+                for r, row in enumerate(kept, 1)]
+    else:
+        kept = [[Cell(cell.text.strip(), cell.source) for cell in row] for row in kept]
+    first = kept[0][0].source
+    return Table(tuple(tuple(row) for row in kept), replace(first, cell=None) if number_cells else first,
+                 has_header)
+
+
+def _cells(texts: Sequence[str], source: Source, clean: Clean) -> list[Cell]:
+    return [Cell(clean(text), source) for text in texts]
+
+
+# ---------------------------------------------------------------- rule lines
+
+_HORIZONTAL = set("-=_─━═┄┅┈┉╌╍")
+_RULE_CHARS = _HORIZONTAL | set(":+|│┃║ \t┏┓┗┛┣┫┳┻╋┡┩╇╈┢┪┠┨┯┷┿╂┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬╞╡╪╤╧╒╕╘╛╓╖╙╜╟╢╥╨╫")
+_BOX_CORNERS = set("+┏┓┗┛┣┫┳┻╋┡┩╇╈┢┪┠┨┯┷┿╂┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬╞╡╪╤╧╒╕╘╛╓╖╙╜╟╢╥╨╫")
+
+
+def is_rule(text: str) -> bool:
+    """A line drawn with dashes, equals signs or box characters: `---|:--`, `=====`, `┡━━╇━━┩`."""
+    s = text.strip()
+    if not s or any(ch not in _RULE_CHARS for ch in s):
+        return False
+    dashes = sum(ch in _HORIZONTAL for ch in s)
+    return dashes >= 3 or (dashes >= 1 and any(ch in "|│┃║" for ch in s))
+
+
+# ---------------------------------------------------------------- pipe tables
+
+_ASCII_PIPE = re.compile(r"(?<!\\)\|")
+_ANY_PIPE = re.compile(r"(?<!\\)[|│┃║]")
+_BOX_PIPES = "│┃║"
+
+
+def _is_pipe_row(text: str) -> bool:
+    if _ASCII_PIPE.search(text):
+        return True
+    s = text.strip()
+    # Box-drawn rows (Keras summaries) start and end with a bar; a tree (torchinfo) only starts with one.
+    return len(s) > 2 and s[0] in _BOX_PIPES and s[-1] in _BOX_PIPES
+
+
+def _split_pipes(text: str, strip_leading: bool) -> list[str]:
+    s = text.strip()
+    if strip_leading and s[:1] in "|│┃║":
+        s = s[1:]
+    if s[-1:] in "|│┃║" and not s.endswith("\\|"):
+        s = s[:-1]
+    return [part.strip().replace("\\|", "|") for part in _ANY_PIPE.split(s)]
+
+
+def detect_pipe_table(lines: Sequence[Line], i: int, clean: Clean):
+    first = lines[i].text
+    if not _is_pipe_row(first) and not (is_rule(first) and any(ch in _BOX_CORNERS for ch in first)):
+        return None
+    raw: list[Line] = []
+    header_rule = any_rule = False
+    j = i
+    while j < len(lines):
+        text = lines[j].text
+        if is_rule(text):
+            any_rule = True
+            header_rule = header_rule or len(raw) == 1
+        elif _is_pipe_row(text):
+            raw.append(lines[j])
+        else:
+            break
+        j += 1
+    if not raw:
+        return None
+    # A leading pipe is optional in Markdown; where most rows go without one, a row that has one
+    # starts with an empty cell ("|fc6|||..." under "Input|Layer|...").
+    leading = sum(line.text.strip()[:1] in "|│┃║" for line in raw) * 2 > len(raw)
+    rows = [_cells(_split_pipes(line.text, leading), line.source, clean) for line in raw]
+    if not any_rule and (len(rows) < 2 or any(len(row) < 2 for row in rows)):
+        return None, j
+    return build_table(rows, has_header=True if header_rule else None), j
+
+
+# ---------------------------------------------------------------- tab-separated tables
+
+
+def _split_tabs(text: str) -> list[str] | None:
+    if "\t" not in text:
+        return None
+    cells = [part.strip() for part in text.rstrip().split("\t")]
+    return cells if sum(bool(cell) for cell in cells) >= 2 else None
+
+
+def detect_tab_table(lines: Sequence[Line], i: int, clean: Clean):
+    first = _split_tabs(lines[i].text)
+    if first is None:
+        return None
+    rows = [_cells(first, lines[i].source, clean)]
+    j = i + 1
+    while j < len(lines):
+        text = lines[j].text
+        if not text.strip():
+            # Rows pasted from a word processor are often a blank line apart: bridge the gap when
+            # the row after it has as many cells as the row before it.
+            k = j
+            while k < len(lines) and not lines[k].text.strip():
+                k += 1
+            after = _split_tabs(lines[k].text) if k < len(lines) else None
+            if after is None or len(after) != len(rows[-1]):
+                break
+            j = k
+            continue
+        cells = _split_tabs(text)
+        if cells is None:
+            break
+        rows.append(_cells(cells, lines[j].source, clean))
+        j += 1
+    if len(rows) < 2:
+        return None
+    return build_table(rows), j
+
+
+# ---------------------------------------------------------------- space-aligned tables
+
+_SEGMENT = re.compile(r"\S+(?: \S+)*")
+
+
+def _segments(text: str) -> list[tuple[int, int, str]]:
+    """Runs of text separated by two or more spaces, as (start, end, text) in display columns."""
+    found = [(m.start(), m.end(), m.group()) for m in _SEGMENT.finditer(text)]
+    if text.isascii():
+        return found
+    columns = [0]
+    for ch in text:  # wide (CJK) characters take two columns in an aligned layout
+        columns.append(columns[-1] + (2 if unicodedata.east_asian_width(ch) in "WF" else 1))
+    return [(columns[start], columns[end], segment) for start, end, segment in found]
+
+
+def _narrow(gutters: list[tuple[int, int]], segments: list[tuple[int, int, str]]) -> list[tuple[int, int]] | None:
+    """The gutters (column bands blank in every row so far) that stay blank in this row too."""
+    narrowed = []
+    for g0, g1 in gutters:
+        best = None
+        cursor = g0
+        for start, end, _ in segments:
+            if end <= cursor or start >= g1:
+                continue
+            if start > cursor and (best is None or start - cursor > best[1] - best[0]):
+                best = (cursor, start)
+            cursor = max(cursor, end)
+        if cursor < g1 and (best is None or g1 - cursor > best[1] - best[0]):
+            best = (cursor, g1)
+        if best is None:
+            return None
+        narrowed.append(best)
+    return narrowed
+
+
+def _spaced_segments(text: str) -> list[tuple[int, int, str]] | None:
+    if "\t" in text or _ASCII_PIPE.search(text) or is_rule(text):
+        return None
+    return _segments(text.rstrip())
+
+
+def detect_space_table(lines: Sequence[Line], i: int, clean: Clean):
+    first = _spaced_segments(lines[i].text)
+    if not first or len(first) < 2:
+        return None
+    gutters = [(first[k][1], first[k + 1][0]) for k in range(len(first) - 1)]
+    rows: list[tuple[Line, list[tuple[int, int, str]]]] = [(lines[i], first)]
+    wraps: dict[int, list[str]] = {}
+    header_rule = False
+
+    def fits(k: int) -> bool:
+        segments = _spaced_segments(lines[k].text) if k < len(lines) else None
+        return bool(segments) and len(segments) >= 2 and _narrow(gutters, segments) is not None
+
+    j = i + 1
+    while j < len(lines):
+        text = lines[j].text
+        if not text.strip():  # Keras prints blank lines between rows
+            k = j
+            while k < len(lines) and not lines[k].text.strip():
+                k += 1
+            if not fits(k):
+                break
+            j = k
+            continue
+        if is_rule(text) and "\t" not in text:
+            header_rule = header_rule or len(rows) == 1
+            j += 1
+            continue
+        segments = _spaced_segments(text)
+        if segments and len(segments) >= 2:
+            narrowed = _narrow(gutters, segments)
+            if narrowed is None:
+                break
+            gutters = narrowed
+            rows.append((lines[j], segments))
+            j += 1
+            continue
+        # A long first cell wrapped onto a line of its own (Keras: "max_pooling2d (MaxPooling2D" / ")").
+        if segments and len(segments) == 1 and segments[0][1] <= gutters[0][0] and fits(j + 1):
+            wraps.setdefault(len(rows) - 1, []).append(segments[0][2])
+            j += 1
+            continue
+        break
+    while j > i + 1 and not lines[j - 1].text.strip():
+        j -= 1
+    columns = len(gutters) + 1
+    if len(rows) < 2 or (len(rows) < 3 and columns < 3):
+        return None
+    if not any(ch.isdigit() for _, segments in rows[1:] for *_, text in segments for ch in text):
+        return None, j
+    table_rows = []
+    for r, (line, segments) in enumerate(rows):
+        texts = [""] * columns
+        for start, _, text in segments:
+            column = sum(g1 <= start for _, g1 in gutters)
+            texts[column] = f"{texts[column]} {text}".strip()
+        for extra in wraps.get(r, ()):
+            texts[0] = f"{texts[0]} {extra}".strip()
+        table_rows.append(_cells(texts, line.source, clean))
+    return build_table(table_rows, has_header=True if header_rule else None), j
+
+
+# ---------------------------------------------------------------- LaTeX tabular
+
+_TABULAR_BEGIN = re.compile(r"\\begin\{(tabular\*?|tabularx|longtable)\}")
+_TABULAR_RULE = re.compile(
+    r"\\(?:hline|toprule|midrule|bottomrule|endhead|endfirsthead|endfoot|endlastfoot)\b"
+    r"|\\(?:cline|hhline)\{[^}]*\}|\\cmidrule(?:\([^)]*\))?\{[^}]*\}")
+_MULTICOLUMN = re.compile(r"\\multicolumn\{(\d+)\}\{[^}]*\}\{((?:[^{}]|\{[^{}]*\})*)\}")
+_TEX_COMMENT = re.compile(r"(?<!\\)%.*$")
+_ROW_END = re.compile(r"\\\\(?:\[[^\]]*\])?")
+_CELL_SEPARATOR = re.compile(r"(?<!\\)&")
+
+
+def _skip_arguments(text: str, count: int) -> str:
+    """Drop `count` leading {...} arguments (balanced braces) from text."""
+    for _ in range(count):
+        text = text.lstrip()
+        if not text.startswith("{"):
+            return text
+        depth = 0
+        for k, ch in enumerate(text):
+            depth += ch == "{"
+            depth -= ch == "}"
+            if depth == 0:
+                text = text[k + 1:]
+                break
+        else:
+            return ""
+    return text
+
+
+def detect_tabular(lines: Sequence[Line], i: int, clean: Clean, max_lines: int = 5000):
+    begin = _TABULAR_BEGIN.search(lines[i].text)
+    if not begin:
+        return None
+    environment = begin.group(1)
+    end_marker = f"\\end{{{environment}}}"
+    arguments = 2 if environment in ("tabular*", "tabularx") else 1
+    pieces: list[tuple[str, Line]] = []
+    text = _skip_arguments(lines[i].text[begin.end():], arguments)
+    j = i
+    while True:
+        text = _TEX_COMMENT.sub("", text)
+        if end_marker in text:
+            pieces.append((text[:text.index(end_marker)], lines[j]))
+            break
+        pieces.append((text, lines[j]))
+        j += 1
+        if j >= len(lines) or j - i > max_lines:
+            return None
+        text = lines[j].text
+    rows: list[list[Cell]] = []
+    header_rule = False
+    current, origin = "", None
+    for text, line in pieces:
+        parts = _ROW_END.split(text)
+        for n, part in enumerate(parts):
+            if part.strip() and origin is None:
+                origin = line
+            current += " " + part
+            if n < len(parts) - 1:  # a row ends here
+                _tabular_row(current, origin, rows, clean)
+                current, origin = "", None
+        if rows and len(rows) == 1 and _TABULAR_RULE.search(current):
+            header_rule = True
+    _tabular_row(current, origin, rows, clean)
+    if not rows:
+        return None, j + 1
+    return build_table(rows, has_header=True if header_rule else None), j + 1
+
+
+def _tabular_row(text: str, origin: Line | None, rows: list[list[Cell]], clean: Clean) -> None:
+    text = _TABULAR_RULE.sub(" ", text).strip()
+    if not text or origin is None:
+        return
+    texts: list[str] = []
+    for cell in _CELL_SEPARATOR.split(text):
+        spanned = _MULTICOLUMN.search(cell)
+        if spanned:
+            texts.append(spanned.group(2))
+            texts.extend([""] * (int(spanned.group(1)) - 1))
+        else:
+            texts.append(cell.strip())
+    rows.append(_cells(texts, origin.source, clean))
+
+
+# ---------------------------------------------------------------- HTML tables
+
+
+class _HtmlTable(HTMLParser):
+    """Rows and cells of <table> markup, each cell with the line (within the chunk) it starts on."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[tuple[str, int, int]]] = []  # (text, line offset, colspan)
+        self.header_cells = 0
+        self._cell: list[str] | None = None
+        self._cell_line = 0
+        self._span = 1
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self._close_cell()
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._close_cell()
+            if not self.rows:
+                self.rows.append([])
+            self._cell, self._cell_line = [], self.getpos()[0] - 1
+            span = dict(attrs).get("colspan") or "1"
+            self._span = min(int(span), 100) if span.isdigit() and int(span) > 0 else 1
+            self.header_cells += tag == "th" and len(self.rows) == 1
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th", "tr", "table"):
+            self._close_cell()
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def _close_cell(self) -> None:
+        if self._cell is not None:
+            self.rows[-1].append((" ".join("".join(self._cell).split()), self._cell_line, self._span))
+            self._cell = None
+
+
+_TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+
+
+def detect_html_table(lines: Sequence[Line], i: int, clean: Clean, max_lines: int = 5000):
+    if not _TABLE_OPEN.search(lines[i].text):
+        return None
+    j = i
+    while not _TABLE_CLOSE.search(lines[j].text):
+        j += 1
+        if j >= len(lines) or j - i > max_lines:
+            return None
+    parser = _HtmlTable()
+    parser.feed("\n".join(line.text for line in lines[i:j + 1]))
+    parser.close()
+    rows = []
+    for row in parser.rows:
+        cells = []
+        for text, offset, span in row:
+            source = lines[min(i + offset, j)].source
+            cells.append(Cell(clean(text), source))
+            cells.extend(Cell("", source) for _ in range(span - 1))
+        rows.append(cells)
+    table = build_table(rows, has_header=True if parser.header_cells else None) if rows else None
+    return table, j + 1
