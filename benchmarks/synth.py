@@ -103,6 +103,8 @@ class Look:
     total_row: bool
     question2: bool
     ext: str
+    lines: bool = False  # labelled lines rather than a table (prose; some notebooks and DOCX)
+    sections: bool = False  # lines grouped under a heading per layer, rather than "conv1 units: ..."
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,7 +374,7 @@ def plan(index: int, seed: int = 0, fmt: str | None = None) -> Plan:
         mistakes = (*mistakes, Mistake("arithmetic-slip", (arithmetic[0],)))
     if transcription:
         mistakes = (*mistakes, Mistake("transcription-slip", (transcription[0],)))
-    total = "total-inconsistent" in chosen and look.fmt not in ("prose",)
+    total = "total-inconsistent" in chosen and not look.lines
     if total:
         look = replace(look, total_row=True)
         mistakes = (*mistakes, Mistake("total-inconsistent", ("total",)))
@@ -416,9 +418,11 @@ def _look(rng: random.Random, fmt: str) -> Look:
     columns = QUANTITIES if rng.random() < 0.9 else ("weights", "units", "connections")
     op = r"\times" if style == "latex" else rng.choice(("*", "*", "×", " x ", " * "))
     ext = EXTENSIONS.get(fmt) or rng.choice(("md", "txt"))
+    lines = fmt == "prose" or (fmt == "ipynb" and rng.random() < 0.33) or (fmt == "docx" and rng.random() < 0.25)
     return Look(fmt, style, language, names, rng.choice(QUANTITY_LABELS[language]), columns, op,
-                grouped_results=rng.random() < 0.4, shape_column=rng.random() < 0.3,
-                total_row=rng.random() < 0.15, question2=rng.random() < 0.3, ext=ext)
+                grouped_results=rng.random() < 0.4, shape_column=rng.random() < 0.3 and not lines,
+                total_row=rng.random() < 0.15 and not lines, question2=rng.random() < 0.3, ext=ext,
+                lines=lines, sections=lines and rng.random() < 0.5)
 
 
 # ---------------------------------------------------------------- writing the answers
@@ -537,9 +541,8 @@ def _prose(plan: Plan, sheet: Sheet, *, markdown: bool) -> list[str]:
     zh = plan.look.language == "zh"
     colon = "：" if zh else ": "
     out: list[str] = []
-    sections = plan.index % 2 == 0
     for i, (layer, items) in enumerate(sheet.lines, 1):
-        if sections:
+        if plan.look.sections:
             title = f"**{i}. {layer}**" if zh else f"## {layer}"
             out += [title if markdown else f"{i}. {layer}", ""]
             out += [f"- {label}{colon}{text}" if markdown else f"{label}{colon}{text}" for label, text in items]
@@ -566,9 +569,8 @@ def _csv(sheet: Sheet) -> str:
 
 
 def _notebook(plan: Plan, sheet: Sheet) -> str:
-    prose = plan.index % 3 == 0
     intro = _intro(plan)
-    body = _prose(plan, sheet, markdown=True) if prose else _pipe_table(sheet)
+    body = _prose(plan, sheet, markdown=True) if plan.look.lines else _pipe_table(sheet)
     cells = [
         {"cell_type": "markdown", "metadata": {}, "source": _source([f"# {intro[0]}", "", *intro[1:]])},
         {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
@@ -594,7 +596,7 @@ def _xlsx(plan: Plan, sheet: Sheet, shown: dict, path: Path) -> None:
     ws = book.active
     ws.title = "AlexNet"
     top = 1
-    if plan.index % 2:
+    if plan.index % 2:  # some sheets open with a title above the table
         ws.cell(1, 1, _intro(plan)[0])
         top = 3
     for c, text in enumerate(sheet.header, 1):
@@ -638,7 +640,7 @@ def _docx(plan: Plan, sheet: Sheet, path: Path) -> None:
     document.add_heading(intro[0], level=1)
     for line in intro[1:]:
         document.add_paragraph(line)
-    if plan.index % 4 == 3:
+    if plan.look.lines:
         for line in _prose(plan, sheet, markdown=False):
             if line:
                 document.add_paragraph(line)
