@@ -30,8 +30,9 @@ class Comparison:
     `judgements`: the asked slots in the rubric's order (a missing one has no answer), then every other
     answer read (asked=False: not scored, or a second answer to a slot already answered).
     `accepted`: aligned with `judgements`, the rubric's accepted conventions each one relied on.
-    `conventions`: per network, the diagnosis (input size, towers, connections with biases, and
-    every flip it used)."""
+    `conventions`: the diagnosis, flat for the JSON result: "alexnet.input_size" -> 224,
+    "alexnet.towers", "alexnet.connections_with_bias", "alexnet.biases_in_weights", and
+    "alexnet.flips" (every flip the best-supported answers needed, described)."""
 
     rubric: str
     judgements: tuple[Judgement, ...]
@@ -64,7 +65,7 @@ def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
         table = _NetworkTable(network, asked_by_network.get(network), [a for a in answers if a.network == network],
                               acceptance, other_figures, rubric.approximate)
         judged += table.judge()
-        conventions[network] = table.conventions()
+        conventions.update({f"{network}.{name}": value for name, value in table.conventions().items()})
         review += table.review
     hits = _hits(judged)
     # A statement of the paper's 224 counts where no other asked network legitimately takes 224 (VGG does).

@@ -1,0 +1,349 @@
+"""The comparator's verdicts on hand-built answers, with figures worked by hand (AlexNet as in
+Krizhevsky et al. 2012: input 227×227×3, two towers; seed 001 is its answer key).
+
+The helpers at the top build Answers and Documents from plain data; the pitfall cases and the
+seed tests use them too."""
+from __future__ import annotations
+
+import pytest
+
+from grader.compare import compare
+from grader.core import Answer, Document, Quantity, Source, TextLine, Verdict
+from grader.rubric import load_rubric, parse_rubric
+
+# ---------------------------------------------------------------- helpers
+
+
+def make_answer(item: dict, line: int = 1, network: str = "alexnet") -> Answer:
+    value = item["value"]
+    computed = item.get("computed")
+    return Answer(
+        network=item.get("network", network), layer=item["layer"], quantity=Quantity(item["quantity"]),
+        value=tuple(value) if isinstance(value, list) else value, source=Source(line=item.get("line", line)),
+        expression=item.get("expression"), computed=tuple(computed) if isinstance(computed, list) else computed,
+        approximate=item.get("approximate", False), confidence=item.get("confidence", 1.0),
+        text=item.get("text", ""))
+
+
+def make_answers(items: list[dict], network: str = "alexnet") -> tuple[Answer, ...]:
+    return tuple(make_answer(item, i + 1, network) for i, item in enumerate(items))
+
+
+def table_answers(table: dict) -> tuple[Answer, ...]:
+    """{network: {layer: {quantity: value}}}, as the seeds' labels give them."""
+    items = [{"network": network, "layer": layer, "quantity": quantity, "value": value}
+             for network, layers in table.items() for layer, quantities in layers.items()
+             for quantity, value in quantities.items()]
+    return make_answers(items)
+
+
+def make_document(text: str, path: str = "submission.md") -> Document:
+    """A Markdown text as lines; '#'s make headings. A stand-in for the readers."""
+    blocks = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        stripped = line.lstrip()
+        level = len(stripped) - len(stripped.lstrip("#")) if stripped.startswith("#") else 0
+        blocks.append(TextLine(stripped.lstrip("#").strip() if level else line.strip(), Source(line=number), level))
+    return Document(path=path, format="markdown", blocks=tuple(blocks))
+
+
+def raised(comparison) -> dict[str, set[str]]:
+    """code -> the layers it was raised on, read as check_labels.py reads the JSON result."""
+    found: dict[str, set[str]] = {}
+    for hit in comparison.pitfalls:
+        found.setdefault(hit.code, set()).update(hit.layers)
+        found[hit.code].update(f"{hit.network}.{layer}" for layer in hit.layers)
+    for judgement in comparison.judgements:
+        for code in judgement.pitfalls:
+            found.setdefault(code, set()).update({judgement.layer, f"{judgement.network}.{judgement.layer}"})
+    return found
+
+
+def judgement(comparison, layer: str, quantity: str, network: str = "alexnet", asked: bool | None = None):
+    matches = [j for j in comparison.judgements if j.network == network and j.layer == layer
+               and j.quantity.value == quantity and (asked is None or j.asked == asked)]
+    assert matches, f"no judgement for {network}.{layer}.{quantity}"
+    return matches[0]
+
+
+PAPER = load_rubric("alexnet-paper")
+PARAMS = load_rubric("cnn-params")
+
+# Seed 001, the answer key: units, weights, connections of conv1-5 and fc6-8.
+KEY = {
+    "conv1": (290_400, 34_848, 105_415_200),
+    "conv2": (186_624, 307_200, 223_948_800),
+    "conv3": (64_896, 884_736, 149_520_384),
+    "conv4": (64_896, 663_552, 112_140_288),
+    "conv5": (43_264, 442_368, 74_760_192),
+    "fc6": (4_096, 37_748_736, 37_748_736),
+    "fc7": (4_096, 16_777_216, 16_777_216),
+    "fc8": (1_000, 4_096_000, 4_096_000),
+}
+
+
+def key_answers(**changes) -> tuple[Answer, ...]:
+    """The answer key, with some slots changed: changes["conv2_units"] = value (None drops it)."""
+    items = []
+    for layer, figures in KEY.items():
+        for quantity, value in zip(("units", "weights", "connections"), figures):
+            value = changes.get(f"{layer}_{quantity}", value)
+            if value is not None:
+                items.append({"layer": layer, "quantity": quantity, "value": value})
+    return make_answers(items)
+
+
+def rubric_with(**changes):
+    """alexnet-paper with some keys changed."""
+    import yaml
+
+    from grader.core import RUBRICS_DIR
+
+    raw = yaml.safe_load((RUBRICS_DIR / "alexnet-paper.yaml").read_text(encoding="utf-8"))
+    raw.update(changes)
+    return parse_rubric(raw, "alexnet-paper-variant.yaml")
+
+
+# ---------------------------------------------------------------- verdicts
+
+
+def test_the_answer_key_is_all_correct():
+    comparison = compare(key_answers(), PAPER)
+    asked = [j for j in comparison.judgements if j.asked]
+    assert len(asked) == 24
+    assert {j.verdict for j in asked} == {Verdict.CORRECT}
+    assert comparison.pitfalls == ()
+
+
+def test_counts_compare_exactly():
+    # 34,944 is 0.28% off 34,848: a 1% tolerance would pass the bias mistake
+    comparison = compare(key_answers(conv1_weights=34_944), PAPER)
+    conv1 = judgement(comparison, "conv1", "weights")
+    assert conv1.verdict is Verdict.WRONG
+    assert conv1.expected == 34_848
+    assert "bias-counted" in conv1.pitfalls
+
+
+def test_a_value_nothing_explains_is_wrong_without_pitfall():
+    comparison = compare(key_answers(conv1_units=12_345), PAPER)
+    conv1 = judgement(comparison, "conv1", "units")
+    assert conv1.verdict is Verdict.WRONG
+    assert conv1.pitfalls == ()
+    assert conv1.formula  # the worked formula is there for the report to show if the policy allows
+
+
+def test_missing_slots_are_judged_missing():
+    comparison = compare(key_answers(conv1_connections=None, fc8_units=None), PAPER)
+    assert judgement(comparison, "conv1", "connections").verdict is Verdict.MISSING
+    assert judgement(comparison, "fc8", "units").verdict is Verdict.MISSING
+    assert judgement(comparison, "fc8", "units").expected == 1_000
+
+
+def test_approximate_answers_only_within_the_rubrics_tolerance():
+    total = {"layer": "total", "quantity": "params", "value": 61_000_000, "approximate": True}
+    # AlexNet has 60,965,224 parameters: 61M is 0.06% off
+    strict = compare(make_answers([total]), PARAMS)
+    assert judgement(strict, "total", "params").verdict is Verdict.WRONG
+    lenient_raw = {"name": "lenient", "networks": {"alexnet": {"layers": ["total"], "quantities": ["params"]}},
+                   "approximate": 0.01}
+    lenient = parse_rubric(lenient_raw, "lenient.yaml")
+    assert judgement(compare(make_answers([total]), lenient), "total", "params").verdict is Verdict.CORRECT
+    far = dict(total, value=70_000_000)
+    assert judgement(compare(make_answers([far]), lenient), "total", "params").verdict is Verdict.WRONG
+
+
+@pytest.mark.parametrize("shape", [(4096, 1), (4096,), (1, 4096)])
+def test_fc_shapes_compare_as_tuples(shape):
+    comparison = compare(make_answers([{"layer": "fc6", "quantity": "shape", "value": list(shape)}]), PAPER)
+    fc6 = judgement(comparison, "fc6", "shape")
+    assert fc6.verdict is Verdict.CORRECT
+    assert fc6.asked is False  # shapes are not asked by alexnet-paper, but judged
+
+
+def test_conv_shapes_compare_as_tuples():
+    right = compare(make_answers([{"layer": "conv1", "quantity": "shape", "value": [55, 55, 96]},
+                                  {"layer": "pool1", "quantity": "shape", "value": [27, 27, 96]},
+                                  {"layer": "conv2", "quantity": "shape", "value": [96, 27, 27]}]), PAPER)
+    assert judgement(right, "conv1", "shape").verdict is Verdict.CORRECT
+    assert judgement(right, "pool1", "shape").verdict is Verdict.CORRECT
+    assert judgement(right, "conv2", "shape").verdict is Verdict.WRONG  # 96 is conv1's depth, conv2 has 256
+
+
+def test_several_answers_in_one_slot_judge_the_best_supported():
+    answers = make_answers([
+        {"layer": "conv1", "quantity": "weights", "value": 34_944, "confidence": 0.6},
+        {"layer": "conv1", "quantity": "weights", "value": 34_848},
+        {"layer": "conv1", "quantity": "weights", "value": 99},
+    ])
+    comparison = compare(answers, PAPER)
+    scored = [j for j in comparison.judgements if j.layer == "conv1" and j.quantity.value == "weights" and j.asked]
+    assert len(scored) == 1 and scored[0].verdict is Verdict.CORRECT and scored[0].answer.value == 34_848
+    extra = [j for j in comparison.judgements if j.layer == "conv1" and not j.asked]
+    assert sorted(j.answer.value for j in extra) == [99, 34_944]
+    assert all(j.verdict is Verdict.WRONG for j in extra)
+
+
+def test_equal_confidence_judges_the_first():
+    answers = make_answers([{"layer": "conv1", "quantity": "units", "value": 290_400},
+                            {"layer": "conv1", "quantity": "units", "value": 279_936}])
+    comparison = compare(answers, PAPER)
+    assert judgement(comparison, "conv1", "units", asked=True).answer.value == 290_400
+
+
+def test_a_params_column_answers_the_weights_asked():
+    # seed 000's "Parameter Count" column: weights + biases where weights are asked
+    answers = make_answers([{"layer": "conv2", "quantity": "params", "value": 307_456},
+                            {"layer": "conv1", "quantity": "params", "value": 34_848}])
+    comparison = compare(answers, PAPER)
+    conv2 = judgement(comparison, "conv2", "params")
+    assert conv2.asked and conv2.verdict is Verdict.WRONG
+    assert conv2.expected == 307_200 and conv2.pitfalls == ("bias-counted",)
+    assert judgement(comparison, "conv1", "params").verdict is Verdict.CORRECT
+    # the weights slots they fill are not missing
+    assert not any(j.verdict is Verdict.MISSING and j.layer in ("conv1", "conv2") and j.quantity.value == "weights"
+                   for j in comparison.judgements)
+
+
+def test_params_beside_weights_are_judged_but_not_asked():
+    answers = make_answers([{"layer": "conv2", "quantity": "weights", "value": 307_200},
+                            {"layer": "conv2", "quantity": "params", "value": 307_456}])
+    comparison = compare(answers, PAPER)
+    assert judgement(comparison, "conv2", "weights").verdict is Verdict.CORRECT
+    params = judgement(comparison, "conv2", "params")
+    assert params.asked is False and params.verdict is Verdict.CORRECT and params.expected == 307_456
+
+
+def test_a_weights_column_answers_the_params_asked():
+    answers = make_answers([{"layer": "fc8", "quantity": "weights", "value": 4_096_000}])
+    fc8 = judgement(compare(answers, PARAMS), "fc8", "weights")
+    assert fc8.asked and fc8.verdict is Verdict.WRONG and fc8.pitfalls == ("bias-missed",)
+
+
+def test_224_carried_through_is_follow_through_and_charged_once():
+    # Input 224: conv1 (224-11)/4+1 = 54 (floored), pool1 26, pool2 12, pool3 5.
+    worked_224 = {
+        "conv1_units": 54 * 54 * 96, "conv1_connections": 34_848 * 54 * 54,
+        "conv2_units": 26 * 26 * 256, "conv2_connections": 307_200 * 26 * 26,
+        "conv3_units": 12 * 12 * 384, "conv3_connections": 884_736 * 12 * 12,
+        "conv4_units": 12 * 12 * 384, "conv4_connections": 663_552 * 12 * 12,
+        "conv5_units": 12 * 12 * 256, "conv5_connections": 442_368 * 12 * 12,
+        "fc6_weights": 5 * 5 * 256 * 4096, "fc6_connections": 5 * 5 * 256 * 4096,
+    }
+    comparison = compare(key_answers(**worked_224), PAPER)
+    changed = {tuple(name.split("_")) for name in worked_224}
+    for j in comparison.judgements:
+        if (j.layer, j.quantity.value) in changed:
+            assert j.verdict is Verdict.FOLLOW_THROUGH, (j.layer, j.quantity)
+            assert "input-224" in j.pitfalls
+        else:
+            assert j.verdict is Verdict.CORRECT, (j.layer, j.quantity)
+    assert [hit.code for hit in comparison.pitfalls] == ["input-224"]
+    assert comparison.conventions["alexnet.input_size"] == 224
+
+
+def test_padding_missed_is_wrong_where_made_and_follow_through_after():
+    # conv2 without its padding: (27-5)/1+1 = 23, so 23·23·256; pool2 (23-3)/2+1 = 11; conv3 11·11·384
+    answers = key_answers(conv2_units=23 * 23 * 256, conv3_units=11 * 11 * 384)
+    comparison = compare(answers, PAPER)
+    conv2 = judgement(comparison, "conv2", "units")
+    assert conv2.verdict is Verdict.WRONG and conv2.pitfalls == ("padding-missed",)
+    conv3 = judgement(comparison, "conv3", "units")
+    assert conv3.verdict is Verdict.FOLLOW_THROUGH and "padding-missed" in conv3.pitfalls
+    assert {hit.code: hit.layers for hit in comparison.pitfalls} == {"padding-missed": ("conv2",)}
+
+
+def test_an_accepted_convention_is_accepted_not_correct():
+    # alexnet-paper accepts connections counted with biases: conv1 (34,848+96)·55·55
+    comparison = compare(key_answers(conv1_connections=105_705_600), PAPER)
+    conv1 = judgement(comparison, "conv1", "connections")
+    assert conv1.verdict is Verdict.ACCEPTED
+    assert conv1.pitfalls == ()
+    strict = rubric_with(accept=[])
+    assert judgement(compare(key_answers(conv1_connections=105_705_600), strict),
+                     "conv1", "connections").verdict is Verdict.WRONG
+
+
+def test_bias_counted_is_accepted_where_the_rubric_says_so():
+    lenient = rubric_with(accept=[{"convention": "bias-counted", "value": True, "deduction": 0.5}])
+    comparison = compare(key_answers(conv1_weights=34_944), lenient)
+    conv1 = judgement(comparison, "conv1", "weights")
+    assert conv1.verdict is Verdict.ACCEPTED
+    assert "bias-counted" not in raised(comparison)
+
+
+def test_answers_only_another_convention_explains_are_never_correct():
+    """Every value a perturbation gives for an asked slot, when it differs from the key, is judged
+    anything but correct."""
+    from grader.compare.index import slot_index
+
+    index = slot_index("alexnet", PAPER.asked[0].conventions, frozenset())
+    checked = 0
+    for layer, figures in KEY.items():
+        for quantity, expected in zip((Quantity.UNITS, Quantity.WEIGHTS, Quantity.CONNECTIONS), figures):
+            for value in index._layer(layer).get(quantity, {}):
+                if value == expected:
+                    continue
+                answers = make_answers([{"layer": layer, "quantity": quantity.value, "value": value}])
+                assert judgement(compare(answers, PAPER), layer, quantity.value).verdict is not Verdict.CORRECT
+                checked += 1
+    assert checked > 50
+
+
+def test_an_unknown_layer_goes_to_review():
+    answers = make_answers([{"layer": "conv9", "quantity": "units", "value": 1}])
+    comparison = compare(answers, PAPER)
+    assert any("conv9" in item.reason for item in comparison.review)
+
+
+def test_a_total_that_is_the_sum_of_their_layers_follows_through():
+    # seed 000: params with conv1's bias left out; its total 60,965,128 is the sum of those values
+    params = {"conv1": 34_848, "conv2": 307_456, "conv3": 885_120, "conv4": 663_936, "conv5": 442_624,
+              "fc6": 37_752_832, "fc7": 16_781_312, "fc8": 4_097_000}
+    items = [{"layer": layer, "quantity": "params", "value": value} for layer, value in params.items()]
+    items.append({"layer": "total", "quantity": "params", "value": 60_965_128})
+    comparison = compare(make_answers(items), PARAMS)
+    total = judgement(comparison, "total", "params")
+    assert total.verdict is Verdict.FOLLOW_THROUGH
+    assert "total-inconsistent" not in raised(comparison)
+    assert judgement(comparison, "conv1", "params").pitfalls == ("bias-missed",)
+
+
+# ---------------------------------------------------------------- free text
+
+Q2 = """## 2,
+
+- (a) You can reduce the number of parameters by e.g., reducing the size of the fully connected layer.
+- (b) You can reduce the connections by use fewer number of filters for the convolutional layers.
+"""
+
+
+def test_free_text_found_after_its_number_and_graded_by_concepts():
+    comparison = compare(key_answers(), PAPER, document=make_document("1,\n\nthe table\n\n" + Q2))
+    assert [(a.id, a.points, a.sure) for a in comparison.free_text] == [
+        ("q2-parameters", 1.0, True), ("q2-connections", 1.0, True)]
+    assert comparison.review == ()
+
+
+def test_free_text_forgives_small_typos():
+    text = "2. Shrink the fully conected layers; use fewer filtres and a larger strde."
+    comparison = compare(key_answers(), PAPER, document=make_document(text))
+    parameters, connections = comparison.free_text
+    assert parameters.points == 1.0  # "fully conected" ~ "fully connected"
+    assert connections.points == 1.0
+
+
+def test_free_text_missing_or_unrecognised_goes_to_review():
+    nothing = compare(key_answers(), PAPER, document=make_document("1, the table only"))
+    assert [a.points for a in nothing.free_text] == [0.0, 0.0]
+    assert len(nothing.review) == 2
+    vague = compare(key_answers(), PAPER, document=make_document("Q2: make the network better"))
+    assert all(not a.sure for a in vague.free_text)
+    assert len(vague.review) == 2
+
+
+def test_a_numbered_note_inside_question_1_is_not_question_2():
+    text = "1,\n- (2) The caption under Figure 2 is wrong.\n" + Q2
+    comparison = compare(key_answers(), PAPER, document=make_document(text))
+    assert "caption" not in comparison.free_text[0].text

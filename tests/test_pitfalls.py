@@ -1,0 +1,88 @@
+"""Every pitfall's cases (tests/pitfall_cases/<code>.yaml), and a meta-test that the registry is
+exactly PITFALLS.md's table, documented, and tested both ways."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from grader.compare import compare
+from grader.compare.pitfalls import PITFALLS
+from grader.rubric import load_rubric
+from test_compare import judgement, make_answers, make_document, raised
+
+CASES_DIR = Path(__file__).parent / "pitfall_cases"
+PITFALLS_MD = Path(__file__).resolve().parents[2] / "shared" / "PITFALLS.md"
+
+
+def _load_cases():
+    cases = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            cases.append(pytest.param(data["code"], case, id=f"{data['code']}-{case['id']}"))
+    return cases
+
+
+CASES = _load_cases()
+
+
+@pytest.mark.parametrize(("code", "case"), CASES)
+def test_pitfall_case(code, case):
+    rubric = load_rubric(case.get("rubric", "alexnet-paper"))
+    document = make_document(case["document"]) if "document" in case else None
+    comparison = compare(make_answers(case["answers"]), rubric, document=document)
+    found = raised(comparison)
+    if case.get("pass"):
+        assert code not in found, f"{code} raised at {sorted(found.get(code, ()))}"
+    else:
+        assert code in found, f"{code} not raised; raised: {found}"
+        if case["fail"] != "any":
+            missing = [layer for layer in case["fail"] if layer not in found[code]]
+            assert not missing, f"{code} not raised at {missing}; raised at {sorted(found[code])}"
+    for slot, verdict in (case.get("verdicts") or {}).items():
+        parts = slot.split(".")
+        network = parts[0] if len(parts) == 3 else "alexnet"
+        layer, quantity = parts[-2:]
+        assert judgement(comparison, layer, quantity, network, asked=None).verdict.value == verdict, slot
+
+
+# ---------------------------------------------------------------- the registry
+
+
+def _documented_codes() -> list[str]:
+    text = PITFALLS_MD.read_text(encoding="utf-8")
+    return re.findall(r"^\| `([a-z0-9-]+)` \|", text, flags=re.M)
+
+
+def test_registry_codes_are_exactly_pitfalls_md():
+    documented = _documented_codes()
+    assert len(documented) >= 20  # the table was read
+    assert list(PITFALLS) == documented
+
+
+@pytest.mark.parametrize("code", list(PITFALLS))
+def test_every_pitfall_is_documented(code):
+    pitfall = PITFALLS[code]
+    assert pitfall.code == code
+    for section in ("title", "what", "why", "example", "instead"):
+        assert getattr(pitfall, section).strip(), f"{code}: {section} is empty"
+    assert pitfall.perturbation is not None or pitfall.check is not None, f"{code}: no detection"
+    assert pitfall.detection
+
+
+@pytest.mark.parametrize("code", list(PITFALLS))
+def test_every_pitfall_has_passing_and_failing_cases(code):
+    path = CASES_DIR / f"{code}.yaml"
+    assert path.is_file(), f"no cases for {code}"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["code"] == code
+    assert any(case.get("pass") for case in data["cases"]), f"{code}: no passing case"
+    assert any("fail" in case for case in data["cases"]), f"{code}: no failing case"
+
+
+def test_every_case_file_names_a_registered_pitfall():
+    for path in CASES_DIR.glob("*.yaml"):
+        assert path.stem in PITFALLS, path.name
