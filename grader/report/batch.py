@@ -1,0 +1,380 @@
+"""`grader grade DIR`: every submission in a folder, graded in parallel, and the reports.
+
+The output layout (the one place it is described; OUT is `--out`, `reports/` by default):
+
+    OUT/index.html                   the class dashboard (self-contained: no script, no network)
+    OUT/results/<submission>.json    one result per submission: the JSON contract of DESIGN.md
+    OUT/feedback/<submission>.html   per-student feedback (and .md), filtered by the reveal policy
+    OUT/gradebook/canvas.csv         Canvas's gradebook import (with its Points Possible row)
+    OUT/gradebook/gradescope.csv     SID, <Assignment>, <Assignment> - Max Points
+    OUT/gradebook/moodle.csv         identifier, grade, feedback
+    OUT/gradebook/answers.xlsx       one row per answer (sheet answers), one per submission (scores)
+    OUT/.cache/                      what was read, so a re-run re-scores without reading again
+
+Submissions: each file directly in DIR is one submission, and each folder in DIR is one
+submission made of every file under it (a folder per student). Hidden files, a README at the top
+of DIR (it describes the folder) and symbolic links leading out of DIR are skipped; skipped files
+are listed on the dashboard. Nothing is ever written into DIR.
+
+Student identifiers come from the submission's name (a file's name without its extension, or a
+folder's name) through `--id-pattern`, a regular expression with named groups: `id` (required: the
+SIS User ID in Canvas, the SID in Gradescope, the identifier in Moodle), and optionally `name`,
+`section`, `login` (Canvas's SIS Login ID) and `canvas_id` (Canvas's own user ID). The default,
+`(?P<id>.+)`, takes the whole name as the id. For a Canvas bulk download
+(`hartamelia_12345_67890_hw2.md`): `(?P<name>[^_]+)_(?:LATE_)?(?P<canvas_id>\\d+)_(?P<id>\\d+)`.
+
+Reports are written atomically, in sorted orders, without timestamps: the same inputs give the
+same bytes.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import quote
+
+from grader.core import Grade, GraderError, Judgement, PitfallHit, ReviewItem
+from grader.report import cache
+from grader.report.json_result import grade_to_json
+from grader.report.stats import ClassStats, class_stats
+
+DEFAULT_ID_PATTERN = r"(?P<id>.+)"
+ID_GROUPS = ("id", "name", "section", "login", "canvas_id")
+VERDICT_RANK = {"correct": 0, "accepted": 1, "follow-through": 2, "wrong": 3, "missing": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    key: str  # unique and safe as a file name: OUT/results/<key>.json
+    name: str  # the file or folder as handed in, relative to the graded folder
+    files: tuple[Path, ...]
+    student: tuple[tuple[str, str], ...]  # (group, value) from --id-pattern
+    id_matched: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    out: Path
+    results: tuple[dict, ...]  # the saved results, in submission order
+    skipped: tuple[tuple[str, str], ...]  # (path, reason)
+    stats: ClassStats
+
+    def count(self, status: str) -> int:
+        return sum(result["status"] == status for result in self.results)
+
+
+# ---------------------------------------------------------------- finding the submissions
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def _files_under(folder: Path, root: Path, skipped: list) -> list[Path]:
+    files = []
+    for current, dirs, names in os.walk(folder):
+        current = Path(current)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in list(dirs):
+            if (current / d).is_symlink() and not _inside(current / d, root):
+                skipped.append((str((current / d).relative_to(root)), "symbolic link leading out of the graded folder"))
+                dirs.remove(d)
+        for name in sorted(names):
+            path = current / name
+            if name.startswith("."):
+                continue
+            if path.is_symlink() and not _inside(path, root):
+                skipped.append((str(path.relative_to(root)), "symbolic link leading out of the graded folder"))
+            elif path.is_file():
+                files.append(path)
+            else:
+                skipped.append((str(path.relative_to(root)), "not a regular file"))
+    return files
+
+
+def _safe_key(text: str) -> str:
+    return re.sub(r"[^\w.\-]+", "_", text).strip("._") or "submission"
+
+
+def compile_id_pattern(id_pattern: str | None) -> re.Pattern:
+    text = id_pattern or DEFAULT_ID_PATTERN
+    try:
+        pattern = re.compile(text)
+    except re.error as err:
+        raise GraderError(f"--id-pattern {text!r} is not a valid regular expression: {err}") from None
+    if "id" not in pattern.groupindex:
+        raise GraderError(f"--id-pattern {text!r} needs a named group for the student id: (?P<id>...)")
+    unknown = sorted(set(pattern.groupindex) - set(ID_GROUPS))
+    if unknown:
+        raise GraderError(f"--id-pattern {text!r}: unknown groups {unknown} (known: {', '.join(ID_GROUPS)})")
+    return pattern
+
+
+def find_submissions(folder: Path, pattern: re.Pattern) -> tuple[list[Submission], list[tuple[str, str]]]:
+    root = folder.resolve()
+    skipped: list[tuple[str, str]] = []
+    found: list[tuple[str, str, tuple[Path, ...]]] = []  # (stem, name, files)
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink() and not _inside(entry, root):
+            skipped.append((entry.name, "symbolic link leading out of the graded folder"))
+        elif entry.is_dir():
+            files = _files_under(entry, root, skipped)
+            if files:
+                found.append((entry.name, entry.name, tuple(files)))
+            else:
+                skipped.append((entry.name, "folder without files"))
+        elif entry.is_file():
+            if re.fullmatch(r"(?i)readme(\.\w+)?", entry.name):
+                skipped.append((entry.name, "the graded folder's README, not a submission"))
+            else:
+                found.append((entry.stem, entry.name, (entry,)))
+        else:
+            skipped.append((entry.name, "not a regular file"))
+    stems = [_safe_key(stem) for stem, _, _ in found]
+    keys, submissions = set(), []
+    for (stem, name, files), key in zip(found, stems):
+        if stems.count(key) > 1:  # alice.md and alice.txt: keep the extension
+            key = _safe_key(name)
+        base, n = key, 2
+        while key in keys:
+            key, n = f"{base}-{n}", n + 1
+        keys.add(key)
+        match = pattern.search(stem)
+        student = {group: value for group, value in (match.groupdict() if match else {}).items() if value}
+        student.setdefault("id", stem)
+        submissions.append(Submission(key, name, files, tuple(sorted(student.items())), match is not None))
+    return submissions, skipped
+
+
+# ---------------------------------------------------------------- grading one file
+
+
+def grade_path(path: Path, rubric, cache_dir: Path | None) -> Grade:
+    """Read (or take from the cache) and grade one file; never raises for a bad file."""
+    from grader import pipeline
+
+    try:
+        digest = cache.file_digest(path)
+    except OSError as err:
+        return _unreadable(path, rubric, f"{path}: cannot be read: {err.strerror or err}")
+    outcome = cache.load(cache_dir, digest, str(path)) if cache_dir else None
+    if outcome is None:
+        try:
+            outcome = pipeline.read_document(path)
+        except GraderError as err:
+            outcome = str(err)
+        if cache_dir:
+            cache.store(cache_dir, digest, str(path), outcome)
+    if isinstance(outcome, str):
+        return _unreadable(path, rubric, outcome)
+    return pipeline.grade_document(outcome, rubric)
+
+
+def _unreadable(path: Path, rubric, reason: str) -> Grade:
+    return Grade(file=str(path), rubric=rubric.name, status="unreadable", score=None,
+                 max_score=rubric.max_score, errors=(reason,))
+
+
+def _grade_safely(path: Path, rubric, cache_dir: Path | None) -> Grade:
+    """A bug of the grader on one file is that file's error, never the end of the batch."""
+    try:
+        return grade_path(path, rubric, cache_dir)
+    except Exception as err:  # noqa: BLE001 - reported in the result and on the dashboard
+        return _unreadable(path, rubric, f"{path}: the grader failed on this file "
+                                         f"({type(err).__name__}: {err}); please report it")
+
+
+# ---------------------------------------------------------------- one student's several files
+
+
+def merge_grades(grades: list[Grade], *, file: str) -> Grade:
+    """One submission's Grade from its files' Grades: per slot the best judgement (a student who
+    answered the FC layers in a second file gets them); pitfalls kept where a kept judgement shows
+    them, or where no judgement of any file carries them (submission-wide findings)."""
+    graded = [g for g in grades if g.status == "graded"]
+    notes = tuple(ReviewItem(f"{Path(g.file).name} could not be read", "; ".join(g.errors))
+                  for g in grades if g.status == "unreadable" and len(grades) > 1)
+    if not graded:
+        first = next((g for g in grades if g.status == "empty"), grades[0])
+        return replace(first, file=file, errors=tuple(e for g in grades for e in g.errors),
+                       review=tuple(r for g in grades for r in g.review) + (notes if first.status == "empty" else ()))
+    if len(graded) == 1:
+        return replace(graded[0], file=file, review=graded[0].review + notes)
+    best: dict[tuple, Judgement] = {}
+    for grade in graded:
+        for judgement in grade.judgements:
+            slot = (judgement.network, judgement.layer, judgement.quantity)
+            held = best.get(slot)
+            if held is None or (VERDICT_RANK[judgement.verdict], -judgement.points) < (
+                    VERDICT_RANK[held.verdict], -held.points):
+                best[slot] = judgement
+    chosen = tuple(best.values())
+    shown: dict[str, list[str]] = {}
+    for judgement in chosen:
+        for code in judgement.pitfalls:
+            layers = shown.setdefault(code, [])
+            if judgement.layer not in layers:
+                layers.append(judgement.layer)
+    on_any_answer = {code for g in graded for j in g.judgements for code in j.pitfalls}
+    hits: dict[str, PitfallHit] = {}
+    for grade in graded:
+        for hit in grade.pitfalls:
+            if hit.code in shown:
+                kept = replace(hit, layers=tuple(shown[hit.code]))
+            elif hit.code not in on_any_answer:
+                kept = hit
+            else:
+                continue
+            if hit.code not in hits or kept.deduction > hits[hit.code].deduction:
+                hits[hit.code] = kept
+    for code, layers in shown.items():
+        if code not in hits:
+            network = next(j.network for j in chosen if code in j.pitfalls)
+            hits[code] = PitfallHit(code, network, tuple(layers))
+
+    def slot_points(grade: Grade) -> float:
+        return sum(j.points for j in grade.judgements if j.asked) - sum(h.deduction for h in grade.pitfalls)
+
+    # points not earned by slots (free-text questions) from the file that earned the most of them
+    extra = max((g.score or 0) - slot_points(g) for g in graded)
+    max_score = max(g.max_score for g in graded)
+    score = sum(j.points for j in chosen if j.asked) - sum(h.deduction for h in hits.values()) + extra
+    leading = max(graded, key=lambda g: sum(j.verdict in ("correct", "accepted") for j in g.judgements))
+    return Grade(file=file, rubric=leading.rubric, status="graded", score=min(max_score, max(0.0, score)),
+                 max_score=max_score, judgements=chosen, pitfalls=tuple(hits[code] for code in sorted(hits)),
+                 conventions=leading.conventions, review=tuple(r for g in graded for r in g.review) + notes)
+
+
+# ---------------------------------------------------------------- the batch
+
+
+def _grade_all(paths: list[Path], rubric, cache_dir: Path, workers: int | None) -> dict[Path, Grade]:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    grades: dict[Path, Grade] = {}
+    workers = workers or os.cpu_count() or 1
+    with Progress(console=console, disable=not console.is_terminal, transient=True) as progress:
+        task = progress.add_task("grading", total=len(paths))
+        if workers == 1 or len(paths) == 1:
+            for path in paths:
+                grades[path] = _grade_safely(path, rubric, cache_dir)
+                progress.advance(task)
+            return grades
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
+            futures = {pool.submit(_grade_safely, path, rubric, cache_dir): path for path in paths}
+            for future in as_completed(futures):
+                path = futures[future]
+                try:
+                    grades[path] = future.result()
+                except Exception as err:  # noqa: BLE001 - a worker process died (memory, signal)
+                    grades[path] = _unreadable(path, rubric, f"{path}: the grader's worker process failed "
+                                                             f"({type(err).__name__}: {err})")
+                progress.advance(task)
+    return grades
+
+
+def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern: str | None = None) -> BatchResult:
+    """Grade every submission in `folder` and write the reports into `out` (layout above)."""
+    from grader.rubric import load_rubric
+
+    folder, out = Path(folder), Path(out)
+    if isinstance(rubric, str):
+        rubric = load_rubric(rubric)
+    if not folder.is_dir():
+        raise GraderError(f"{folder}: no such folder")
+    if _inside(out, folder.resolve()):
+        raise GraderError(f"{out}: the reports would be written inside the graded folder {folder}; "
+                          "choose another --out")
+    if workers is not None and workers < 1:
+        raise GraderError(f"--workers must be at least 1, not {workers}")
+    pattern = compile_id_pattern(id_pattern)
+    submissions, skipped = find_submissions(folder, pattern)
+    if not submissions:
+        raise GraderError(f"{folder}: no submissions found")
+    paths = [path for submission in submissions for path in submission.files]
+    grades = _grade_all(paths, rubric, out / ".cache", workers)
+    results = []
+    for submission in submissions:
+        grade = merge_grades([grades[path] for path in submission.files], file=submission.name)
+        if not submission.id_matched:
+            grade = replace(grade, review=grade.review + (ReviewItem(
+                "the name does not match --id-pattern; its id is the whole name", submission.name),))
+        result = grade_to_json(grade)
+        result["submission"] = submission.key
+        result["student"] = dict(submission.student)
+        result["files"] = [path.relative_to(folder).as_posix() for path in submission.files]
+        results.append(result)
+    stats = write_reports(results, out=out, rubric=rubric, skipped=tuple(skipped))
+    return BatchResult(out=out, results=tuple(results), skipped=tuple(skipped), stats=stats)
+
+
+def feedback_link(key: str) -> str:
+    return f"feedback/{quote(key)}.html"
+
+
+def write_reports(results: list[dict], *, out: Path, rubric, skipped: tuple[tuple[str, str], ...] = ()) -> ClassStats:
+    """Every report of the layout above, from the results alone; files of an earlier run that this
+    run did not produce are removed from results/ and feedback/ so the folder tells one story."""
+    from grader.report.dashboard import dashboard_html
+    from grader.report.feedback import feedback_html, feedback_markdown
+    from grader.report.gradebook import answers_xlsx, canvas_csv, gradescope_csv, moodle_csv
+    from grader.report.render import write_atomic
+
+    assignment = rubric.title or rubric.name
+    written: set[Path] = set()
+
+    def write(path: Path, data) -> None:
+        write_atomic(path, data)
+        written.add(path)
+
+    for result in results:
+        key = result["submission"]
+        write(out / "results" / f"{key}.json", json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        write(out / "feedback" / f"{key}.html", feedback_html(result, reveal=rubric.reveal, assignment=assignment))
+        write(out / "feedback" / f"{key}.md", feedback_markdown(result, reveal=rubric.reveal, assignment=assignment))
+    for folder, suffixes in (("results", (".json",)), ("feedback", (".html", ".md"))):
+        for path in (out / folder).iterdir():
+            if path.suffix in suffixes and path not in written and path.is_file():
+                path.unlink()
+    stats = class_stats(results)
+    links = {result["submission"]: feedback_link(result["submission"]) for result in results}
+    write(out / "index.html", dashboard_html(stats, assignment=assignment, links=links, skipped=skipped))
+    gradebook = out / "gradebook"
+    write(gradebook / "canvas.csv", canvas_csv(results, assignment=assignment, max_score=rubric.max_score))
+    write(gradebook / "gradescope.csv", gradescope_csv(results, assignment=assignment, max_score=rubric.max_score))
+    write(gradebook / "moodle.csv", moodle_csv(results))
+    write(gradebook / "answers.xlsx", answers_xlsx(results))
+    return stats
+
+
+def run_grade(folder, *, rubric, out, workers, id_pattern) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+
+    result = grade_folder(folder, rubric=rubric, out=out, workers=workers, id_pattern=id_pattern)
+    console = Console(highlight=False)
+    counts = ", ".join(f"{result.count(status)} {status}" for status in ("graded", "empty", "unreadable")
+                       if result.count(status))
+    console.print(f"{len(result.results)} submissions: {counts}")
+    for entry in result.stats.review:
+        if entry.reason == "unreadable":
+            console.print(f"  unreadable: {escape(entry.submission)}: {escape(entry.text)}")
+    for path, reason in result.skipped:
+        console.print(f"  skipped: {escape(path)}: {escape(reason)}")
+    console.print(f"dashboard: {escape(str(result.out / 'index.html'))}")
+    console.print(f"gradebooks: {escape(str(result.out / 'gradebook'))}/ (canvas.csv, gradescope.csv, "
+                  "moodle.csv, answers.xlsx)")
+    return 0

@@ -1,0 +1,78 @@
+"""Templates and files: the jinja2 environments (HTML autoescaped; Markdown with every value
+escaped by `finalize`) and atomic writes, so a crash never leaves a half-written report that
+looks complete."""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from grader.report.teaching import format_score, format_value
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+# Markdown punctuation that could start markup inside a line; < > & become entities so a
+# renderer that passes HTML through shows `<script>` as text.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~!{}])")
+
+
+def escape_markdown(value) -> str:
+    if value is None:
+        return ""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"\s*[\r\n]+\s*", " ", text)
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _filters(env) -> None:
+    env.filters["figure"] = format_value
+    env.filters["score"] = format_score
+    env.filters["percent"] = lambda part, whole: f"{100 * part / whole:.0f}%" if whole else "—"
+
+
+@lru_cache(maxsize=None)
+def html_environment():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    _filters(env)
+    env.globals["stylesheet"] = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    return env
+
+
+@lru_cache(maxsize=None)
+def markdown_environment():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=False,
+                             finalize=escape_markdown, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    _filters(env)
+    return env
+
+
+def render_html(template: str, **context) -> str:
+    return html_environment().get_template(template).render(**context)
+
+
+def render_markdown(template: str, **context) -> str:
+    return markdown_environment().get_template(template).render(**context)
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write beside the target, then rename over it: readers see the old file or the new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,276 @@
+"""The class at a glance, computed from saved results only (the JSON of `OUT/results/`), so the
+dashboard and `grader stats` count exactly what the per-submission results say.
+
+Counting rules (the dashboard's test recomputes them from the JSON):
+- a student "made" a pitfall when its code is in the result's `pitfalls` list or on one of its
+  answers; its layers are the union of both;
+- accuracy per slot counts the asked answers of graded submissions; `credited` is correct + accepted;
+- a shared wrong value is one (network, layer, quantity, value) judged `wrong` with no pitfall,
+  given by two students or more.
+"""
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.core import GraderError
+from grader.report.teaching import CREDITED, describe_source, format_score, format_value
+
+VERDICTS = ("correct", "accepted", "follow-through", "wrong", "missing")
+STATUSES = ("graded", "empty", "unreadable")
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionRow:
+    key: str  # the submission's name in OUT/results and OUT/feedback
+    student_id: str
+    name: str
+    status: str
+    score: float | None
+    max_score: float
+    pitfalls: tuple[str, ...]
+    errors: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PitfallCount:
+    code: str
+    students: tuple[tuple[str, tuple[str, ...]], ...]  # (submission, its layers), by submission
+    layers: tuple[tuple[str, int], ...]  # (layer, how many students), most frequent first
+
+    @property
+    def count(self) -> int:
+        return len(self.students)
+
+
+@dataclass(frozen=True, slots=True)
+class SlotAccuracy:
+    network: str
+    layer: str
+    quantity: str
+    verdicts: tuple[tuple[str, int], ...]  # every verdict of VERDICTS with its count
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.verdicts)
+
+    @property
+    def credited(self) -> int:
+        return sum(count for verdict, count in self.verdicts if verdict in CREDITED)
+
+
+@dataclass(frozen=True, slots=True)
+class SharedWrong:
+    network: str
+    layer: str
+    quantity: str
+    value: str
+    students: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEntry:
+    submission: str
+    reason: str
+    text: str
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreBin:
+    low: float
+    high: float
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClassStats:
+    rubric: str
+    max_score: float
+    submissions: tuple[SubmissionRow, ...]
+    statuses: tuple[tuple[str, int], ...]
+    bins: tuple[ScoreBin, ...]
+    mean: float | None
+    median: float | None
+    pitfalls: tuple[PitfallCount, ...]
+    accuracy: tuple[SlotAccuracy, ...]
+    shared_wrong: tuple[SharedWrong, ...]
+    review: tuple[ReviewEntry, ...]
+
+    @property
+    def layers(self) -> tuple[tuple[str, str], ...]:
+        """(network, layer) rows of the accuracy table, in the order the results give them."""
+        return tuple(dict.fromkeys((slot.network, slot.layer) for slot in self.accuracy))
+
+    @property
+    def quantities(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(slot.quantity for slot in self.accuracy))
+
+    def slot(self, network: str, layer: str, quantity: str) -> SlotAccuracy | None:
+        for slot in self.accuracy:
+            if (slot.network, slot.layer, slot.quantity) == (network, layer, quantity):
+                return slot
+        return None
+
+
+def submission_key(result: dict) -> str:
+    return result.get("submission") or Path(result["file"]).stem
+
+
+def score_bins(scores: list[float], max_score: float) -> tuple[ScoreBin, ...]:
+    """Bins [low, low + width) of a whole number of points (about 13 bins at most); the last bin
+    starts at or below the full score and holds it."""
+    if max_score <= 0:
+        return ()
+    width = max(1, math.ceil(max_score / 13))
+    count = math.floor(max_score / width) + 1
+    tallies = [0] * count
+    for score in scores:
+        tallies[min(count - 1, max(0, int(score // width)))] += 1
+    return tuple(ScoreBin(i * width, min(max_score, (i + 1) * width), tallies[i]) for i in range(count))
+
+
+def class_stats(results: list[dict]) -> ClassStats:
+    results = sorted(results, key=submission_key)
+    rows = []
+    made: dict[str, dict[str, set[str]]] = defaultdict(dict)  # code -> submission -> layers
+    verdicts: dict[tuple[str, str, str], Counter] = {}
+    wrong: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+    review = []
+    for result in results:
+        key = submission_key(result)
+        student = result.get("student") or {}
+        codes: dict[str, set[str]] = defaultdict(set)
+        for hit in result.get("pitfalls") or []:
+            codes[hit["code"]].update(hit.get("layers") or ())
+        for item in result.get("answers") or []:
+            for code in item.get("pitfalls") or ():
+                codes[code].add(item["layer"])
+        for code, layers in codes.items():
+            made[code][key] = layers
+        rows.append(SubmissionRow(key=key, student_id=str(student.get("id") or key),
+                                  name=str(student.get("name") or student.get("id") or key),
+                                  status=result["status"], score=result.get("score"),
+                                  max_score=result.get("max_score") or 0,
+                                  pitfalls=tuple(sorted(codes)), errors=tuple(result.get("errors") or ())))
+        if result["status"] == "unreadable":
+            review.append(ReviewEntry(key, "unreadable", "; ".join(result.get("errors") or ()), "-"))
+        elif result["status"] == "empty":
+            review.append(ReviewEntry(key, "nothing gradable found", "; ".join(result.get("errors") or ()), "-"))
+        for item in result.get("review") or []:
+            review.append(ReviewEntry(key, item.get("reason", ""), item.get("text", ""),
+                                      describe_source(item.get("source"))))
+        if result["status"] != "graded":
+            continue
+        for item in result.get("answers") or []:
+            slot = (item["network"], item["layer"], item["quantity"])
+            if item.get("asked", True):
+                verdicts.setdefault(slot, Counter())[item["verdict"]] += 1
+            if item["verdict"] == "wrong" and not item.get("pitfalls") and item.get("value") is not None:
+                group = wrong[slot + (format_value(item["value"]),)]
+                if key not in group:
+                    group.append(key)
+    pitfalls = []
+    for code, students in made.items():
+        per_layer = Counter(layer for layers in students.values() for layer in layers)
+        pitfalls.append(PitfallCount(
+            code=code,
+            students=tuple((key, tuple(sorted(students[key]))) for key in sorted(students)),
+            layers=tuple(sorted(per_layer.items(), key=lambda kv: (-kv[1], kv[0])))))
+    pitfalls.sort(key=lambda p: (-p.count, p.code))
+    scores = [r.score for r in rows if r.status == "graded" and r.score is not None]
+    max_score = max((r.max_score for r in rows), default=0)
+    return ClassStats(
+        rubric=", ".join(sorted({r.get("rubric", "") for r in results})),
+        max_score=max_score,
+        submissions=tuple(rows),
+        statuses=tuple((status, sum(r.status == status for r in rows)) for status in STATUSES),
+        bins=score_bins(scores, max_score),
+        mean=statistics.fmean(scores) if scores else None,
+        median=statistics.median(scores) if scores else None,
+        pitfalls=tuple(pitfalls),
+        accuracy=tuple(SlotAccuracy(*slot, tuple((v, counts[v]) for v in VERDICTS))
+                       for slot, counts in verdicts.items()),
+        shared_wrong=tuple(sorted((SharedWrong(*slot, tuple(sorted(keys))) for slot, keys in wrong.items()
+                                   if len(keys) >= 2),
+                                  key=lambda g: (-len(g.students), g.network, g.layer, g.quantity, g.value))),
+        review=tuple(review),
+    )
+
+
+def load_results(reports_dir: str | Path) -> list[dict]:
+    """The saved results under REPORTS/results/ (or REPORTS itself when it holds them)."""
+    root = Path(reports_dir)
+    if not root.is_dir():
+        raise GraderError(f"{root}: no such folder")
+    folder = root / "results" if (root / "results").is_dir() else root
+    paths = sorted(folder.glob("*.json"))
+    if not paths:
+        raise GraderError(f"{root}: no saved results (looked for {folder}/*.json; run `grader grade` first)")
+    results = []
+    for path in paths:
+        try:
+            result = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise GraderError(f"{path}: not a saved result: {err}") from None
+        if not isinstance(result, dict) or "status" not in result or "file" not in result:
+            raise GraderError(f"{path}: not a saved result: no status or file")
+        results.append(result)
+    return results
+
+
+def run_stats(reports_dir: str) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from grader.report.teaching import explain
+
+    stats = class_stats(load_results(reports_dir))
+    console = Console(highlight=False)
+    statuses = ", ".join(f"{count} {status}" for status, count in stats.statuses if count)
+    console.print(f"[bold]{len(stats.submissions)} submissions[/bold] ({statuses}), rubric {escape(stats.rubric)}")
+    if stats.mean is not None:
+        console.print(f"score: mean {format_score(stats.mean)}, median {format_score(stats.median)} "
+                      f"out of {format_score(stats.max_score)}")
+        peak = max(b.count for b in stats.bins) or 1
+        for b in stats.bins:
+            bar = "█" * round(30 * b.count / peak)
+            console.print(f"  {format_score(b.low):>5}–{format_score(b.high):<5} {bar} {b.count}")
+    if stats.pitfalls:
+        table = Table(title="Common mistakes", title_justify="left")
+        table.add_column("pitfall")
+        table.add_column("title")
+        table.add_column("students", justify="right")
+        table.add_column("layers (students)")
+        for p in stats.pitfalls:
+            table.add_row(p.code, explain(p.code).title, str(p.count),
+                          ", ".join(f"{layer} ({n})" for layer, n in p.layers))
+        console.print(table)
+    if stats.accuracy:
+        table = Table(title="Right answers (correct or accepted) per layer", title_justify="left")
+        table.add_column("layer")
+        for quantity in stats.quantities:
+            table.add_column(quantity, justify="right")
+        for network, layer in stats.layers:
+            cells = []
+            for quantity in stats.quantities:
+                slot = stats.slot(network, layer, quantity)
+                cells.append(f"{slot.credited}/{slot.total}" if slot else "")
+            table.add_row(layer if len({n for n, _ in stats.layers}) == 1 else f"{network}.{layer}", *cells)
+        console.print(table)
+    if stats.shared_wrong:
+        console.print("[bold]Same wrong value, no known pitfall[/bold]")
+        for group in stats.shared_wrong:
+            console.print(f"  {group.layer} {group.quantity} = {group.value}: {', '.join(group.students)}",
+                          markup=False)
+    if stats.review:
+        console.print(f"[bold]Review queue[/bold]: {len(stats.review)} item(s)")
+        for entry in stats.review:
+            text = f": {entry.text}" if entry.text else ""
+            console.print(f"  {entry.submission}: {entry.reason}{text}", markup=False)
+    return 0

@@ -1,0 +1,190 @@
+"""What a student is shown: the rubric's reveal policy applied to one result, as a view that the
+terminal, the HTML and the Markdown feedback all render. It teaches, it does not hand out answers:
+
+- "verdicts": the verdict of each answer and the score, nothing more;
+- "hints": also the pitfalls by name with their explanations, follow-through notes, and for a
+  wrong or missing answer the worked formula without its final figure;
+- "answers": also the expected figure and the whole worked formula.
+
+Pitfall wording lives in one place, the registry (`grader.compare.pitfalls.PITFALLS`); this module
+only arranges its sections.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from grader.core import Source
+
+REVEAL_POLICIES = ("verdicts", "hints", "answers")
+CREDITED = ("correct", "accepted")
+
+
+def format_value(value) -> str:
+    """A figure as a person reads it: 290,400; a shape 55×55×96; nothing given: —."""
+    if value is None:
+        return "—"
+    if isinstance(value, (list, tuple)):
+        return "×".join(format_value(v) for v in value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    return str(value)
+
+
+def format_score(score) -> str:
+    if score is None:
+        return "—"
+    return f"{round(float(score), 2):g}"
+
+
+def describe_source(source: dict | None) -> str:
+    if not source:
+        return "-"
+    return Source(**source).describe()
+
+
+def hint_formula(formula: str) -> str:
+    """The worked formula without its final figure: `5·5·48·256 = 307,200` -> `5·5·48·256`.
+    A formula that is only a figure (`4,096`) gives nothing away: it is dropped."""
+    head, sep, _ = formula.rpartition(" = ")
+    return head if sep else ""
+
+
+@dataclass(frozen=True, slots=True)
+class PitfallView:
+    """One pitfall explained once, with the sections of the registry's documentation."""
+
+    code: str
+    title: str
+    what: str
+    why: str
+    example: str
+    instead: str
+    network: str
+    layers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerView:
+    network: str
+    layer: str
+    quantity: str
+    value: str
+    expression: str  # the student's working or text as written, when it says more than the value
+    verdict: str
+    credited: bool
+    pitfalls: tuple[str, ...]  # empty under the "verdicts" policy
+    where: str
+    expected: str  # "" unless the policy reveals answers
+    formula: str  # the worked formula ("answers"), without its final figure ("hints"), or ""
+    note: str
+    points: str
+    max_points: str
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """Everything one student's feedback shows, already filtered by the reveal policy."""
+
+    title: str  # the submission's name as the TA knows it
+    file: str
+    rubric: str
+    status: str
+    score: str
+    max_score: str
+    all_credited: bool
+    reveal: str
+    answers: tuple[AnswerView, ...]  # the asked ones, in the rubric's order
+    also_read: tuple[AnswerView, ...]  # read and judged but not asked
+    pitfalls: tuple[PitfallView, ...]
+    errors: tuple[str, ...]
+    review: tuple[tuple[str, str, str], ...]  # (reason, text, where)
+    files: tuple[str, ...]
+
+
+def pitfall_registry() -> dict:
+    from grader.compare.pitfalls import PITFALLS
+
+    return PITFALLS
+
+
+def explain(code: str, *, network: str = "", layers: tuple[str, ...] = ()) -> PitfallView:
+    """The registry's explanation of a pitfall; a code the registry does not know (a result saved
+    by another version) is shown by its code alone."""
+    pitfall = pitfall_registry().get(code)
+    if pitfall is None:
+        return PitfallView(code, code, "", "", "", "", network, layers)
+    return PitfallView(code, pitfall.title, pitfall.what, pitfall.why, pitfall.example, pitfall.instead,
+                       network, layers)
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[\s,]", "", text)
+
+
+def _answer_view(item: dict, reveal: str) -> AnswerView:
+    verdict = item["verdict"]
+    credited = verdict in CREDITED
+    formula = item.get("formula") or ""
+    if reveal == "answers":
+        expected = format_value(item.get("expected"))
+    else:
+        expected = ""
+        formula = hint_formula(formula) if reveal == "hints" and not credited else ""
+    value = format_value(item.get("value"))
+    written = item.get("expression") or item.get("text") or ""
+    if _bare(written) == _bare(value):  # "290400" read as 290,400: nothing more to show
+        written = ""
+    return AnswerView(
+        network=item["network"], layer=item["layer"], quantity=item["quantity"],
+        value=value, expression=written,
+        verdict=verdict, credited=credited,
+        pitfalls=tuple(item.get("pitfalls") or ()) if reveal != "verdicts" else (),
+        where=describe_source(item.get("source")),
+        expected=expected, formula=formula,
+        note=(item.get("note") or "") if reveal != "verdicts" else "",
+        points=format_score(item.get("points")), max_points=format_score(item.get("max_points")),
+    )
+
+
+def feedback_view(result: dict, reveal: str) -> Feedback:
+    """`result` is a dict of the JSON contract with its formulas (grade_to_json's default)."""
+    if reveal not in REVEAL_POLICIES:
+        raise ValueError(f"reveal policy {reveal!r} is not one of {REVEAL_POLICIES}")
+    answers = result.get("answers") or []
+    asked = tuple(_answer_view(item, reveal) for item in answers if item.get("asked", True))
+    also = tuple(_answer_view(item, reveal) for item in answers if not item.get("asked", True))
+    pitfalls: tuple[PitfallView, ...] = ()
+    if reveal != "verdicts":
+        seen: dict[str, PitfallView] = {}
+        for hit in result.get("pitfalls") or []:
+            code = hit["code"]
+            layers = tuple(hit.get("layers") or ())
+            if code in seen:  # the same mistake on another network: one explanation, all layers
+                old = seen[code]
+                layers = old.layers + tuple(layer for layer in layers if layer not in old.layers)
+            seen[code] = explain(code, network=hit.get("network", ""), layers=layers)
+        pitfalls = tuple(seen[code] for code in sorted(seen))
+    return Feedback(
+        title=result.get("submission") or result["file"],
+        file=result["file"],
+        rubric=result["rubric"],
+        status=result["status"],
+        score=format_score(result.get("score")),
+        max_score=format_score(result.get("max_score")),
+        all_credited=result["status"] == "graded" and bool(asked) and all(a.credited for a in asked),
+        reveal=reveal,
+        answers=asked,
+        also_read=also,
+        pitfalls=pitfalls,
+        errors=tuple(result.get("errors") or ()),
+        review=tuple((item.get("reason", ""), item.get("text", ""), describe_source(item.get("source")))
+                     for item in result.get("review") or ()),
+        files=tuple(result.get("files") or (result["file"],)),
+    )

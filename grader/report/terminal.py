@@ -1,0 +1,188 @@
+"""The terminal verbs: `grader check` (a student's self-check), `grader read` (what the grader
+understood, before any verdict) and `grader pitfalls` (the mistakes explained).
+
+`check` teaches without handing out answers: what it shows follows the rubric's reveal policy
+(see `teaching`); `--json` prints the result contract with `expected` left out unless the policy
+is "answers". Exit codes: 0 when every asked answer is correct or accepted, 1 otherwise (including a
+file that could not be read: its reason is printed), 2 for a usage error (raised as GraderError).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from grader.core import Answer, GraderError
+from grader.report.json_result import grade_to_json
+from grader.report.teaching import Feedback, PitfallView, explain, feedback_view, format_value, pitfall_registry
+
+VERDICT_STYLES = {"correct": "green", "accepted": "cyan", "follow-through": "yellow", "wrong": "red",
+                  "missing": "dim"}
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _submission(file) -> Path:
+    path = Path(file)
+    if path.is_dir():
+        raise GraderError(f"{file}: is a folder (`grader grade` grades a folder)")
+    if not path.exists():
+        raise GraderError(f"{file}: no such file")
+    return path
+
+
+def _rubric(rubric):
+    from grader.rubric import load_rubric
+
+    return load_rubric(rubric) if isinstance(rubric, str) else rubric
+
+
+def passed(result: dict) -> bool:
+    asked = [item for item in result["answers"] if item.get("asked", True)]
+    return result["status"] == "graded" and bool(asked) and all(
+        item["verdict"] in ("correct", "accepted") for item in asked)
+
+
+def answers_table(answers, *, title: str):
+    """network, layer, quantity, value, expression, source and confidence of what was read."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for column, justify in (("network", "left"), ("layer", "left"), ("quantity", "left"),
+                            ("value", "right"), ("expression", "left"), ("source", "left"),
+                            ("confidence", "right")):
+        table.add_column(column, justify=justify)
+    for answer in answers:
+        table.add_row(escape(answer.network), escape(answer.layer), str(answer.quantity),
+                      format_value(answer.value), escape(answer.expression or ""), escape(answer.source.describe()),
+                      f"{answer.confidence:.2f}")
+    return table
+
+
+def _verdicts_table(feedback: Feedback):
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="Your answers", title_justify="left")
+    table.add_column("layer")
+    table.add_column("quantity")
+    table.add_column("your value", justify="right")
+    table.add_column("verdict")
+    if feedback.reveal == "answers":
+        table.add_column("expected", justify="right")
+    if feedback.reveal != "verdicts":
+        table.add_column("formula")
+        table.add_column("mistakes")
+    table.add_column("where")
+    for answer in feedback.answers:
+        row = [escape(answer.layer), answer.quantity, escape(answer.value),
+               f"[{VERDICT_STYLES.get(answer.verdict, '')}]{answer.verdict}[/]"]
+        if feedback.reveal == "answers":
+            row.append(answer.expected)
+        if feedback.reveal != "verdicts":
+            mistakes = ", ".join(answer.pitfalls)
+            if answer.note:
+                mistakes = f"{mistakes} ({answer.note})" if mistakes else answer.note
+            row += [escape(answer.formula), escape(mistakes)]
+        row.append(escape(answer.where))
+        table.add_row(*row)
+    return table
+
+
+def _pitfall_panel(pitfall: PitfallView):
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    lines = []
+    if pitfall.layers:
+        lines.append(f"[dim]on {escape(', '.join(pitfall.layers))}[/dim]")
+    for heading, text in (("What it does", pitfall.what), ("Why is this bad?", pitfall.why),
+                          ("Example", pitfall.example), ("Use instead", pitfall.instead)):
+        if text:
+            lines.append(f"[bold]{heading}[/bold]\n{escape(text)}")
+    return Panel("\n\n".join(lines) or "[dim]no explanation recorded[/dim]",
+                 title=f"{escape(pitfall.title)} [dim]({pitfall.code})[/dim]", title_align="left")
+
+
+def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
+    from grader.pipeline import grade_file
+
+    path = _submission(file)
+    rubric = _rubric(rubric)
+    grade = grade_file(path, rubric)
+    if as_json:
+        print(json.dumps(grade_to_json(grade, reveal=rubric.reveal), ensure_ascii=False, indent=2))
+        return 0 if passed(grade_to_json(grade)) else 1
+    from rich.markup import escape
+
+    result = grade_to_json(grade)
+    feedback = feedback_view(result, rubric.reveal)
+    console = _console()
+    console.print(f"[bold]{escape(str(path))}[/bold] · {escape(rubric.title or rubric.name)}")
+    if grade.status == "unreadable":
+        for error in grade.errors:
+            console.print(f"[red]could not be read:[/red] {escape(error)}")
+        return 1
+    if show_read:
+        read = [j.answer for j in grade.judgements if j.answer is not None]
+        console.print(answers_table(read, title="What was read"))
+    if grade.status == "empty" or not feedback.answers:
+        console.print("[red]No answers to grade were found.[/red] Label your table's rows with the layers "
+                      "(conv1 …) and its columns with the quantities (units, weights, connections).")
+        return 1
+    console.print(_verdicts_table(feedback))
+    if feedback.reveal == "hints":
+        console.print("[dim]For a wrong or missing answer the formula column shows the working without "
+                      "its result: finish it yourself.[/dim]")
+    for pitfall in feedback.pitfalls:
+        console.print(_pitfall_panel(pitfall))
+    for reason, text, where in feedback.review:
+        detail = f": {text}" if text else ""
+        console.print(f"[yellow]left for a person to check:[/yellow] {escape(reason + detail)} [dim]({escape(where)})[/dim]")
+    console.print(f"[bold]Score: {feedback.score} / {feedback.max_score}[/bold]")
+    ok = passed(result)
+    if ok:
+        console.print("[green]Every answer is right.[/green]")
+    else:
+        todo = sum(not answer.credited for answer in feedback.answers)
+        console.print(f"{todo} answer(s) to look at again.")
+    return 0 if ok else 1
+
+
+def run_read(file, *, rubric) -> int:
+    from grader.pipeline import extract_answers, read_document
+
+    path = _submission(file)
+    rubric = _rubric(rubric)
+    answers: tuple[Answer, ...] = extract_answers(read_document(path), rubric)
+    console = _console()
+    if not answers:
+        from rich.markup import escape
+
+        console.print(f"Nothing gradable was read in {escape(str(path))}.")
+        return 1
+    console.print(answers_table(answers, title=f"What was read in {path}"))
+    return 0
+
+
+def run_pitfalls(code: str | None) -> int:
+    from rich.table import Table
+
+    registry = pitfall_registry()
+    console = _console()
+    if code is None:
+        table = Table(title="Pitfalls (`grader pitfalls CODE` explains one)", title_justify="left")
+        table.add_column("code")
+        table.add_column("title")
+        for known in sorted(registry):
+            table.add_row(known, registry[known].title)
+        console.print(table)
+        return 0
+    if code not in registry:
+        raise GraderError(f"no pitfall {code!r} (known: {', '.join(sorted(registry))})")
+    console.print(_pitfall_panel(explain(code)))
+    return 0
