@@ -347,3 +347,34 @@ def test_a_numbered_note_inside_question_1_is_not_question_2():
     text = "1,\n- (2) The caption under Figure 2 is wrong.\n" + Q2
     comparison = compare(key_answers(), PAPER, document=make_document(text))
     assert "caption" not in comparison.free_text[0].text
+
+
+# ---------------------------------------------------------------- combinations
+
+
+def test_towers_merged_and_biases_counted_together():
+    # conv2 5·5·96·256 + 256 = 614,656 where weights without biases are asked
+    comparison = compare(key_answers(conv2_weights=614_656), PAPER)
+    conv2 = judgement(comparison, "conv2", "weights")
+    assert conv2.verdict is Verdict.WRONG
+    assert set(conv2.pitfalls) == {"tower-split-missed", "bias-counted"}
+
+
+def test_224_and_biases_together():
+    # fc6 from 224: 5·5·256 = 6,400 inputs; with its biases 6,400·4,096 + 4,096 = 26,218,496
+    answers = key_answers(conv1_units=54 * 54 * 96, fc6_weights=26_218_496)
+    comparison = compare(answers, PAPER)
+    fc6 = judgement(comparison, "fc6", "weights")
+    assert fc6.verdict is Verdict.WRONG  # the biases are its own mistake, 224 is carried
+    assert set(fc6.pitfalls) == {"input-224", "bias-counted"}
+    assert judgement(comparison, "conv1", "units").verdict is Verdict.FOLLOW_THROUGH
+    hits = {hit.code: hit.layers for hit in comparison.pitfalls}
+    assert hits == {"input-224": ("input",), "bias-counted": ("fc6",)}
+
+
+def test_the_diagnosis_names_the_conventions():
+    merged = key_answers(conv2_weights=614_400, conv4_weights=1_327_104, conv5_weights=884_736)
+    conventions = compare(merged, PAPER).conventions
+    assert conventions["alexnet.towers"] == 1
+    assert conventions["alexnet.input_size"] == 227
+    assert compare(key_answers(), PAPER).conventions["alexnet.towers"] == 2

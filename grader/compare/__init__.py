@@ -55,7 +55,7 @@ def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
     networks = list(asked_by_network) + [a.network for a in answers if a.network not in asked_by_network]
     judged: list[_Judged] = []
     conventions, review = {}, []
-    for network in dict.fromkeys(networks):
+    for rank, network in enumerate(dict.fromkeys(networks)):
         try:
             load_network(network)
         except Exception:  # noqa: BLE001 - a network no spec describes: nothing to compare against
@@ -63,7 +63,7 @@ def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
                        for a in answers if a.network == network]
             continue
         table = _NetworkTable(network, asked_by_network.get(network), [a for a in answers if a.network == network],
-                              acceptance, other_figures, rubric.approximate)
+                              acceptance, other_figures, rubric.approximate, rank)
         judged += table.judge()
         conventions.update({f"{network}.{name}": value for name, value in table.conventions().items()})
         review += table.review
@@ -126,7 +126,6 @@ class _Judged:
     order: tuple
     accepted: tuple[str, ...] = ()
     origins: tuple[tuple[str, str], ...] = ()  # (code, layer where the mistake lies)
-    flips: tuple[Flip, ...] = ()
 
 
 @dataclass(slots=True)
@@ -141,11 +140,11 @@ class _Outcome:
 
 class _NetworkTable:
     def __init__(self, network: str, asked, answers: list[Answer], acceptance: _Acceptance, other_figures: dict,
-                 tolerance: float):
+                 tolerance: float, rank: int):
         from grader.reference.spec import load_network
 
         self.network, self.asked, self.acceptance, self.other_figures = network, asked, acceptance, other_figures
-        self.tolerance = tolerance
+        self.tolerance, self.rank = tolerance, rank
         self.required = asked.conventions if asked else Conventions()
         self.spec = load_network(network)
         self.base = slot_index(network, self.required, frozenset())
@@ -230,7 +229,7 @@ class _NetworkTable:
         return judged
 
     def _order(self, asked: bool, layer_index: int, quantity_index: int, answer_index: int = 0) -> tuple:
-        return (0, self.network, layer_index, quantity_index) if asked else (1, self.network, answer_index, 0)
+        return (0, self.rank, layer_index, quantity_index) if asked else (1, self.rank, answer_index, 0)
 
     def _judge(self, answer: Answer, quantity: Quantity, asked: bool, *, primary: bool, judged, extra=False):
         layer = answer.layer
@@ -251,16 +250,21 @@ class _NetworkTable:
             self.review.append(ReviewItem(
                 f"{self.network}.{layer} {quantity.value}: slot inferred from the number alone", answer.text,
                 answer.source))
+        if extra and answer.confidence < LOW_CONFIDENCE:
+            # a number merely guessed into a slot already answered is no evidence of a mistake
+            outcome.codes, outcome.origins = [], []
         judgement = Judgement(
             self.network, layer, answer.quantity, outcome.verdict, expected, answer,
             pitfalls=tuple(dict.fromkeys(outcome.codes)), formula=self.formula(layer, quantity),
             note=outcome.note, asked=asked)
-        return _Judged(judgement, order, outcome.accepted, tuple(outcome.origins), outcome.flips)
+        return _Judged(judgement, order, outcome.accepted, tuple(outcome.origins))
 
     def _verdict(self, answer: Answer, quantity: Quantity, expected, judged) -> _Outcome:
         value = answer.value
         if expected is None:
             return _Outcome(Verdict.WRONG, note=f"{answer.layer} has no {quantity.value}")
+        if value is None:
+            return _Outcome(Verdict.WRONG, note="no value read")
         if answer.approximate:
             return self._approximate(value, expected)
         if value_key(expected) in value_keys(value):
@@ -282,7 +286,7 @@ class _NetworkTable:
         return _Outcome(Verdict.WRONG)
 
     def _from_flips(self, found: Found, layer: str) -> _Outcome:
-        from grader.compare.pitfalls import PERTURBATIONS, PITFALLS
+        from grader.compare.pitfalls import PITFALLS
 
         flips = found.flips
         self.used.add((found.explanation.formula.code if found.explanation.formula else None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grader.compare import checks, perturb
+from grader.compare.checks import Check
 from grader.compare.perturb import Perturbation
 
 
