@@ -298,10 +298,16 @@ def _after_pool_apply(flip, ctx: LayerContext):
     return replace(ctx.counts, units=ctx.next_pool.units)
 
 
+def _connections_as_weights_candidates(network, conventions):
+    # arg "params": the parameter count (weights and biases) given as the connections
+    return tuple(Flip("connections-as-weights", name, arg) for name in _conv_names(network) for arg in (None, "params"))
+
+
 def _connections_as_weights_apply(flip, ctx: LayerContext):
     if ctx.layer.kind != "conv" or ctx.positions == 1:
         return None
-    return replace(ctx.counts, connections=ctx.figures.weights)
+    f = ctx.figures
+    return replace(ctx.counts, connections=f.weights + f.biases if flip.arg == "params" else f.weights)
 
 
 def _caption_candidates(network, conventions):
@@ -405,8 +411,8 @@ UNITS_AS_WEIGHTS = Perturbation(FORMULA, _units_as_weights_candidates, _units_as
                                 description="units read as the weights (or one filter's kernel product)")
 UNITS_AFTER_POOL = Perturbation(FORMULA, _after_pool_candidates, _after_pool_apply,
                                 description="units read after the following pooling")
-CONNECTIONS_AS_WEIGHTS = Perturbation(FORMULA, _conv_candidates("connections-as-weights"),
-                                      _connections_as_weights_apply, description="conv connections = weights")
+CONNECTIONS_AS_WEIGHTS = Perturbation(FORMULA, _connections_as_weights_candidates, _connections_as_weights_apply,
+                                      description="conv connections = weights (or weights + biases)")
 CAPTION_253440 = Perturbation(FORMULA, _caption_candidates, _caption_apply,
                               description="conv1 units = the caption's 253,440")
 FC_BIAS_WRONG_SIDE = Perturbation(FORMULA, _wrong_side_candidates, _wrong_side_apply,
