@@ -1,0 +1,119 @@
+"""Per-student feedback: the reveal policy, each pitfall explained once (wording from the registry),
+and student text escaped in HTML and Markdown."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from test_report_fixtures import ReviewItem, Source, grade, hit, pitfalls, towers_merged  # noqa: F401
+
+from grader.report.feedback import feedback_html, feedback_markdown
+from grader.report.json_result import grade_to_json
+from grader.report.render import escape_markdown
+from grader.report.teaching import hint_formula
+
+EVIL = '<script>alert("x")</script> =HYPERLINK("http://evil.example","click") [link](javascript:alert(1)) | *bold*'
+
+
+def result_of(g, **extra):
+    result = grade_to_json(g)
+    result.update(extra)
+    return result
+
+
+class Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(html):
+    parser = Elements()
+    parser.feed(html)
+    return parser.tags
+
+
+def evil_grade():
+    return grade("evil.md", {("conv2", "weights"): (614_400, {"text": EVIL, "expression": EVIL,
+                                                               "pitfalls": ("tower-split-missed",)})},
+                 pitfalls=(hit("tower-split-missed", "conv2"),),
+                 review=(ReviewItem("free-text answer", EVIL, Source(line=3)),))
+
+
+@pytest.mark.parametrize("reveal", ["verdicts", "hints", "answers"])
+def test_html_escapes_student_text(pitfalls, reveal):
+    html = feedback_html(result_of(evil_grade(), submission="<b>evil</b>"), reveal=reveal, assignment="A & B")
+    assert [tag for tag, _ in tags(html) if tag in ("script", "b")] == []
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
+
+
+@pytest.mark.parametrize("reveal", ["verdicts", "hints", "answers"])
+def test_markdown_escapes_student_text(pitfalls, reveal):
+    md = feedback_markdown(result_of(evil_grade(), submission="<b>evil</b>"), reveal=reveal, assignment="A")
+    assert "<script" not in md and "<b>" not in md
+    assert not re.search(r"(?<!\\)\]\(javascript", md)  # the link syntax is broken by the escaped bracket
+    # every table row keeps its column count: the student's | is escaped
+    rows = [line for line in md.splitlines() if line.startswith("| conv2 | weights")]
+    header = next(line for line in md.splitlines() if line.startswith("| Layer"))
+    assert rows and all(len(re.findall(r"(?<!\\)\|", row)) == len(re.findall(r"\|", header)) for row in rows)
+
+
+def test_escape_markdown_breaks_markup():
+    assert escape_markdown("<img src=x>") == "&lt;img src=x&gt;"
+    assert escape_markdown("[a](b)") == r"\[a\](b)"
+    assert escape_markdown("a\nb") == "a b"
+
+
+def test_verdicts_policy_shows_only_verdicts(pitfalls):
+    html = feedback_html(result_of(towers_merged("bob.md")), reveal="verdicts")
+    assert "307,200" not in html  # conv2's expected weights (5·5·48·256) never shown
+    assert "tower-split-missed" not in html and pitfalls["tower-split-missed"].what not in html
+    assert html.count('data-verdict="wrong"') == 2
+
+
+def test_hints_policy_explains_pitfalls_without_the_figure(pitfalls):
+    result = result_of(towers_merged("bob.md"))
+    html = feedback_html(result, reveal="hints")
+    md = feedback_markdown(result, reveal="hints")
+    explanation = pitfalls["tower-split-missed"]
+    for text in (html, md):
+        for section in (explanation.what, explanation.why, explanation.title):
+            assert escape_markdown(section) in text or section in text
+        assert "formula of conv2 weights" in text  # the working ...
+        assert "formula of conv2 weights = 307,200" not in text  # ... without its result
+        assert "Expected" not in text
+    # explained once, although it shows on two answers
+    assert html.count('data-pitfall="tower-split-missed"') == 1
+    assert md.count(f"### {escape_markdown(explanation.title)}") == 1
+
+
+def test_answers_policy_shows_expected_and_formula(pitfalls):
+    html = feedback_html(result_of(towers_merged("bob.md")), reveal="answers")
+    assert "307,200" in html and "formula of conv2 weights = 307,200" in html
+
+
+def test_hint_formula_drops_the_final_figure():
+    assert hint_formula("5·5·48·256 = 307,200") == "5·5·48·256"
+    assert hint_formula("34,848·55·55 = 105,415,200") == "34,848·55·55"
+    assert hint_formula("4,096") == ""
+
+
+def test_unreadable_feedback_names_the_reason(pitfalls):
+    g = grade("x.docx", {}, status="unreadable", errors=("x.docx: not a valid docx (not a zip file)",))
+    html = feedback_html(result_of(g), reveal="hints")
+    md = feedback_markdown(result_of(g), reveal="hints")
+    assert "not a valid docx" in html and "could not be read" in html
+    assert "not a valid docx" in md
+
+
+def test_follow_through_note_shown_with_hints(pitfalls):
+    g = grade("a.md", {("conv2", "connections"): (447_897_600, {"verdict": "follow-through"})})
+    result = result_of(g)
+    result["answers"][5]["note"] = "carries your conv2 weights"
+    assert "carries your conv2 weights" in feedback_html(result, reveal="hints")
+    assert "carries your conv2 weights" not in feedback_html(result, reveal="verdicts")

@@ -1,0 +1,101 @@
+"""Gradebooks: Canvas's import format, Gradescope and Moodle CSVs, the answers workbook, and
+spreadsheet formula injection neutralised."""
+from __future__ import annotations
+
+import csv
+import io
+
+from test_report_fixtures import grade, pitfalls, towers_merged  # noqa: F401
+
+from grader.report.gradebook import answers_xlsx, canvas_csv, gradescope_csv, moodle_csv, neutralise
+from grader.report.json_result import grade_to_json
+
+INJECTION = '=HYPERLINK("http://evil.example","click")'
+
+
+def result(g, key, **student):
+    data = grade_to_json(g)
+    data["submission"] = key
+    data["student"] = {"id": key, **student}
+    return data
+
+
+def results():
+    return [
+        result(towers_merged("bob.md"), "bob", name="Okafor, Ben", canvas_id="1234", login="bokafor",
+               section="Sec 01"),
+        result(grade("amy.md", {}), "amy", name="Hart, Amelia"),
+        result(grade(f"{INJECTION}.md", {}), INJECTION, name="-2+3", section="@SUM(A1)"),
+        result(grade("x.docx", {}, status="unreadable", errors=("x.docx: not a zip file",)), "x"),
+    ]
+
+
+def rows(text):
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_canvas_header_and_points_possible_row():
+    table = rows(canvas_csv(results(), assignment="AlexNet HW2", max_score=9))
+    # Canvas's gradebook export/import layout: five identity columns, then one per assignment,
+    # then a "Points Possible" row whose label has four leading spaces.
+    assert table[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "AlexNet HW2"]
+    assert table[1] == ["    Points Possible", "", "", "", "", "9"]
+    by_sis = {row[2]: row for row in table[2:]}
+    assert by_sis["bob"] == ["Okafor, Ben", "1234", "bob", "bokafor", "Sec 01", "7"]
+    assert by_sis["amy"][5] == "9"
+    assert by_sis["x"][5] == ""  # unreadable: left blank, not a zero
+    assert [row[2] for row in table[2:]] == sorted(by_sis)
+
+
+def test_csv_cells_are_neutralised():
+    for text in (canvas_csv(results(), assignment="A", max_score=9), gradescope_csv(results(), assignment="A",
+                 max_score=9), moodle_csv(results())):
+        for row in rows(text):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@")), cell
+        assert any(cell == "'" + INJECTION for row in rows(text) for cell in row)
+    canvas = rows(canvas_csv(results(), assignment="A", max_score=9))
+    evil = next(row for row in canvas if row[2] == "'" + INJECTION)
+    assert evil[0] == "'-2+3" and evil[4] == "'@SUM(A1)"
+
+
+def test_neutralise():
+    assert neutralise("=1+1") == "'=1+1"
+    assert neutralise("\t=1") == "'\t=1"
+    assert neutralise("bob") == "bob"
+    assert neutralise(-3) == -3  # numbers are not student text
+
+
+def test_gradescope_and_moodle_layouts(pitfalls):
+    gradescope = rows(gradescope_csv(results(), assignment="HW2", max_score=9))
+    assert gradescope[0] == ["SID", "HW2", "HW2 - Max Points"]
+    assert ["bob", "7", "9"] in gradescope
+    moodle = rows(moodle_csv(results()))
+    assert moodle[0] == ["identifier", "grade", "feedback"]
+    bob = next(row for row in moodle if row[0] == "bob")
+    assert bob[1] == "7" and pitfalls["tower-split-missed"].title in bob[2]
+    unreadable = next(row for row in moodle if row[0] == "x")
+    assert unreadable[1] == "" and "not a zip file" in unreadable[2]
+
+
+def test_answers_workbook_one_row_per_answer_and_reproducible():
+    import openpyxl
+
+    data = answers_xlsx(results())
+    assert data == answers_xlsx(results())
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    answers = list(book["answers"].iter_rows(values_only=True))
+    header, body = answers[0], answers[1:]
+    assert header[:3] == ("submission", "student_id", "student")
+    # 3 graded submissions of 9 answers each, and one row for the unreadable one
+    assert len(body) == 3 * 9 + 1
+    bob_conv2 = next(r for r in body if r[0] == "bob" and r[5] == "conv2" and r[6] == "weights")
+    column = {name: i for i, name in enumerate(header)}
+    assert bob_conv2[column["value"]] == 614_400 and bob_conv2[column["expected"]] == 307_200
+    assert bob_conv2[column["verdict"]] == "wrong"
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", cell.coordinate  # no student text became a formula
+    scores = list(book["scores"].iter_rows(values_only=True))
+    assert len(scores) == 1 + 4

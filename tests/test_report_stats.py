@@ -1,0 +1,80 @@
+"""Class statistics from saved results: what the dashboard and `grader stats` count."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_report_fixtures import grade, hit, pitfalls, towers_merged  # noqa: F401
+
+from grader.core import GraderError
+from grader.report.json_result import grade_to_json
+from grader.report.stats import class_stats, load_results, run_stats, score_bins
+
+
+def saved(g, key):
+    result = grade_to_json(g)
+    result["submission"] = key
+    result["student"] = {"id": key}
+    return result
+
+
+def klass():
+    return [
+        saved(grade("amy.md", {}), "amy"),
+        saved(towers_merged("bob.md"), "bob"),
+        saved(towers_merged("cai.md"), "cai"),
+        # dan and eve both wrote 129,792 for conv2 units (wrong, no pitfall): a shared wrong value
+        saved(grade("dan.md", {("conv2", "units"): 129_792}), "dan"),
+        saved(grade("eve.md", {("conv2", "units"): 129_792, ("fc8", "weights"): None}), "eve"),
+        saved(grade("fay.docx", {}, status="unreadable", errors=("fay.docx: not a zip file",)), "fay"),
+    ]
+
+
+def test_counts():
+    stats = class_stats(klass())
+    assert dict(stats.statuses) == {"graded": 5, "empty": 0, "unreadable": 1}
+    [towers] = stats.pitfalls
+    assert towers.code == "tower-split-missed" and towers.count == 2
+    assert towers.students == (("bob", ("conv2",)), ("cai", ("conv2",)))
+    assert towers.layers == (("conv2", 2),)
+    weights = stats.slot("alexnet", "conv2", "weights")
+    assert (weights.credited, weights.total) == (3, 5)
+    units = stats.slot("alexnet", "conv2", "units")
+    assert dict(units.verdicts)["wrong"] == 2
+    assert dict(stats.slot("alexnet", "fc8", "weights").verdicts)["missing"] == 1
+    [shared] = stats.shared_wrong
+    assert (shared.layer, shared.quantity, shared.value, shared.students) == ("conv2", "units", "129,792",
+                                                                              ("dan", "eve"))
+    assert [(e.submission, e.reason) for e in stats.review] == [("fay", "unreadable")]
+    # scores: amy 9, bob 7, cai 7, dan 8, eve 7
+    assert stats.mean == pytest.approx(38 / 5) and stats.median == 7
+    assert sum(b.count for b in stats.bins) == 5
+
+
+def test_score_bins_hold_the_full_score():
+    bins = score_bins([0, 8.5, 9, 9], 9)
+    assert [b.low for b in bins] == list(range(10))
+    assert bins[-1].count == 2 and bins[8].count == 1 and bins[0].count == 1
+    wide = score_bins([26, 0.5, 13], 26)  # 26 points: bars 2 points wide
+    assert [b.low for b in wide][:3] == [0, 2, 4] and wide[-1].low == 26 and wide[-1].count == 1
+
+
+def test_run_stats_prints_the_class(tmp_path, capsys, monkeypatch, pitfalls):
+    monkeypatch.setenv("COLUMNS", "200")
+    (tmp_path / "results").mkdir()
+    for result in klass():
+        (tmp_path / "results" / f"{result['submission']}.json").write_text(json.dumps(result))
+    assert run_stats(str(tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert "6 submissions" in out and "5 graded" in out and "1 unreadable" in out
+    assert "tower-split-missed" in out and pitfalls["tower-split-missed"].title in out
+    assert "conv2 units = 129,792: dan, eve" in out
+    assert "fay: unreadable: fay.docx: not a zip file" in out
+
+
+def test_stats_without_results_is_a_clear_error(tmp_path):
+    with pytest.raises(GraderError, match="no saved results"):
+        load_results(tmp_path)
+    (tmp_path / "broken.json").write_text("{")
+    with pytest.raises(GraderError, match="broken.json"):
+        load_results(tmp_path)

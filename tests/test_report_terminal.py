@@ -1,0 +1,126 @@
+"""`grader check`, `grader read` and `grader pitfalls` over hand-built Grades (the reading and
+comparing stages are replaced, so these tests exercise the report stage alone)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_report_fixtures import grade, pitfalls, rubric, towers_merged  # noqa: F401
+
+from grader import pipeline
+from grader.cli import main
+from grader.core import Answer, GraderError, Quantity, Source
+from grader.report.terminal import run_check, run_pitfalls, run_read
+
+CONTRACT = {"file", "rubric", "status", "score", "max_score", "answers", "pitfalls", "errors"}
+
+
+@pytest.fixture
+def submission(tmp_path, monkeypatch):
+    """A file on disk whose grading is the Grade the test sets."""
+    monkeypatch.setenv("COLUMNS", "250")
+    path = tmp_path / "bob.md"
+    path.write_text("| layer | weights |\n")
+    graded = {}
+    monkeypatch.setattr(pipeline, "grade_file", lambda p, r: graded["grade"])
+    return path, graded
+
+
+def test_json_is_the_contract(submission, capsys):
+    path, graded = submission
+    graded["grade"] = towers_merged(str(path))
+    assert run_check(path, rubric=rubric("hints"), as_json=True, show_read=False) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert CONTRACT <= set(result)
+    assert result["status"] == "graded" and result["score"] == 7
+    assert all("expected" not in a for a in result["answers"])  # hints: expected hidden
+    assert {code for a in result["answers"] for code in a["pitfalls"]} == {"tower-split-missed"}
+
+
+def test_json_reveals_expected_when_the_rubric_allows(submission, capsys):
+    path, graded = submission
+    graded["grade"] = towers_merged(str(path))
+    run_check(path, rubric=rubric("answers"), as_json=True, show_read=False)
+    answers = json.loads(capsys.readouterr().out)["answers"]
+    conv2 = next(a for a in answers if (a["layer"], a["quantity"]) == ("conv2", "weights"))
+    assert conv2["expected"] == 307_200
+
+
+def test_exit_zero_only_when_every_asked_answer_is_right(submission, capsys):
+    path, graded = submission
+    graded["grade"] = grade(str(path), {})
+    assert run_check(path, rubric=rubric(), as_json=True, show_read=False) == 0
+    graded["grade"] = grade(str(path), {("fc8", "units"): None})
+    assert run_check(path, rubric=rubric(), as_json=True, show_read=False) == 1
+    graded["grade"] = grade(str(path), {("fc8", "units"): (1_001, {"verdict": "follow-through"})})
+    assert run_check(path, rubric=rubric(), as_json=False, show_read=False) == 1
+
+
+def test_unreadable_prints_the_reason_and_exits_one(submission, capsys):
+    path, graded = submission
+    graded["grade"] = grade(str(path), {}, status="unreadable", errors=(f"{path}: binary file, not text",))
+    assert run_check(path, rubric=rubric(), as_json=True, show_read=False) == 1
+    assert json.loads(capsys.readouterr().out)["errors"] == [f"{path}: binary file, not text"]
+    assert run_check(path, rubric=rubric(), as_json=False, show_read=False) == 1
+    assert "binary file, not text" in capsys.readouterr().out
+
+
+def test_missing_file_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("grader.rubric.load_rubric", lambda name: rubric())
+    assert main(["check", str(tmp_path / "nope.md")]) == 2
+    assert "nope.md: no such file" in capsys.readouterr().err
+
+
+def test_human_output_follows_the_reveal_policy(submission, capsys, pitfalls):
+    path, graded = submission
+    graded["grade"] = towers_merged(str(path))
+    explanation = pitfalls["tower-split-missed"]
+    run_check(path, rubric=rubric("verdicts"), as_json=False, show_read=False)
+    out = capsys.readouterr().out
+    assert "wrong" in out and "Score: 7 / 9" in out
+    assert "307,200" not in out and explanation.what not in out and "tower-split-missed" not in out
+    run_check(path, rubric=rubric("hints"), as_json=False, show_read=False)
+    out = capsys.readouterr().out
+    assert explanation.what in out and explanation.instead in out and out.count(explanation.title) == 1
+    assert "formula of conv2 weights" in out and "307,200" not in out.replace(explanation.instead, "")
+    run_check(path, rubric=rubric("answers"), as_json=False, show_read=False)
+    assert "307,200" in capsys.readouterr().out
+
+
+def test_show_read_lists_what_was_read(submission, capsys):
+    path, graded = submission
+    graded["grade"] = grade(str(path), {("conv1", "weights"): (34_848, {"expression": "11*11*3*96", "line": 7})})
+    run_check(path, rubric=rubric(), as_json=False, show_read=True)
+    out = capsys.readouterr().out
+    assert "What was read" in out and "11*11*3*96" in out and "line 7" in out
+
+
+def test_read_shows_the_extracted_answers(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    path = tmp_path / "a.md"
+    path.write_text("conv1 weights: 11*11*3*96 = 34848\n")
+    answer = Answer("alexnet", "conv1", Quantity.WEIGHTS, 34_848, Source(line=1), expression="11*11*3*96",
+                    confidence=0.75)
+    monkeypatch.setattr(pipeline, "read_document", lambda p: "document")
+    monkeypatch.setattr(pipeline, "extract_answers", lambda d, r: (answer,) if d == "document" else ())
+    assert run_read(path, rubric=rubric()) == 0
+    out = capsys.readouterr().out
+    for text in ("alexnet", "conv1", "weights", "34,848", "11*11*3*96", "line 1", "0.75"):
+        assert text in out
+    monkeypatch.setattr(pipeline, "extract_answers", lambda d, r: ())
+    assert run_read(path, rubric=rubric()) == 1
+
+
+def test_pitfalls_lists_and_explains(capsys, pitfalls, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    assert run_pitfalls(None) == 0
+    out = capsys.readouterr().out
+    assert all(code in out and p.title in out for code, p in pitfalls.items())
+    assert run_pitfalls("bias-counted") == 0
+    out = capsys.readouterr().out
+    p = pitfalls["bias-counted"]
+    for heading, text in (("What it does", p.what), ("Why is this bad?", p.why), ("Example", p.example),
+                          ("Use instead", p.instead)):
+        assert heading in out and text in out
+    with pytest.raises(GraderError, match="no pitfall 'nope'"):
+        run_pitfalls("nope")
