@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from grader.core import Cell, Document, Source, UnreadableError
 from grader.readers.limits import Limits
@@ -57,19 +58,34 @@ def sniff_delimiter(text: str) -> str | None:
     return best if best_score >= 0.8 else None
 
 
+_THOUSANDS_TAIL = re.compile(r"\d{3}(?!\d)")
+
+
 def looks_delimited(text: str) -> bool:
-    """A text that is really CSV: every non-blank line has the same two or more comma- or
-    semicolon-separated fields, and it is not Markdown."""
+    """A text (.txt) that is really CSV: three or more lines that all split into the same two or
+    more comma- or semicolon-separated fields, short, with no space after the delimiter (prose has
+    one) and no field that looks like the tail of "34,848" (this homework is full of those)."""
     lines = [line for line in text.splitlines()[:1000] if line.strip()]
-    if len(lines) < 2 or any(line.lstrip()[:1] in "#|-*>`$" for line in lines):
+    if len(lines) < 3 or any(line.lstrip()[:1] in "#|-*>`$" for line in lines):
         return False
     for delimiter in (",", ";"):
         try:
-            widths = {len(record) for record in csv.reader(lines, delimiter=delimiter)}
+            records = list(csv.reader(lines, delimiter=delimiter))
         except csv.Error:
             continue
-        if len(widths) == 1 and widths.pop() >= 2:
-            return any(ch.isdigit() for line in lines for ch in line)
+        widths = {len(record) for record in records}
+        if len(widths) != 1 or widths.pop() < 2:
+            continue
+        fields = [field for record in records for field in record[1:]]
+        if any(field[:1].isspace() for field in fields):
+            return False
+        if sum(len(field) for record in records for field in record) > 40 * len(records) * len(records[0]):
+            return False
+        for record in records:
+            for before, field in zip(record, record[1:]):
+                if before[-1:].isdigit() and _THOUSANDS_TAIL.match(field) and len(field.split()[0]) == 3:
+                    return False
+        return any(ch.isdigit() for line in lines for ch in line)
     return False
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import html
 import re
+from functools import partial
 from typing import Callable, Sequence
 
 from grader.core import Block, Document, Source, TextLine, UnreadableError
 from grader.readers.limits import Limits
 from grader.readers.tables import (
-    Line, continues_text, detect_html_table, detect_pipe_table, detect_space_table, detect_tab_table, detect_tabular,
+    CellBudget, Line, continues_text, detect_html_table, is_rule, detect_pipe_table, detect_space_table, detect_tab_table, detect_tabular,
 )
 
 FLAVOURS = ("markdown", "tex", "plain")
@@ -35,8 +36,10 @@ _TEX_LEVELS = {"chapter": 1, "section": 1, "subsection": 2, "subsubsection": 3, 
 _TEX_COMMENT = re.compile(r"(?<!\\)%.*$")
 
 # Bounded repetitions keep these linear on a hostile 100,000-character line.
-_IMAGE = re.compile(r"!\[([^\]\n]{0,1000})\]\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000}\)")
-_LINK = re.compile(r"\[([^\]\n]{0,1000})\]\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000}\)")
+_LINK_TARGET = r"\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000}\)(?:\{[^{}\n]{0,200}\})?"  # (url){pandoc attributes}
+_IMAGE = re.compile(r"!\[((?:[^\[\]\n]|\[[^\[\]\n]{0,200}\]){0,1000})\]" + _LINK_TARGET)
+_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]{0,200}\]){0,1000})\]" + _LINK_TARGET)
+_FENCED_DIV = re.compile(r"^ {0,3}:{3,}[^:]*$")  # pandoc "::: columns" ... ":::"
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]{0,2000})?/?>")
 
@@ -55,8 +58,10 @@ def read_markdown(text: str, *, path: str, encoding: str | None, limits: Limits,
 
 
 def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown",
-               locate: Callable[[int], Source] = lambda n: Source(line=n)) -> list[Block]:
-    """The blocks of a text; `locate` turns a 1-based line number into a Source."""
+               locate: Callable[[int], Source] = lambda n: Source(line=n),
+               budget: CellBudget | None = None) -> list[Block]:
+    """The blocks of a text; `locate` turns a 1-based line number into a Source. Texts of one
+    document (a notebook's cells) share one cell budget."""
     if flavour != "plain":
         text = drop_html_comments(text)
     if "base64," in text:  # images pasted into the Markdown: long, and never an answer
@@ -69,7 +74,7 @@ def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown
             raise UnreadableError(f"{path}: line {n} is over the {limits.max_line_chars:,}-character limit")
     skip = _front_matter(raw) if flavour == "markdown" else 0
     lines = [Line(line.rstrip(), locate(n)) for n, line in enumerate(raw, 1) if n > skip]
-    return parse_lines(lines, flavour)
+    return parse_lines(lines, flavour, budget or CellBudget(limits.max_cells, path))
 
 
 def drop_html_comments(text: str) -> str:
@@ -122,12 +127,15 @@ def _plain(text: str) -> str:
 
 _MARKUP_DETECTORS = (
     ("html", detect_html_table), ("tabular", detect_tabular), ("pipe", detect_pipe_table),
-    ("tab", detect_tab_table), ("space", detect_space_table),
+    ("tab", detect_tab_table), ("space", partial(detect_space_table, markdown=True)),
 )
-_PLAIN_DETECTORS = _MARKUP_DETECTORS[1:]
+_PLAIN_DETECTORS = (
+    ("tabular", detect_tabular), ("pipe", detect_pipe_table), ("tab", detect_tab_table),
+    ("space", detect_space_table),
+)
 
 
-def parse_lines(lines: Sequence[Line], flavour: str = "markdown") -> list[Block]:
+def parse_lines(lines: Sequence[Line], flavour: str, budget: CellBudget) -> list[Block]:
     """Blocks from lines that already carry their sources (text lines, notebook lines, paragraphs)."""
     if flavour not in FLAVOURS:
         raise ValueError(f"unknown text flavour {flavour!r}")
@@ -151,7 +159,7 @@ def parse_lines(lines: Sequence[Line], flavour: str = "markdown") -> list[Block]
             fence = _FENCE.match(text)
             if fence:
                 end = _fence_end(lines, i, fence.group(1))
-                blocks.extend(parse_lines(lines[i + 1:end], "plain"))
+                blocks.extend(parse_lines(lines[i + 1:end], "plain", budget))
                 i = end + 1
                 continue
             math = _math_block(lines, i)
@@ -162,7 +170,7 @@ def parse_lines(lines: Sequence[Line], flavour: str = "markdown") -> list[Block]
         for name, detect in detectors:
             if not_before.get(name, 0) > i:
                 continue
-            found = detect(lines, i, clean)
+            found = detect(lines, i, clean, budget)
             if found is None:
                 continue
             table, end = found
@@ -237,10 +245,12 @@ def _prose(lines: Sequence[Line], i: int, blocks: list[Block], flavour: str, joi
         blocks[-1] = TextLine(f"{blocks[-1].text} {clean_inline(text) if flavour != 'plain' else text.strip()}",
                               blocks[-1].source)
         return i + 1
+    if is_rule(text):  # a line drawn with dashes or box characters says nothing
+        return i + 1
     if flavour == "plain":
         blocks.append(TextLine(text.strip(), line.source))
         return i + 1
-    if _THEMATIC.match(text):
+    if _THEMATIC.match(text) or _FENCED_DIV.match(text):
         return i + 1
     heading = _ATX.match(text)
     if heading:

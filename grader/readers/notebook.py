@@ -8,6 +8,7 @@ import json
 from grader.core import Block, Document, Source, UnreadableError
 from grader.readers.limits import Limits
 from grader.readers.markdown import parse_text
+from grader.readers.tables import CellBudget
 
 
 def looks_like_notebook(text: str) -> bool:
@@ -25,6 +26,7 @@ def read_notebook(text: str, *, path: str, encoding: str | None, limits: Limits)
     if cells is None:
         raise UnreadableError(f"{path}: not a valid Jupyter notebook (no list of cells)")
     blocks: list[Block] = []
+    budget = CellBudget(limits.max_cells, path)
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
             continue
@@ -36,12 +38,13 @@ def read_notebook(text: str, *, path: str, encoding: str | None, limits: Limits)
         if kind in ("markdown", "raw", "heading"):
             flavour = "plain" if kind == "raw" else "markdown"
             blocks += parse_text(_joined(cell.get("source")), path=path, limits=limits, flavour=flavour,
-                                 locate=locate)
+                                 locate=locate, budget=budget)
         elif kind == "code":
             for output in cell.get("outputs") or ():
                 text, flavour = _output_text(output)
                 if text:
-                    blocks += parse_text(text, path=path, limits=limits, flavour=flavour, locate=locate)
+                    blocks += parse_text(text, path=path, limits=limits, flavour=flavour, locate=locate,
+                                         budget=budget)
     return Document(path=path, format="notebook", blocks=tuple(blocks), encoding=encoding)
 
 

@@ -13,9 +13,25 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import Callable, Sequence
 
-from grader.core import Cell, Source, Table
+from grader.core import Cell, Source, Table, UnreadableError
 
 Clean = Callable[[str], str]
+
+
+class CellBudget:
+    """The table cells a document may still hold, shared by all its tables, so one hostile file
+    cannot build millions of them."""
+
+    __slots__ = ("left", "limit", "path")
+
+    def __init__(self, limit: int, path: str) -> None:
+        self.left = self.limit = limit
+        self.path = path
+
+    def spend(self, cells: int) -> None:
+        self.left -= cells
+        if self.left < 0:
+            raise UnreadableError(f"{self.path}: over the {self.limit:,}-cell limit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +147,7 @@ def build_table(rows: Sequence[Sequence[Cell]], *, has_header: bool | None = Non
     if has_header is None:
         has_header = guess_header(kept)
     if number_cells:
-        kept = [[Cell(cell.text.strip(), replace(cell.source, cell=f"r{r}c{c}")) for c, cell in enumerate(row, 1)]
+        kept = [[Cell(cell.text.strip(), _at(cell.source, f"r{r}c{c}")) for c, cell in enumerate(row, 1)]
                 for r, row in enumerate(kept, 1)]
     else:
         kept = [[Cell(cell.text.strip(), cell.source) for cell in row] for row in kept]
@@ -140,7 +156,14 @@ def build_table(rows: Sequence[Sequence[Cell]], *, has_header: bool | None = Non
                  has_header)
 
 
-def _cells(texts: Sequence[str], source: Source, clean: Clean) -> list[Cell]:
+def _at(source: Source, cell: str) -> Source:
+    # dataclasses.replace is several times slower, and big tables make millions of these
+    return Source(line=source.line, sheet=source.sheet, cell=cell, notebook_cell=source.notebook_cell,
+                  paragraph=source.paragraph)
+
+
+def _cells(texts: Sequence[str], source: Source, clean: Clean, budget: CellBudget) -> list[Cell]:
+    budget.spend(len(texts))
     return [Cell(clean(text), source) for text in texts]
 
 
@@ -151,10 +174,13 @@ _RULE_CHARS = _HORIZONTAL | set(":+|│┃║ \t┏┓┗┛┣┫┳┻╋┡�
 _BOX_CORNERS = set("+┏┓┗┛┣┫┳┻╋┡┩╇╈┢┪┠┨┯┷┿╂┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬╞╡╪╤╧╒╕╘╛╓╖╙╜╟╢╥╨╫")
 
 
+_RULE_LINE = re.compile("[" + re.escape("".join(sorted(_RULE_CHARS))) + "]+")
+
+
 def is_rule(text: str) -> bool:
     """A line drawn with dashes, equals signs or box characters: `---|:--`, `=====`, `┡━━╇━━┩`."""
     s = text.strip()
-    if not s or any(ch not in _RULE_CHARS for ch in s):
+    if not s or not _RULE_LINE.fullmatch(s):
         return False
     dashes = sum(ch in _HORIZONTAL for ch in s)
     return dashes >= 3 or (dashes >= 1 and any(ch in "|│┃║" for ch in s))
@@ -184,7 +210,7 @@ def _split_pipes(text: str, strip_leading: bool) -> list[str]:
     return [part.strip().replace("\\|", "|") for part in _ANY_PIPE.split(s)]
 
 
-def detect_pipe_table(lines: Sequence[Line], i: int, clean: Clean):
+def detect_pipe_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget):
     first = lines[i].text
     if not _is_pipe_row(first) and not (is_rule(first) and any(ch in _BOX_CORNERS for ch in first)):
         return None
@@ -206,7 +232,7 @@ def detect_pipe_table(lines: Sequence[Line], i: int, clean: Clean):
     # A leading pipe is optional in Markdown; where most rows go without one, a row that has one
     # starts with an empty cell ("|fc6|||..." under "Input|Layer|...").
     leading = sum(line.text.strip()[:1] in "|│┃║" for line in raw) * 2 > len(raw)
-    rows = [_cells(_split_pipes(line.text, leading), line.source, clean) for line in raw]
+    rows = [_cells(_split_pipes(line.text, leading), line.source, clean, budget) for line in raw]
     if not any_rule and (len(rows) < 2 or any(len(row) < 2 for row in rows)):
         return None, j
     return build_table(rows, has_header=True if header_rule else None), j
@@ -222,11 +248,11 @@ def _split_tabs(text: str) -> list[str] | None:
     return cells if sum(bool(cell) for cell in cells) >= 2 else None
 
 
-def detect_tab_table(lines: Sequence[Line], i: int, clean: Clean):
+def detect_tab_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget):
     first = _split_tabs(lines[i].text)
     if first is None:
         return None
-    rows = [_cells(first, lines[i].source, clean)]
+    rows = [_cells(first, lines[i].source, clean, budget)]
     j = i + 1
     while j < len(lines):
         text = lines[j].text
@@ -244,7 +270,7 @@ def detect_tab_table(lines: Sequence[Line], i: int, clean: Clean):
         cells = _split_tabs(text)
         if cells is None:
             break
-        rows.append(_cells(cells, lines[j].source, clean))
+        rows.append(_cells(cells, lines[j].source, clean, budget))
         j += 1
     if len(rows) < 2:
         return None
@@ -287,13 +313,17 @@ def _narrow(gutters: list[tuple[int, int]], segments: list[tuple[int, int, str]]
     return narrowed
 
 
-def _spaced_segments(text: str) -> list[tuple[int, int, str]] | None:
-    if "\t" in text or _ASCII_PIPE.search(text) or is_rule(text):
-        return None
-    return _segments(text.rstrip())
+# In Markdown, "-  item" is a list item and "#  Title" a heading, whatever their spacing.
+_MARKDOWN_PROSE = re.compile(r"^\s*(?:[-*+•]|#{1,6})\s")
 
 
-def detect_space_table(lines: Sequence[Line], i: int, clean: Clean):
+def detect_space_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget, *,
+                       markdown: bool = False):
+    def _spaced_segments(text: str) -> list[tuple[int, int, str]] | None:
+        if "\t" in text or _ASCII_PIPE.search(text) or is_rule(text) or (markdown and _MARKDOWN_PROSE.match(text)):
+            return None
+        return _segments(text.rstrip())
+
     first = _spaced_segments(lines[i].text)
     if not first or len(first) < 2:
         return None
@@ -302,7 +332,9 @@ def detect_space_table(lines: Sequence[Line], i: int, clean: Clean):
     wraps: dict[int, list[str]] = {}
     header_rule = False
 
-    def fits(k: int) -> bool:
+    def fits(k: int) -> bool:  # the next non-blank line from k is a row of this table
+        while k < len(lines) and not lines[k].text.strip():
+            k += 1
         segments = _spaced_segments(lines[k].text) if k < len(lines) else None
         return bool(segments) and len(segments) >= 2 and _narrow(gutters, segments) is not None
 
@@ -310,12 +342,10 @@ def detect_space_table(lines: Sequence[Line], i: int, clean: Clean):
     while j < len(lines):
         text = lines[j].text
         if not text.strip():  # Keras prints blank lines between rows
-            k = j
-            while k < len(lines) and not lines[k].text.strip():
-                k += 1
-            if not fits(k):
+            if not fits(j):
                 break
-            j = k
+            while not lines[j].text.strip():
+                j += 1
             continue
         if is_rule(text) and "\t" not in text:
             header_rule = header_rule or len(rows) == 1
@@ -338,21 +368,46 @@ def detect_space_table(lines: Sequence[Line], i: int, clean: Clean):
         break
     while j > i + 1 and not lines[j - 1].text.strip():
         j -= 1
-    columns = len(gutters) + 1
-    if len(rows) < 2 or (len(rows) < 3 and columns < 3):
+    if len(rows) < 2 or (len(rows) < 3 and len(gutters) < 2):
         return None
     if not any(ch.isdigit() for _, segments in rows[1:] for *_, text in segments for ch in text):
         return None, j
+    gutters = _common_gutters([segments for _, segments in rows], gutters)
     table_rows = []
     for r, (line, segments) in enumerate(rows):
-        texts = [""] * columns
+        texts = [""] * (len(gutters) + 1)
         for start, _, text in segments:
             column = sum(g1 <= start for _, g1 in gutters)
             texts[column] = f"{texts[column]} {text}".strip()
         for extra in wraps.get(r, ()):
             texts[0] = f"{texts[0]} {extra}".strip()
-        table_rows.append(_cells(texts, line.source, clean))
+        table_rows.append(_cells(texts, line.source, clean, budget))
     return build_table(table_rows, has_header=True if header_rule else None), j
+
+
+def _common_gutters(rows: list[list[tuple[int, int, str]]], gutters: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The final column gutters: bands blank in every row with text on both sides, two columns wide
+    or one found while the rows were collected. Adds the gap after a pandas index ("0  conv1")
+    that the header row, indented over the index, did not show."""
+    width = max(end for segments in rows for _, end, _ in segments)
+    left = min(start for segments in rows for start, _, _ in segments)
+    blank = bytearray(b"\x01") * width
+    for segments in rows:
+        for start, end, _ in segments:
+            blank[start:end] = bytes(end - start)
+    found = []
+    x = left
+    while x < width:
+        if not blank[x]:
+            x += 1
+            continue
+        y = x
+        while y < width and blank[y]:
+            y += 1
+        if y < width and (y - x >= 2 or any(g0 < y and x < g1 for g0, g1 in gutters)):
+            found.append((x, y))
+        x = y
+    return found
 
 
 # ---------------------------------------------------------------- LaTeX tabular
@@ -385,7 +440,7 @@ def _skip_arguments(text: str, count: int) -> str:
     return text
 
 
-def detect_tabular(lines: Sequence[Line], i: int, clean: Clean, max_lines: int = 5000):
+def detect_tabular(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget, max_lines: int = 5000):
     begin = _TABULAR_BEGIN.search(lines[i].text)
     if not begin:
         return None
@@ -415,17 +470,17 @@ def detect_tabular(lines: Sequence[Line], i: int, clean: Clean, max_lines: int =
                 origin = line
             current += " " + part
             if n < len(parts) - 1:  # a row ends here
-                _tabular_row(current, origin, rows, clean)
+                _tabular_row(current, origin, rows, clean, budget)
                 current, origin = "", None
         if rows and len(rows) == 1 and _TABULAR_RULE.search(current):
             header_rule = True
-    _tabular_row(current, origin, rows, clean)
+    _tabular_row(current, origin, rows, clean, budget)
     if not rows:
         return None, j + 1
     return build_table(rows, has_header=True if header_rule else None), j + 1
 
 
-def _tabular_row(text: str, origin: Line | None, rows: list[list[Cell]], clean: Clean) -> None:
+def _tabular_row(text: str, origin: Line | None, rows: list[list[Cell]], clean: Clean, budget: CellBudget) -> None:
     text = _TABULAR_RULE.sub(" ", text).strip()
     if not text or origin is None:
         return
@@ -437,7 +492,7 @@ def _tabular_row(text: str, origin: Line | None, rows: list[list[Cell]], clean: 
             texts.extend([""] * (int(spanned.group(1)) - 1))
         else:
             texts.append(cell.strip())
-    rows.append(_cells(texts, origin.source, clean))
+    rows.append(_cells(texts, origin.source, clean, budget))
 
 
 # ---------------------------------------------------------------- HTML tables
@@ -487,7 +542,7 @@ _TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
 
 
-def detect_html_table(lines: Sequence[Line], i: int, clean: Clean, max_lines: int = 5000):
+def detect_html_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget, max_lines: int = 5000):
     if not _TABLE_OPEN.search(lines[i].text):
         return None
     j = i
@@ -500,6 +555,7 @@ def detect_html_table(lines: Sequence[Line], i: int, clean: Clean, max_lines: in
     parser.close()
     rows = []
     for row in parser.rows:
+        budget.spend(sum(span for *_, span in row))
         cells = []
         for text, offset, span in row:
             source = lines[min(i + offset, j)].source

@@ -13,7 +13,7 @@ import re
 from grader.core import Block, Cell, Document, Source, TextLine, UnreadableError
 from grader.readers.limits import Limits
 from grader.readers.markdown import parse_lines
-from grader.readers.tables import Line, build_table
+from grader.readers.tables import CellBudget, Line, build_table
 from grader.readers.zipguard import check_zip
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -56,7 +56,7 @@ class _BodyReader:
         self.blocks: list[Block] = []
         self.pending: list[Line] = []  # paragraphs not yet turned into blocks
         self.paragraphs = 0
-        self.cells = 0
+        self.budget = CellBudget(limits.max_cells, path)
 
     def read(self, body) -> None:
         self._children(body)
@@ -103,7 +103,7 @@ class _BodyReader:
 
     def _flush(self) -> None:
         if self.pending:
-            self.blocks.extend(parse_lines(self.pending, "plain"))
+            self.blocks.extend(parse_lines(self.pending, "plain", self.budget))
             self.pending = []
 
     def _table(self, element) -> None:
@@ -132,9 +132,7 @@ class _BodyReader:
                     merged_above.pop(column, None)
                 cells.append(Cell(text, source))
                 cells.extend(Cell("", source) for _ in range(span - 1))
-            self.cells += len(cells)
-            if self.cells > self.limits.max_cells:
-                raise UnreadableError(f"{self.path}: over the {self.limits.max_cells:,}-cell limit")
+            self.budget.spend(len(cells))
             rows.append(cells)
         table = build_table(rows)
         if table:
