@@ -1,0 +1,101 @@
+"""Numbers as evidence: which slots of a network a value could fill.
+
+A value equal to some layer's figure, under the spec's conventions or a common perturbation of them
+(input 224 or 227, towers merged, connections with biases), tells which layer and quantity it is
+about. The extractor uses this only where the written labels are weak: a section that names no
+network, a column without a header, a header the numbers contradict, a number outside any table."""
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+
+from grader.core import GraderError, Quantity
+
+COUNTS = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.BIASES, Quantity.PARAMS, Quantity.CONNECTIONS)
+
+
+@lru_cache(maxsize=None)
+def _figures(network_name: str) -> tuple:
+    """The network's Figures under each perturbation that computes (cached per network)."""
+    from grader.reference.engine import Conventions, compute
+    from grader.reference.spec import load_network
+
+    network = load_network(network_name)
+    results = []
+    # the paper's 224 against the 227 its figure implies (AlexNet), and the other way round
+    inputs = [None, *sorted({224, 227} - {network.input_shape[0]})] if network.input_shape[0] in (224, 227) \
+        else [None]
+    for input_size, towers, with_bias in itertools.product(inputs, (None, 1), (None, True)):
+        try:
+            results.append(compute(network, Conventions(input_size=input_size, towers=towers,
+                                                         connections_with_bias=with_bias)))
+        except GraderError:
+            continue  # an input too small for this network's kernels
+    return tuple(results)
+
+
+@lru_cache(maxsize=None)
+def _slots(network_name: str) -> dict:
+    """value -> {(layer, quantity)} over every perturbation; totals under layer "total"."""
+    table: dict = {}
+    for figures in _figures(network_name):
+        for record in figures.layers:
+            for quantity in COUNTS:
+                value = record.params if quantity is Quantity.PARAMS else getattr(record, quantity.value)
+                table.setdefault(value, set()).add((record.name, quantity))
+        for quantity in COUNTS:
+            table.setdefault(figures.total(quantity), set()).add(("total", quantity))
+    return table
+
+
+@lru_cache(maxsize=None)
+def _shapes(network_name: str) -> dict:
+    """layer -> the output shapes it has under the perturbations; "input" -> the input shapes."""
+    table: dict = {}
+    for figures in _figures(network_name):
+        table.setdefault("input", set()).add(figures.input_shape)
+        for record in figures.layers:
+            table.setdefault(record.name, set()).add(tuple(record.shape))
+    return table
+
+
+def _same_shape(value: tuple, figure: tuple) -> bool:
+    if value == figure:
+        return True
+    if len(figure) == 3 and len(value) == 2:
+        return value == figure[:2]  # "55 x 55": the map without its depth
+    return False
+
+
+def slots_of(network: str, value) -> set[tuple[str, Quantity]]:
+    """Every (layer, quantity) of the network whose figure equals the value under some convention."""
+    if isinstance(value, tuple):
+        return {(layer, Quantity.SHAPE) for layer, shapes in _shapes(network).items()
+                if any(_same_shape(value, s) for s in shapes)}
+    if isinstance(value, float) and not value.is_integer():
+        return set()
+    return set(_slots(network).get(int(value), ()))
+
+
+def fits(network: str, layer: str, quantity: Quantity | None, value) -> bool:
+    """The value equals the layer's figure (for that quantity, or any) under some convention."""
+    if value == 0 and layer != "total":
+        # zero parameters is the figure of a max-pool layer only
+        from grader.reference.spec import load_network
+
+        try:
+            kind = load_network(network).layer(layer).kind
+        except KeyError:
+            return False
+        return kind == "pool" and quantity in (None, Quantity.WEIGHTS, Quantity.BIASES, Quantity.PARAMS,
+                                                Quantity.CONNECTIONS)
+    return any(slot_layer == layer and (quantity is None or slot_quantity is quantity)
+               for slot_layer, slot_quantity in slots_of(network, value))
+
+
+def quantities_fitting(network: str, layer: str, value) -> tuple[Quantity, ...]:
+    """The quantities whose figure for that layer the value equals, in the usual order."""
+    if isinstance(value, tuple):
+        return (Quantity.SHAPE,) if fits(network, layer, Quantity.SHAPE, value) else ()
+    found = {q for slot_layer, q in slots_of(network, value) if slot_layer == layer}
+    return tuple(q for q in COUNTS if q in found)

@@ -1,0 +1,239 @@
+"""Layer names as students write them, and the layer of a network spec they mean.
+
+`parse_layer` reads a mention ("Conv 1", "Convolution Layer 1", "Max Pool 1", "FC1", "F6层",
+"Linear-1", "Pool(Conv 1)", "CONV3-64", "第1层", "卷积层1", "C1", "block1_conv2", "Output Layer")
+without knowing the network; `resolve` then finds the spec's layer: its name, an alias, the
+literal kind and number (FC6 -> fc6), else the ordinal among layers of that kind (FC1 of AlexNet is
+fc6, Conv7 of VGG16 is conv3_3; "第14层" counts the layers that hold weights). Mentions without a
+usable number (VGG's "CONV3-64", a bare "FC") are placed by position by the caller.
+
+`find_networks` reads the networks a line names ("Q2) Alexnet", "9) VGG/6", "ZFNET")."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from grader.extract.quantities import aligned, normalise, vocabulary
+
+CANONICAL = {"conv": "conv", "pool": "pool", "fc": "fc", "lrn": "norm", "layer": "layer"}
+SINGLE_LETTER = {"c": "conv", "s": "pool", "f": "fc"}
+CJK_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# Pseudo-layers: what a row or label can name besides a spec's layers.
+INPUT_NAMES = ("input", "inputimage", "inputlayer", "input层", "输入层", "输入")
+
+
+@dataclass(frozen=True, slots=True)
+class LayerLabel:
+    """A layer mention. `kind` is conv, pool, fc, norm or layer (counting layers with weights), or
+    None for a bare name (`key`, matched against the spec's names and aliases)."""
+
+    text: str
+    kind: str | None
+    number: int | None
+    key: str  # separators removed: "conv1", "outputlayer", "c5", "conv5_3"
+    positional: bool = False  # no usable number: placed after the previous row's layer
+    pool_after: bool = False  # "Pool(Conv 1)": the convolution, with pooling after it
+    start: int = 0  # where the mention starts and ends in the normalised text
+    end: int = 0
+
+    @property
+    def is_input(self) -> bool:
+        return self.kind is None and self.key in INPUT_NAMES
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s\-–.·()（）]+", "", normalise(text))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    kinds = vocabulary().layer_kinds
+    alternatives = sorted(((w, kind) for kind, words in kinds.items() for w in words if len(w) > 1),
+                          key=lambda item: -len(item[0]))
+    kind_re = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w, _ in alternatives)
+    ordinal_re = "|".join(re.escape(w) for w in sorted(vocabulary().ordinal_words, key=len, reverse=True))
+    return {
+        "block": re.compile(r"(?<![a-z])block\s*(\d)\s*_?\s*conv\s*(\d)(?!\d)"),
+        "literal": re.compile(r"(?<![a-z])conv(\d)_(\d)(?!\d)"),
+        "vgg": re.compile(r"(?<![a-z])conv\s*(\d{1,2})\s*[-–]\s*(\d{2,4})(?!\d)"),
+        "numbered": re.compile(rf"(?<![a-z])({kind_re})\s*[-_.]?\s*(\d{{1,2}})(?![\d.,]\d)"),
+        "letter": re.compile(r"(?<![a-z0-9])([csf])(\d{1,2})(?![0-9a-z])"),
+        "before": re.compile(rf"(?<![\d.])(\d{{1,2}})\s*(?:번째|st|nd|rd|th)\s*({kind_re})"),
+        "ordinal": re.compile(rf"(?<![a-z])({ordinal_re})\s*(?:个|번째)?\s*({kind_re})"),
+        "di": re.compile(rf"第\s*(\d{{1,2}}|[一二三四五六七八九十]+)\s*个?\s*({kind_re})?\s*层?"),
+        "bare": re.compile(rf"(?<![a-z])({kind_re})(?![a-z])"),
+        "names": re.compile(r"(?<![a-z])(output\s*layer|input\s*image|input\s*layer|output|input|rbf|"
+                            r"输入层|输出层|输入)(?![a-z])"),
+    }
+
+
+def _kind_of(word: str) -> str:
+    word = normalise(word)
+    for kind, words in vocabulary().layer_kinds.items():
+        if word in words or re.sub(r"\s+", "", word) in (re.sub(r"\s+", "", w) for w in words):
+            return CANONICAL[kind]
+    return "layer"
+
+
+def _cjk_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + CJK_NUMERALS.get(text[1:], 0)
+    if text.endswith("十"):
+        return CJK_NUMERALS.get(text[0], 0) * 10
+    if "十" in text:
+        tens, ones = text.split("十", 1)
+        return CJK_NUMERALS.get(tens, 0) * 10 + CJK_NUMERALS.get(ones, 0)
+    return CJK_NUMERALS.get(text, 0)
+
+
+def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> LayerLabel | None:
+    """The layer a label names; None if it names none. `within`: the mention must start within
+    that many characters of the label's start (prose, where a layer named late is a reference).
+    `bare`: accept a kind without a number ("FC", a table row placed by position); prose does not
+    ("Convolution kernel size: 5*5" is not a layer)."""
+    norm = aligned(text)
+    pats = _patterns()
+    found: list[LayerLabel] = []
+    for m in pats["block"].finditer(norm):
+        found.append(LayerLabel(text, None, None, f"conv{m[1]}_{m[2]}", start=m.start(), end=m.end()))
+    for m in pats["literal"].finditer(norm):
+        found.append(LayerLabel(text, None, None, f"conv{m[1]}_{m[2]}", start=m.start(), end=m.end()))
+    for m in pats["vgg"].finditer(norm):
+        if int(m[2]) >= 16:  # kernel-filters, as VGG's table writes conv3-64
+            found.append(LayerLabel(text, "conv", None, "conv", positional=True, start=m.start(), end=m.end()))
+    for m in pats["numbered"].finditer(norm):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
+        kind = _kind_of(m[1])
+        found.append(LayerLabel(text, kind, int(m[2]), f"{kind}{int(m[2])}", start=m.start(), end=m.end()))
+    for m in pats["letter"].finditer(norm):
+        found.append(LayerLabel(text, SINGLE_LETTER[m[1]], int(m[2]), f"{m[1]}{int(m[2])}",
+                                start=m.start(), end=m.end()))
+    for m in pats["before"].finditer(norm):
+        kind = _kind_of(m[2])
+        found.append(LayerLabel(text, kind, int(m[1]), f"{kind}{int(m[1])}", start=m.start(), end=m.end()))
+    for m in pats["ordinal"].finditer(norm):
+        kind, n = _kind_of(m[2]), vocabulary().ordinal_words[m[1]]
+        found.append(LayerLabel(text, kind, n, f"{kind}{n}", start=m.start(), end=m.end()))
+    for m in pats["di"].finditer(norm):
+        kind = _kind_of(m[2]) if m[2] else "layer"
+        n = _cjk_number(m[1])
+        if n:
+            found.append(LayerLabel(text, kind, n, f"{kind}{n}", start=m.start(), end=m.end()))
+    if within is not None:
+        found = [f for f in found if f.start <= within]
+    if found:
+        found.sort(key=lambda f: (f.kind == "layer", f.start))  # "Layer 1 (CONV1)": the specific kind
+        best = found[0]
+        pooled = best.kind == "conv" and re.search(r"pool", norm[:best.start]) is not None
+        if pooled:
+            return LayerLabel(best.text, best.kind, best.number, best.key, best.positional, True,
+                              best.start, best.end)
+        return best
+    name = pats["names"].search(norm)
+    if name and (within is None or name.start() <= within):
+        key = _key(name[1])
+        return LayerLabel(text, None, None, "input" if key in INPUT_NAMES else key,
+                          start=name.start(), end=name.end())
+    kind_word = pats["bare"].search(norm) if bare else None
+    if kind_word and (within is None or kind_word.start() <= within) and _kind_of(kind_word[1]) != "layer":
+        kind = _kind_of(kind_word[1])
+        return LayerLabel(text, kind, None, kind, positional=True, start=kind_word.start(), end=kind_word.end())
+    return None
+
+
+def resolve(label: LayerLabel, network) -> str | None:
+    """The spec's layer a mention names, or None (positional mentions, unknown names). "input" for
+    the network's input."""
+    if label.is_input:
+        return "input"
+    if label.positional:
+        return None
+    names = {_key(layer.name): layer.name for layer in network.layers}
+    aliases = {_key(alias): layer.name for layer in network.layers for alias in layer.aliases}
+    for key in (label.key, _key(label.text)):
+        if key in names:
+            return names[key]
+        if key in aliases:
+            return aliases[key]
+    if label.kind is None or label.number is None:
+        return None
+    kind = label.kind
+    if kind in ("conv", "pool", "fc", "norm"):
+        literal = {"fc": ("fc", "f"), "conv": ("conv",), "pool": ("pool",), "norm": ("norm", "lrn")}[kind]
+        for prefix in literal:
+            if f"{prefix}{label.number}" in names:
+                return names[f"{prefix}{label.number}"]
+    ordinal_kind = {"norm": "lrn"}.get(kind, kind)
+    layer = network.ordinal(ordinal_kind, label.number)
+    return layer.name if layer is not None else None
+
+
+# ------------------------------------------------------------------------ networks named in text
+
+
+@lru_cache(maxsize=1)
+def _network_keys() -> tuple[tuple[str, str], ...]:
+    """(key, spec name) for every shipped network's name and aliases, longest key first."""
+    from grader.reference.spec import list_networks, load_network
+
+    keys = []
+    for name in list_networks():
+        network = load_network(name)
+        for alias in (name, *network.aliases):
+            key = re.sub(r"[\s\-_]+", "", normalise(alias))
+            if key:
+                keys.append((key, name))
+    return tuple(sorted(set(keys), key=lambda item: -len(item[0])))
+
+
+@lru_cache(maxsize=1)
+def _families() -> dict[str, tuple[str, ...]]:
+    """Shipped networks by the letters their name starts with ("vgg": vgg16, vgg19)."""
+    from grader.reference.spec import list_networks
+
+    families: dict[str, list[str]] = {}
+    for name in list_networks():
+        stem = re.match(r"[a-z]+", name)
+        if stem:
+            families.setdefault(stem[0], []).append(name)
+    return {stem: tuple(names) for stem, names in families.items()}
+
+
+def find_networks(text: str) -> tuple[str, ...]:
+    """The shipped networks a text names, most specific reading first; a bare family name ("VGG")
+    gives every network of the family. OCR slips in the digits are forgiven ("VGG/6")."""
+    norm = normalise(text)
+    squeezed = re.sub(r"[\s\-_]+", "", norm)
+    found: list[str] = []
+    taken: list[tuple[int, int]] = []
+    for key, name in _network_keys():
+        for m in re.finditer(re.escape(key), squeezed):
+            span = (m.start(), m.end())
+            if any(s <= span[0] < e for s, e in taken):
+                continue
+            if re.match(r"[0-9]", squeezed[span[1]:span[1] + 1]) and key[-1:].isalpha():
+                continue  # "lenet" in "lenet7" is not LeNet-5... but "lenet5" would have matched first
+            taken.append(span)
+            if name not in found:
+                found.append(name)
+    if found:
+        return tuple(found)
+    from rapidfuzz import fuzz
+
+    families = _families()
+    for token in re.findall(r"[a-z][a-z0-9/|!]{2,9}", norm):
+        for stem, names in families.items():
+            if not token.startswith(stem):
+                continue
+            close = [name for name in names if fuzz.ratio(token, re.sub(r"[\s\-_]+", "", name)) >= 80]
+            if len(close) == 1:
+                return tuple(close)
+            if token == stem:
+                return names
+    return ()

@@ -1,0 +1,150 @@
+"""What a header or a label says a number is: a quantity, a shape, a total, the input, or not an answer.
+
+The words live in vocabulary.yaml; they are compiled once per process. A label is classified by
+the longest vocabulary phrase it contains (so "# feature maps", a channel count, beats "feature
+map", a shape); a header that contains none is matched fuzzily (rapidfuzz) against them all, to
+forgive typos such as "Paramters"."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from grader.core import GraderError, Quantity
+
+VOCABULARY_PATH = Path(__file__).with_name("vocabulary.yaml")
+
+# Roles of a label besides the quantities themselves.
+NOT_ANSWER = "not-answer"
+SHAPE_AFTER = "shape-after"  # "relu后：55*55*96": the current layer's output shape
+INPUT = "input"
+TOTAL = "total"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """What a label names: `role` is a Quantity, NOT_ANSWER, SHAPE_AFTER or INPUT (or None);
+    `total` says it names a total ("Total Parameters": role params, total True)."""
+
+    role: Quantity | str | None
+    total: bool = False
+    phrase: str = ""  # the vocabulary phrase that matched
+
+    @property
+    def quantity(self) -> Quantity | None:
+        if isinstance(self.role, Quantity):
+            return self.role
+        return Quantity.SHAPE if self.role == SHAPE_AFTER else None
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    phrases: tuple[tuple[str, Quantity | str], ...]  # (normalised phrase, role), longest first
+    totals: tuple[str, ...]
+    layer_kinds: dict  # kind -> phrases
+    ordinal_words: dict  # word -> n
+    other_networks: tuple[str, ...]
+    patterns: dict  # role -> compiled alternation (for the `find` helpers)
+
+
+def normalise(text: str) -> str:
+    """Lower case, NFKC (full-width letters and digits), markup and spacing folded."""
+    return re.sub(r"\s+", " ", aligned(text)).strip()
+
+
+def aligned(text: str) -> str:
+    """Lower case, full-width folded, markup blanked, character for character: positions in the
+    result are positions in `text`."""
+    out = []
+    for ch in text:
+        folded = unicodedata.normalize("NFKC", ch).lower()
+        out.append(folded if len(folded) == 1 else ch.lower())
+    return re.sub(r"[*`~$\\]", " ", "".join(out))
+
+
+def _bounded(phrase: str) -> str:
+    """A regex for a phrase that does not match inside a longer latin word ("out" in "output")."""
+    body = re.escape(phrase).replace(r"\ ", r"\s*")
+    start = r"(?<![a-z0-9])" if re.match(r"[a-z0-9]", phrase) else ""
+    end = r"(?![a-z])" if re.search(r"[a-z0-9]$", phrase) else ""
+    return start + body + end
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    import yaml
+
+    try:
+        raw = yaml.safe_load(VOCABULARY_PATH.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise GraderError(f"{VOCABULARY_PATH}: cannot load the extraction vocabulary: {err}") from None
+    phrases: list[tuple[str, Quantity | str]] = []
+    for name, words in raw["quantities"].items():
+        phrases += [(normalise(str(w)), Quantity(name)) for w in words]
+    phrases += [(normalise(str(w)), SHAPE_AFTER) for w in raw["shape_after"]]
+    phrases += [(normalise(str(w)), NOT_ANSWER) for w in raw["not_answers"]]
+    phrases += [(normalise(str(w)), INPUT) for w in raw["input"]]
+    phrases.sort(key=lambda item: -len(item[0]))
+    totals = tuple(sorted((normalise(str(w)) for w in raw["total"]), key=len, reverse=True))
+    ordinal_words = {normalise(str(w)): int(n) for n, words in raw["ordinal_words"].items() for w in words}
+    patterns = {
+        TOTAL: re.compile("|".join(_bounded(t) for t in totals)),
+        "other": re.compile("|".join(_bounded(normalise(str(w))) for w in raw["other_networks"])),
+    }
+    return Vocabulary(
+        phrases=tuple(phrases),
+        totals=totals,
+        layer_kinds={kind: tuple(sorted((normalise(str(w)) for w in words), key=len, reverse=True))
+                     for kind, words in raw["layer_kinds"].items()},
+        ordinal_words=ordinal_words,
+        other_networks=tuple(normalise(str(w)) for w in raw["other_networks"]),
+        patterns=patterns,
+    )
+
+
+@lru_cache(maxsize=1)
+def _phrase_patterns() -> tuple[tuple[re.Pattern, str, Quantity | str], ...]:
+    return tuple((re.compile(_bounded(p)), p, role) for p, role in vocabulary().phrases)
+
+
+def names_total(text: str) -> bool:
+    return bool(vocabulary().patterns[TOTAL].search(normalise(text)))
+
+
+def names_other_network(text: str) -> bool:
+    return bool(vocabulary().patterns["other"].search(normalise(text)))
+
+
+@lru_cache(maxsize=4096)
+def classify(text: str, *, fuzzy: bool = False) -> Label:
+    """The role of a label or header. `fuzzy` also tries a close match to a whole phrase
+    (for headers, which are short: "Paramters", "Nuerons")."""
+    norm = normalise(text)
+    total = names_total(norm)
+    if not norm:
+        return Label(None)
+    best: tuple[int, str, Quantity | str] | None = None
+    for pattern, phrase, role in _phrase_patterns():
+        if best is not None and len(phrase) < best[0]:
+            break  # phrases are longest first: nothing shorter can win
+        if pattern.search(norm):
+            if best is None or _priority(role) > _priority(best[2]):
+                best = (len(phrase), phrase, role)
+    if best is not None:
+        return Label(best[2], total=total, phrase=best[1])
+    if fuzzy and len(norm) >= 4:
+        from rapidfuzz import fuzz, process
+
+        choices = [p for p, _ in vocabulary().phrases if len(p) >= 4]
+        found = process.extractOne(norm, choices, scorer=fuzz.ratio, score_cutoff=85)
+        if found is not None:
+            role = dict(vocabulary().phrases)[found[0]]
+            return Label(role, total=total, phrase=found[0])
+    return Label(None, total=total)
+
+
+def _priority(role: Quantity | str) -> int:
+    """Between phrases of the same length, an answer beats a non-answer."""
+    return 1 if isinstance(role, Quantity) or role == SHAPE_AFTER else 0

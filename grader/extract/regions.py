@@ -1,0 +1,217 @@
+"""The text around the numbers: markup removed, list numbering and remarks dropped, and the one
+value a labelled region states.
+
+A region is what follows a label ("训练参数：（11*11+1）*3*96（每个滤波器…）") or fills a table cell
+("(11 x 11 x 3 x 96) + 96 = 34848"). Its value is read from its `=` chain: the expression first and
+the stated result last ("… = 34848": value 34848, computed 34944), or the result first
+("1792 = 3*3*3*64+64"); a list of in/out/kernel numbers before the `=` is not part of it
+("1, 96, 11 = 11×11×96+96 = 11,712"). Without `=`, the first expression is the answer and what follows
+is commentary, unless a lone number follows an expression (a dropped `=`: "(3*3*128)*256 295168")."""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from grader.core import Value
+
+ARROW = re.compile(r"(?:\\Rightarrow|\\rightarrow|\\to(?![a-z])|\\implies|⇒|→|⟹|=>|->)")
+APPROX = re.compile(r"(?:\\approx|≈|≒|~=)")
+# a product of numbers and nothing else: the factors of a shape
+_PRODUCT_SIGN = r"(?:\\times|\\cdot|\\\*|[*×xX·✕])"
+_OPERATOR = re.compile(r"(?:\\times|\\cdot|\\\*|\\over|\\frac|[*×·✕+/÷^]|(?<=[\d)\s])[xX](?=[\s\d(])|(?<=[\d)\s])-(?=[\s\d(]))")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """One value as written in a region."""
+
+    value: Value
+    expression: str | None  # normalised, as the numbers scanner gives it
+    computed: Value | None  # the expression's own value
+    approximate: bool
+    text: str  # the region as written
+    factors: tuple[int, ...] | None  # a pure product's factors (a shape: 55 x 55 x 96)
+    size_formula: bool = False  # "(227-11)/4+1": an output size, not a count
+
+
+def clean(text: str) -> str:
+    """Markup out, text kept: HTML tags and comments, Markdown images and links, struck-out text
+    ("~~ZFNet~~"), emphasis, LaTeX wrappers (\\text{…}, $…$), escaped Markdown characters."""
+    text = html.unescape(text)
+    text = re.sub(r"<!--.*?(?:-->|$)", " ", text)
+    text = re.sub(r"<[^<>]{0,400}>", " ", text)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"~~.*?~~", " ", text)
+    text = re.sub(r"\\(?:text|mathrm|textbf|mathbf|textit|operatorname|boxed)\s*\{([^{}]*)\}", r" \1 ", text)
+    text = re.sub(r"\\(?:q?quad|,|;|!|:|\s)", " ", text)
+    text = re.sub(r"\\(?:left|right|big|Big|displaystyle)(?![a-zA-Z])", "", text)
+    text = re.sub(r"\^\{?\+\}?", "", text)  # "Conv7^+": a student's mark
+    text = text.replace("{,}", ",").replace("\\#", "#").replace("\\_", "_").replace("\\*", "*")
+    text = text.replace("\\(", "(").replace("\\)", ")").replace("\\[", "[").replace("\\]", "]")
+    text = re.sub(r"\\over(?![a-zA-Z])", "/", text)
+    text = re.sub(r"(?<!\\)[{}]", " ", text)
+    text = text.replace("$", " ").replace("**", " ").replace("__", " ")
+    text = re.sub(r"^(?:\s*\*)+(?=\s|$)|(?:\s+\*+)+\s*$", " ", text)  # emphasis stars ("\*   \*  Total")
+    return re.sub(r"[ \t\u3000]+", " ", text).strip()
+
+
+_NUMBERING = re.compile(
+    r"^(?:[-+•·>#|]+\s*)*"  # list bullets, quote marks, heading marks
+    r"(?:(?:q|Q|问题|第)?\s*\d{1,2}(?:\.\d{1,2})*\s*[.)）、:：]?(?=\s|[^\W\d_]|$)(?!\s*[*×xX=+]\s*\d)\s*"
+    r"|[(（]\s*(?:\d{1,2}|[a-hA-H]|[ivx]{1,4})\s*[)）]\s*|(?:[a-hA-H]|[ivx]{1,4})[.)]\s+)*")
+
+
+def strip_numbering(text: str) -> str:
+    """"1.3 pool1 …" -> "pool1 …"; "Q2) Alexnet" -> "Alexnet"; "- Conv Layer 1" -> "Conv Layer 1".
+    A number followed by an operator or "=" is kept: "28 * 28" is not a list item."""
+    return _NUMBERING.sub("", text, count=1).strip()
+
+
+def drop_remarks(text: str) -> str:
+    """Parenthesised remarks with words in them go: "(Single tower here!)", "（每个滤波器…）",
+    "(2 in linear)"; "(11 x 11)" stays."""
+    for _ in range(3):
+        changed = re.sub(r"[(（][^()（）]*[(（][^()（）]*[)）][^()（）]*[)）]|[(（][^()（）]*[)）]",
+                         lambda m: " " if _is_remark(m.group(0)) else m.group(0), text)
+        if changed == text:
+            break
+        text = changed
+    text = re.sub(r"[(（][^()（）]*$", lambda m: " " if _is_remark(m.group(0)) else m.group(0), text)
+    return text
+
+
+def _is_remark(group: str) -> bool:
+    body = re.sub(r"\\[a-zA-Z]+", " ", group)
+    return bool(re.search(r"[\u3400-\u9fff\uac00-\ud7af]|[A-Za-z]{3,}", body))
+
+
+def is_math(text: str) -> bool:
+    """Only numbers, operators and scale words: a line that continues the one above ("= 1792")."""
+    body = re.sub(r"\\[a-zA-Z]+", " ", text)
+    body = re.sub(r"(?<=\d)\s*(?:[kKmMgGbB]|万|亿|million|billion|thousand)(?![a-zA-Z])", " ", body)
+    body = re.sub(r"(?<=[\d)\s])[xX](?=[\s\d(])", " ", body)
+    return bool(re.search(r"\d", body)) and not re.search(r"[^\W\d_]", body)
+
+
+def has_operator(text: str) -> bool:
+    return bool(_OPERATOR.search(text))
+
+
+def _scan(text: str):
+    from grader.extract.numbers import scan
+
+    return [w for w in scan(text) if w.value is not None]
+
+
+def _plain(written) -> bool:
+    return not written.expression or not has_operator(written.expression)
+
+
+def _factors(written) -> tuple[int, ...] | None:
+    factors = getattr(written, "factors", None)
+    if factors:
+        values = tuple(factors)
+        if all(isinstance(f, (int, float)) and float(f).is_integer() and f > 0 for f in values):
+            return tuple(int(f) for f in values)
+        return None
+    if _plain(written):
+        value = written.value
+        return (int(value),) if isinstance(value, (int, float)) and float(value).is_integer() else None
+    parts = re.split(_PRODUCT_SIGN, written.expression)
+    if len(parts) > 1 and all(re.fullmatch(r"\s*\(?\s*\d+\s*\)?\s*", p) for p in parts):
+        return tuple(int(re.sub(r"\D", "", p)) for p in parts)
+    return None
+
+
+def _number(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def read_value(region: str) -> Parsed | None:
+    """The value a region states; None where it states none."""
+    return next(iter(read_values(region)), None)
+
+
+def read_values(region: str) -> list[Parsed]:
+    """The candidate values of a region, best first: the first `=` chain (or expression), then any
+    expression written after it ("(224-3+2)/1+1=224 224*224*64": the size, then the product)."""
+    text = drop_remarks(clean(region))
+    text = APPROX.sub("=", text)
+    text = re.sub(r"(?<![<>=!])=(?!=)|＝", "=", text)
+    parts = [p for p in re.split(r"=", text)]
+    scanned = [_scan(p) for p in parts]
+    candidates: list[Parsed] = []
+    if len(parts) == 1:
+        ws = scanned[0]
+        if not ws:
+            return []
+        if len(ws) >= 2 and not _plain(ws[0]) and _plain(ws[-1]) and len(ws) == 2:
+            candidates.append(_chain(region, ws[0], ws[1]))  # a dropped "="
+        elif len(ws) >= 2 and all(_plain(w) for w in ws):
+            if _spaced_product(text, ws):
+                candidates.append(_product(region, ws))  # signs dropped: "28 28 6"
+            # else a list ("3, 64, 3": in, out, kernel) states no answer
+        else:
+            candidates += [_chain(region, w, None) for w in ws[:1]]
+            candidates += [_chain(region, w, None) for w in ws[1:] if not _plain(w)]
+        return _ordered(candidates)
+    # an "=" chain: drop a leading label or a list of in/out numbers, and empty links ("$=$")
+    if not scanned[0] or (len(scanned[0]) > 1 and all(_plain(w) for w in scanned[0])):
+        scanned = scanned[1:]
+    chain = [ws for ws in scanned if ws]
+    if not chain:
+        return []
+    head, last = chain[0][0], chain[-1][0]
+    expression = next((ws[0] for ws in chain if not _plain(ws[0])), None)
+    if len(chain) >= 2 and _plain(last):
+        stated = last  # "… = 34848"
+    elif _plain(head) and expression is not None:
+        stated = head  # stated first: "1792 = 3*3*3*64+64"
+    else:
+        stated = None
+    candidates.append(_chain(region, expression or head, stated))
+    candidates += [_chain(region, w, None) for w in chain[-1][1:] if not _plain(w)]
+    return _ordered(candidates)
+
+
+def _ordered(candidates: list[Parsed]) -> list[Parsed]:
+    """A size formula ("(227-11)/4+1 = 55") is a shape's side, not a count: put it last."""
+    return sorted(candidates, key=lambda p: p.size_formula)
+
+
+def _spaced_product(text: str, ws) -> bool:
+    between = [text[a.end:b.start] for a, b in zip(ws, ws[1:])]
+    return 2 <= len(ws) <= 6 and all(re.fullmatch(r"\s+", gap) for gap in between)
+
+
+def _product(region: str, ws) -> Parsed:
+    factors = tuple(int(w.value) for w in ws if float(w.value).is_integer())
+    value = 1
+    for f in factors:
+        value *= f
+    return Parsed(value, "×".join(str(f) for f in factors), value, False, region.strip(), factors)
+
+
+def _chain(region: str, expression, stated) -> Parsed:
+    """A value from an expression (possibly a plain number) and a stated result (or None)."""
+    exp_plain = _plain(expression)
+    computed = None if exp_plain else _number(expression.computed)
+    if stated is not None:
+        value = _number(stated.value)
+    else:
+        value = _number(expression.value)
+    size = not exp_plain and "-" in expression.expression and "/" in expression.expression
+    return Parsed(
+        value=value,
+        expression=None if exp_plain else expression.expression,
+        computed=computed,
+        approximate=bool(expression.approximate or (stated is not None and stated.approximate)),
+        text=region.strip(),
+        factors=_factors(expression),
+        size_formula=size,
+    )

@@ -1,0 +1,416 @@
+"""From readings to answers: each section's network, each row's layer, each reading's quantity.
+
+Labels decide where they are clear; the numbers decide where labels are weak (see evidence.py).
+Every inference lowers the answer's confidence; nothing is placed on a guess at full confidence."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from grader.core import Answer, Quantity
+from grader.extract import evidence
+from grader.extract.layers import resolve
+from grader.extract.readings import Reading, Row, Section
+
+COUNTS = evidence.COUNTS
+# a section that names one network moves to another only when the numbers say so clearly
+MOVE_MARGIN = 2
+# a header the numbers contradict: at least this many values, and this share fitting another quantity
+OVERRIDE_MIN = 3
+OVERRIDE_SHARE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    layer: str | None
+    confidence: float
+    stray: bool = False  # a repeated row with nowhere to go ("Output" after "FC3")
+
+
+def assign(sections: list[Section], networks: Mapping[str, Sequence[Quantity]]) -> list[Answer]:
+    from grader.reference.spec import list_networks
+
+    asked = list(networks)
+    shipped = list(list_networks())
+    for name in asked:
+        if name not in shipped:
+            shipped.append(name)
+    _move_early_totals(sections)
+    choice = _choose_networks(sections, asked, shipped)
+    answers: list[Answer] = []
+    for section in sections:
+        picked = choice.get(id(section))
+        if picked is None:
+            continue
+        network_name, network_confidence = picked
+        answers += _answers(section, network_name, network_confidence, tuple(networks.get(network_name, ())))
+    return _unique(answers)
+
+
+# ---------------------------------------------------------------------------- sections
+
+
+def _move_early_totals(sections: list[Section]) -> None:
+    """A total written on a section's heading or before its rows ("ZFNET / → 61,100,840 / 3) …")
+    closes the section before it, unless it is the first section."""
+    for before, section in zip(sections, sections[1:]):
+        early = [r for r in section.readings if r.before_rows]
+        if early and (before.rows or before.readings):
+            section.readings = [r for r in section.readings if not r.before_rows]
+            before.readings += early
+
+
+def _network(name: str):
+    from grader.reference.spec import load_network
+
+    return load_network(name)
+
+
+def _score(section: Section, name: str) -> int:
+    """How many of the section's values equal a figure of their slot in that network."""
+    network = _network(name)
+    placements = place_rows(section.rows, network)
+    hits = 0
+    for reading in section.readings:
+        value = reading.parsed.value
+        if reading.kind == "total":
+            if not isinstance(value, tuple) and _fits_total(section, name, reading):
+                hits += 1
+        elif reading.kind == "layer" and reading.row is not None:
+            layer = placements[id(reading.row)].layer
+            if layer is not None and value != 0 and evidence.fits(name, layer, _shape_or(reading), _shaped(reading)):
+                hits += 1
+    return hits
+
+
+def _shape_or(reading: Reading) -> Quantity | None:
+    return Quantity.SHAPE if reading.quantity is Quantity.SHAPE else reading.quantity
+
+
+def _shaped(reading: Reading):
+    if reading.quantity is Quantity.SHAPE and reading.parsed.factors:
+        return _shape(reading.parsed.factors, kind=None)
+    return reading.parsed.value
+
+
+def _fits_total(section: Section, name: str, reading: Reading) -> bool:
+    value = reading.parsed.value
+    if evidence.fits(name, "total", reading.quantity, value):
+        return True
+    return False
+
+
+def _choose_networks(sections: list[Section], asked: list[str], shipped: list[str]) -> dict:
+    """id(section) -> (network, confidence); sections left out are not about any shipped network."""
+    scores = {id(s): {name: _score(s, name) for name in shipped} for s in sections if s.readings}
+    choice: dict = {}
+    for section in sections:
+        if not section.readings:
+            continue
+        score = scores[id(section)]
+        values = sum(1 for r in section.readings if not r.evidence_only)
+        if section.networks:
+            named = max(section.networks, key=lambda n: (score.get(n, 0), n in asked, -section.networks.index(n)))
+            best = max(shipped, key=lambda n: (score[n], n in asked))
+            clear = score[best] >= score.get(named, 0) + MOVE_MARGIN and 2 * score[best] >= values
+            if best != named and clear and (best in asked or named not in asked):
+                choice[id(section)] = (best, 0.7)
+            else:
+                choice[id(section)] = (named, 1.0)
+        elif section.other:
+            best = max(shipped, key=lambda n: (score[n], n in asked))
+            if score[best] >= OVERRIDE_MIN and 2 * score[best] >= values:
+                choice[id(section)] = (best, 0.6)
+        else:
+            fitting = [n for n in asked if score[n] > 0]
+            if fitting:
+                best = max(fitting, key=lambda n: score[n])
+                choice[id(section)] = (best, 1.0 if len(asked) == 1 else 0.8)
+            elif asked:
+                others = max(shipped, key=lambda n: score[n])
+                if score[others] >= OVERRIDE_MIN:
+                    choice[id(section)] = (others, 0.6)
+                else:
+                    choice[id(section)] = (asked[0], 0.5 if len(asked) == 1 else 0.3)
+    # a section that names an asked network but fits another one much better is that other one's,
+    # when another section already answers for the asked network ("Alexnet with 61 M": torchvision's)
+    for section in sections:
+        picked = choice.get(id(section))
+        if picked is None or picked[0] not in asked:
+            continue
+        score = scores[id(section)]
+        values = sum(1 for r in section.readings if not r.evidence_only)
+        best = max(shipped, key=lambda n: score[n])
+        if best == picked[0] or best in asked:
+            continue
+        clear = score[best] >= score[picked[0]] + MOVE_MARGIN and 2 * score[best] >= values
+        others = [s for s in sections if s is not section and choice.get(id(s), (None,))[0] == picked[0]
+                  and scores[id(s)][picked[0]] >= score[picked[0]]]
+        if clear and others:
+            choice[id(section)] = (best, 0.7)
+    return choice
+
+
+# ---------------------------------------------------------------------------- rows
+
+
+def place_rows(rows: list[Row], network) -> dict[int, Placement]:
+    """Each row's layer in the network. Rows are read in order within their group: a row placed by
+    position (VGG's "CONV3-64", a bare "FC") takes the next layer of its kind, and a row that names
+    a layer already passed ("Conv 3" written three times, "maxpool2" twice, "Conv8" after VGG19's
+    "Conv7⁺") takes the next layer of that kind instead, when there is one."""
+    index = {layer.name: k for k, layer in enumerate(network.layers)}
+    placements: dict[int, Placement] = {}
+    previous: dict[int, int] = {}
+    for row in rows:
+        before = previous.get(row.group, -1)
+        label = row.label
+        name = resolve(label, network)
+        confidence = 1.0
+        stray = False
+        if name == "input":
+            placements[id(row)] = Placement("input", 1.0)
+            continue
+        if name is not None and name in index and not network.layers[index[name]].counted:
+            placements[id(row)] = Placement(None, 0.0)  # "norm1": named, holds no answers, keeps no place
+            continue
+        if name is None and label.positional:
+            name = _next_of_kind(network, label.kind, before)
+            confidence = 0.9
+        elif name is not None and index[name] <= before:
+            kind = network.layers[index[name]].kind
+            following = _next_of_kind(network, kind, before)
+            if following is not None:
+                name, confidence = following, 0.7
+            else:
+                confidence, stray = 0.5, True
+        if name is not None:
+            previous[row.group] = max(before, index[name])
+        placements[id(row)] = Placement(name, confidence, stray)
+    return placements
+
+
+def _next_of_kind(network, kind: str | None, after: int) -> str | None:
+    for k, layer in enumerate(network.layers):
+        if k <= after:
+            continue
+        if kind == "layer" and layer.weighted or layer.kind == kind or (kind == "norm" and layer.kind == "lrn"):
+            return layer.name
+    return None
+
+
+# ---------------------------------------------------------------------------- answers
+
+
+def _answers(section: Section, name: str, network_confidence: float, asked: tuple[Quantity, ...]) -> list[Answer]:
+    network = _network(name)
+    placements = place_rows(section.rows, network)
+    columns = _column_quantities(section, name, placements, asked)
+    stray_rows = _stray_rows(section, placements)
+    answers: list[Answer] = []
+    previous = -1
+    totals = [r for r in section.readings if r.kind == "total"]
+    for reading in [r for r in section.readings if r.kind != "total"] + totals:
+        if reading.kind == "orphan":
+            placed = _place_orphan(reading, name, network, previous, asked)
+            if placed is None:
+                continue
+            layer, quantity, confidence = placed
+            previous = [lay.name for lay in network.layers].index(layer)
+        else:
+            layer, confidence = _layer_of(reading, placements, stray_rows)
+            if layer is None:
+                continue
+            if reading.kind == "total":
+                quantity, q_confidence = _total_quantity(reading, name, answers, columns, asked)
+            else:
+                quantity, q_confidence = _quantity_of(reading, name, layer, columns, asked)
+            if quantity is None:
+                continue
+            confidence *= q_confidence
+        answer = _answer(reading, name, network, layer, quantity, confidence * network_confidence)
+        if answer is not None:
+            answers.append(answer)
+    return answers
+
+
+def _total_quantity(reading: Reading, name: str, answers: list[Answer], columns: dict, asked) -> tuple[Quantity | None, float]:
+    """A total's quantity: named, else the one whose per-layer answers it sums (the student's own
+    sum), else the one whose network total it equals, else the section's usual one."""
+    if reading.quantity is not None or reading.context is not None or reading.column in columns:
+        return _quantity_of(reading, name, "total", columns, asked)
+    value = reading.parsed.value
+    if isinstance(value, tuple):
+        return None, 0.0
+    counts = [a for a in answers if a.layer not in ("total", "input") and a.quantity is not Quantity.SHAPE]
+    for quantity in COUNTS:
+        own = sum(a.value for a in counts if a.quantity is quantity)
+        if own and any(v is not None and abs(own - v) < 0.5 for v in (value, reading.parsed.computed)):
+            return quantity, 0.9
+    fitting = evidence.quantities_fitting(name, "total", value)
+    if fitting:
+        preferred = [q for q in fitting if q in asked] or list(fitting)
+        return preferred[0], 0.7
+    if len(asked) == 1:
+        return asked[0], 0.8
+    if counts:
+        usual = max(COUNTS, key=lambda q: sum(1 for a in counts if a.quantity is q))
+        return usual, 0.6
+    return (asked[0], 0.3) if asked else (Quantity.PARAMS, 0.3)
+
+
+def _layer_of(reading: Reading, placements: dict, stray_rows: set) -> tuple[str | None, float]:
+    if reading.kind == "total":
+        return "total", 1.0
+    if reading.kind == "input":
+        return "input", 1.0
+    if reading.row is None:
+        return None, 0.0
+    if id(reading.row) in stray_rows:
+        return None, 0.0
+    placement = placements[id(reading.row)]
+    return placement.layer, placement.confidence
+
+
+def _stray_rows(section: Section, placements: dict) -> set:
+    """Rows repeated with nowhere to go whose counts are all zero: a pseudo-layer such as an
+    "Output" row after "FC3", not another answer for fc8."""
+    stray = set()
+    for row in section.rows:
+        if not placements[id(row)].stray:
+            continue
+        counts = [r.parsed.value for r in section.readings if r.row is row and r.quantity is not Quantity.SHAPE]
+        if all(v == 0 for v in counts):
+            stray.add(id(row))
+    return stray
+
+
+def _column_quantities(section: Section, name: str, placements: dict, asked) -> dict:
+    """(table, column) -> (quantity, confidence) where the column as a whole decides: a column
+    without a header takes the quantity most of its values fit; a header the values contradict
+    (a "# Connections" column holding parameter counts) gives way to the quantity they fit."""
+    by_column: dict = {}
+    for reading in section.readings:
+        if reading.column is not None and reading.kind in ("layer", "total"):
+            by_column.setdefault(reading.column, []).append(reading)
+    decided: dict = {}
+    for column, readings in by_column.items():
+        pairs = []
+        for reading in readings:
+            if reading.kind == "total":
+                layer = "total"
+            else:
+                layer = placements[id(reading.row)].layer if reading.row is not None else None
+            value = reading.parsed.value
+            if layer is None or isinstance(value, tuple) or value == 0:
+                continue
+            pairs.append((layer, value))
+        named = {r.quantity for r in readings if r.quantity is not None}
+        if not pairs:
+            continue
+        hits = {q: sum(1 for layer, v in pairs if evidence.fits(name, layer, q, v)) for q in COUNTS}
+        best = max(COUNTS, key=lambda q: (hits[q], q in asked))
+        if not named:
+            if hits[best]:
+                decided[column] = (best, 0.7)
+        elif len(named) == 1:
+            header = next(iter(named))
+            if header is Quantity.SHAPE:
+                continue
+            if hits[header] == 0 and len(pairs) >= OVERRIDE_MIN and hits[best] >= OVERRIDE_SHARE * len(pairs):
+                decided[column] = (best, 0.6)
+    return decided
+
+
+def _quantity_of(reading: Reading, name: str, layer: str, columns: dict, asked) -> tuple[Quantity | None, float]:
+    if reading.column in columns and reading.quantity is not Quantity.SHAPE:
+        quantity, confidence = columns[reading.column]
+        if reading.quantity is None or quantity is not reading.quantity:
+            return quantity, confidence
+    if reading.evidence_only:
+        fitting = evidence.quantities_fitting(name, layer, reading.parsed.value)
+        if not fitting:
+            return None, 0.0
+        preferred = [q for q in fitting if q in asked] or list(fitting)
+        return preferred[0], 0.5
+    if reading.quantity is not None:
+        return reading.quantity, 1.0
+    if reading.context is not None:
+        return reading.context, 0.9
+    value = reading.parsed.value
+    if len(asked) == 1:
+        return asked[0], 0.8
+    fitting = evidence.quantities_fitting(name, layer, value) if layer != "input" else ()
+    preferred = [q for q in fitting if q in asked]
+    if preferred:
+        return preferred[0], 0.7 if len(preferred) == 1 else 0.5
+    if fitting:
+        return fitting[0], 0.5
+    if asked:
+        return asked[0], 0.3
+    return Quantity.PARAMS, 0.3
+
+
+def _place_orphan(reading: Reading, name: str, network, previous: int, asked) -> tuple[str, Quantity, float] | None:
+    """A number with no label ("$$ 96 × 55 × 55 = 290,400 $$" under "#Activations"): the first
+    layer after the previous one placed whose figure it equals."""
+    quantity = reading.quantity or reading.context
+    value = reading.parsed.value
+    if quantity is None or isinstance(value, tuple) or value == 0:
+        return None
+    matches = [k for k, layer in enumerate(network.layers)
+               if k > previous and layer.counted and evidence.fits(name, layer.name, quantity, value)]
+    if not matches:
+        return None
+    return network.layers[matches[0]].name, quantity, 0.5 if len(matches) == 1 else 0.3
+
+
+def _shape(factors: tuple[int, ...], kind: str | None) -> tuple[int, ...] | None:
+    """A written shape as (H, W, C); an FC layer's "4096 x 1" (or 1 x 1 x 4096) is (4096,)."""
+    if kind == "fc" or (kind is None and len([f for f in factors if f != 1]) == 1):
+        units = [f for f in factors if f != 1]
+        return (units[0],) if len(units) == 1 else (tuple(factors) if kind is None else None)
+    if len(factors) < 2:
+        return None
+    return tuple(factors)
+
+
+def _answer(reading: Reading, name: str, network, layer: str, quantity: Quantity, confidence: float) -> Answer | None:
+    parsed = reading.parsed
+    if quantity is Quantity.SHAPE:
+        if not parsed.factors:
+            return None
+        kind = network.layer(layer).kind if layer not in ("input", "total") else None
+        if layer == "total":
+            return None
+        value = _shape(parsed.factors, kind if layer != "input" else "input")
+        if value is None:
+            return None
+        computed = None
+    else:
+        if layer == "input" or isinstance(parsed.value, tuple):
+            return None
+        value, computed = parsed.value, parsed.computed
+    return Answer(
+        network=name,
+        layer=layer,
+        quantity=quantity,
+        value=value,
+        source=reading.source,
+        expression=parsed.expression,
+        computed=computed,
+        approximate=parsed.approximate,
+        confidence=round(min(1.0, confidence), 3),
+        text=parsed.text,
+    )
+
+
+def _unique(answers: list[Answer]) -> list[Answer]:
+    seen = set()
+    kept = []
+    for answer in answers:
+        key = (answer.network, answer.layer, answer.quantity, answer.value, answer.source)
+        if key not in seen:
+            seen.add(key)
+            kept.append(answer)
+    return kept
