@@ -378,3 +378,38 @@ def test_the_diagnosis_names_the_conventions():
     assert conventions["alexnet.towers"] == 1
     assert conventions["alexnet.input_size"] == 227
     assert compare(key_answers(), PAPER).conventions["alexnet.towers"] == 2
+
+
+# ---------------------------------------------------------------- how sure the slot is
+
+
+def test_a_spatial_size_alone_is_right_when_it_matches():
+    comparison = compare(make_answers([{"layer": "conv1", "quantity": "shape", "value": [55, 55]},
+                                       {"layer": "conv2", "quantity": "shape", "value": [23, 23]}]), PAPER)
+    assert judgement(comparison, "conv1", "shape").verdict is Verdict.CORRECT
+    conv2 = judgement(comparison, "conv2", "shape")  # (27-5)/1+1 = 23: conv2's padding left out
+    assert conv2.verdict is Verdict.WRONG and conv2.pitfalls == ("padding-missed",)
+
+
+def test_a_guessed_slot_names_no_pitfall_but_its_own_slips():
+    guessed = make_answers([
+        {"layer": "conv2", "quantity": "weights", "value": 614_400, "confidence": 0.3},
+        {"layer": "conv1", "quantity": "weights", "value": 34_944, "confidence": 0.3,
+         "expression": "11*11*3*96", "computed": 34_848},
+    ])
+    comparison = compare(guessed, PAPER)
+    assert judgement(comparison, "conv2", "weights").verdict is Verdict.WRONG
+    assert set(raised(comparison)) == {"arithmetic-slip"}
+    assert any("inferred" in item.reason for item in comparison.review)
+
+
+def test_a_network_the_rubric_does_not_ask_names_no_pitfall_but_its_own_slips():
+    # torchvision AlexNet conv3 3·3·192·384 + 384 = 663,936, written 336,936 (seed 003)
+    other = make_answers([
+        {"network": "alexnet-torchvision", "layer": "conv2", "quantity": "params", "value": 614_400},
+        {"network": "alexnet-torchvision", "layer": "conv3", "quantity": "params", "value": 336_936,
+         "expression": "192 x 3 x 3 x 384 + 384", "computed": 663_936},
+    ])
+    comparison = compare(other, PARAMS)
+    assert all(not j.asked for j in comparison.judgements if j.network == "alexnet-torchvision")
+    assert set(raised(comparison)) == {"arithmetic-slip"}

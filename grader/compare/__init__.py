@@ -183,6 +183,9 @@ class _NetworkTable:
                 return Quantity.PARAMS
         return q
 
+    def slot_sure(self, answer: Answer) -> bool:
+        return self.asked is not None and answer.confidence >= LOW_CONFIDENCE
+
     def expected(self, layer: str, quantity: Quantity):
         return self.base.figure(layer, quantity)
 
@@ -237,6 +240,10 @@ class _NetworkTable:
         outcome = self._verdict(answer, quantity, expected, judged)
         if primary:
             self.flips_seen += [f for f in outcome.flips if f not in self.flips_seen]
+        if not self.slot_sure(answer):
+            # the slot is a guess (a number placed by its value, a network the rubric does not ask):
+            # what a perturbation names there is no evidence of a mistake
+            outcome.codes, outcome.origins = [], []
         self._apply_checks(answer, quantity, expected, outcome, primary)
         if asked:
             order = self._order(True, self.asked_layers.index(layer), self.asked_quantities.index(quantity))
@@ -250,9 +257,6 @@ class _NetworkTable:
             self.review.append(ReviewItem(
                 f"{self.network}.{layer} {quantity.value}: slot inferred from the number alone", answer.text,
                 answer.source))
-        if extra and answer.confidence < LOW_CONFIDENCE:
-            # a number merely guessed into a slot already answered is no evidence of a mistake
-            outcome.codes, outcome.origins = [], []
         judgement = Judgement(
             self.network, layer, answer.quantity, outcome.verdict, expected, answer,
             pitfalls=tuple(dict.fromkeys(outcome.codes)), formula=self.formula(layer, quantity),
@@ -269,6 +273,9 @@ class _NetworkTable:
             return self._approximate(value, expected)
         if value_key(expected) in value_keys(value):
             return _Outcome(Verdict.CORRECT)
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(expected, tuple) and len(expected) == 3 \
+                and tuple(value) == expected[:2]:
+            return _Outcome(Verdict.CORRECT, note="the spatial size (height × width)")
         if answer.layer == "total":
             return self._total(answer, quantity, judged)
         found = explain(self.diagnosis, Slot(answer.layer, quantity, value), self.acceptance)
@@ -375,6 +382,7 @@ class _NetworkTable:
         summed = tuple(f.name for f in figures.layers if f.kind != "pool" or f.weights) if figures else ()
         return AnswerContext(
             answer=answer, quantity=quantity, expected=expected, explained=explained,
+            slot_sure=self.slot_sure(answer),
             layer_kind=layer_figures.kind if layer_figures else "",
             trainable=bool(spec_layer and spec_layer.trainable), figures=layer_figures,
             with_bias=bool(figures and figures.connections_with_bias), own_values=own, summed_layers=summed,

@@ -18,6 +18,7 @@ class AnswerContext:
     quantity: Quantity  # the slot judged (weights, for a params column answering weights)
     expected: object
     explained: bool  # by the expected figure, an accepted convention or a perturbation
+    slot_sure: bool = True  # False: the slot is a guess, only the student's own writing can show a slip
     layer_kind: str = ""  # conv, pool, fc; "" for total and input
     trainable: bool = False
     figures: LayerFigures | None = None  # the layer as the rubric's conventions compute it
@@ -99,7 +100,7 @@ def transcription_slip(ctx: AnswerContext) -> bool:
     figure the student's own conventions give) and nothing else explains it; or digits grouped oddly."""
     if ctx.answer.text and odd_grouping(ctx.answer.text):
         return True
-    if ctx.explained or ctx.answer.approximate:
+    if ctx.explained or ctx.answer.approximate or not ctx.slot_sure:
         return False
     return any(near_by_digits(ctx.answer.value, figure) for figure in (ctx.expected, *ctx.convention_figures))
 
@@ -117,7 +118,7 @@ def own_sum(ctx: AnswerContext) -> int | None:
 
 
 def total_inconsistent(ctx: AnswerContext) -> bool:
-    if ctx.answer.layer != "total" or ctx.explained or ctx.answer.approximate:
+    if ctx.answer.layer != "total" or ctx.explained or ctx.answer.approximate or not ctx.slot_sure:
         return False
     total = own_sum(ctx)
     return total is not None and _number(ctx.answer.value) is not None and abs(ctx.answer.value - total) >= 0.5
@@ -129,7 +130,7 @@ def total_inconsistent(ctx: AnswerContext) -> bool:
 def misplaced_answer(ctx: AnswerContext) -> bool:
     from grader.compare.index import value_key
 
-    if ctx.explained or ctx.answer.approximate:
+    if ctx.explained or ctx.answer.approximate or not ctx.slot_sure:
         return False
     key = value_key(ctx.answer.value)
     if key in (0, 1) or isinstance(key, tuple):
@@ -142,7 +143,7 @@ def misplaced_answer(ctx: AnswerContext) -> bool:
 
 def pool_params_counted(ctx: AnswerContext) -> bool:
     """Parameters on a pooling layer that has none (max or average pooling, not LeNet-1998's)."""
-    if ctx.layer_kind != "pool" or ctx.trainable or ctx.quantity not in (
+    if ctx.layer_kind != "pool" or ctx.trainable or not ctx.slot_sure or ctx.quantity not in (
             Quantity.WEIGHTS, Quantity.BIASES, Quantity.PARAMS):
         return False
     value = _number(ctx.answer.value)
@@ -157,7 +158,7 @@ _NUMBERS = re.compile(r"\d+")
 def filters_wrong(ctx: AnswerContext) -> bool:
     """Another filter count, one the student wrote in their working, explains the value."""
     f = ctx.figures
-    if ctx.explained or f is None or f.kind != "conv" or ctx.quantity is Quantity.SHAPE:
+    if ctx.explained or not ctx.slot_sure or f is None or f.kind != "conv" or ctx.quantity is Quantity.SHAPE:
         return False
     written = " ".join(t for t in (ctx.answer.expression or "", ctx.answer.text) if t)
     filters = f.shape[2]

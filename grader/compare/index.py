@@ -179,7 +179,10 @@ class SlotIndex:
                 continue
             if bias is not None and value == self._read(context, formula, None, quantity):
                 continue
-            table.setdefault(quantity, {}).setdefault(value_key(value), []).append(explanation)
+            by_value = table.setdefault(quantity, {})
+            by_value.setdefault(value_key(value), []).append(explanation)
+            if quantity is Quantity.SHAPE and len(value) == 3:  # students often give the spatial size alone
+                by_value.setdefault(value_key(value[:2]), []).append(explanation)
 
     def _totals(self) -> dict:
         """Totals under the global flips alone, and with each local flip made at every layer that
