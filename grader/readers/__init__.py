@@ -52,7 +52,7 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     Format("markdown", (".md", ".markdown", ".mdown", ".txt", ".text", ".rst", ".html", ".htm"), read_markdown),
     Format("latex", (".tex",), _read_tex),
-    Format("code", (".py", ".m", ".r", ".jl", ".js", ".java", ".c", ".cc", ".cpp", ".h", ".lua"), _read_code),
+    Format("text", (".py", ".m", ".r", ".jl", ".js", ".java", ".c", ".cc", ".cpp", ".h", ".lua"), _read_code),
     Format("csv", (".csv", ".tsv"), read_delimited),
     Format("notebook", (".ipynb",), read_notebook),
     Format("xlsx", (".xlsx", ".xlsm"), read_xlsx, binary=True),
@@ -143,7 +143,7 @@ def _text_format(text: str, claimed: Format | None) -> Format:
             return _BY_NAME["notebook"]
         except (ValueError, RecursionError):
             pass
-    if claimed is not None and claimed.name in ("notebook", "csv", "latex", "code"):
+    if claimed is not None and claimed.name in ("notebook", "csv", "latex", "text"):
         return claimed
     if looks_delimited(text):
         return _BY_NAME["csv"]

@@ -21,6 +21,7 @@ from grader.readers.tables import (
 )
 
 FLAVOURS = ("markdown", "tex", "plain")
+_FORMAT_NAMES = {"markdown": "markdown", "tex": "latex", "plain": "text"}  # Document.format
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
@@ -47,14 +48,17 @@ _MATH_ENVIRONMENT = re.compile(
     r"\\(?:begin|end)\{(?:aligned|align\*?|alignat\*?|gathered|gather\*?|split|array|cases|"
     r"eqnarray\*?|equation\*?|multline\*?)\}(?:\{[^{}]*\})?")
 _MATH_ROW_END = re.compile(r"\\\\(?:\[[^\]]*\])?")
+_ALIGNMENT = re.compile(r"(?<!\\)&")
+_MATH_CONTINUATION = re.compile(r"^(?:=|\\approx|≈)")
+_TEX_PREAMBLE = re.compile(r"^\s*\\(?:documentclass|usepackage|title|author|date|maketitle|begin\{document\}|"
+                           r"end\{document\})")
 _MAX_BLOCK_LINES = 2000
 
 
 def read_markdown(text: str, *, path: str, encoding: str | None, limits: Limits,
                   flavour: str = "markdown") -> Document:
     blocks = parse_text(text, path=path, limits=limits, flavour=flavour)
-    return Document(path=path, format="text" if flavour == "plain" else "markdown", blocks=tuple(blocks),
-                    encoding=encoding)
+    return Document(path=path, format=_FORMAT_NAMES[flavour], blocks=tuple(blocks), encoding=encoding)
 
 
 def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown",
@@ -73,7 +77,8 @@ def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown
         if len(line) > limits.max_line_chars:
             raise UnreadableError(f"{path}: line {n} is over the {limits.max_line_chars:,}-character limit")
     skip = _front_matter(raw) if flavour == "markdown" else 0
-    lines = [Line(line.rstrip(), locate(n)) for n, line in enumerate(raw, 1) if n > skip]
+    # trailing tabs stay: "Layer 1\t\t" is a row of a tab-separated table
+    lines = [Line(line.rstrip(" \r\f\v"), locate(n)) for n, line in enumerate(raw, 1) if n > skip]
     return parse_lines(lines, flavour, budget or CellBudget(limits.max_cells, path))
 
 
@@ -223,16 +228,26 @@ def _math_rows(pieces: Sequence[tuple[str, Source]]) -> list[TextLine]:
     rows: list[TextLine] = []
     current: list[str] = []
     origin: Source | None = None
+
+    def end_row() -> None:
+        text = " ".join(" ".join(current).split())
+        if not text:
+            return
+        if rows and _MATH_CONTINUATION.match(text):  # "&= 4096000" under "fc8 &= 4096 \times 1000"
+            rows[-1] = TextLine(f"{rows[-1].text} {text}", rows[-1].source)
+        else:
+            rows.append(TextLine(text, origin))
+
     for text, source in pieces:
-        for n, part in enumerate(_MATH_ROW_END.split(_MATH_ENVIRONMENT.sub(" ", text))):
-            if n and current:  # a \\ ended the row before this part
-                rows.append(TextLine(" ".join(current), origin))
+        text = _ALIGNMENT.sub(" ", _MATH_ENVIRONMENT.sub(" ", text))
+        for n, part in enumerate(_MATH_ROW_END.split(text)):
+            if n:  # a \\ ended the row before this part
+                end_row()
                 current, origin = [], None
             if part.strip():
                 origin = origin or source
                 current.append(part.strip())
-    if current:
-        rows.append(TextLine(" ".join(current), origin))
+    end_row()
     return rows
 
 
@@ -259,6 +274,8 @@ def _prose(lines: Sequence[Line], i: int, blocks: list[Block], flavour: str, joi
             blocks.append(TextLine(body, line.source, len(heading.group(1))))
         return i + 1
     if flavour == "tex":
+        if _TEX_PREAMBLE.match(text):
+            return i + 1
         tex = _TEX_HEADING.match(text)
         if tex:
             blocks.append(TextLine(clean_inline(tex.group(2)), line.source, _TEX_LEVELS[tex.group(1)]))

@@ -241,11 +241,13 @@ def detect_pipe_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellB
 # ---------------------------------------------------------------- tab-separated tables
 
 
-def _split_tabs(text: str) -> list[str] | None:
+def _split_tabs(text: str, filled: int = 2) -> list[str] | None:
+    """The cells of a tab-separated row with at least `filled` non-empty cells (a row inside a
+    table may hold only its label: "Layer 1\t\t"), else None."""
     if "\t" not in text:
         return None
     cells = [part.strip() for part in text.rstrip().split("\t")]
-    return cells if sum(bool(cell) for cell in cells) >= 2 else None
+    return cells if sum(bool(cell) for cell in cells) >= filled else None
 
 
 def detect_tab_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget):
@@ -267,7 +269,7 @@ def detect_tab_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBu
                 break
             j = k
             continue
-        cells = _split_tabs(text)
+        cells = _split_tabs(lines[j].text, filled=1)
         if cells is None:
             break
         rows.append(_cells(cells, lines[j].source, clean, budget))

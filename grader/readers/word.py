@@ -83,7 +83,7 @@ class _BodyReader:
             self._flush()
             self.blocks.append(TextLine(" ".join(text.split()), source, level))
             return
-        self.pending.extend(Line(part.rstrip(), source) for part in text.split("\n"))
+        self.pending.extend(Line(part.rstrip(" "), source) for part in text.split("\n"))
 
     def _heading_level(self, element) -> int:
         properties = element.find(_W + "pPr")

@@ -1,0 +1,262 @@
+"""The Markdown / text reader: tables of every kind, split rows, prose, math, code, markup.
+
+Expected cells are written out by hand from the inputs (AlexNet figures as in DESIGN.md)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.core import Source, Table, TextLine
+from grader.readers import read
+
+DATA = Path(__file__).parent / "data" / "readers"
+
+
+def write(tmp_path: Path, text: str, name: str = "answer.md") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def tables(document) -> list[Table]:
+    return [block for block in document.blocks if isinstance(block, Table)]
+
+
+def lines(document) -> list[TextLine]:
+    return [block for block in document.blocks if isinstance(block, TextLine)]
+
+
+def texts(table: Table) -> list[list[str]]:
+    return [[cell.text for cell in row] for row in table.rows]
+
+
+# ---------------------------------------------------------------- pipe tables
+
+
+def test_pipe_table_fixture_cells_sources_and_markup():
+    document = read(DATA / "alexnet_pipe.md")
+    assert document.format == "markdown"
+    first, second = tables(document)
+    assert texts(first) == [
+        ["Layer", "Units", "Weights"],
+        ["conv1", "55 x 55 x 96 = 290,400", "11 x 11 x 3 x 96 = 34,848"],
+        ["conv2", "27 x 27 x 256 = 186,624", "5 x 5 x 48 x 256 = 307,200"],
+        # most rows have no leading pipe, so "|fc6|..." starts with an empty cell
+        ["", "fc6", "see below"],
+    ]
+    assert first.has_header
+    assert first.source == Source(line=13)
+    assert first.rows[1][2].source == Source(line=15, cell="r2c3")
+    # escaped pipe inside a cell, entity unescaped, alignment colons in the separator
+    assert texts(second) == [
+        ["Layer", "Weights", "Note"],
+        ["fc6", "9216 x 4096 = 37,748,736", "a | b"],
+        ["fc7", "4096 x 4096 = 16,777,216", "> 16M"],
+    ]
+
+
+def test_markdown_prose_headings_lists_comments_front_matter():
+    document = read(DATA / "alexnet_pipe.md")
+    prose = lines(document)
+    # front matter skipped, the HTML comment (and its number 99999) gone, line numbers kept
+    assert prose[0] == TextLine("AlexNet: units and weights", Source(line=6), heading=1)
+    assert prose[1] == TextLine("Input is 227 × 227 × 3 (not 224), see Figure 2 and the paper.", Source(line=11))
+    assert not any("99999" in line.text or "Homework 3" in line.text for line in prose)
+    assert TextLine("Totals", Source(line=24), heading=1) in prose  # setext heading
+    assert TextLine("conv layers: 2,334,944 weights", Source(line=27)) in prose  # "- " dropped
+    assert TextLine("fc layers: 58,621,952 weights", Source(line=28)) in prose  # "* " dropped
+
+
+def test_display_math_block_is_one_line_per_equation_and_code_fences_are_kept_as_text():
+    prose = lines(read(DATA / "alexnet_pipe.md"))
+    # $$ lines dropped, \begin{aligned} dropped, "&=" row joined to the row above, "&" removed
+    assert TextLine(r"\text{fc8} = 4096 \times 1000 = 4096000", Source(line=32)) in prose
+    assert TextLine("conv3: 3 x 3 x 256 x 384 = 884736", Source(line=38)) in prose
+    assert TextLine("# not a heading", Source(line=39)) in prose  # inside a fence: not a heading
+
+
+@pytest.mark.parametrize("separator", ["---|---|---", "- | - | -", "|:--|:-:|--:|", "| --- | --- | --- |"])
+def test_pipe_table_separator_styles(tmp_path, separator):
+    document = read(write(tmp_path, f"Layer | Units | Weights\n{separator}\nfc7 | 4096 | 16777216\n"))
+    (table,) = tables(document)
+    assert texts(table) == [["Layer", "Units", "Weights"], ["fc7", "4096", "16777216"]]
+    assert table.has_header
+
+
+def test_pipe_table_without_separator_needs_two_rows(tmp_path):
+    document = read(write(tmp_path, "Conv 1 | 224 × 224 | 14,208 |\nConv 2 | 55 × 55 | 614,656 |\n"))
+    assert texts(tables(document)[0]) == [["Conv 1", "224 × 224", "14,208"], ["Conv 2", "55 × 55", "614,656"]]
+    single = read(write(tmp_path, "P(A|B) is a probability.\n", "single.md"))
+    assert tables(single) == [] and lines(single)[0].text == "P(A|B) is a probability."
+
+
+def test_box_drawn_keras_summary_is_a_table(tmp_path):
+    text = (
+        "┏━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┓\n"
+        "┃ Layer (type)     ┃ Output Shape       ┃    Param # ┃\n"
+        "┡━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━┩\n"
+        "│ conv2d (Conv2D)  │ (None, 55, 55, 96) │     34,944 │\n"
+        "│ dense (Dense)    │ (None, 4096)       │ 37,752,832 │\n"
+        "└──────────────────┴────────────────────┴────────────┘\n"
+    )
+    (table,) = tables(read(write(tmp_path, text)))
+    assert texts(table) == [["Layer (type)", "Output Shape", "Param #"],
+                            ["conv2d (Conv2D)", "(None, 55, 55, 96)", "34,944"],
+                            ["dense (Dense)", "(None, 4096)", "37,752,832"]]
+    assert table.has_header
+
+
+# ---------------------------------------------------------------- tab-separated and split rows
+
+
+def test_tab_table_rows_split_over_two_lines_are_joined():
+    document = read(DATA / "alexnet_key_utf16.txt")
+    assert document.encoding == "utf-16-le"
+    (table,) = tables(document)
+    assert texts(table) == [
+        ["Layer", "Units", "Weights", "Connections"],
+        ["Convolution layer 2", "27 × 27 × 256 = 186624", "5 × 5 × 48 × 256 = 307200",
+         "307200 × 27 × 27 = 223948800"],
+        ["Pooling", "13 × 13 × 256", "0", "0"],  # the next row is a layer of its own
+        ["Fully connected layer 1", "4096", "9216 × 4096 = 37748736", "37748736"],  # "9216 ×" went on
+        ["Fully connected layer 2", "4096", "4096 × 4096 = 16777216", "16777216"],
+    ]
+    assert table.rows[1][1].source == Source(line=2, cell="r2c2")  # the first of the two lines
+    assert table.rows[3][0].source.line == 5
+
+
+def test_row_with_its_own_label_is_not_joined_even_after_a_dangling_equals(tmp_path):
+    # "Pool-1 ... $=$" ends with "=", but "Conv-2" is a layer of its own
+    text = "\tIn\tout\tParams\nPool-1\t6\t10\t$=$\nConv-2\t6\t16\t$= 5 \\times 5 \\times 16 + 16 = 2416$\n"
+    (table,) = tables(read(write(tmp_path, text, "lenet.txt")))
+    assert [row[0].text for row in table.rows] == ["", "Pool-1", "Conv-2"]
+
+
+def test_continuation_with_empty_label_cell_in_a_pipe_table(tmp_path):
+    text = "| Layer | Weights |\n|---|---|\n| conv1 | 11 × 11 × 3 × 96 |\n|  | = 34848 |\n| conv2 | 307200 |\n"
+    (table,) = tables(read(write(tmp_path, text)))
+    assert texts(table) == [["Layer", "Weights"], ["conv1", "11 × 11 × 3 × 96 = 34848"], ["conv2", "307200"]]
+
+
+def test_empty_label_without_continuation_content_stays_a_row(tmp_path):
+    text = "| Layer | Weights |\n|---|---|\n| conv2 | 153600 |\n|  | 153600 |\n"
+    (table,) = tables(read(write(tmp_path, text)))
+    assert texts(table) == [["Layer", "Weights"], ["conv2", "153600"], ["", "153600"]]
+
+
+def test_bare_label_and_layer_number_repeated_join_without_operators(tmp_path):
+    text = ("Layer\tUnits\tWeights\nConvolution\t290400\t34848\nLayer 1\t\t\n"
+            "Convolution\t186624\t307200\nLayer 2\t\t\nInput\t154587\t0\nLayer 3\t1\t1\n")
+    (table,) = tables(read(write(tmp_path, text, "key.txt")))
+    assert [row[0].text for row in table.rows] == ["Layer", "Convolution Layer 1", "Convolution Layer 2",
+                                                   "Input", "Layer 3"]
+
+
+def test_tab_rows_a_blank_line_apart_stay_one_table(tmp_path):
+    text = "Layer\tUnits\tWeights\n\nconv1\t290400\t34848\n\nconv2\t186624\t307200\n\nDone.\n"
+    document = read(write(tmp_path, text, "word_paste.txt"))
+    (table,) = tables(document)
+    assert [row[0].source.line for row in table.rows] == [1, 3, 5]
+    assert lines(document)[-1].text == "Done."
+
+
+# ---------------------------------------------------------------- space-aligned tables
+
+
+def test_space_aligned_tables_english_and_chinese():
+    document = read(DATA / "space_aligned.txt")
+    first, second = tables(document)
+    assert texts(first) == [["Layer", "Output", "Params", "Connections"], ["C1", "28x28x6", "156", "122304"],
+                            ["S2", "14x14x6", "12", "5880"], ["C3", "10x10x16", "1516", "151600"]]
+    assert first.has_header
+    assert texts(second) == [["层名", "输出尺寸", "参数"], ["卷积层1", "55x55x96", "34944"],
+                             ["卷积层2", "27x27x256", "614656"]]
+    # two prose lines with double spaces are not a table: their gaps do not line up
+    assert [line.text for line in lines(document)][-2:] == ["Two lines of prose.  Each has a double space.",
+                                                            "Not a table,  even so."]
+
+
+def test_torchsummary_in_a_code_fence_and_keras_wrapped_names(tmp_path):
+    text = (
+        "```\n"
+        "----------------------------------------------------------------\n"
+        "        Layer (type)               Output Shape         Param #\n"
+        "================================================================\n"
+        "            Conv2d-1           [-1, 64, 55, 55]          23,296\n"
+        "         MaxPool2d-3           [-1, 64, 27, 27]               0\n"
+        "================================================================\n"
+        "Total params: 61,100,840\n"
+        "```\n"
+        "\n"
+        " Layer (type)                Output Shape              Param #   \n"
+        "=================================================================\n"
+        " conv2d (Conv2D)             (None, 55, 55, 96)        34944     \n"
+        "                                                                 \n"
+        " max_pooling2d (MaxPooling2D  (None, 27, 27, 96)       0         \n"
+        " )                                                               \n"
+        "                                                                 \n"
+        " dense (Dense)               (None, 4096)              37752832  \n"
+    )
+    document = read(write(tmp_path, text))
+    torch, keras = tables(document)
+    assert texts(torch) == [["Layer (type)", "Output Shape", "Param #"], ["Conv2d-1", "[-1, 64, 55, 55]", "23,296"],
+                            ["MaxPool2d-3", "[-1, 64, 27, 27]", "0"]]
+    assert texts(keras)[2] == ["max_pooling2d (MaxPooling2D )", "(None, 27, 27, 96)", "0"]
+    assert texts(keras)[3] == ["dense (Dense)", "(None, 4096)", "37752832"]
+    assert TextLine("Total params: 61,100,840", Source(line=8)) in lines(document)
+
+
+# ---------------------------------------------------------------- LaTeX and HTML
+
+
+def test_latex_tabular_sections_and_comments():
+    document = read(DATA / "alexnet.tex")
+    assert document.format == "latex"
+    (table,) = tables(document)
+    assert texts(table) == [["Layer", "Weights", "Params"],
+                            ["conv1", r"$11\times11\times3\times96$", "34944"],
+                            ["conv2", r"$5\times5\times96\times256$", "614656"],
+                            ["fc8", "4097000"]]
+    assert table.has_header
+    prose = lines(document)
+    assert prose[0] == TextLine("AlexNet parameters", Source(line=3), heading=1)
+    assert not any("11111" in line.text or "documentclass" in line.text for line in prose)
+    assert TextLine("The total is 62,378,344", Source(line=17)) in prose
+
+
+def test_html_table_in_markdown(tmp_path):
+    text = ("Results:\n\n<table>\n<tr><th>Layer</th><th>Params</th></tr>\n"
+            "<tr><td>conv1</td><td>34,944</td></tr>\n<tr><td colspan=\"2\">total &lt;62M</td></tr>\n</table>\n")
+    (table,) = tables(read(write(tmp_path, text)))
+    assert texts(table) == [["Layer", "Params"], ["conv1", "34,944"], ["total <62M"]]
+    assert table.has_header
+    assert table.rows[1][1].source.line == 5
+
+
+# ---------------------------------------------------------------- prose details
+
+
+def test_result_on_the_next_line_finishes_the_label_line(tmp_path):
+    text = "Conv1 3, 64, 3\n\n= 1792\n\nPool Conv 2 64, 64, 3\n\n= 36928\n\n3 * 3 * 256 *\n384 = 884736\n"
+    assert [(line.text, line.source.line) for line in lines(read(write(tmp_path, text, "vgg.txt")))] == [
+        ("Conv1 3, 64, 3 = 1792", 1), ("Pool Conv 2 64, 64, 3 = 36928", 5), ("3 * 3 * 256 * 384 = 884736", 9)]
+
+
+def test_bold_line_is_not_a_heading_and_keeps_its_text(tmp_path):
+    (line,) = lines(read(write(tmp_path, "**1. conv1层**\n", "zh.txt")))
+    assert line == TextLine("**1. conv1层**", Source(line=1), heading=0)
+
+
+def test_unclosed_html_comment_hides_the_rest_and_crlf_line_numbers(tmp_path):
+    path = tmp_path / "crlf.md"
+    path.write_bytes(b"# A\r\n<!-- a comment\r\nstill\r\n-->\r\nconv1: 34848\r\n<!-- never closed\r\nconv2: 1\r\n")
+    assert [(line.text, line.source.line) for line in lines(read(path))] == [("A", 1), ("conv1: 34848", 5)]
+
+
+def test_python_file_comments_are_text_not_headings(tmp_path):
+    text = "# 1. conv3 - 64\n# 参数： （3*3*3）*64 =1728\nx = conv(3, 64)\n"
+    document = read(write(tmp_path, text, "vgg.py"))
+    assert document.format == "text"
+    assert [(line.text, line.heading) for line in lines(document)] == [
+        ("# 1. conv3 - 64", 0), ("# 参数： （3*3*3）*64 =1728", 0), ("x = conv(3, 64)", 0)]
