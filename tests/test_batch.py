@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from test_report_fixtures import grade, pitfalls, rubric, towers_merged  # noqa: F401
+from test_report_fixtures import ReviewItem, grade, pitfalls, rubric, towers_merged  # noqa: F401
 
 from grader import pipeline
 from grader.core import Document, GraderError, Source, TextLine, UnreadableError
@@ -133,6 +133,13 @@ def test_merge_keeps_the_best_judgement_and_the_pitfalls_it_shows(pitfalls):
     assert merged.score == 9 and merged.file == "s"
     still = merge_grades([towers, grade("s/b.md", {("conv2", "weights"): None})], file="s")
     assert [h.code for h in still.pitfalls] == ["tower-split-missed"] and still.score == 8
+
+
+def test_merge_lists_each_review_item_once(pitfalls):
+    unanswered = ReviewItem("free text q2: no answer found")
+    merged = merge_grades([grade("s/a.md", {}, review=(unanswered,)),
+                           grade("s/b.md", {("fc8", "units"): None}, review=(unanswered,))], file="s")
+    assert merged.review == (unanswered,)
 
 
 def test_unreadable_file_does_not_stop_the_batch_nor_does_a_grader_bug(stand_in, klass, tmp_path):

@@ -206,7 +206,7 @@ def merge_grades(grades: list[Grade], *, file: str) -> Grade:
     if not graded:
         first = next((g for g in grades if g.status == "empty"), grades[0])
         return replace(first, file=file, errors=tuple(e for g in grades for e in g.errors),
-                       review=tuple(r for g in grades for r in g.review) + (notes if first.status == "empty" else ()))
+                       review=_once(r for g in grades for r in g.review) + (notes if first.status == "empty" else ()))
     if len(graded) == 1:
         return replace(graded[0], file=file, review=graded[0].review + notes)
     best: dict[tuple, Judgement] = {}
@@ -251,7 +251,12 @@ def merge_grades(grades: list[Grade], *, file: str) -> Grade:
     leading = max(graded, key=lambda g: sum(j.verdict in ("correct", "accepted") for j in g.judgements))
     return Grade(file=file, rubric=leading.rubric, status="graded", score=min(max_score, max(0.0, score)),
                  max_score=max_score, judgements=chosen, pitfalls=tuple(hits[code] for code in sorted(hits)),
-                 conventions=leading.conventions, review=tuple(r for g in graded for r in g.review) + notes)
+                 conventions=leading.conventions, review=_once(r for g in graded for r in g.review) + notes)
+
+
+def _once(items) -> tuple:
+    """Each review item once: every file of a submission reports a question it did not answer."""
+    return tuple(dict.fromkeys(items))
 
 
 # ---------------------------------------------------------------- the batch

@@ -240,7 +240,8 @@ def run_stats(reports_dir: str) -> int:
         peak = max(b.count for b in stats.bins) or 1
         for b in stats.bins:
             bar = "█" * round(30 * b.count / peak)
-            console.print(f"  {format_score(b.low):>5}–{format_score(b.high):<5} {bar} {b.count}")
+            span = f"{format_score(b.low)}–{format_score(b.high)}" if b.high > b.low else format_score(b.low)
+            console.print(f"  {span:>7} {bar} {b.count}")
     if stats.pitfalls:
         table = Table(title="Common mistakes", title_justify="left")
         table.add_column("pitfall")

@@ -142,7 +142,8 @@ def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
         console.print(_pitfall_panel(pitfall))
     for reason, text, where in feedback.review:
         detail = f": {text}" if text else ""
-        console.print(f"[yellow]left for a person to check:[/yellow] {escape(reason + detail)} [dim]({escape(where)})[/dim]")
+        place = f" [dim]({escape(where)})[/dim]" if where != "-" else ""
+        console.print(f"[yellow]left for a person to check:[/yellow] {escape(reason + detail)}{place}")
     console.print(f"[bold]Score: {feedback.score} / {feedback.max_score}[/bold]")
     ok = passed(result)
     if ok:

@@ -1,0 +1,70 @@
+"""`grader check`, `grader read` and `grader pitfalls` end to end on the sample class (real
+pipeline, shipped rubric and pitfall registry)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from grader.cli import main
+from grader.core import PROJECT_ROOT, RUBRICS_DIR
+
+SUBMISSIONS = PROJECT_ROOT / "submissions"
+CONTRACT = {"file", "rubric", "status", "score", "max_score", "answers", "pitfalls", "errors"}
+ANSWER = {"network", "layer", "quantity", "value", "verdict", "pitfalls", "source"}
+
+
+@pytest.fixture(autouse=True)
+def wide(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+
+
+def test_all_right_exits_zero(capsys):
+    assert main(["check", str(SUBMISSIONS / "amelia_hart.md")]) == 0
+    assert "Every answer is right" in capsys.readouterr().out
+
+
+def test_json_contract_for_a_wrong_submission(capsys):
+    assert main(["check", str(SUBMISSIONS / "chen_jing.md"), "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert CONTRACT <= set(result) and result["rubric"] == "alexnet-paper" and result["status"] == "graded"
+    asked = [a for a in result["answers"] if a["asked"]]
+    assert len(asked) == 8 * 3 and all(ANSWER <= set(a) for a in asked)
+    # alexnet-paper reveals hints: no expected figure in the JSON
+    assert all("expected" not in a for a in result["answers"])
+    conv2 = next(a for a in asked if (a["layer"], a["quantity"]) == ("conv2", "weights"))
+    assert conv2["value"] == 614_400 and conv2["verdict"] == "wrong"  # 5·5·96·256: towers merged
+
+
+def test_verdicts_policy_hands_out_no_figure(tmp_path, capsys):
+    rubric = tmp_path / "verdicts-only.yaml"
+    text = (RUBRICS_DIR / "alexnet-paper.yaml").read_text(encoding="utf-8")
+    rubric.write_text(text.replace("reveal: hints", "reveal: verdicts"), encoding="utf-8")
+    assert main(["check", str(SUBMISSIONS / "chen_jing.md"), "--rubric", str(rubric)]) == 1
+    out = capsys.readouterr().out
+    # the right figures of the answers Chen got wrong (DESIGN.md's definitions, worked by hand)
+    for figure in ("290,400", "307,200", "223,948,800", "663,552", "112,140,288", "442,368", "74,760,192"):
+        assert figure not in out
+    assert "wrong" in out and "tower-split-missed" not in out
+
+
+def test_unreadable_file_gives_its_reason(capsys):
+    assert main(["check", str(SUBMISSIONS / "mateo_rossi.docx")]) == 1
+    assert "mateo_rossi.docx" in capsys.readouterr().out
+
+
+def test_read_shows_what_was_read(capsys):
+    assert main(["read", str(SUBMISSIONS / "diego_ramirez.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "290,400" in out and "105,705,600" in out
+
+
+def test_pitfalls_verb(capsys):
+    from grader.compare.pitfalls import PITFALLS
+
+    assert main(["pitfalls"]) == 0
+    listing = capsys.readouterr().out
+    assert all(code in listing for code in PITFALLS)
+    assert main(["pitfalls", "tower-split-missed"]) == 0
+    assert PITFALLS["tower-split-missed"].title in capsys.readouterr().out
+    assert main(["pitfalls", "no-such-pitfall"]) == 2
