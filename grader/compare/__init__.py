@@ -55,6 +55,7 @@ def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
     networks = list(asked_by_network) + [a.network for a in answers if a.network not in asked_by_network]
     judged: list[_Judged] = []
     conventions, review = {}, []
+    conventions_networks: list[str] = []  # every network judged
     for rank, network in enumerate(dict.fromkeys(networks)):
         try:
             load_network(network)
@@ -65,16 +66,20 @@ def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
         table = _NetworkTable(network, asked_by_network.get(network), [a for a in answers if a.network == network],
                               acceptance, other_figures, rubric.approximate, rank)
         judged += table.judge()
+        conventions_networks.append(network)
         conventions.update({f"{network}.{name}": value for name, value in table.conventions().items()})
         review += table.review
     hits = _hits(judged)
-    # A statement of the paper's 224 counts where no other asked network legitimately takes 224 (VGG does).
+    # A statement of the paper's 224 counts where no other network of the rubric or of the answers
+    # legitimately takes 224 (VGG does).
     inputs = {asked.network: asked.conventions.input_size or load_network(asked.network).input_shape[0]
               for asked in rubric.asked}
-    for network, size in inputs.items():
-        others = {other_size for other, other_size in inputs.items() if other != network}
-        if 224 not in others and stated_input_224(document, size):
-            hits = _add_hit(hits, "input-224", network, "input")
+    for network in conventions_networks:
+        inputs.setdefault(network, load_network(network).input_shape[0])
+    for asked in rubric.asked:
+        others = {size for other, size in inputs.items() if other != asked.network}
+        if 224 not in others and stated_input_224(document, inputs[asked.network]):
+            hits = _add_hit(hits, "input-224", asked.network, "input")
     free = grade_free_text(document, rubric.free_text) if rubric.free_text else ()
     for answer in free:
         if not answer.sure:
@@ -165,8 +170,30 @@ class _NetworkTable:
         self.diagnosis = diagnose(network, self.required, [
             Slot(a.layer, self.slot_quantity(a), a.value) for _, a in self.primary.values()
             if a.layer != "total" and not a.approximate and a.value is not None])
+        self.other_figures = _merge(other_figures, self._own_convention_figures())
         self.used: set = set()  # (formula code, bias code) pairs the student's answers show
         self.flips_seen: list[Flip] = []  # every flip the best-supported answers needed
+
+    def _own_convention_figures(self) -> dict:
+        """value key -> the slots of this network whose figure it is under the student's diagnosed
+        conventions, each layer flip they made taken at every layer that admits it (towers merged
+        everywhere): a number in the wrong row is often the right one under their conventions."""
+        from grader.compare.perturb import LAYER
+
+        index = slot_index(self.network, self.required, self.diagnosis.global_flips)
+        if not index.valid:
+            return {}
+        made = {(f.code, f.arg) for f in self.diagnosis.flips if f.layer is not None}
+        figures: dict = {}
+        for f in index.figures.layers:
+            choices = {None, self.diagnosis.layer_flip(f.name)} | {
+                flip for flip in index.candidates(LAYER, f.name) if (flip.code, flip.arg) in made}
+            for choice in choices:
+                for quantity in COUNTED_QUANTITIES:
+                    value = index.figure(f.name, quantity, Explanation(choice))
+                    if value:
+                        figures.setdefault(value_key(value), []).append(f"{self.network}.{f.name}.{quantity.value}")
+        return {key: tuple(dict.fromkeys(slots)) for key, slots in figures.items()}
 
     # ------------------------------------------------------------ slots
 
@@ -453,6 +480,14 @@ def _expected_figures(rubric) -> dict:
             figures.setdefault(value_key(index.figures.total(quantity)), []).append(
                 f"{asked.network}.total.{quantity.value}")
     return {key: tuple(slots) for key, slots in figures.items()}
+
+
+def _merge(*tables: dict) -> dict:
+    merged: dict = {}
+    for table in tables:
+        for key, slots in table.items():
+            merged[key] = tuple(dict.fromkeys(merged.get(key, ()) + slots))
+    return merged
 
 
 def _hits(judged: list[_Judged]) -> list[PitfallHit]:

@@ -59,15 +59,16 @@ def arithmetic_slip(ctx: AnswerContext) -> bool:
 
 # ---------------------------------------------------------------- transcription-slip
 
-_GROUPED = re.compile(r"\d+(?:[,，' ]\d+)+")
+_GROUPED = re.compile(r"\d+(?:[,，']\d+)+")
 
 
 def odd_grouping(text: str) -> bool:
-    """Digits grouped in a way no convention groups them: '61,4656'. Only the stated result (after
-    the last '=') is looked at, so '1, 96, 11' lists in a row are left alone."""
+    """Digits grouped by commas in a way no convention groups them: '61,4656'. Only the stated
+    result (after the last '=') is looked at, so '1, 96, 11' lists in a row are left alone; a
+    space between digits may as well separate two numbers, so only commas count."""
     result = text.rsplit("=", 1)[-1] if "=" in text else text
     for match in _GROUPED.finditer(result.strip()):
-        groups = re.split(r"[,，' ]", match.group())
+        groups = re.split(r"[,，']", match.group())
         if any(not g for g in groups):
             continue
         if len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
@@ -156,24 +157,25 @@ _NUMBERS = re.compile(r"\d+")
 
 
 def filters_wrong(ctx: AnswerContext) -> bool:
-    """Another filter count, one the student wrote in their working, explains the value."""
+    """Another filter count, one the student wrote in their working (the expression), explains the
+    value. A bias count is the filter count itself: it cannot tell."""
     f = ctx.figures
-    if ctx.explained or not ctx.slot_sure or f is None or f.kind != "conv" or ctx.quantity is Quantity.SHAPE:
+    if ctx.explained or not ctx.slot_sure or f is None or f.kind != "conv" or not ctx.answer.expression \
+            or ctx.quantity in (Quantity.SHAPE, Quantity.BIASES):
         return False
-    written = " ".join(t for t in (ctx.answer.expression or "", ctx.answer.text) if t)
+    written = ctx.answer.expression
     filters = f.shape[2]
     depth_kernel = f.weights // filters  # kh·kw·depth of one filter
     positions = f.shape[0] * f.shape[1]
     value = _number(ctx.answer.value)
     for token in dict.fromkeys(_NUMBERS.findall(written)):
         other = int(token)
-        if other in (0, 1, filters) or other > 100_000:
+        if other in (0, 1, filters) or other > 100_000 or other == ctx.answer.value:
             continue
         weights = depth_kernel * other
         figures = {
             Quantity.UNITS: positions * other,
             Quantity.WEIGHTS: (weights, weights + other),
-            Quantity.BIASES: other,
             Quantity.PARAMS: weights + other,
             Quantity.CONNECTIONS: (weights + (other if ctx.with_bias else 0)) * positions,
         }[ctx.quantity]

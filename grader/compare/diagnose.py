@@ -43,44 +43,49 @@ class Diagnosis:
 
 
 def _layer_choices(network: str, required: Conventions, flips: frozenset, slots: list[Slot]):
-    """How many slots the flips explain, and each layer's best layer flip."""
+    """The slots the flips explain, and each layer's best layer flip."""
     from grader.compare.pitfalls import RANK
 
     index = slot_index(network, required, flips)
     if not index.valid:
-        return -1, {}
+        return None, {}
     by_layer: dict[str, list[Slot]] = {}
     for slot in slots:
         by_layer.setdefault(slot.layer, []).append(slot)
-    explained, choices = 0, {}
+    explained, choices = set(), {}
     for layer, layer_slots in by_layer.items():
-        counts: dict = {}
+        under: dict = {}
         for slot in layer_slots:
             for choice in {e.layer_flip for e in index.lookup(layer, slot.quantity, slot.value)}:
-                counts[choice] = counts.get(choice, 0) + 1
-        if not counts:
+                under.setdefault(choice, []).append(slot)
+        if not under:
             continue
-        best = max(counts, key=lambda c: (counts[c], c is None, -RANK.get(c.code, 99) if c else 0))
-        explained += counts[best]
+        best = max(under, key=lambda c: (len(under[c]), c is None, -RANK.get(c.code, 99) if c else 0))
+        explained.update(under[best])
         if best is not None:
             choices[layer] = best
     return explained, choices
 
 
 def diagnose(network: str, required: Conventions, slots: list[Slot]) -> Diagnosis:
-    from grader.compare.pitfalls import RANK
+    from grader.compare.pitfalls import PERTURBATIONS, RANK
 
     flips: frozenset = frozenset()
     explained, choices = _layer_choices(network, required, flips, slots)
+    explained = explained or set()
     candidates = global_candidates(network, required)
     for _ in range(MAX_GLOBAL_FLIPS):
         best = None
         for flip in candidates:
             if flip in flips:
                 continue
-            score, layer_choices = _layer_choices(network, required, flips | {flip}, slots)
-            if score > explained and (best is None or score > best[0]):
-                best = (score, flip, layer_choices)
+            now, layer_choices = _layer_choices(network, required, flips | {flip}, slots)
+            if now is None or len(now) <= len(explained):
+                continue
+            if len({slot.layer for slot in now - explained}) < PERTURBATIONS[flip.code].min_layers:
+                continue
+            if best is None or len(now) > len(best[0]):
+                best = (now, flip, layer_choices)
         if best is None:
             break
         explained, flip, choices = best
@@ -126,7 +131,10 @@ def explain(diagnosis: Diagnosis, slot: Slot, accepted, *, relax: bool = True) -
     if result is None and relax:
         result = search(subsets, lambda e: True)
     if result is None and relax:
+        from grader.compare.pitfalls import PERTURBATIONS
+
         extra = [subset | {flip} for flip in global_candidates(network, required)
-                 if flip not in diagnosis.global_flips for subset in dict.fromkeys(subsets[:1] + subsets[-1:])]
+                 if flip not in diagnosis.global_flips and PERTURBATIONS[flip.code].min_layers == 1
+                 for subset in dict.fromkeys(subsets[:1] + subsets[-1:])]
         result = search(extra, lambda e: True)
     return result

@@ -104,13 +104,15 @@ class Perturbation:
     quantity) -> the value the slot reads, or None.
     `origin`: "input" when the mistake lies before every layer (all it explains follows from it),
     "layer" when it lies at the flip's layer (later layers follow from it if it changes shapes),
-    "network" when it is a choice of the whole network (each answer it explains carries it)."""
+    "network" when it is a choice of the whole network (each answer it explains carries it).
+    A flip with `min_layers` > 1 needs that much evidence: it is never tried for a lone answer."""
 
     stage: str
     candidates: Callable[[Network, Conventions], tuple[Flip, ...]]
     apply: Callable
     origin: str = "layer"
     description: str = ""
+    min_layers: int = 1  # a diagnosis takes the flip only when it explains answers on this many layers
 
 
 # ---------------------------------------------------------------- helpers
@@ -394,7 +396,8 @@ PADDING_MISSED = Perturbation(GLOBAL, _padding_candidates, _padding_apply,
 STRIDE_MISSED = Perturbation(GLOBAL, _stride_candidates, _stride_apply,
                              description="re-run with one layer's stride set to 1")
 WRONG_VARIANT = Perturbation(GLOBAL, _variant_candidates, _variant_apply, origin="network",
-                             description="the figures of another well-known variant of the network")
+                             description="the figures of another well-known variant of the network, "
+                                         "on two layers at least", min_layers=2)
 CONNECTIONS_WITH_BIAS = Perturbation(GLOBAL, _connection_bias_candidates, _connection_bias_apply, origin="network",
                                      description="connections counted with (or without) one per bias")
 TOWER_SPLIT_MISSED = Perturbation(LAYER, _split_candidates, _split_apply,
