@@ -16,6 +16,7 @@ It prints a table and writes everything as JSON. Generated files live in a tempo
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -202,6 +203,20 @@ def cold_start(folder: Path, repeat: int) -> dict:
     return row
 
 
+def profile(folder: Path, out: Path, stats_path: Path, top: int = 30) -> str:
+    """`grader grade` with one worker under cProfile; the top functions by own and cumulative time."""
+    import pstats
+
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats_path), "-m", "grader", "grade", str(folder),
+                    "--rubric", RUBRIC, "--out", str(out), "--workers", "1"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, check=True)
+    text = io.StringIO()
+    stats = pstats.Stats(str(stats_path), stream=text)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return text.getvalue()
+
+
 def memory(work: Path, sizes: list[int], seed: int, workers: int) -> dict:
     rows = {}
     for n in sizes:
@@ -359,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--skip-big", action="store_true", help="leave out the 10,000-submission memory run")
     parser.add_argument("--keep", type=Path, default=None, help="generate into this folder and keep it")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="also profile `grader grade --workers 1` with cProfile; stats written here")
     args = parser.parse_args(argv)
     sizes = [n for n in args.memory_sizes if not (args.skip_big and n >= 10000)]
 
@@ -381,6 +398,8 @@ def main(argv: list[str] | None = None) -> int:
         if results.is_dir():
             report["accuracy"] = accuracy(results, synth.load_truth(work / "mixed"))
         report["memory"] = memory(work, sizes, args.seed, max(args.workers))
+        if args.profile:
+            print(profile(folder, work / "out-profile", args.profile))
         report["goals"] = goals(report)
     print_report(report)
     if args.json:
