@@ -47,8 +47,12 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a stray byte or a cut-off last character: plenty of valid multi-byte characters
+    # around a few bad bytes (GBK read as UTF-8 gives almost no valid ones).
     text = data.decode("utf-8", errors="replace")
-    if text.count("\ufffd") <= len(text) // 1000:  # UTF-8 with a stray byte or a cut-off last character
+    bad = text.count("\ufffd")
+    valid = len(text) - len(text.encode("ascii", errors="ignore")) - bad
+    if bad <= valid // 10 and bad <= len(text) // 100 + 1:
         return text, "utf-8"
     return _guess(data, path)
 

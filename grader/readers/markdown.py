@@ -189,8 +189,11 @@ def parse_lines(lines: Sequence[Line], flavour: str, budget: CellBudget) -> list
             # A line like "= 1792" under "Conv1 3, 64, 3" (a blank line between) finishes that line.
             joinable = i - last_prose <= 3 and bool(blocks) and isinstance(blocks[-1], TextLine) \
                 and blocks[-1].heading == 0 and all(not lines[k].text.strip() for k in range(last_prose + 1, i))
-            last_prose = i
-            i = _prose(lines, i, blocks, flavour, joinable)
+            before = (len(blocks), blocks[-1] if blocks else None)
+            following = _prose(lines, i, blocks, flavour, joinable)
+            if (len(blocks), blocks[-1] if blocks else None) != before:  # it gave or extended a line
+                last_prose = following - 1
+            i = following
     return blocks
 
 

@@ -46,8 +46,8 @@ class Line:
 # A cell that continues the one above it: "= 290400".
 _STARTS_WITH_EQUALS = re.compile(r"^[\s$]*[=＝]")
 # A cell cut off after an operator: "3 * 3 * 256 *", "... * 13 * 13 =". A letter x only after a
-# digit, space or bracket, so "Softmax" does not end with an operator.
-_ENDS_WITH_OPERATOR = re.compile(r"(?:[*×+=＝·(（]|(?<=[\d\s)）])[xX]|\\times|\\cdot)[\s$]*$")
+# digit, space or bracket, so "Softmax" does not end with an operator; "**" closes bold type.
+_ENDS_WITH_OPERATOR = re.compile(r"(?:(?<!\*)\*|[×+=＝·(（]|(?<=[\d\s)）])[xX]|\\times|\\cdot)[\s$]*$")
 # A label of words only ("Convolution", "Fully Connected"), and the rest of a name ("Layer 1", "2").
 _BARE_LABEL = re.compile(r"[^\W\d_]+(?:[ \-][^\W\d_]+)*")
 _LABEL_TAIL = re.compile(r"(?:layers?|层|level|stage|block)?\s*[#(（]?\d+[)）]?(?:\s*层)?", re.IGNORECASE)
