@@ -20,12 +20,16 @@ def extract_answers(document: Document, rubric) -> tuple[Answer, ...]:
     return extract(document, networks=rubric.quantities)
 
 
-def grade_document(document: Document, rubric) -> Grade:
+def grade_answers(answers: tuple[Answer, ...], document: Document, rubric) -> Grade:
+    """Compare and score answers already extracted (the batch grader caches them)."""
     from grader.compare import compare
     from grader.score import score
 
-    answers = extract_answers(document, rubric)
     return score(compare(answers, rubric, document=document), rubric, file=document.path)
+
+
+def grade_document(document: Document, rubric) -> Grade:
+    return grade_answers(extract_answers(document, rubric), document, rubric)
 
 
 def grade_file(path: str | Path, rubric) -> Grade:
