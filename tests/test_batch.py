@@ -13,7 +13,7 @@ import pytest
 from test_report_fixtures import ReviewItem, grade, pitfalls, rubric, towers_merged  # noqa: F401
 
 from grader import pipeline
-from grader.core import Document, GraderError, Source, TextLine, UnreadableError
+from grader.core import Answer, Document, GraderError, Quantity, Source, TextLine, UnreadableError
 from grader.report import batch, render
 from grader.report.batch import grade_folder, merge_grades
 
@@ -21,10 +21,11 @@ EVIL_NAME = '=HYPERLINK("http:__evil.example")<script>alert(1)<_script>'
 
 
 class StandIn:
-    """Replaces read_document (counting its calls) and grade_document."""
+    """Replaces read_document and extract_answers (counting their calls), and grade_answers."""
 
     def __init__(self):
         self.reads = []
+        self.extractions = 0
 
     def read_document(self, path):
         self.reads.append(Path(path).name)
@@ -35,8 +36,12 @@ class StandIn:
             raise RuntimeError("reader bug")
         return Document(str(path), "markdown", (TextLine(text.decode(), Source(line=1)),))
 
-    def grade_document(self, document, rubric):
-        text = document.blocks[0].text
+    def extract_answers(self, document, rubric):
+        self.extractions += 1
+        return (Answer("alexnet", "conv1", Quantity.UNITS, 0, Source(line=1), text=document.blocks[0].text),)
+
+    def grade_answers(self, answers, document, rubric):
+        text = answers[0].text
         if "towers" in text:
             g = towers_merged(document.path)
         elif "conv only" in text:
@@ -57,7 +62,8 @@ class StandIn:
 def stand_in(monkeypatch, pitfalls):
     fake = StandIn()
     monkeypatch.setattr(pipeline, "read_document", fake.read_document)
-    monkeypatch.setattr(pipeline, "grade_document", fake.grade_document)
+    monkeypatch.setattr(pipeline, "extract_answers", fake.extract_answers)
+    monkeypatch.setattr(pipeline, "grade_answers", fake.grade_answers)
     return fake
 
 
@@ -230,9 +236,11 @@ def test_rescoring_reads_nothing_again(stand_in, klass, tmp_path):
     graded = [p for p in klass.rglob("*") if p.is_file() and p.name not in ("README.md", ".DS_Store")]
     # a content handed in twice (bob.md and cai.txt) is read once
     assert len(stand_in.reads) == len({p.read_bytes() for p in graded}) < len(graded)
+    assert stand_in.extractions == len(stand_in.reads) - 2  # fay.xlsx and ivan/photo.xlsx could not be read
     stand_in.reads.clear()
+    stand_in.extractions = 0
     grade_folder(klass, rubric=rubric(points=2), out=out, workers=1)  # the rubric changed
-    assert stand_in.reads == []
+    assert stand_in.reads == [] and stand_in.extractions == 0
     assert results(out)["amy"]["score"] == 18 and results(out)["fay"]["status"] == "unreadable"
     (klass / "amy.md").write_text("towers, on second thoughts\n")  # a changed file is read again
     grade_folder(klass, rubric=rubric(), out=out, workers=1)

@@ -9,7 +9,7 @@ The output layout (the one place it is described; OUT is `--out`, `reports/` by 
     OUT/gradebook/gradescope.csv     SID, <Assignment>, <Assignment> - Max Points
     OUT/gradebook/moodle.csv         identifier, grade, feedback
     OUT/gradebook/answers.xlsx       one row per answer (sheet answers), one per submission (scores)
-    OUT/.cache/                      what was read, so a re-run re-scores without reading again
+    OUT/.cache/                      what was read and extracted, so a re-run only re-scores
 
 Submissions: each file directly in DIR is one submission, and each folder in DIR is one
 submission made of every file under it (a folder per student). Hidden files, a README at the top
@@ -159,24 +159,30 @@ def find_submissions(folder: Path, pattern: re.Pattern) -> tuple[list[Submission
 
 
 def grade_path(path: Path, rubric, cache_dir: Path | None) -> Grade:
-    """Read (or take from the cache) and grade one file; never raises for a bad file."""
+    """Read and extract (or take both from the cache), then compare and score one file; never
+    raises for a bad file."""
     from grader import pipeline
 
     try:
         digest = cache.file_digest(path)
     except OSError as err:
         return _unreadable(path, rubric, f"{path}: cannot be read: {err.strerror or err}")
-    outcome = cache.load(cache_dir, digest, str(path)) if cache_dir else None
-    if outcome is None:
+    document = cache.load(cache_dir, digest, str(path)) if cache_dir else None
+    if document is None:
         try:
-            outcome = pipeline.read_document(path)
+            document = pipeline.read_document(path)
         except GraderError as err:
-            outcome = str(err)
+            document = str(err)
         if cache_dir:
-            cache.store(cache_dir, digest, str(path), outcome)
-    if isinstance(outcome, str):
-        return _unreadable(path, rubric, outcome)
-    return pipeline.grade_document(outcome, rubric)
+            cache.store(cache_dir, digest, str(path), document)
+    if isinstance(document, str):
+        return _unreadable(path, rubric, document)
+    answers = cache.load_answers(cache_dir, digest, rubric.quantities) if cache_dir else None
+    if answers is None:
+        answers = pipeline.extract_answers(document, rubric)
+        if cache_dir:
+            cache.store_answers(cache_dir, digest, rubric.quantities, answers)
+    return pipeline.grade_answers(answers, document, rubric)
 
 
 def _unreadable(path: Path, rubric, reason: str) -> Grade:

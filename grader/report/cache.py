@@ -1,11 +1,13 @@
 """What `grader grade` read, kept in `OUT/.cache/` so a re-run (after a rubric change, say)
-re-scores without reading unchanged files again.
+re-scores without reading unchanged files again: only comparison and scoring run again.
 
-The cache holds the Document, the reader's output: it does not depend on the rubric, and
-extraction, comparison and scoring (cheap next to reading a workbook or a DOCX) run again on it.
-An entry is keyed by the file's SHA-256 and by a fingerprint of the reading code (the readers and
-the core types), so a reader that changed never serves a stale Document. A file that could not be
-read is cached with its reason.
+Two kinds of entries, both keyed by the file's SHA-256 (so a file handed in twice is read once):
+- the Document, the reader's output, with a fingerprint of the reading code (the readers and the
+  core types); a file that could not be read is kept with its reason;
+- the extracted Answers, with a fingerprint of the extraction code (extract, reference engine,
+  network specs, core types) and of what the rubric asks (extraction looks for those networks and
+  quantities), so a rubric that changes points, deductions or conventions re-uses them.
+Code that changed never serves a stale entry: its fingerprint changed.
 """
 from __future__ import annotations
 
@@ -14,19 +16,30 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from grader.core import Cell, Document, Source, Table, TextLine
+from grader.core import SPECS_DIR, Answer, Cell, Document, Quantity, Source, Table, TextLine
 
 FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _fingerprint(paths) -> str:
+    digest = hashlib.sha256(f"cache format {FORMAT}".encode())
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @lru_cache(maxsize=None)
 def reader_fingerprint() -> str:
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"cache format {FORMAT}".encode())
-    for path in sorted([package / "core.py", *(package / "readers").rglob("*.py")]):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return _fingerprint([PACKAGE / "core.py", *(PACKAGE / "readers").rglob("*.py")])
+
+
+@lru_cache(maxsize=None)
+def extraction_fingerprint() -> str:
+    return _fingerprint([PACKAGE / "core.py", *(PACKAGE / "extract").rglob("*.py"),
+                         *(PACKAGE / "extract").rglob("*.yaml"), *(PACKAGE / "reference").rglob("*.py"),
+                         *SPECS_DIR.glob("*.yaml")])
 
 
 def file_digest(path: Path) -> str:
@@ -39,6 +52,12 @@ def file_digest(path: Path) -> str:
 
 def entry_path(cache_dir: Path, digest: str) -> Path:
     return cache_dir / f"{digest}-{reader_fingerprint()}.json"
+
+
+def answers_path(cache_dir: Path, digest: str, quantities: dict) -> Path:
+    asked = json.dumps(sorted((network, [str(q) for q in qs]) for network, qs in quantities.items()))
+    key = hashlib.sha256(f"{extraction_fingerprint()} {asked}".encode()).hexdigest()[:16]
+    return cache_dir / f"{digest}-{key}.answers.json"
 
 
 def _source(source: Source) -> dict:
@@ -91,3 +110,35 @@ def store(cache_dir: Path, digest: str, path: str, outcome: Document | str) -> N
     else:
         data = {"document": document_to_json(outcome)}
     write_atomic(entry_path(cache_dir, digest), json.dumps(data, ensure_ascii=False))
+
+
+def _value(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def answer_to_json(answer: Answer) -> dict:
+    return {"network": answer.network, "layer": answer.layer, "quantity": str(answer.quantity),
+            "value": answer.value, "source": answer.source.to_json(), "expression": answer.expression,
+            "computed": answer.computed, "approximate": answer.approximate, "confidence": answer.confidence,
+            "text": answer.text}
+
+
+def answer_from_json(data: dict) -> Answer:
+    return Answer(data["network"], data["layer"], Quantity(data["quantity"]), _value(data["value"]),
+                  Source(**data["source"]), expression=data["expression"], computed=_value(data["computed"]),
+                  approximate=data["approximate"], confidence=data["confidence"], text=data["text"])
+
+
+def load_answers(cache_dir: Path, digest: str, quantities: dict) -> tuple[Answer, ...] | None:
+    try:
+        data = json.loads(answers_path(cache_dir, digest, quantities).read_text(encoding="utf-8"))
+        return tuple(answer_from_json(item) for item in data["answers"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+def store_answers(cache_dir: Path, digest: str, quantities: dict, answers: tuple[Answer, ...]) -> None:
+    from grader.report.render import write_atomic
+
+    write_atomic(answers_path(cache_dir, digest, quantities),
+                 json.dumps({"answers": [answer_to_json(a) for a in answers]}, ensure_ascii=False))
