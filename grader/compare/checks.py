@@ -50,11 +50,24 @@ def _number(value) -> float | None:
 
 
 def arithmetic_slip(ctx: AnswerContext) -> bool:
-    """The expression they wrote does not evaluate to the result they wrote."""
+    """The expression they wrote does not evaluate to the result they wrote. Where the text is known,
+    the result must be what follows its last '=': "Kernel size = 5x5" after "channels = 1" states
+    no result of 5x5."""
     value, computed = _number(ctx.answer.value), _number(ctx.answer.computed)
     if value is None or computed is None or ctx.answer.approximate:
         return False
+    if ctx.answer.text and not states_result(ctx.answer.text, value):
+        return False
     return abs(value - computed) >= 0.5
+
+
+def states_result(text: str, value: float) -> bool:
+    """The text ends with '= <value>' (digits grouped any way)."""
+    if "=" not in text or not float(value).is_integer():
+        return "=" not in text
+    tail = re.sub(r"[\s,，'.]", "", text.rsplit("=", 1)[1])
+    digits = re.match(r"\d+", tail)
+    return digits is not None and int(digits.group()) == int(value)
 
 
 # ---------------------------------------------------------------- transcription-slip
@@ -89,10 +102,13 @@ def digit_distance(a, b) -> int | None:
 
 
 def near_by_digits(value, figure) -> bool:
+    """One or two digits swapped, dropped or doubled: at most one digit more or fewer."""
     distance = digit_distance(value, figure)
     if distance is None or distance == 0:
         return False
     digits = len(str(int(figure)))
+    if abs(len(str(int(value))) - digits) > 1:
+        return False
     return digits >= 3 and distance <= (2 if digits >= 5 else 1)
 
 
