@@ -170,6 +170,9 @@ def test_broken_notebooks(tmp_path):
                      {"cell_type": "markdown", "source": 7}, {"cell_type": "markdown", "source": ["conv1 = ", 34848]}]}
     path.write_text(json.dumps(odd))
     assert [block.text for block in read(path).blocks] == ["conv1 ="]
+    many = {"cells": [{"cell_type": "markdown", "source": "conv1\n34848"}] * 30}
+    path.write_text(json.dumps(many))
+    assert "over the 50-line limit" in unreadable(path, Limits(max_lines=50))
 
 
 def test_spreadsheet_formula_cycles_and_long_chains(tmp_path):

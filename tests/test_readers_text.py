@@ -260,3 +260,10 @@ def test_python_file_comments_are_text_not_headings(tmp_path):
     assert document.format == "text"
     assert [(line.text, line.heading) for line in lines(document)] == [
         ("# 1. conv3 - 64", 0), ("# 参数： （3*3*3）*64 =1728", 0), ("x = conv(3, 64)", 0)]
+
+
+def test_html_export_styles_and_scripts_are_not_read(tmp_path):
+    text = ("<html><head><style>\nbody { margin: 0 10px; }\n</style>\n<script>var n = 99999;</script></head>\n"
+            "<body><h1>AlexNet</h1>\n<p>conv1 weights: 34848</p>\n</body></html>\n")
+    document = read(write(tmp_path, text, "export.html"))
+    assert [(line.text, line.source.line) for line in lines(document)] == [("AlexNet", 6), ("conv1 weights: 34848", 7)]

@@ -7,6 +7,7 @@ import io
 import re
 
 from grader.core import Cell, Document, Source, UnreadableError
+from grader.readers.formula import column_letters
 from grader.readers.limits import Limits
 from grader.readers.tables import build_table
 
@@ -28,7 +29,7 @@ def read_delimited(text: str, *, path: str, encoding: str | None, limits: Limits
             if cells > limits.max_cells:
                 raise UnreadableError(f"{path}: over the {limits.max_cells:,}-cell limit")
             if any(field.strip() for field in record):
-                rows.append([Cell(field.strip(), Source(line=start, cell=f"{column_letter(c)}{number}"))
+                rows.append([Cell(field.strip(), Source(line=start, cell=f"{column_letters(c)}{number}"))
                              for c, field in enumerate(record, 1)])
             start = reader.line_num + 1
     except csv.Error as err:
@@ -87,12 +88,3 @@ def looks_delimited(text: str) -> bool:
                     return False
         return any(ch.isdigit() for line in lines for ch in line)
     return False
-
-
-def column_letter(n: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while n > 0:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

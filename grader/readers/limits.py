@@ -15,7 +15,7 @@ class Limits:
     max_zip_members: int = 5_000
     max_lines: int = 500_000  # lines of text (paragraphs of a docx)
     max_line_chars: int = 100_000  # one line of text, after embedded images are dropped
-    max_cells: int = 1_000_000  # spreadsheet / table cells visited
+    max_cells: int = 200_000  # spreadsheet / table cells visited
     max_formula_depth: int = 100  # nesting and chains of references in a spreadsheet formula
 
 

@@ -67,7 +67,7 @@ def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown
     """The blocks of a text; `locate` turns a 1-based line number into a Source. Texts of one
     document (a notebook's cells) share one cell budget."""
     if flavour != "plain":
-        text = drop_html_comments(text)
+        text = drop_hidden_html(text)
     if "base64," in text:  # images pasted into the Markdown: long, and never an answer
         text = _DATA_URI.sub("", text)
     raw = _NEWLINE.split(text)
@@ -82,18 +82,26 @@ def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown
     return parse_lines(lines, flavour, budget or CellBudget(limits.max_cells, path))
 
 
-def drop_html_comments(text: str) -> str:
-    """Remove <!-- ... --> (an unclosed one runs to the end, as Markdown renders it), keeping the
-    newlines inside so the line numbers of the rest do not move."""
-    if "<!--" not in text:
+_HIDDEN_OPENERS = re.compile(r"<!--|<(script|style|svg)\b", re.IGNORECASE)
+
+
+def drop_hidden_html(text: str) -> str:
+    """Remove what a browser does not show: <!-- comments --> (an unclosed one runs to the end, as
+    Markdown renders it) and <script>, <style>, <svg> elements (an HTML export's CSS is full of
+    numbers). The newlines inside stay, so the line numbers of the rest do not move."""
+    if "<" not in text:
         return text
     parts = []
     position = 0
-    while (start := text.find("<!--", position)) >= 0:
-        end = text.find("-->", start + 4)
-        stop = len(text) if end < 0 else end + 3
-        parts.append(text[position:start])
-        parts.append("\n" * text.count("\n", start, stop))
+    while match := _HIDDEN_OPENERS.search(text, position):
+        if match.group(1):
+            closing = re.compile(rf"</{match.group(1)}\s*>", re.IGNORECASE).search(text, match.end())
+            stop = closing.end() if closing else len(text)
+        else:
+            end = text.find("-->", match.end())
+            stop = len(text) if end < 0 else end + 3
+        parts.append(text[position:match.start()])
+        parts.append("\n" * text.count("\n", match.start(), stop))
         position = stop
     parts.append(text[position:])
     return "".join(parts)

@@ -27,25 +27,30 @@ def read_notebook(text: str, *, path: str, encoding: str | None, limits: Limits)
         raise UnreadableError(f"{path}: not a valid Jupyter notebook (no list of cells)")
     blocks: list[Block] = []
     budget = CellBudget(limits.max_cells, path)
+    lines_left = limits.max_lines
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
             continue
-        kind = cell.get("cell_type")
-
-        def locate(n: int, index: int = index) -> Source:
-            return Source(notebook_cell=index, line=n)
-
-        if kind in ("markdown", "raw", "heading"):
-            flavour = "plain" if kind == "raw" else "markdown"
-            blocks += parse_text(_joined(cell.get("source")), path=path, limits=limits, flavour=flavour,
-                                 locate=locate, budget=budget)
-        elif kind == "code":
-            for output in cell.get("outputs") or ():
-                text, flavour = _output_text(output)
-                if text:
-                    blocks += parse_text(text, path=path, limits=limits, flavour=flavour, locate=locate,
-                                         budget=budget)
+        for text, flavour in _texts(cell):
+            lines_left -= text.count("\n") + 1
+            if lines_left < 0:
+                raise UnreadableError(f"{path}: over the {limits.max_lines:,}-line limit")
+            blocks += parse_text(text, path=path, limits=limits, flavour=flavour, budget=budget,
+                                 locate=lambda n, index=index: Source(notebook_cell=index, line=n))
     return Document(path=path, format="notebook", blocks=tuple(blocks), encoding=encoding)
+
+
+def _texts(cell: dict) -> list[tuple[str, str]]:
+    """The texts of one cell to read, each with its flavour of text."""
+    kind = cell.get("cell_type")
+    if kind in ("markdown", "heading"):
+        return [(_joined(cell.get("source")), "markdown")]
+    if kind == "raw":
+        return [(_joined(cell.get("source")), "plain")]
+    if kind == "code":
+        outputs = cell.get("outputs")
+        return [text for text in map(_output_text, outputs if isinstance(outputs, list) else ()) if text[0]]
+    return []
 
 
 def _cells(notebook: object) -> list | None:

@@ -41,6 +41,7 @@ class Line:
     text: str
     source: Source
 
+
 # ---------------------------------------------------------------- rows split over two lines
 
 # A cell that continues the one above it: "= 290400".
@@ -172,8 +173,6 @@ def _cells(texts: Sequence[str], source: Source, clean: Clean, budget: CellBudge
 _HORIZONTAL = set("-=_─━═┄┅┈┉╌╍")
 _RULE_CHARS = _HORIZONTAL | set(":+|│┃║ \t┏┓┗┛┣┫┳┻╋┡┩╇╈┢┪┠┨┯┷┿╂┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬╞╡╪╤╧╒╕╘╛╓╖╙╜╟╢╥╨╫")
 _BOX_CORNERS = set("+┏┓┗┛┣┫┳┻╋┡┩╇╈┢┪┠┨┯┷┿╂┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬╞╡╪╤╧╒╕╘╛╓╖╙╜╟╢╥╨╫")
-
-
 _RULE_LINE = re.compile("[" + re.escape("".join(sorted(_RULE_CHARS))) + "]+")
 
 

@@ -10,7 +10,7 @@ import io
 import re
 
 from grader.core import Cell, Document, Source, UnreadableError
-from grader.readers.formula import FormulaError, column_letters, evaluate, has_references
+from grader.readers.formula import FormulaError, column_letters, column_number, evaluate, has_references
 from grader.readers.limits import Limits
 from grader.readers.tables import build_table
 from grader.readers.zipguard import check_zip
@@ -106,13 +106,9 @@ class _Values:
 
     def lookup(self, sheet: str, coordinate: str) -> object:
         match = re.fullmatch(r"([A-Z]+)(\d+)", coordinate)
-        letters, row = match.group(1), int(match.group(2))
-        column = 0
-        for ch in letters:
-            column = column * 26 + ord(ch) - 64
         if sheet not in self.formulas:
             raise FormulaError(f"no sheet {sheet!r}")
-        return self.value(sheet, row, column)
+        return self.value(sheet, int(match.group(2)), column_number(match.group(1)))
 
     def text(self, sheet: str, r: int, c: int) -> str:
         raw = self.formulas[sheet][(r, c)]
