@@ -266,4 +266,5 @@ def test_html_export_styles_and_scripts_are_not_read(tmp_path):
     text = ("<html><head><style>\nbody { margin: 0 10px; }\n</style>\n<script>var n = 99999;</script></head>\n"
             "<body><h1>AlexNet</h1>\n<p>conv1 weights: 34848</p>\n</body></html>\n")
     document = read(write(tmp_path, text, "export.html"))
-    assert [(line.text, line.source.line) for line in lines(document)] == [("AlexNet", 6), ("conv1 weights: 34848", 7)]
+    assert [(line.text, line.source.line, line.heading) for line in lines(document)] == [
+        ("AlexNet", 5, 1), ("conv1 weights: 34848", 6, 0)]

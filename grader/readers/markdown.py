@@ -28,6 +28,8 @@ _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+")
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_HTML_HEADING = re.compile(r"^(?:\s*<[a-zA-Z][^<>]{0,200}>)*\s*<h([1-6])\b[^<>]{0,200}>(.{0,2000}?)</h\1\s*>",
+                           re.IGNORECASE)
 _SETEXT = re.compile(r"^ {0,3}(?:={2,}|-{2,})[ \t]*$")
 _THEMATIC = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _QUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
@@ -283,6 +285,10 @@ def _prose(lines: Sequence[Line], i: int, blocks: list[Block], flavour: str, joi
         body = clean_inline(heading.group(2) or "")
         if body:
             blocks.append(TextLine(body, line.source, len(heading.group(1))))
+        return i + 1
+    heading = _HTML_HEADING.match(text)
+    if heading and clean_inline(heading.group(2)):
+        blocks.append(TextLine(clean_inline(heading.group(2)), line.source, int(heading.group(1))))
         return i + 1
     if flavour == "tex":
         if _TEX_PREAMBLE.match(text):
