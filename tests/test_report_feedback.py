@@ -117,3 +117,16 @@ def test_follow_through_note_shown_with_hints(pitfalls):
     result["answers"][5]["note"] = "carries your conv2 weights"
     assert "carries your conv2 weights" in feedback_html(result, reveal="hints")
     assert "carries your conv2 weights" not in feedback_html(result, reveal="verdicts")
+
+
+def test_score_breakdown_accounts_for_every_point(pitfalls):
+    # 9 answers at 1 point, 7 earned (towers merged on conv2), a 2-point deduction, and written
+    # questions worth 2 of which the student earned 1: 7 - 2 + 1 = 6 out of 11
+    g = towers_merged("bob.md")
+    g = g.__class__(**{**{f: getattr(g, f) for f in g.__slots__}, "score": 6.0, "max_score": 11.0,
+                       "pitfalls": (hit("tower-split-missed", "conv2", deduction=2),)})
+    html = feedback_html(result_of(g), reveal="hints")
+    assert "answers 7 / 9 · deductions for mistakes −2 · written questions 1 / 2" in html
+    assert "−2 point(s)" in html
+    md = feedback_markdown(result_of(g), reveal="hints")
+    assert "answers 7 / 9 · deductions for mistakes −2 · written questions 1 / 2" in md

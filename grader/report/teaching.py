@@ -68,6 +68,7 @@ class PitfallView:
     instead: str
     network: str
     layers: tuple[str, ...]
+    deduction: float = 0.0  # points it cost, beyond the answers it made wrong
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,7 @@ class Feedback:
     errors: tuple[str, ...]
     review: tuple[tuple[str, str, str], ...]  # (reason, text, where)
     files: tuple[str, ...]
+    breakdown: tuple[tuple[str, str], ...] = ()  # (part, points) adding up to the score
 
 
 def pitfall_registry() -> dict:
@@ -114,14 +116,33 @@ def pitfall_registry() -> dict:
     return PITFALLS
 
 
-def explain(code: str, *, network: str = "", layers: tuple[str, ...] = ()) -> PitfallView:
+def explain(code: str, *, network: str = "", layers: tuple[str, ...] = (), deduction: float = 0.0) -> PitfallView:
     """The registry's explanation of a pitfall; a code the registry does not know (a result saved
     by another version) is shown by its code alone."""
     pitfall = pitfall_registry().get(code)
     if pitfall is None:
-        return PitfallView(code, code, "", "", "", "", network, layers)
+        return PitfallView(code, code, "", "", "", "", network, layers, deduction)
     return PitfallView(code, pitfall.title, pitfall.what, pitfall.why, pitfall.example, pitfall.instead,
-                       network, layers)
+                       network, layers, deduction)
+
+
+def score_breakdown(result: dict) -> tuple[tuple[str, str], ...]:
+    """The score in parts: the answers' points, the deductions, and what the rest of the score
+    holds (the written questions, which the result does not list one by one)."""
+    if result.get("score") is None:
+        return ()
+    asked = [item for item in result.get("answers") or () if item.get("asked", True)]
+    earned = sum(item.get("points") or 0 for item in asked)
+    possible = sum(item.get("max_points") or 0 for item in asked)
+    deducted = sum(hit.get("deduction") or 0 for hit in result.get("pitfalls") or ())
+    parts = [("answers", f"{format_score(earned)} / {format_score(possible)}")]
+    if deducted:
+        parts.append(("deductions for mistakes", f"−{format_score(deducted)}"))
+    rest = (result.get("max_score") or 0) - possible
+    if rest > 0:
+        written = min(rest, max(0.0, result["score"] - earned + deducted))
+        parts.append(("written questions", f"{format_score(written)} / {format_score(rest)}"))
+    return tuple(parts)
 
 
 def _bare(text: str) -> str:
@@ -162,14 +183,21 @@ def feedback_view(result: dict, reveal: str) -> Feedback:
     also = tuple(_answer_view(item, reveal) for item in answers if not item.get("asked", True))
     pitfalls: tuple[PitfallView, ...] = ()
     if reveal != "verdicts":
+        shown_on: dict[str, list[str]] = {}  # the layers of the answers that show each pitfall
+        for item in answers:
+            for code in item.get("pitfalls") or ():
+                if item["layer"] not in shown_on.setdefault(code, []):
+                    shown_on[code].append(item["layer"])
         seen: dict[str, PitfallView] = {}
         for hit in result.get("pitfalls") or []:
             code = hit["code"]
-            layers = tuple(hit.get("layers") or ())
+            layers = tuple(dict.fromkeys([*(hit.get("layers") or ()), *shown_on.get(code, ())]))
+            deduction = hit.get("deduction") or 0.0
             if code in seen:  # the same mistake on another network: one explanation, all layers
                 old = seen[code]
                 layers = old.layers + tuple(layer for layer in layers if layer not in old.layers)
-            seen[code] = explain(code, network=hit.get("network", ""), layers=layers)
+                deduction += old.deduction
+            seen[code] = explain(code, network=hit.get("network", ""), layers=layers, deduction=deduction)
         pitfalls = tuple(seen[code] for code in sorted(seen))
     return Feedback(
         title=result.get("submission") or result["file"],
@@ -187,4 +215,5 @@ def feedback_view(result: dict, reveal: str) -> Feedback:
         review=tuple((item.get("reason", ""), item.get("text", ""), describe_source(item.get("source")))
                      for item in result.get("review") or ()),
         files=tuple(result.get("files") or (result["file"],)),
+        breakdown=score_breakdown(result),
     )

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from grader.core import Answer, GraderError
 from grader.report.json_result import grade_to_json
-from grader.report.teaching import Feedback, PitfallView, explain, feedback_view, format_value, pitfall_registry
+from grader.report.teaching import (Feedback, PitfallView, explain, feedback_view, format_score, format_value,
+                                    pitfall_registry)
 
 VERDICT_STYLES = {"correct": "green", "accepted": "cyan", "follow-through": "yellow", "wrong": "red",
                   "missing": "dim"}
@@ -98,8 +99,11 @@ def _pitfall_panel(pitfall: PitfallView):
     from rich.panel import Panel
 
     lines = []
-    if pitfall.layers:
-        lines.append(f"[dim]on {escape(', '.join(pitfall.layers))}[/dim]")
+    where = [f"on {', '.join(pitfall.layers)}"] if pitfall.layers else []
+    if pitfall.deduction:
+        where.append(f"−{format_score(pitfall.deduction)} point(s)")
+    if where:
+        lines.append(f"[dim]{escape(' · '.join(where))}[/dim]")
     for heading, text in (("What it does", pitfall.what), ("Why is this bad?", pitfall.why),
                           ("Example", pitfall.example), ("Use instead", pitfall.instead)):
         if text:
@@ -144,7 +148,9 @@ def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
         detail = f": {text}" if text else ""
         place = f" [dim]({escape(where)})[/dim]" if where != "-" else ""
         console.print(f"[yellow]left for a person to check:[/yellow] {escape(reason + detail)}{place}")
-    console.print(f"[bold]Score: {feedback.score} / {feedback.max_score}[/bold]")
+    parts = " · ".join(f"{part} {points}" for part, points in feedback.breakdown)
+    console.print(f"[bold]Score: {feedback.score} / {feedback.max_score}[/bold]"
+                  + (f" [dim]({escape(parts)})[/dim]" if len(feedback.breakdown) > 1 else ""))
     ok = passed(result)
     if ok:
         console.print("[green]Every answer is right.[/green]")
