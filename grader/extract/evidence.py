@@ -72,7 +72,8 @@ def slots_of(network: str, value) -> set[tuple[str, Quantity]]:
     if isinstance(value, tuple):
         return {(layer, Quantity.SHAPE) for layer, shapes in _shapes(network).items()
                 if any(_same_shape(value, s) for s in shapes)}
-    if isinstance(value, float) and not value.is_integer():
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or (isinstance(value, float)
+                                                                          and not value.is_integer()):
         return set()
     return set(_slots(network).get(int(value), ()))
 

@@ -57,7 +57,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "block": re.compile(r"(?<![a-z])block\s*(\d)\s*_?\s*conv\s*(\d)(?!\d)"),
         "literal": re.compile(r"(?<![a-z])conv(\d)_(\d)(?!\d)"),
         "vgg": re.compile(r"(?<![a-z])conv\s*(\d{1,2})\s*[-–]\s*(\d{2,4})(?!\d)"),
-        "numbered": re.compile(rf"(?<![a-z])({kind_re})\s*[-_.]?\s*(\d{{1,2}})(?![\d.,]\d)"),
+        "numbered": re.compile(rf"(?<![a-z])({kind_re})\s*[-_.]?\s*(\d{{1,2}})(?![\d.,]\d)(?![a-z])"),
         "letter": re.compile(r"(?<![a-z0-9])([csf])(\d{1,2})(?![0-9a-z])"),
         "before": re.compile(rf"(?<![\d.])(\d{{1,2}})\s*(?:번째|st|nd|rd|th)\s*({kind_re})"),
         "ordinal": re.compile(rf"(?<![a-z])({ordinal_re})\s*(?:个|번째)?\s*({kind_re})"),
@@ -171,7 +171,16 @@ def resolve(label: LayerLabel, network) -> str | None:
                 return names[f"{prefix}{label.number}"]
     ordinal_kind = {"norm": "lrn"}.get(kind, kind)
     layer = network.ordinal(ordinal_kind, label.number)
-    return layer.name if layer is not None else None
+    if layer is not None:
+        return layer.name
+    # LeNet's paper numbers every layer, pools included: "Convolutional Layer 3" is C3, the second
+    # convolution; "Convolutional Layer 5" is C5, a convolution that covers its whole input (an FC layer)
+    counted = network.counted_layers
+    if 1 <= label.number <= len(counted):
+        layer = counted[label.number - 1]
+        if layer.kind == kind or (kind == "conv" and layer.kind == "fc"):
+            return layer.name
+    return None
 
 
 # ------------------------------------------------------------------------ networks named in text
@@ -209,24 +218,27 @@ def find_networks(text: str) -> tuple[str, ...]:
     """The shipped networks a text names, most specific reading first; a bare family name ("VGG")
     gives every network of the family. OCR slips in the digits are forgiven ("VGG/6")."""
     norm = normalise(text)
-    squeezed = re.sub(r"[\s\-_]+", "", norm)
     found: list[str] = []
     taken: list[tuple[int, int]] = []
-    for key, name in _network_keys():
-        for m in re.finditer(re.escape(key), squeezed):
-            span = (m.start(), m.end())
-            if any(s <= span[0] < e for s, e in taken):
+    for pattern, name in _network_patterns():
+        for m in pattern.finditer(norm):
+            if any(s <= m.start() < e for s, e in taken):
                 continue
-            if re.match(r"[0-9]", squeezed[span[1]:span[1] + 1]) and key[-1:].isalpha():
-                continue  # "lenet" in "lenet7" is not LeNet-5... but "lenet5" would have matched first
-            taken.append(span)
+            taken.append((m.start(), m.end()))
             if name not in found:
                 found.append(name)
+    families = _families()
+    for stem, names in families.items():
+        for m in re.finditer(rf"(?<![a-z]){stem}(?![a-z])", norm):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            if found and stem not in {_stem(n) for n in found}:
+                found += [n for n in names if n not in found]  # "VGG … compared to Alexnet": two families
+            break
     if found:
         return tuple(found)
     from rapidfuzz import fuzz
 
-    families = _families()
     for token in re.findall(r"[a-z][a-z0-9/|!]{2,9}", norm):
         for stem, names in families.items():
             if not token.startswith(stem):
@@ -237,3 +249,18 @@ def find_networks(text: str) -> tuple[str, ...]:
             if token == stem:
                 return names
     return ()
+
+
+def _stem(name: str) -> str:
+    return re.match(r"[a-z]*", name)[0]
+
+
+@lru_cache(maxsize=1)
+def _network_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    """A pattern per name and alias, separators optional, not inside a longer word ("lenet" is not
+    in "googlenet"), longest first."""
+    patterns = []
+    for key, name in _network_keys():
+        body = r"[\s\-_]*".join(re.escape(ch) for ch in key)
+        patterns.append((re.compile(rf"(?<![a-z0-9]){body}(?![a-z])"), name))
+    return tuple(patterns)

@@ -54,6 +54,7 @@ class Section:
     networks: tuple[str, ...]  # the shipped networks its heading names; () none
     other: bool = False  # its heading names a network that is not shipped
     title: str = ""
+    heading: bool = False  # started by a heading (a passing mention in prose does not end it)
     rows: list[Row] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)
 
@@ -66,6 +67,11 @@ def read_sections(document: Document) -> list[Section]:
         elif isinstance(block, TextLine):
             walker.line(block)
     return walker.sections
+
+
+# a line of a program: an assignment from a call, a definition, a control statement, an import
+_CODE = re.compile(r"\s*(?:[A-Za-z_][\w.\[\]]*\s*=\s*[A-Za-z_][\w.]*\s*\(|(?:def|class|return|import|from|with|"
+                   r"for|while|if|elif|else|try|except|print)\b[^:：]*(?:[:(]|$))")
 
 
 def _family(network: str) -> str:
@@ -100,8 +106,8 @@ class _Walker:
         self.groups += 1
         return self.groups
 
-    def start_section(self, networks: tuple[str, ...], other: bool, title: str) -> None:
-        self.sections.append(Section(networks, other, title))
+    def start_section(self, networks: tuple[str, ...], other: bool, title: str, heading: bool) -> None:
+        self.sections.append(Section(networks, other, title, heading))
         self.row = None
         self.pending = None
         self.prose_group = self._new_group()
@@ -128,6 +134,8 @@ class _Walker:
             self.pending_age += 1
             if self.pending_age > PENDING_LINES:
                 self.pending = None
+        if _CODE.match(text):
+            return  # a statement of a program, not a student's label
         heading = block.heading > 0 or _is_bold(block.text)
         body = strip_numbering(text)
         if self._section_line(body, heading, block.source):
@@ -144,7 +152,7 @@ class _Walker:
         if not body:
             return
         arrow = ARROW.match(body)
-        if body.startswith(("=", "＝")) or arrow or (self._continues(body)):
+        if body.startswith(("=", "＝")) or arrow or self._continues(body) or is_math(drop_remarks(body)):
             region = body[arrow.end():] if arrow else body
             if self.pending is not None:
                 kind, row, quantity = self.pending
@@ -156,7 +164,7 @@ class _Walker:
                 for parsed in read_values(region)[:1]:
                     self.add(Reading("orphan", parsed, block.source, context=self.context))
             return
-        self._pairs(body, block.source)
+        self._pairs(body, block.source, heading)
 
     def _continues(self, body: str) -> bool:
         """A line of working that gives the pending row its value."""
@@ -172,30 +180,57 @@ class _Walker:
         if networks:
             if len({_family(n) for n in networks}) != 1:
                 return False
-            self.start_section(networks, False, body)
-        elif heading and names_other_network(body):
-            self.start_section((), True, body)
+            if not heading and self.section.heading and not find_networks(body[:LABEL_REACH]):
+                return False  # named in passing under a heading that is about something else
+            self.start_section(networks, False, body, heading)
+        elif names_other_network(body[:LABEL_REACH] if not heading else body):
+            self.start_section((), True, body, heading)
         else:
             return False
+        label = classify(body)
         if heading:
-            label = classify(body)
             self.context = label.quantity
+        head, colon, rest = (re.split(r"([:：])", body, maxsplit=1) + ["", ""])[:3]
+        if colon and classify(head).total:  # "Total Parameters for LeNet-5: 156 (conv1) + … = 17166"
+            quantity = classify(head).quantity
+            rest = drop_remarks(rest)
+            if not (rest.strip() and self._value("total", None, quantity, rest, source)):
+                self.pending, self.pending_age = ("total", None, quantity), 0
+            return True
         arrow = ARROW.search(body)
         if arrow:  # "Q2) Alexnet ⇒ 61,706": a total written on the heading, before any row
             self._value("total", None, None, body[arrow.end():], source, before_rows=True)
         return True
 
-    def _pairs(self, body: str, source: Source) -> None:
+    def _pairs(self, body: str, source: Source, heading: bool) -> None:
+        # "Pool(Conv 1)" names a layer; "156 (conv1) + 2416 (conv2)" annotates a sum
+        keep = None if re.match(r"[\d(（]", body) else (lambda inner: parse_layer(inner, within=0) is not None)
+        body = drop_remarks(body, keep=keep)
         for label_text, value in _split_pairs(body):
-            self._pair(label_text, value, source)
+            self._pair(label_text, value, source, heading)
 
-    def _pair(self, label_text: str, value: str, source: Source) -> None:
+    def _pair(self, label_text: str, value: str, source: Source, heading: bool = False) -> None:
         label = classify(label_text)
+        if len(label_text) > LABEL_LENGTH and not heading and not (label.total and label.quantity):
+            return  # a sentence, not a label
         layer = parse_layer(label_text, within=LABEL_REACH, bare=False)
+        if layer is None and value.strip():
+            bare = parse_layer(label_text, bare=True)  # "FC: 4096 neurons": the kind is the whole label
+            if bare is not None and not re.sub(r"[\W_]+", "", label_text[:bare.start] + label_text[bare.end:]):
+                layer = bare
         if layer is not None and layer.kind is None and not layer.is_input \
                 and len(label.phrase) > layer.end - layer.start:
             layer = None  # "Output featuremap size": a quantity that starts like a layer name
+        if label.role == NOT_ANSWER and (layer is None or layer.is_input):
+            return  # "Input channels = 1", "卷积核大小：…"
+        if layer is not None and not layer.is_input:
+            # "Output Layer": the words of the layer's name are not a quantity
+            label = classify(label_text[:layer.start] + " " + label_text[layer.end:])
         value = value.strip()
+        if label.role is None and not label.total and value:
+            unit = _cell_quantity(value)  # "= 850 parameters", "4096 neurons"
+            if unit is not None:
+                label = Label(unit)
         if layer is not None and not layer.is_input:
             self.row = self.new_row(layer)
             self.pending = None
@@ -203,8 +238,6 @@ class _Walker:
             for sub_label, sub_value in _split_equals(value):  # "Input channels = 1, Output channels = 6"
                 self._pair(sub_label, sub_value, source)
             return
-        if len(label_text) > LABEL_LENGTH and not (label.total and label.quantity):
-            return  # a sentence, not a label
         if label.total and (layer is None or layer.is_input):
             self._value_or_wait("total", None, label.quantity, value, source)
         elif label.role == INPUT or (layer is not None and layer.is_input):
@@ -304,7 +337,7 @@ class _Walker:
                 if role.quantity is not None or own is not None:
                     totals.append(Reading("total", parsed, cell.source, quantity=own or role.quantity,
                                           context=self.context, column=(self.tables, column)))
-                elif names_total(text) or role.role is None:
+                else:  # a total is often written in whatever cell comes next: "Total|62,378,344|"
                     totals.append(Reading("total", parsed, cell.source, quantity=single, context=self.context,
                                           column=(self.tables, single_col) if single_col is not None else None))
                 continue
@@ -325,7 +358,8 @@ class _Walker:
             elif isinstance(parsed.value, (int, float)) and parsed.value >= 1000:
                 evidence.append((parsed, cell.source))
         if kind == "total":
-            named = [r for r in totals if r.quantity is not None or names_total(r.parsed.text)]
+            named = [r for r in totals if r.quantity is not None and r.quantity is not single]
+            named = named or [r for r in totals if names_total(r.parsed.text)]
             chosen = named or (totals if len(totals) == 1 else [])
             for reading in chosen:
                 self.add(reading)
@@ -340,7 +374,9 @@ def _label_like(text: str) -> bool:
 
 
 def layer_in_value(value: str) -> bool:
-    return parse_layer(value.split("=", 1)[0], within=0, bare=False) is not None
+    """"conv5: …" inside a value names a layer; "Input channels = 1" does not."""
+    label = parse_layer(value.split("=", 1)[0], within=0, bare=False)
+    return label is not None and not label.is_input
 
 
 def _split_pairs(text: str) -> list[tuple[str, str]]:
@@ -353,6 +389,8 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
     if not colons:
         # the label ends at "=" or at the first number that is not part of a layer's name
         mention = parse_layer(text, within=LABEL_REACH, bare=False)
+        if mention is not None and "=" in text[:mention.start]:
+            mention = None
         end = re.compile(r"=|(?<![^\W\d_])(?<![\d.])[\d(（]").search(text, mention.end if mention else 0)
         if end and end.start() > 0 and re.match(r"[^\W\d_]|#", text):
             return [(text[:end.start()], text[end.start():])]

@@ -60,7 +60,7 @@ def clean(text: str) -> str:
 
 _NUMBERING = re.compile(
     r"^(?:[-+•·>#|]+\s*)*"  # list bullets, quote marks, heading marks
-    r"(?:(?:q|Q|问题|第)?\s*\d{1,2}(?:\.\d{1,2})*\s*[.)）、:：]?(?=\s|[^\W\d_]|$)(?!\s*[*×xX=+]\s*\d)\s*"
+    r"(?:(?:q|Q|问题)?\s*\d{1,2}(?:\.\d{1,2})*\s*[.)）、:：]?(?=\s|[^\W\d_]|$)(?![层个번])(?!\s*(?:[*×xX=+·/^]|\\))\s*"
     r"|[(（]\s*(?:\d{1,2}|[a-hA-H]|[ivx]{1,4})\s*[)）]\s*|(?:[a-hA-H]|[ivx]{1,4})[.)]\s+)*")
 
 
@@ -70,22 +70,24 @@ def strip_numbering(text: str) -> str:
     return _NUMBERING.sub("", text, count=1).strip()
 
 
-def drop_remarks(text: str) -> str:
+def drop_remarks(text: str, keep=None) -> str:
     """Parenthesised remarks with words in them go: "(Single tower here!)", "（每个滤波器…）",
-    "(2 in linear)"; "(11 x 11)" stays."""
+    "(2 in linear)"; "(11 x 11)" stays, and so does a group `keep` accepts ("(Conv 1)")."""
+    def replace(m: re.Match) -> str:
+        group = m.group(0)
+        return " " if _is_remark(group) and not (keep is not None and keep(group[1:-1])) else group
+
     for _ in range(3):
-        changed = re.sub(r"[(（][^()（）]*[(（][^()（）]*[)）][^()（）]*[)）]|[(（][^()（）]*[)）]",
-                         lambda m: " " if _is_remark(m.group(0)) else m.group(0), text)
+        changed = re.sub(r"[(（][^()（）]*[(（][^()（）]*[)）][^()（）]*[)）]|[(（][^()（）]*[)）]", replace, text)
         if changed == text:
             break
         text = changed
-    text = re.sub(r"[(（][^()（）]*$", lambda m: " " if _is_remark(m.group(0)) else m.group(0), text)
-    return text
+    return re.sub(r"[(（][^()（）]*$", lambda m: " " if _is_remark(m.group(0)) else m.group(0), text)
 
 
 def _is_remark(group: str) -> bool:
     body = re.sub(r"\\[a-zA-Z]+", " ", group)
-    return bool(re.search(r"[\u3400-\u9fff\uac00-\ud7af]|[A-Za-z]{3,}", body))
+    return bool(re.search(r"[\u3400-\u9fff\uac00-\ud7af]|[A-Za-z]{2,}", body))
 
 
 def is_math(text: str) -> bool:
@@ -143,7 +145,9 @@ def read_values(region: str) -> list[Parsed]:
     text = drop_remarks(clean(region))
     text = APPROX.sub("=", text)
     text = re.sub(r"(?<![<>=!])=(?!=)|＝", "=", text)
-    parts = [p for p in re.split(r"=", text)]
+    parts = [_restore_signs(p) for p in re.split(r"=", text)]
+    if len(parts) > 1:  # "…=224 224*224*64": a result, then the next expression
+        parts[-1] = re.sub(r"^(\s*\d+)\s+(?=\d[\d\s]*(?:[*×·]|\\times|\\cdot))", r"\1 ; ", parts[-1])
     scanned = [_scan(p) for p in parts]
     candidates: list[Parsed] = []
     if len(parts) == 1:
@@ -177,6 +181,20 @@ def read_values(region: str) -> list[Parsed]:
     candidates.append(_chain(region, expression or head, stated))
     candidates += [_chain(region, w, None) for w in chain[-1][1:] if not _plain(w)]
     return _ordered(candidates)
+
+
+def _restore_signs(part: str) -> str:
+    """Multiplication signs students drop: "(5 5 + 1) 6" is (5*5+1)*6, "28 28 6" is 28*28*6. A run
+    whose later groups all have three digits is one number written with spaces: "138 357 544"."""
+    if re.search(r"[^\W\d_]", re.sub(r"\\[a-zA-Z]+", " ", part)) or not re.search(r"[\d)]\s+[\d(]", part):
+        return part
+    grouped = {m.span() for m in re.finditer(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d.])", part)}
+
+    def sign(m: re.Match) -> str:
+        inside = any(a <= m.start() and m.end() <= b for a, b in grouped)
+        return m.group(0) if inside else "*"
+
+    return re.sub(r"(?<=[\d)])\s+(?=[\d(])", sign, part)
 
 
 def _ordered(candidates: list[Parsed]) -> list[Parsed]:

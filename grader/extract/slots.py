@@ -78,13 +78,11 @@ def _score(section: Section, name: str) -> int:
                 hits += 1
         elif reading.kind == "layer" and reading.row is not None:
             layer = placements[id(reading.row)].layer
-            if layer is not None and value != 0 and evidence.fits(name, layer, _shape_or(reading), _shaped(reading)):
+            shaped = _shaped(reading)
+            quantity = Quantity.SHAPE if isinstance(shaped, tuple) else None  # any count names the network
+            if layer is not None and shaped not in (None, 0) and evidence.fits(name, layer, quantity, shaped):
                 hits += 1
     return hits
-
-
-def _shape_or(reading: Reading) -> Quantity | None:
-    return Quantity.SHAPE if reading.quantity is Quantity.SHAPE else reading.quantity
 
 
 def _shaped(reading: Reading):
@@ -130,8 +128,9 @@ def _choose_networks(sections: list[Section], asked: list[str], shipped: list[st
                 others = max(shipped, key=lambda n: score[n])
                 if score[others] >= OVERRIDE_MIN:
                     choice[id(section)] = (others, 0.6)
-                else:
-                    choice[id(section)] = (asked[0], 0.5 if len(asked) == 1 else 0.3)
+                elif len(asked) == 1:
+                    choice[id(section)] = (asked[0], 0.5)
+                # several networks asked and nothing says which: these numbers are no one's
     # a section that names an asked network but fits another one much better is that other one's,
     # when another section already answers for the asked network ("Alexnet with 61 M": torchvision's)
     for section in sections:
@@ -162,10 +161,18 @@ def place_rows(rows: list[Row], network) -> dict[int, Placement]:
     index = {layer.name: k for k, layer in enumerate(network.layers)}
     placements: dict[int, Placement] = {}
     previous: dict[int, int] = {}
+    seen: dict[tuple[int, str], int] = {}
+    for row in rows:
+        if row.label.number is not None:
+            seen[(row.group, row.label.key)] = seen.get((row.group, row.label.key), 0) + 1
     for row in rows:
         before = previous.get(row.group, -1)
         label = row.label
         name = resolve(label, network)
+        if name not in (None, "input") and seen.get((row.group, label.key), 0) > 1 \
+                and network.layers[index[name]].counted:
+            # the same number on several rows ("POOL2" for every 2x2 pool): not an ordinal
+            name = _next_of_kind(network, network.layers[index[name]].kind, before) or name
         confidence = 1.0
         stray = False
         if name == "input":
