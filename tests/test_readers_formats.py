@@ -46,7 +46,7 @@ def test_excel_csv_with_bom_crlf_quotes_and_blank_row():
                             ["conv2", "186624", "307200", "two towers"], ["fc6", "4096", "37748736"]]
     assert table.has_header
     assert table.rows[1][2].source == Source(line=2, cell="C2")
-    assert table.rows[3][0].source == Source(line=5, cell="A4")  # the blank line 4 is not a row
+    assert table.rows[3][0].source == Source(line=5, cell="A5")  # as a spreadsheet shows it: row 4 is blank
 
 
 def test_txt_that_is_really_csv_is_read_as_csv():
@@ -208,3 +208,25 @@ def test_utf8_with_a_stray_byte_is_still_utf8(tmp_path):
     document = read(path)
     assert document.encoding == "utf-8"
     assert lines(document)[0].text == "卷积层 conv1: 34848"
+
+
+def test_csv_with_excel_separator_hint(tmp_path):
+    path = tmp_path / "key.csv"
+    path.write_text("sep=;\nlayer;weights\nconv1;34,848\n")
+    (table,) = read(path).blocks
+    assert texts(table) == [["layer", "weights"], ["conv1", "34,848"]]
+    assert table.rows[1][1].source == Source(line=3, cell="B2")
+
+
+def test_docx_nested_table_is_read_once_inside_its_cell(tmp_path):
+    import docx
+
+    doc = docx.Document()
+    table = doc.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text, table.cell(1, 0).text = "Layer", "Params", "conv1"
+    inner = table.cell(1, 1).add_table(rows=1, cols=2)
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "weights 34848", "biases 96"
+    path = tmp_path / "nested.docx"
+    doc.save(path)
+    (read_table,) = read(path).blocks
+    assert texts(read_table) == [["Layer", "Params"], ["conv1", "weights 34848 biases 96"]]

@@ -15,23 +15,25 @@ _DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_LINES = 200
 
 
-def read_delimited(text: str, *, path: str, encoding: str | None, limits: Limits,
-                   delimiter: str | None = None) -> Document:
-    delimiter = delimiter or sniff_delimiter(text) or ("\t" if path.lower().endswith(".tsv") else ",")
+def read_delimited(text: str, *, path: str, encoding: str | None, limits: Limits) -> Document:
+    start = 1
+    hint = re.match(r"sep=(.)\r?\n", text)  # Excel's "sep=;" first line names the delimiter
+    if hint:
+        delimiter, text, start = hint.group(1), text[hint.end():], 2
+    else:
+        delimiter = sniff_delimiter(text) or ("\t" if path.lower().endswith(".tsv") else ",")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[Cell]] = []
     cells = 0
     try:
-        start = 1
-        for record in reader:
-            number = len(rows) + 1
-            cells += len(record)
+        for number, record in enumerate(reader, 1):  # a spreadsheet shows a blank line as a row too
+            cells += len(record) + 1
             if cells > limits.max_cells:
                 raise UnreadableError(f"{path}: over the {limits.max_cells:,}-cell limit")
             if any(field.strip() for field in record):
                 rows.append([Cell(field.strip(), Source(line=start, cell=f"{column_letters(c)}{number}"))
                              for c, field in enumerate(record, 1)])
-            start = reader.line_num + 1
+            start = reader.line_num + 1 + (hint is not None)
     except csv.Error as err:
         raise UnreadableError(f"{path}: not valid CSV (line {reader.line_num}: {err})") from None
     table = build_table(rows, number_cells=False) if rows else None

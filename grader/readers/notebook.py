@@ -43,8 +43,11 @@ def read_notebook(text: str, *, path: str, encoding: str | None, limits: Limits)
 def _texts(cell: dict) -> list[tuple[str, str]]:
     """The texts of one cell to read, each with its flavour of text."""
     kind = cell.get("cell_type")
-    if kind in ("markdown", "heading"):
+    if kind == "markdown":
         return [(_joined(cell.get("source")), "markdown")]
+    if kind == "heading":  # nbformat 3
+        level = cell.get("level") if isinstance(cell.get("level"), int) else 1
+        return [("#" * max(1, min(level, 6)) + " " + _joined(cell.get("source")), "markdown")]
     if kind == "raw":
         return [(_joined(cell.get("source")), "plain")]
     if kind == "code":

@@ -110,9 +110,12 @@ class _BodyReader:
         source = Source(paragraph=self.paragraphs)
         rows: list[list[Cell]] = []
         merged_above: dict[int, str] = {}  # column -> text of a vertically merged cell
-        for row in element.iter(_W + "tr"):
+        for row in _children_named(element, _W + "tr"):
             cells: list[Cell] = []
-            for cell in row.findall(_W + "tc"):
+            before = row.find(f"{_W}trPr/{_W}gridBefore")  # grid columns left empty at the row's start
+            if before is not None and (before.get(_W + "val") or "").isdigit():
+                cells.extend(Cell("", source) for _ in range(min(int(before.get(_W + "val")), 64)))
+            for cell in _children_named(row, _W + "tc"):
                 properties = cell.find(_W + "tcPr")
                 span, merge = 1, None
                 if properties is not None:
@@ -137,6 +140,15 @@ class _BodyReader:
         table = build_table(rows)
         if table:
             self.blocks.append(table)
+
+
+def _children_named(element, tag: str):
+    """Direct children with this tag, looking through content controls, not into nested tables."""
+    for child in element:
+        if child.tag == tag:
+            yield child
+        elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
+            yield from _children_named(child, tag)
 
 
 def element_text(element) -> str:
