@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from test_report_fixtures import ReviewItem, grade, pitfalls, rubric, towers_merged  # noqa: F401
+from test_report_fixtures import ReviewItem, grade, rubric, towers_merged, use_stand_in_pitfalls
 
 from grader import pipeline
 from grader.core import Answer, Document, GraderError, Quantity, Source, TextLine, UnreadableError
@@ -18,6 +18,11 @@ from grader.report import batch, render
 from grader.report.batch import grade_folder, merge_grades
 
 EVIL_NAME = '=HYPERLINK("http:__evil.example")<script>alert(1)<_script>'
+
+
+@pytest.fixture
+def pitfalls(monkeypatch):
+    return use_stand_in_pitfalls(monkeypatch)
 
 
 class StandIn:
@@ -58,8 +63,8 @@ class StandIn:
                                                    "score": g.score * scale, "max_score": g.max_score * scale})
 
 
-@pytest.fixture
-def stand_in(monkeypatch, pitfalls):
+def use_stand_in(monkeypatch) -> StandIn:
+    use_stand_in_pitfalls(monkeypatch)
     fake = StandIn()
     monkeypatch.setattr(pipeline, "read_document", fake.read_document)
     monkeypatch.setattr(pipeline, "extract_answers", fake.extract_answers)
@@ -67,9 +72,8 @@ def stand_in(monkeypatch, pitfalls):
     return fake
 
 
-@pytest.fixture
-def klass(tmp_path):
-    folder = tmp_path / "class"
+def write_class(folder: Path) -> Path:
+    """Seven students, one of them a folder, one unreadable, one with a hostile name."""
     folder.mkdir()
     (folder / "amy.md").write_text("all right\n")
     (folder / "bob.md").write_text("towers\n")
@@ -85,6 +89,16 @@ def klass(tmp_path):
     (folder / "README.md").write_text("this folder holds the class\n")
     (folder / ".DS_Store").write_bytes(b"\x00")
     return folder
+
+
+@pytest.fixture
+def stand_in(monkeypatch):
+    return use_stand_in(monkeypatch)
+
+
+@pytest.fixture
+def klass(tmp_path):
+    return write_class(tmp_path / "class")
 
 
 def snapshot(folder: Path) -> dict:

@@ -8,8 +8,8 @@ import shutil
 import subprocess
 
 import pytest
-from test_batch import klass, stand_in  # noqa: F401
-from test_report_fixtures import pitfalls, rubric  # noqa: F401
+from test_batch import use_stand_in, write_class
+from test_report_fixtures import rubric
 
 from grader.report.batch import grade_folder
 
@@ -37,9 +37,10 @@ def test_console_errors_are_detected(tmp_path):
     assert any("boom" in line for line in console_messages(run.stderr))
 
 
-def test_dashboard_and_feedback_render(stand_in, klass, tmp_path):
+def test_dashboard_and_feedback_render(monkeypatch, tmp_path):
+    use_stand_in(monkeypatch)
     out = tmp_path / "out"
-    grade_folder(klass, rubric=rubric(), out=out, workers=1)
+    grade_folder(write_class(tmp_path / "class"), rubric=rubric(), out=out, workers=1)
     pages = [(out / "index.html", "<svg"), (out / "feedback" / "bob.html", "Mistakes explained")]
     for page, shown in pages:
         html = page.read_text()

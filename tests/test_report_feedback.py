@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from test_report_fixtures import ReviewItem, Source, grade, hit, pitfalls, towers_merged  # noqa: F401
+from test_report_fixtures import ReviewItem, Source, grade, hit, towers_merged, use_stand_in_pitfalls
 
 from grader.report.feedback import feedback_html, feedback_markdown
 from grader.report.json_result import grade_to_json
@@ -14,6 +14,11 @@ from grader.report.render import escape_markdown
 from grader.report.teaching import hint_formula
 
 EVIL = '<script>alert("x")</script> =HYPERLINK("http://evil.example","click") [link](javascript:alert(1)) | *bold*'
+
+
+@pytest.fixture
+def pitfalls(monkeypatch):
+    return use_stand_in_pitfalls(monkeypatch)
 
 
 def result_of(g, **extra):

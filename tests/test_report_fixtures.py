@@ -7,8 +7,6 @@ import sys
 import types
 from dataclasses import dataclass
 
-import pytest
-
 from grader.core import Answer, Grade, Judgement, PitfallHit, Quantity, ReviewItem, Source, Verdict
 from grader.reference.engine import Conventions
 from grader.rubric import Asked, Rubric
@@ -41,9 +39,8 @@ STAND_IN_PITFALLS = {
 }
 
 
-@pytest.fixture
-def pitfalls(monkeypatch):
-    """The stand-in registry in place of grader.compare.pitfalls."""
+def use_stand_in_pitfalls(monkeypatch) -> dict:
+    """Puts the stand-in registry in place of grader.compare.pitfalls (for a `pitfalls` fixture)."""
     module = types.ModuleType("grader.compare.pitfalls")
     module.PITFALLS = STAND_IN_PITFALLS
     monkeypatch.setitem(sys.modules, "grader.compare.pitfalls", module)
@@ -100,5 +97,5 @@ def hit(code, *layers, deduction=0.0) -> PitfallHit:
     return PitfallHit(code, "alexnet", tuple(layers), deduction)
 
 
-__all__ = ["EXPECTED", "STAND_IN_PITFALLS", "pitfalls", "rubric", "judgement", "grade", "towers_merged", "hit",
-           "ReviewItem", "Source"]
+__all__ = ["EXPECTED", "STAND_IN_PITFALLS", "use_stand_in_pitfalls", "rubric", "judgement", "grade",
+           "towers_merged", "hit", "ReviewItem", "Source"]

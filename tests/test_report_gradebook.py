@@ -5,12 +5,18 @@ from __future__ import annotations
 import csv
 import io
 
-from test_report_fixtures import grade, pitfalls, towers_merged  # noqa: F401
+import pytest
+from test_report_fixtures import grade, towers_merged, use_stand_in_pitfalls
 
 from grader.report.gradebook import answers_xlsx, canvas_csv, gradescope_csv, moodle_csv, neutralise
 from grader.report.json_result import grade_to_json
 
 INJECTION = '=HYPERLINK("http://evil.example","click")'
+
+
+@pytest.fixture
+def pitfalls(monkeypatch):
+    return use_stand_in_pitfalls(monkeypatch)
 
 
 def result(g, key, **student):

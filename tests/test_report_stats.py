@@ -4,11 +4,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_report_fixtures import grade, hit, pitfalls, towers_merged  # noqa: F401
+from test_report_fixtures import grade, towers_merged, use_stand_in_pitfalls
 
 from grader.core import GraderError
 from grader.report.json_result import grade_to_json
 from grader.report.stats import class_stats, load_results, run_stats, score_bins
+
+
+@pytest.fixture
+def pitfalls(monkeypatch):
+    return use_stand_in_pitfalls(monkeypatch)
 
 
 def saved(g, key):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_report_fixtures import grade, pitfalls, rubric, towers_merged  # noqa: F401
+from test_report_fixtures import grade, rubric, towers_merged, use_stand_in_pitfalls
 
 from grader import pipeline
 from grader.cli import main
@@ -13,6 +13,11 @@ from grader.core import Answer, GraderError, Quantity, Source
 from grader.report.terminal import run_check, run_pitfalls, run_read
 
 CONTRACT = {"file", "rubric", "status", "score", "max_score", "answers", "pitfalls", "errors"}
+
+
+@pytest.fixture
+def pitfalls(monkeypatch):
+    return use_stand_in_pitfalls(monkeypatch)
 
 
 @pytest.fixture

@@ -31,7 +31,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
@@ -141,7 +140,7 @@ def find_submissions(folder: Path, pattern: re.Pattern) -> tuple[list[Submission
             skipped.append((entry.name, "not a regular file"))
     stems = [_safe_key(stem) for stem, _, _ in found]
     keys, submissions = set(), []
-    for (stem, name, files), key in zip(found, stems):
+    for (stem, name, files), key in zip(found, stems, strict=True):
         if stems.count(key) > 1:  # alice.md and alice.txt: keep the extension
             key = _safe_key(name)
         base, n = key, 2

@@ -13,8 +13,15 @@ from pathlib import Path
 
 from grader.core import Answer, GraderError
 from grader.report.json_result import grade_to_json
-from grader.report.teaching import (Feedback, PitfallView, explain, feedback_view, format_score, format_value,
-                                    pitfall_registry)
+from grader.report.teaching import (
+    Feedback,
+    PitfallView,
+    explain,
+    feedback_view,
+    format_score,
+    format_value,
+    pitfall_registry,
+)
 
 VERDICT_STYLES = {"correct": "green", "accepted": "cyan", "follow-through": "yellow", "wrong": "red",
                   "missing": "dim"}
