@@ -192,7 +192,10 @@ def _restore_signs(part: str) -> str:
 
     def sign(m: re.Match) -> str:
         inside = any(a <= m.start() and m.end() <= b for a, b in grouped)
-        return m.group(0) if inside else "*"
+        formula = re.match(r"\([^()]*-[^()]*\)", part[m.end():])  # "28 * 28 (32-5+1)": a size, not a factor
+        # "(3*3*128)*256 295168": an expression, then its result with the "=" dropped
+        result = re.fullmatch(r"\d{4,}\s*", part[m.end():]) and has_operator(part[:m.start()])
+        return m.group(0) if inside or formula or result else "*"
 
     return re.sub(r"(?<=[\d)])\s+(?=[\d(])", sign, part)
 
