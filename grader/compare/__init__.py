@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from grader.core import Answer, Document, Judgement, PitfallHit, Quantity, ReviewItem, Verdict
 from grader.compare.checks import AnswerContext, own_sum
-from grader.compare.diagnose import Diagnosis, Found, Slot, diagnose, explain
+from grader.compare.diagnose import Diagnosis, Found, Slot, diagnose, evidenced_flips, explain
 from grader.compare.free_text import FreeTextAnswer, grade_free_text
 from grader.compare.index import Explanation, slot_index, value_key, value_keys
 from grader.compare.perturb import Flip
@@ -167,9 +167,10 @@ class _NetworkTable:
         self.primary = {slot: max(items, key=lambda item: (item[1].confidence, -item[0]))
                         for slot, items in by_slot.items()}
         self.by_slot = by_slot
-        self.diagnosis = diagnose(network, self.required, [
-            Slot(a.layer, self.slot_quantity(a), a.value) for _, a in self.primary.values()
-            if a.layer != "total" and not a.approximate and a.value is not None])
+        slots = [Slot(a.layer, self.slot_quantity(a), a.value) for _, a in self.primary.values()
+                 if a.layer != "total" and not a.approximate and a.value is not None]
+        self.diagnosis = diagnose(network, self.required, slots)
+        self.evidenced = evidenced_flips(self.diagnosis, slots)
         self.other_figures = _merge(other_figures, self._own_convention_figures())
         self.used: set = set()  # (formula code, bias code) pairs the student's answers show
         self.flips_seen: list[Flip] = []  # every flip the best-supported answers needed
@@ -305,7 +306,8 @@ class _NetworkTable:
             return _Outcome(Verdict.CORRECT, note="the spatial size (height × width)")
         if answer.layer == "total":
             return self._total(answer, quantity, judged)
-        found = explain(self.diagnosis, Slot(answer.layer, quantity, value), self.acceptance)
+        found = explain(self.diagnosis, Slot(answer.layer, quantity, value), self.acceptance,
+                        evidenced=self.evidenced)
         if found is None:
             return _Outcome(Verdict.WRONG)
         return self._from_flips(found, answer.layer)
@@ -366,7 +368,8 @@ class _NetworkTable:
         total = own_sum(context)
         if total is not None and value_key(total) in value_keys(answer.value):
             return _Outcome(Verdict.FOLLOW_THROUGH, note="the sum of your own per-layer values")
-        found = explain(self.diagnosis, Slot("total", quantity, answer.value), self.acceptance)
+        found = explain(self.diagnosis, Slot("total", quantity, answer.value), self.acceptance,
+                        evidenced=self.evidenced)
         if found is None:
             return _Outcome(Verdict.WRONG)
         outcome = self._from_flips(found, "total")

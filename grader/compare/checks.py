@@ -51,23 +51,26 @@ def _number(value) -> float | None:
 
 def arithmetic_slip(ctx: AnswerContext) -> bool:
     """The expression they wrote does not evaluate to the result they wrote. Where the text is known,
-    the result must be what follows its last '=': "Kernel size = 5x5" after "channels = 1" states
-    no result of 5x5."""
+    it must say so: "<expression> = <result>" at its last '=' ("Kernel size = 5x5" after "channels = 1"
+    claims nothing about 5x5)."""
     value, computed = _number(ctx.answer.value), _number(ctx.answer.computed)
     if value is None or computed is None or ctx.answer.approximate:
         return False
-    if ctx.answer.text and not states_result(ctx.answer.text, value):
+    if ctx.answer.text and not claims_result(ctx.answer.text, ctx.answer.expression or "", value):
         return False
     return abs(value - computed) >= 0.5
 
 
-def states_result(text: str, value: float) -> bool:
-    """The text ends with '= <value>' (digits grouped any way)."""
-    if "=" not in text or not float(value).is_integer():
-        return "=" not in text
-    tail = re.sub(r"[\s,，'.]", "", text.rsplit("=", 1)[1])
-    digits = re.match(r"\d+", tail)
-    return digits is not None and int(digits.group()) == int(value)
+def claims_result(text: str, expression: str, value: float) -> bool:
+    """The text ends with '<expression> = <value>' (digits grouped any way)."""
+    if "=" not in text:
+        return False
+    before, after = text.rsplit("=", 1)
+    digits = re.match(r"\d+", re.sub(r"[\s,，'.]", "", after))
+    if digits is None or not float(value).is_integer() or int(digits.group()) != int(value):
+        return False
+    written = re.findall(r"\d+", expression)
+    return bool(written) and re.findall(r"\d+", before)[-len(written):] == written
 
 
 # ---------------------------------------------------------------- transcription-slip

@@ -106,9 +106,28 @@ class Found:
         return tuple(sorted(self.global_flips, key=Flip.describe)) + self.explanation.flips
 
 
-def explain(diagnosis: Diagnosis, slot: Slot, accepted, *, relax: bool = True) -> Found | None:
+def evidenced_flips(diagnosis: Diagnosis, slots: list[Slot]) -> frozenset:
+    """Global flips outside the diagnosis that some answer shows on its own (224 on one layer only)."""
+    from grader.compare.pitfalls import PERTURBATIONS
+
+    network, required = diagnosis.network, diagnosis.required
+    under = slot_index(network, required, diagnosis.global_flips)
+    unexplained = [slot for slot in slots if not under.lookup(slot.layer, slot.quantity, slot.value)]
+    found = set()
+    for flip in global_candidates(network, required):
+        if flip in diagnosis.global_flips or PERTURBATIONS[flip.code].min_layers > 1:
+            continue
+        index = slot_index(network, required, diagnosis.global_flips | {flip})
+        if any(not e.flips for slot in unexplained for e in index.lookup(slot.layer, slot.quantity, slot.value)):
+            found.add(flip)
+    return frozenset(found)
+
+
+def explain(diagnosis: Diagnosis, slot: Slot, accepted, *, evidenced: frozenset = frozenset(),
+            relax: bool = True) -> Found | None:
     """The simplest explanation of one answer: under the diagnosis first (its global flips, or
-    fewer, and its layer flip); then with another layer flip; then with one more global flip.
+    fewer, and its layer flip); then with another layer flip; then one more global flip alone, or
+    with local flips where another answer shows it (`evidenced`).
     `accepted(flip)` says whether the rubric accepts a flip: those cost nothing."""
     from grader.compare.pitfalls import RANK
 
@@ -133,8 +152,12 @@ def explain(diagnosis: Diagnosis, slot: Slot, accepted, *, relax: bool = True) -
     if result is None and relax:
         from grader.compare.pitfalls import PERTURBATIONS
 
+        # one more mistake of the whole network: on its own, or with local ones where another answer
+        # shows it on its own (two coincidences in one answer are no evidence)
         extra = [subset | {flip} for flip in global_candidates(network, required)
                  if flip not in diagnosis.global_flips and PERTURBATIONS[flip.code].min_layers == 1
                  for subset in dict.fromkeys(subsets[:1] + subsets[-1:])]
-        result = search(extra, lambda e: True)
+        result = search(extra, lambda e: not e.flips)
+        if result is None:
+            result = search([flips for flips in extra if flips & evidenced], lambda e: True)
     return result
