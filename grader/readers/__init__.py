@@ -107,7 +107,7 @@ def _read_bytes(path: Path, name: str, limits: Limits) -> bytes:
             raise UnreadableError(f"{name}: not a regular file" if path.exists() else f"{name}: no such file")
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise UnreadableError(f"{name}: {size_text(size)}, over the {size_text(limits.max_bytes)} limit")
+            raise UnreadableError(f"{name}: {size:,} bytes, over the {size_text(limits.max_bytes)} limit")
         with path.open("rb") as stream:
             data = stream.read(limits.max_bytes + 1)  # the file may have grown since stat
     except OSError as err:

@@ -17,7 +17,8 @@ from typing import Callable, Sequence
 from grader.core import Block, Document, Source, TextLine, UnreadableError
 from grader.readers.limits import Limits
 from grader.readers.tables import (
-    CellBudget, Line, continues_text, detect_html_table, is_rule, detect_pipe_table, detect_space_table, detect_tab_table, detect_tabular,
+    CellBudget, Line, continues_text, detect_html_table, detect_pipe_table, detect_space_table, detect_tab_table,
+    detect_tabular, is_rule,
 )
 
 FLAVOURS = ("markdown", "tex", "plain")
