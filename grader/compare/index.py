@@ -64,6 +64,8 @@ class SlotIndex:
     figures: Figures | None = None
     _layers: dict = field(default_factory=dict)  # layer -> {quantity: {key: [Explanation]}}
     _candidates: dict = field(default_factory=dict)  # stage -> flips
+    _by_layer: dict = field(default_factory=dict)  # (stage, layer) -> flips
+    _contexts: dict = field(default_factory=dict)  # (layer, layer flip) -> LayerContext | None
 
     def __post_init__(self):
         network = load_network(self.network)
@@ -76,13 +78,17 @@ class SlotIndex:
             self._candidates[stage] = tuple(
                 flip for code, p in self.perturbations.items() if p.stage == stage
                 for flip in p.candidates(network, conventions))
+            for flip in self._candidates[stage]:
+                self._by_layer.setdefault((stage, flip.layer), []).append(flip)
 
     @property
     def valid(self) -> bool:
         return self.figures is not None
 
     def candidates(self, stage: str, layer: str | None = None) -> tuple[Flip, ...]:
-        return tuple(f for f in self._candidates[stage] if layer is None or f.layer == layer)
+        if layer is None:
+            return self._candidates[stage]
+        return tuple(self._by_layer.get((stage, layer), ()))
 
     def lookup(self, layer: str, quantity: Quantity, value) -> list[Explanation]:
         """The explanations of a value in a slot, simplest first."""
@@ -117,6 +123,12 @@ class SlotIndex:
     # ------------------------------------------------------------ building
 
     def _context(self, name: str, layer_flip: Flip | None) -> LayerContext | None:
+        key = (name, layer_flip)
+        if key not in self._contexts:
+            self._contexts[key] = self._make_context(name, layer_flip)
+        return self._contexts[key]
+
+    def _make_context(self, name: str, layer_flip: Flip | None) -> LayerContext | None:
         network, conventions = self.base, self.conventions
         figures = self.figures
         if layer_flip is not None:
@@ -153,36 +165,41 @@ class SlotIndex:
         if name in self._layers:
             return self._layers[name]
         table: dict = {}
-        plain = self._context(name, None)
-        if plain is not None:
-            for layer_flip in (None, *self.candidates(LAYER, name)):
-                context = plain if layer_flip is None else self._context(name, layer_flip)
-                if context is None:
+        biases = self.candidates(BIAS, name)
+        for layer_flip in (None, *self.candidates(LAYER, name)):
+            context = self._context(name, layer_flip)
+            if context is None:
+                continue
+            plain = context.counts
+            for formula in (None, *self.candidates(FORMULA, name)):
+                counts = plain if formula is None else self.perturbations[formula.code].apply(formula, context)
+                if counts is None:
                     continue
-                for formula in (None, *self.candidates(FORMULA, name)):
-                    for bias in (None, *self.candidates(BIAS, name)):
-                        self._add(table, context, Explanation(layer_flip, formula, bias))
+                for quantity in SPATIAL_QUANTITIES:
+                    value = counts.read(quantity)
+                    # a flip that leaves the slot as it was explains nothing in it
+                    if formula is None or value != plain.read(quantity):
+                        self._add(table, quantity, value, Explanation(layer_flip, formula, None))
+                    for bias in biases:
+                        read = self.perturbations[bias.code].apply
+                        biased = read(bias, counts, quantity)
+                        if biased is None or biased == value:
+                            continue
+                        if formula is not None and biased == read(bias, plain, quantity):
+                            continue
+                        self._add(table, quantity, biased, Explanation(layer_flip, formula, bias))
         for by_value in table.values():
             for explanations in by_value.values():
                 explanations.sort(key=self._cost)
         self._layers[name] = table
         return table
 
-    def _add(self, table: dict, context: LayerContext, explanation: Explanation):
-        formula, bias = explanation.formula, explanation.bias
-        for quantity in SPATIAL_QUANTITIES:
-            value = self._read(context, formula, bias, quantity)
-            if value is None:
-                continue
-            # a flip that leaves the slot as it was explains nothing in it
-            if formula is not None and value == self._read(context, None, bias, quantity):
-                continue
-            if bias is not None and value == self._read(context, formula, None, quantity):
-                continue
-            by_value = table.setdefault(quantity, {})
-            by_value.setdefault(value_key(value), []).append(explanation)
-            if quantity is Quantity.SHAPE and len(value) == 3:  # students often give the spatial size alone
-                by_value.setdefault(value_key(value[:2]), []).append(explanation)
+    @staticmethod
+    def _add(table: dict, quantity: Quantity, value, explanation: Explanation):
+        by_value = table.setdefault(quantity, {})
+        by_value.setdefault(value_key(value), []).append(explanation)
+        if quantity is Quantity.SHAPE and len(value) == 3:  # students often give the spatial size alone
+            by_value.setdefault(value_key(value[:2]), []).append(explanation)
 
     def _totals(self) -> dict:
         """Totals under the global flips alone, and with each local flip made at every layer that
