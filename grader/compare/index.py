@@ -244,6 +244,7 @@ def _figures(network: Network, conventions: Conventions) -> Figures | None:
 
 
 _INDEXES: dict = {}
+MAX_INDEXES = 1024  # combinations kept per process; the oldest go first
 
 
 def slot_index(network: str, required: Conventions, global_flips: frozenset) -> SlotIndex:
@@ -253,6 +254,8 @@ def slot_index(network: str, required: Conventions, global_flips: frozenset) -> 
     key = (network, required, global_flips)
     index = _INDEXES.get(key)
     if index is None:
+        if len(_INDEXES) >= MAX_INDEXES:
+            del _INDEXES[next(iter(_INDEXES))]
         index = _INDEXES[key] = SlotIndex(network, required, global_flips, PERTURBATIONS, RANK)
     return index
 
