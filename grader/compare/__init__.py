@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from grader.core import Answer, Document, Judgement, PitfallHit, Quantity, ReviewItem, Verdict
+from grader.core import Answer, Document, GraderError, Judgement, PitfallHit, Quantity, ReviewItem, Verdict
 from grader.compare.checks import AnswerContext, own_sum
 from grader.compare.diagnose import Diagnosis, Found, Slot, diagnose, evidenced_flips, explain
 from grader.compare.free_text import FreeTextAnswer, grade_free_text
@@ -59,7 +59,7 @@ def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
     for rank, network in enumerate(dict.fromkeys(networks)):
         try:
             load_network(network)
-        except Exception:  # noqa: BLE001 - a network no spec describes: nothing to compare against
+        except GraderError:  # a network no spec describes: nothing to compare against
             review += [ReviewItem(f"{network}: no reference spec for this network", a.text, a.source)
                        for a in answers if a.network == network]
             continue
@@ -78,7 +78,8 @@ def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
         inputs.setdefault(network, load_network(network).input_shape[0])
     for asked in rubric.asked:
         others = {size for other, size in inputs.items() if other != asked.network}
-        if 224 not in others and stated_input_224(document, inputs[asked.network]):
+        accepted = acceptance(Flip("input-224", arg=224))
+        if 224 not in others and not accepted and stated_input_224(document, inputs[asked.network]):
             hits = _add_hit(hits, "input-224", asked.network, "input")
     free = grade_free_text(document, rubric.free_text) if rubric.free_text else ()
     for answer in free:
