@@ -175,6 +175,21 @@ class ReviewItem:
 
 
 @dataclass(frozen=True, slots=True)
+class FreeTextAnswer:
+    """A written question (e.g. "how would you reduce the parameters?") graded by the concepts
+    its answer mentions."""
+
+    id: str
+    prompt: str
+    text: str  # the student's answer as found ("" when none was)
+    source: Source | None
+    concepts: tuple[str, ...]  # the rubric's concepts it mentions
+    points: float
+    max_points: float
+    sure: bool  # False: a human should look (nothing found, or fewer concepts than needed)
+
+
+@dataclass(frozen=True, slots=True)
 class Grade:
     file: str
     rubric: str
@@ -185,4 +200,5 @@ class Grade:
     pitfalls: tuple[PitfallHit, ...] = ()
     conventions: dict = field(default_factory=dict)  # the diagnosis: convention -> value
     review: tuple[ReviewItem, ...] = ()
+    free_text: tuple[FreeTextAnswer, ...] = ()
     errors: tuple[str, ...] = ()

@@ -47,4 +47,5 @@ def score(comparison, rubric, *, file: str) -> Grade:
         pitfalls=tuple(hits),
         conventions=comparison.conventions,
         review=comparison.review,
+        free_text=comparison.free_text,
     )

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from grader.core import Answer, Document, GraderError, Judgement, PitfallHit, Quantity, ReviewItem, Verdict
+from grader.core import Answer, Document, FreeTextAnswer, GraderError, Judgement, PitfallHit, Quantity, ReviewItem, Verdict
 from grader.compare.checks import AnswerContext, own_sum
 from grader.compare.diagnose import Diagnosis, Found, Slot, diagnose, evidenced_flips, explain
-from grader.compare.free_text import FreeTextAnswer, grade_free_text
+from grader.compare.free_text import grade_free_text
 from grader.compare.index import Explanation, slot_index, value_key, value_keys
 from grader.compare.perturb import Flip
 from grader.reference.engine import Conventions
@@ -516,4 +516,4 @@ def _add_hit(hits: list[PitfallHit], code: str, network: str, layer: str) -> lis
     return hits + [PitfallHit(code, network, (layer,))]
 
 
-__all__ = ["Comparison", "compare", "Diagnosis", "FreeTextAnswer"]
+__all__ = ["Comparison", "compare", "Diagnosis"]

@@ -7,24 +7,11 @@ What is not sure goes to the TA's review queue."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from grader.core import Document, Source, TextLine
+from grader.core import Document, FreeTextAnswer, Source, TextLine
 
 FUZZY_MIN_LENGTH = 8  # shorter phrases must appear as written
 FUZZY_SCORE = 90
-
-
-@dataclass(frozen=True, slots=True)
-class FreeTextAnswer:
-    id: str
-    prompt: str
-    text: str  # the student's answer as found ("" when none was)
-    source: Source | None
-    concepts: tuple[str, ...]  # the rubric's concepts it mentions
-    points: float
-    max_points: float
-    sure: bool  # False: a human should look (nothing found, or fewer concepts than needed)
 
 
 _PREFIX = r"(?:q(?:uestion)?\.?\s*|problem\s*|exercise\s*|题\s*|第\s*)?"
