@@ -16,6 +16,7 @@ COUNTS = evidence.COUNTS
 # a section that names one network moves to another only when the numbers say so clearly
 MOVE_MARGIN = 2
 # a header the numbers contradict: at least this many values, and this share fitting another quantity
+# (the answers keep the header's quantity, with a lower confidence)
 OVERRIDE_MIN = 3
 OVERRIDE_SHARE = 0.6
 
@@ -294,8 +295,8 @@ def _stray_rows(section: Section, placements: dict) -> set:
 
 def _column_quantities(section: Section, name: str, placements: dict, asked) -> dict:
     """(table, column) -> (quantity, confidence) where the column as a whole decides: a column
-    without a header takes the quantity most of its values fit; a header the values contradict
-    (a "# Connections" column holding parameter counts) gives way to the quantity they fit."""
+    without a header takes the quantity most of its values fit; a header all its values contradict
+    (a "# Connections" column holding parameter counts) keeps its quantity at a lower confidence."""
     by_column: dict = {}
     for reading in section.readings:
         if reading.column is not None and reading.kind in ("layer", "total"):
@@ -324,16 +325,18 @@ def _column_quantities(section: Section, name: str, placements: dict, asked) -> 
             header = next(iter(named))
             if header is Quantity.SHAPE:
                 continue
-            if hits[header] == 0 and len(pairs) >= OVERRIDE_MIN and hits[best] >= OVERRIDE_SHARE * len(pairs):
-                decided[column] = (best, 0.6)
+            same_kind = {header, best} <= {Quantity.WEIGHTS, Quantity.PARAMS}  # biases counted or not
+            if hits[header] == 0 and not same_kind and len(pairs) >= OVERRIDE_MIN \
+                    and hits[best] >= OVERRIDE_SHARE * len(pairs):
+                # the header stays (a student's weights under "# Connections" is a pitfall the comparator
+                # names), but the slot is in doubt: a human may look
+                decided[column] = (header, 0.6)
     return decided
 
 
 def _quantity_of(reading: Reading, name: str, layer: str, columns: dict, asked) -> tuple[Quantity | None, float]:
     if reading.column in columns and reading.quantity is not Quantity.SHAPE:
-        quantity, confidence = columns[reading.column]
-        if reading.quantity is None or quantity is not reading.quantity:
-            return quantity, confidence
+        return columns[reading.column]
     if reading.evidence_only:
         fitting = evidence.quantities_fitting(name, layer, reading.parsed.value)
         if not fitting:

@@ -1,0 +1,309 @@
+"""extract() on Documents built by hand: each number in its slot, and nothing where it does not belong.
+
+Every expected value is what the (invented) student wrote, or an expression worked by hand."""
+from __future__ import annotations
+
+from grader.core import Cell, Document, Quantity, Source, Table, TextLine
+from grader.extract import extract
+
+Q = Quantity
+PAPER = {"alexnet": (Q.UNITS, Q.WEIGHTS, Q.CONNECTIONS)}
+PARAMS = {"lenet5": (Q.PARAMS,), "alexnet": (Q.PARAMS,), "vgg16": (Q.PARAMS,), "vgg19": (Q.PARAMS,)}
+
+
+class Doc:
+    """Blocks in order; lines numbered as they are added."""
+
+    def __init__(self) -> None:
+        self.blocks: list = []
+        self.line = 0
+
+    def text(self, *texts: str, heading: int = 0) -> Doc:
+        for text in texts:
+            self.line += 1
+            self.blocks.append(TextLine(text, Source(line=self.line), heading))
+        return self
+
+    def table(self, *rows: list[str], header: bool = True) -> Doc:
+        start = self.line + 1
+        cells = []
+        for r, row in enumerate(rows):
+            self.line += 1
+            cells.append(tuple(Cell(t, Source(line=self.line, cell=f"r{r + 1}c{c + 1}")) for c, t in enumerate(row)))
+        self.blocks.append(Table(tuple(cells), Source(line=start), has_header=header))
+        return self
+
+    def document(self) -> Document:
+        return Document("hand.md", "markdown", tuple(self.blocks))
+
+
+def slots(doc: Doc, networks) -> dict:
+    found: dict = {}
+    for answer in extract(doc.document(), networks=networks):
+        found.setdefault((answer.network, answer.layer, answer.quantity), []).append(answer)
+    return found
+
+
+def values(found: dict, network: str, layer: str, quantity: Quantity) -> list:
+    return [a.value for a in found.get((network, layer, quantity), [])]
+
+
+# ------------------------------------------------------------------------------ tables
+
+
+def test_header_columns_and_expressions():
+    doc = Doc().text("## AlexNet").table(
+        ["Layer", "Filters", "Output Size", "Parameter Count", "Note"],
+        ["Conv 1", "96", "55 x 55 x 96", "(11 x 11 x 3 x 96) + 96 = 34944", "one tower"],
+        ["Max Pool 1", "-", "27 x 27 x 96", "", ""],
+        ["Conv2", "128 x 2", "27 x 27 x 256", "((5 x 5 x 48 x 128) + 128) x 2 = 307456", "Two GPU"],
+        ["FC6", "", "", "(6 x 6 x 256) x 4096 + 4096 = 37752832", ""],
+    )
+    found = slots(doc, PARAMS)
+    conv1 = found[("alexnet", "conv1", Q.PARAMS)][0]
+    assert conv1.value == 34944 and conv1.computed == 34944 and conv1.confidence == 1.0
+    assert conv1.source == Source(line=3, cell="r2c4")
+    assert values(found, "alexnet", "conv1", Q.SHAPE) == [(55, 55, 96)]
+    assert values(found, "alexnet", "pool1", Q.SHAPE) == [(27, 27, 96)]
+    assert values(found, "alexnet", "conv2", Q.PARAMS) == [307456]
+    assert values(found, "alexnet", "fc6", Q.PARAMS) == [37752832]
+    # filter counts and notes are not answers
+    assert not any(a.value in (96, 128, 256) for key, answers in found.items() for a in answers
+                   if key[2] is not Q.SHAPE)
+
+
+def test_fc_ordinals_tensor_shapes_and_a_trailing_output_row():
+    doc = Doc().text("# AlexNet的参数数量").table(
+        ["Layer Name", "tensor size", "weights", "bias", "parameters"],
+        ["Input image", "$227\\times227\\times3$", "0", "0", "0"],
+        ["FC1", "$4096\\times1$", "$(6\\times6\\times256)\\times4096$", "4096", "37752832"],
+        ["FC2", "$4096\\times1$", "$4096\\times4096$", "4096", "16781312"],
+        ["FC3", "$1000\\times1$", "$4096\\times1000$", "1000", "4097000"],
+        ["Output", "$1000\\times1$", "0", "0", "0"],
+        ["Total", "", "", "", "58631144"],
+    )
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "input", Q.SHAPE) == [(227, 227, 3)]
+    assert values(found, "alexnet", "fc6", Q.WEIGHTS) == [6 * 6 * 256 * 4096]
+    assert values(found, "alexnet", "fc6", Q.SHAPE) == [(4096,)]  # an FC layer's shape is its units
+    assert values(found, "alexnet", "fc7", Q.BIASES) == [4096]
+    assert values(found, "alexnet", "fc8", Q.PARAMS) == [4097000]
+    # the "Output" row after FC3 is the softmax output, not a second fc8 of zeros
+    assert values(found, "alexnet", "fc8", Q.WEIGHTS) == [4096000]
+    assert values(found, "alexnet", "total", Q.PARAMS) == [58631144]
+    assert not values(found, "alexnet", "input", Q.WEIGHTS)
+
+
+def test_rows_split_already_joined_and_units_column():
+    doc = Doc().table(
+        ["", "# Units", "# Weights", "# Connections"],
+        ["Convolution Layer 1", "55 * 55 * 96 = 290400", "11 * 11 * 3 * 96 = 34848",
+         "11 * 11 * 3 * 96 * 55 * 55 = 105415200 (Single tower here!)"],
+        ["Fully Connected Layer 1", "4096", "9216 * 4096 = 37748736", "9216 * 4096 = 37748736"],
+        ["Output Layer", "1000", "4096 * 1000 = 4096000", "4096 * 1000 = 4096000"],
+    )
+    found = slots(doc, PAPER)  # no network named: the only one asked
+    assert values(found, "alexnet", "conv1", Q.UNITS) == [290400]
+    assert values(found, "alexnet", "conv1", Q.CONNECTIONS) == [105415200]
+    assert values(found, "alexnet", "fc6", Q.WEIGHTS) == [37748736]
+    assert values(found, "alexnet", "fc8", Q.UNITS) == [1000]
+
+
+def test_a_headerless_table_gives_the_result_after_the_equals():
+    doc = Doc().text("Q1) LeNet5:").table(
+        ["", "In", "out", "kernel", "Params"],
+        ["Conv-1", "1", "6", "5", "$= 5 \\times 5 \\times 6 + 6 = 156$"],
+        ["Pool-1", "6", "10", "5", "$=$"],
+        ["Linear-1", "$16 \\times 5 \\times 5$", "120", "", "$= 16 \\times 5 \\times 5 \\times 120 + 120 = 48,120$"],
+        header=False,
+    ).text("Q2) Alexnet").table(
+        ["Pool(Conv 1)", "1, 96, 11", "$= 11 \\times 11 \\times 96 + 96 = 11,712$"],
+        ["Conv 3", "256, 384, 3", "$= 3 \\times 3 \\times 384 \\times 256 + 384 = 885,120$"],
+        ["Linear-1", "6400, 4096", "$= 6400 \\times 4096 + 4096 = 26,218,496$"],
+        header=False,
+    )
+    found = slots(doc, PARAMS)
+    assert values(found, "lenet5", "conv1", Q.PARAMS) == [156]
+    assert values(found, "lenet5", "fc1", Q.PARAMS) == [48120]
+    assert not values(found, "lenet5", "pool1", Q.PARAMS)
+    assert values(found, "alexnet", "conv1", Q.PARAMS) == [11712]  # "Pool(Conv 1)" is the convolution
+    assert values(found, "alexnet", "conv3", Q.PARAMS) == [885120]
+    assert values(found, "alexnet", "fc6", Q.PARAMS) == [26218496]  # Linear-1 of AlexNet
+    every = [a.value for answers in found.values() for a in answers]
+    assert 96 not in every and 6400 not in every and 120 not in every  # in/out/kernel are not answers
+
+
+def test_vgg_style_rows_are_placed_by_position():
+    doc = Doc().text("2. VGG19: activations and parameters").table(
+        ["Layers", "Number of activations", "Parameters"],
+        ["CONV3-64", "224*224*64", "(3*3*3)*64 = 1728"],
+        ["CONV3-64", "224*224*64", "(3*3*64)*64 = 36864"],
+        ["POOL2", "112*112*64", "0"],
+        ["CONV3-128", "112*112*128", "(3*3*64)*128 = 73728"],
+        ["CONV3-128", "112*112*128", "(3*3*128)*128 = 147456"],
+        ["POOL2", "56*56*128", "0"],
+        ["FC", "4096", "7*7*512*4096 = 102760448"],
+    )
+    found = slots(doc, PARAMS)
+    assert values(found, "vgg19", "conv1_2", Q.PARAMS) == [36864]
+    assert values(found, "vgg19", "pool1", Q.UNITS) == [112 * 112 * 64]
+    assert values(found, "vgg19", "conv2_1", Q.PARAMS) == [73728]
+    assert values(found, "vgg19", "pool2", Q.UNITS) == [56 * 56 * 128]  # the second "POOL2" row
+    assert values(found, "vgg19", "fc6", Q.PARAMS) == [102760448]
+
+
+def test_a_repeated_label_takes_the_next_layer():
+    doc = Doc().text("AlexNet #Params").text(
+        "1. #Params Conv 1 = 96 x 3 x 11 x 11 = 34848",
+        "2. #Params Conv 2 = (256 x 96 x 5 x 5)/2 = 307200",
+        "2. #Params Conv 3 = 384 x 256 x 3 x 3 = 884736",
+        "3. #Params Conv 3 = (384 x 384 x 3 x 3)/2 = 663,552",
+        "4. #Params Conv 3 = (256 x 384 x 3 x 3)/2 = 442,368",
+    )
+    found = slots(doc, PARAMS)
+    assert values(found, "alexnet", "conv3", Q.PARAMS) == [884736]
+    assert values(found, "alexnet", "conv4", Q.PARAMS) == [663552]
+    assert values(found, "alexnet", "conv5", Q.PARAMS) == [442368]
+
+
+def test_a_header_the_numbers_contradict():
+    # a "# Connections" column holding the parameter counts (conv 5·5·96·256+256 = 614,656 ...)
+    doc = Doc().text("AlexNet").table(
+        ["Layer name", "# Filters", "# Connections"],
+        ["Conv 1", "96", "34,944"],
+        ["Conv 2", "256", "614,656"],
+        ["Conv 3", "384", "885,120"],
+        ["Conv 4", "384", "1,327,488"],
+    )
+    found = slots(doc, PAPER)
+    # the student's label stands (the comparator names the mistake), but the slot is in doubt
+    assert values(found, "alexnet", "conv2", Q.CONNECTIONS) == [614656]
+    assert not values(found, "alexnet", "conv2", Q.PARAMS)
+    assert all(a.confidence < 1 for a in found[("alexnet", "conv2", Q.CONNECTIONS)])
+
+
+def test_parameters_without_biases_stay_parameters():
+    doc = Doc().text("VGG19").table(
+        ["Layers", "Parameters"], ["CONV3-64", "(3*3*3)*64 = 1728"], ["CONV3-64", "(3*3*64)*64 = 36864"],
+        ["CONV3-128", "(3*3*64)*128 = 73728"],
+    )
+    found = slots(doc, PARAMS)
+    assert values(found, "vgg19", "conv2_1", Q.PARAMS) == [73728]  # not moved to weights: biases missed
+    assert found[("vgg19", "conv2_1", Q.PARAMS)][0].confidence == 0.9  # placed by position
+
+
+def test_a_cell_that_names_its_own_layer():
+    doc = Doc().text("Alexnet").table(
+        ["Layer", "In", "Out", "Number of Parameters"],
+        ["conv4", "384", "384", "(3*3)*384*384 + 384 = 1327488"],
+        ["conv4", "384", "256", "conv5: (3*3)*384*256 + 256 = 884992"],
+    )
+    found = slots(doc, PARAMS)
+    assert values(found, "alexnet", "conv4", Q.PARAMS) == [1327488]
+    assert values(found, "alexnet", "conv5", Q.PARAMS) == [884992]
+
+
+# ------------------------------------------------------------------------------ prose
+
+
+def test_chinese_sections_per_layer():
+    doc = Doc().text(
+        "**1. conv1层**", "输入图片：224\\*224\\*3", "卷积核大小：kernel=11\\*11\\*3,step=4", "卷积核种类：96",
+        "神经元数量：55\\*55\\*96",
+        "训练参数：（11\\*11\\*3+1）\\*96（每个滤波器11\\*11\\*3个参数和一个bias参数，一共96个滤波器）",
+        "连接数：（11\\*11\\*3+1）\\*96 \\* 55 \\* 55",
+        "1.3 pool1 核：3\\*3，步长：2，降采样后：27\\*27\\*96,   \\(55-3\\)/2+1",
+        "**2. conv2层**", "输入图片：27\\*27\\*96", "神经元数量：27\\*27\\*256",
+        "**6. F6层全连接层**", "输入：conv5输出", "可训练参数:4096\\*\\(9216+1\\)=37752832",
+    )
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "input", Q.SHAPE) == [(224, 224, 3)]  # conv2's input is not the network's
+    assert values(found, "alexnet", "conv1", Q.UNITS) == [290400]
+    assert values(found, "alexnet", "conv1", Q.PARAMS) == [(121 * 3 + 1) * 96]  # not the remark's numbers
+    assert values(found, "alexnet", "conv1", Q.CONNECTIONS) == [(121 * 3 + 1) * 96 * 55 * 55]
+    assert values(found, "alexnet", "pool1", Q.SHAPE) == [(27, 27, 96)]
+    assert values(found, "alexnet", "conv2", Q.UNITS) == [27 * 27 * 256]
+    assert values(found, "alexnet", "fc6", Q.PARAMS) == [37752832]  # "输入：conv5输出" did not switch to conv5
+    assert not any(key[1] == "conv5" for key in found)
+    every = [a.value for answers in found.values() for a in answers]
+    assert 96 not in every and 4 not in every  # filters and strides
+
+
+def test_a_label_then_its_value_lines_below():
+    doc = Doc().text("9) VGG/6", "Conv1 3, 64, 3", "", "= 1792", "Pool Conv 2 64, 64, 3", "= 36928",
+                     "Linear-3 4096, 1000", "= 4097000", "→ 138 357 544", "kernel size (2 in linear)")
+    found = slots(doc, PARAMS)
+    assert values(found, "vgg16", "conv1_1", Q.PARAMS) == [1792]
+    assert values(found, "vgg16", "conv1_2", Q.PARAMS) == [36928]
+    assert values(found, "vgg16", "fc8", Q.PARAMS) == [4097000]
+    assert values(found, "vgg16", "total", Q.PARAMS) == [138357544]
+    assert not any(2 in [a.value for a in answers] for answers in found.values())
+
+
+def test_a_heading_names_the_quantity_of_unlabelled_working():
+    doc = Doc().text("예제 1: AlexNet \\#Parameters", heading=3).text(
+        "Conv Layer 1", "$$ 96 \\times 3 \\times 11 \\times 11 = 34,848 $$",
+        "Linear Layer 3", "$$ 1000 \\times 4096 = 4,096,000 $$",
+    ).text("예제 3: AlexNet \\#Activations", heading=3).text(
+        "$$ 96 \\times 55 \\times 55 = 290,400 $$", "$$ 96 \\times 27 \\times 27 = 69,984 $$",
+    ).text("예제 4: AlexNet \\#MACs", heading=3).text(
+        "Conv Layer 1", "$$ 96 \\times 3 \\times 11 \\times 11 \\times 55 \\times 55 = 105,415,200 $$",
+    )
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "conv1", Q.PARAMS) == [34848]
+    assert values(found, "alexnet", "fc8", Q.PARAMS) == [4096000]
+    assert values(found, "alexnet", "conv1", Q.UNITS) == [290400]  # placed by its number alone
+    assert values(found, "alexnet", "pool1", Q.UNITS) == [69984]
+    assert found[("alexnet", "conv1", Q.UNITS)][0].confidence <= 0.5
+    assert values(found, "alexnet", "conv1", Q.CONNECTIONS) == [105415200]
+
+
+def test_totals_close_the_section_before():
+    doc = Doc().text("Q1) LeNet5:", "Conv-1 = 5 x 5 x 6 + 6 = 156", "Q2) Alexnet $\\Rightarrow 61,706$",
+                     "Conv 3 256, 384, 3 = 3 x 3 x 256 x 384 + 384 = 885,120", "ZFNET", "→ 885,120")
+    found = slots(doc, PARAMS)
+    assert values(found, "lenet5", "total", Q.PARAMS) == [61706]  # written on the next heading
+    assert values(found, "alexnet", "total", Q.PARAMS) == [885120]  # written after "ZFNET", before its rows
+    assert not values(found, "alexnet", "total", Q.PARAMS)[1:]
+
+
+def test_total_quantity_from_the_students_own_sum():
+    doc = Doc().text("Table for Alexnet Parameters Counts").table(
+        ["Layer", "Parameter Count"], ["Conv 1", "34944"], ["FC8", "4097000"],
+    ).text("\\*\\*Total Number\\*\\*", "34944 + 4097000 = 4131944")
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "total", Q.PARAMS) == [4131944]
+
+
+def test_a_section_is_moved_to_the_variant_its_numbers_fit():
+    paper = ["Pool Conv 1 = 11 x 11 x 3 x 96 + 96 = 34944", "Pool Conv 2 = 5 x 5 x 48 x 256 + 256 = 307456",
+             "Conv 3 = 3 x 3 x 256 x 384 + 384 = 885120", "Linear-2 = 4096 x 4096 + 4096 = 16781312"]
+    torchvision = ["Pool Conv 1 = 11 x 11 x 3 x 64 + 64 = 23296", "Pool Conv 2 = 5 x 5 x 64 x 192 + 192 = 307392",
+                   "Conv 3 = 3 x 3 x 192 x 384 + 384 = 663936", "Conv 4 = 3 x 3 x 384 x 256 + 256 = 884992",
+                   "Pool Conv 5 = 3 x 3 x 256 x 256 + 256 = 590080"]
+    found = slots(Doc().text("Q2) Alexnet", *paper).text("Alexnet with 61M", *torchvision), PARAMS)
+    assert values(found, "alexnet", "conv1", Q.PARAMS) == [34944]
+    assert values(found, "alexnet-torchvision", "conv1", Q.PARAMS) == [23296]
+    assert values(found, "alexnet-torchvision", "conv5", Q.PARAMS) == [590080]
+    # alone, the same numbers stay AlexNet's: the comparator can then name the wrong variant
+    alone = slots(Doc().text("Alexnet", *torchvision), PARAMS)
+    assert values(alone, "alexnet", "conv1", Q.PARAMS) == [23296]
+
+
+def test_numbers_of_a_network_that_is_not_shipped_go_nowhere():
+    doc = Doc().text("LeNet-5 Model", heading=3).text("- Convolutional Layer 1: (5×5×1+1)×6 = 156 parameters")
+    doc.text("Custom MLP Model", heading=3).text("- First Layer: 784×80+80 = 62,880 parameters",
+                                                 "- **Total Parameters**: 64,630")
+    found = slots(doc, PARAMS)
+    assert values(found, "lenet5", "conv1", Q.PARAMS) == [156]
+    every = [a.value for answers in found.values() for a in answers]
+    assert 62880 not in every and 64630 not in every
+
+
+def test_unplaceable_numbers_when_several_networks_are_asked():
+    doc = Doc().text("Some layer: 12345 = 12345")
+    assert extract(doc.document(), networks=PARAMS) == ()
+
+
+def test_empty_document():
+    assert extract(Document("empty.md", "markdown", ()), networks=PAPER) == ()

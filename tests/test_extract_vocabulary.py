@@ -1,0 +1,120 @@
+"""Headers and labels -> what their numbers are; a region -> the value it states.
+
+The words are the ones real answers use (seeds, corpus README); the values are worked by hand."""
+from __future__ import annotations
+
+import pytest
+
+from grader.core import Quantity
+from grader.extract.quantities import INPUT, NOT_ANSWER, SHAPE_AFTER, classify
+from grader.extract.regions import clean, read_value, read_values, strip_numbering
+
+Q = Quantity
+
+HEADERS = [
+    ("# Units", Q.UNITS), ("neurons", Q.UNITS), ("Number of activiations", Q.UNITS), ("神经元数量", Q.UNITS),
+    ("节点数", Q.UNITS), ("#Activations", Q.UNITS), ("像素", Q.UNITS),
+    ("# Weights", Q.WEIGHTS), ("weights", Q.WEIGHTS), ("权重", Q.WEIGHTS),
+    ("bias", Q.BIASES), ("偏置", Q.BIASES),
+    ("Parameter Count", Q.PARAMS), ("parameters", Q.PARAMS), ("# of parameters", Q.PARAMS),
+    ("Number of Parameters", Q.PARAMS), ("训练参数", Q.PARAMS), ("可训练参数", Q.PARAMS), ("参数数量", Q.PARAMS),
+    ("파라미터 수", Q.PARAMS), ("Paramters", Q.PARAMS),  # a typo, matched fuzzily
+    ("# Connections", Q.CONNECTIONS), ("连接数", Q.CONNECTIONS), ("ConnNum", Q.CONNECTIONS), ("MACs", Q.CONNECTIONS),
+    ("Output Size", Q.SHAPE), ("tensor size", Q.SHAPE), ("输出featuremap大小", Q.SHAPE),
+    ("Output featuremap size", Q.SHAPE),
+]
+
+
+@pytest.mark.parametrize("header, quantity", HEADERS, ids=[h for h, _ in HEADERS])
+def test_header_names_a_quantity(header, quantity):
+    assert classify(header, fuzzy=True).quantity is quantity
+
+
+@pytest.mark.parametrize("header", ["Filters", "Kernel Size", "Stride", "Padding", "In", "out", "img size",
+                                    "# Feature maps", "Note", "卷积核大小", "卷积核种类", "步长", "核", "Input channels"])
+def test_columns_that_hold_no_answers(header):
+    label = classify(header, fuzzy=True)
+    assert label.quantity is None and label.role in (NOT_ANSWER, INPUT)
+
+
+def test_shapes_named_by_what_came_before():
+    assert classify("relu后").role == SHAPE_AFTER
+    assert classify("降采样后").quantity is Q.SHAPE
+
+
+def test_totals():
+    assert classify("Total").total
+    assert classify("Total Parameters").total and classify("Total Parameters").quantity is Q.PARAMS
+    assert classify("总参数").total
+    assert not classify("Parameter Count").total
+
+
+def test_input_labels():
+    assert classify("输入图片").role == INPUT
+    assert classify("Input size").role == INPUT
+
+
+# ------------------------------------------------------------------------------ regions
+
+REGIONS = [
+    # (region, value, computed): the stated result wins; the expression's own value is kept
+    ("(11 x 11 x 3 x 96) + 96 = 34848", 34848, 11 * 11 * 3 * 96 + 96),
+    ("$3\\times(11\\times11)\\times96$", 34848, 34848),
+    ("$= 11 \\times 11 \\times 96 + 96 = 11,712$", 11712, 11712),
+    ("$= 5 \\times 5 \\times 96 \\times 256 + 256 = 61,4656$", 614656, 614656),
+    ("1,64,11 = 1 \\times 64 \\times 11 \\times 11 + 64 = 23296", 23296, 64 * 121 + 64),  # in,out,kernel first
+    ("1792 = 3*3*3*64+64", 1792, 1792),  # result first
+    ("（11\\*11+1）\\*3 \\*96（每个滤波器11\\*11=121个unit参数和一个bias参数）", 35136, 35136),  # remark after
+    ("4096\\*\\(256+1\\)=1052672", 1052672, 1052672),
+    ("11 * 11 * 3 * 96 * 55 * 55 = 105415200 (Single tower here!)", 105415200, 105415200),
+    ("(3* 3* 128)*256 295168", 295168, 294912),  # "=" dropped
+    ("(5 5 + 1) 6", 156, 156),  # signs dropped
+    ("16 (2 2 + 1) 5 5 = 2000", 2000, 16 * 5 * 25),
+    ("= 1792", 1792, None),
+    ("→ 138 357 544"[2:], 138357544, None),
+    ("156 (conv1) + 2416 (conv2) + 850 (fc3) = 3422", 3422, 156 + 2416 + 850),
+]
+
+
+@pytest.mark.parametrize("region, value, computed", REGIONS, ids=[r for r, _, _ in REGIONS])
+def test_region_value(region, value, computed):
+    parsed = read_value(region)
+    assert parsed is not None
+    assert parsed.value == value
+    assert parsed.computed == computed
+
+
+def test_shape_factors():
+    assert read_value("55 x  55 x  96").factors == (55, 55, 96)
+    assert read_value("$4096\\times1$").factors == (4096, 1)
+
+
+def test_a_list_of_inputs_states_no_value():
+    assert read_values("3, 64, 3") == []
+    assert read_values("$=$") == []
+
+
+def test_a_size_formula_comes_after_the_count():
+    first, second = read_values("（224-3+2*1）/1+1=224 224*224*64")
+    assert first.value == 224 * 224 * 64 and second.size_formula and second.value == 224
+
+
+def test_approximate_values():
+    parsed = read_value("224 *224 *64=3.2M")
+    assert parsed.approximate and parsed.value == 3_200_000 and parsed.computed == 224 * 224 * 64
+
+
+@pytest.mark.parametrize("line, body", [
+    ("1.3 pool1 核：3\\*3", "pool1 核：3*3"),
+    ("Q2) Alexnet", "Alexnet"),
+    ("- Conv Layer 1", "Conv Layer 1"),
+    ("**1. conv1层**", "conv1层"),
+    ("7 F8全连接层", "F8全连接层"),
+    ("第1层:1792", "第1层:1792"),
+    ("28 * 28", "28 * 28"),
+    ("$$ 96 \\times 3 = 288 $$", "96 \\times 3 = 288"),
+    ("\\*   \\*  Total Number \\*   \\*", "Total Number"),
+    ("3) ~~ZFNet~~ 2) Alexnet with 61 M.", "Alexnet with 61 M."),  # struck out
+])
+def test_markup_and_numbering(line, body):
+    assert strip_numbering(clean(line)) == body
