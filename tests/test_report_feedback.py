@@ -135,3 +135,23 @@ def test_score_breakdown_accounts_for_every_point(pitfalls):
     assert "−2 point(s)" in html
     md = feedback_markdown(result_of(g), reveal="hints")
     assert "answers 7 / 9 · deductions for mistakes −2 · written questions 1 / 2" in md
+
+
+def test_written_questions_show_their_points_and_the_ideas_found(pitfalls):
+    from dataclasses import replace
+
+    from grader.core import FreeTextAnswer
+
+    answered = FreeTextAnswer("q2a", "How can the parameters be reduced?", "Shrink the FC layers " + EVIL,
+                              Source(line=40), ("shrink the fully connected layers",), 1.0, 1.0, True)
+    skipped = FreeTextAnswer("q2b", "How can the connections be reduced?", "", None, (), 0.0, 1.0, False)
+    result = result_of(replace(grade(), free_text=(answered, skipped)))
+    assert [(w["id"], w["points"], w["concepts"]) for w in result["written"]] == [
+        ("q2a", 1.0, ["shrink the fully connected layers"]), ("q2b", 0.0, [])]
+    html = feedback_html(result, reveal="hints")
+    markdown = feedback_markdown(result, reveal="hints")
+    for page in (html, markdown):
+        assert "How can the parameters be reduced?" in page
+        assert "shrink the fully connected layers" in page
+        assert "no answer found" in page
+    assert "<script>" not in html

@@ -7,8 +7,8 @@
 Beyond the contract's keys (`file rubric status score max_score answers pitfalls errors`; per
 answer `network layer quantity value expected verdict pitfalls source`) each answer carries
 `asked` (False: read and judged but not scored), `points`, `max_points`, `expression`, `text`,
-`formula` (hidden with `expected`), `note`, `confidence`, and the result carries `review` and
-`conventions`: additions a consumer of the contract can ignore.
+`formula` (hidden with `expected`), `note`, `confidence`, and the result carries `review`,
+`written` (the written questions: points and the concepts found) and `conventions`: additions a consumer of the contract can ignore.
 """
 from __future__ import annotations
 
@@ -67,6 +67,11 @@ def grade_to_json(grade: Grade, *, reveal: str = "answers") -> dict:
         "review": [{"reason": item.reason, "text": item.text,
                     "source": item.source.to_json() if item.source is not None else None}
                    for item in grade.review],
+        "written": [{"id": item.id, "prompt": item.prompt, "text": item.text,
+                     "concepts": list(item.concepts), "points": item.points,
+                     "max_points": item.max_points, "sure": item.sure,
+                     "source": item.source.to_json() if item.source is not None else None}
+                    for item in grade.free_text],
         "conventions": {str(key): _plain(value) for key, value in sorted(grade.conventions.items(),
                                                                         key=lambda kv: str(kv[0]))},
     }

@@ -108,6 +108,7 @@ class Feedback:
     review: tuple[tuple[str, str, str], ...]  # (reason, text, where)
     files: tuple[str, ...]
     breakdown: tuple[tuple[str, str], ...] = ()  # (part, points) adding up to the score
+    written: tuple[tuple[str, str, str, str], ...] = ()  # (question, points, concepts found, answer text)
 
 
 def pitfall_registry() -> dict:
@@ -215,5 +216,10 @@ def feedback_view(result: dict, reveal: str) -> Feedback:
         review=tuple((item.get("reason", ""), item.get("text", ""), describe_source(item.get("source")))
                      for item in result.get("review") or ()),
         files=tuple(result.get("files") or (result["file"],)),
+        written=tuple((item.get("prompt") or item.get("id", ""),
+                       f"{format_score(item.get('points'))} / {format_score(item.get('max_points'))}",
+                       ", ".join(item.get("concepts") or ()) or "none of the expected ideas",
+                       item.get("text") or "")
+                      for item in result.get("written") or ()),
         breakdown=score_breakdown(result),
     )
