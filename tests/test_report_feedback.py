@@ -145,7 +145,7 @@ def test_written_questions_show_their_points_and_the_ideas_found(pitfalls):
     answered = FreeTextAnswer("q2a", "How can the parameters be reduced?", "Shrink the FC layers " + EVIL,
                               Source(line=40), ("shrink the fully connected layers",), 1.0, 1.0, True)
     skipped = FreeTextAnswer("q2b", "How can the connections be reduced?", "", None, (), 0.0, 1.0, False)
-    result = result_of(replace(grade(), free_text=(answered, skipped)))
+    result = result_of(replace(grade("alice.md", {}), free_text=(answered, skipped)))
     assert [(w["id"], w["points"], w["concepts"]) for w in result["written"]] == [
         ("q2a", 1.0, ["shrink the fully connected layers"]), ("q2b", 0.0, [])]
     html = feedback_html(result, reveal="hints")
