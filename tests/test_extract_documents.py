@@ -203,7 +203,49 @@ def test_a_cell_that_names_its_own_layer():
     assert values(found, "alexnet", "conv5", Q.PARAMS) == [884992]
 
 
+def test_a_keras_summary():
+    doc = Doc().text("## AlexNet").table(
+        ["Layer (type)", "Output Shape", "Param #"],
+        ["conv2d (Conv2D)", "(None, 55, 55, 96)", "34944"],
+        ["max_pooling2d (MaxPooling2D)", "(None, 27, 27, 96)", "0"],
+        ["conv2d_1 (Conv2D)", "(None, 27, 27, 256)", "614656"],  # Keras counts from 0 after the first
+        ["dense (Dense)", "(None, 4096)", "37752832"],
+    ).text("Total params: 62,378,344", "Trainable params: 62,378,344", "Non-trainable params: 0")
+    found = slots(doc, PARAMS)
+    assert values(found, "alexnet", "conv1", Q.SHAPE) == [(55, 55, 96)]
+    assert values(found, "alexnet", "conv2", Q.PARAMS) == [614656]
+    assert values(found, "alexnet", "fc6", Q.SHAPE) == [(4096,)]
+    assert values(found, "alexnet", "total", Q.PARAMS) == [62378344]
+    assert 62378344 not in [a.value for key, answers in found.items() if key[1] != "total" for a in answers]
+
+
+def test_a_row_label_with_its_hyperparameters():
+    doc = Doc().text("AlexNet").table(["Layer", "Neurons", "Weights"], ["Conv1 (11x11, stride 4)", "290400", "34848"])
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "conv1", Q.UNITS) == [290400]
+    assert values(found, "alexnet", "conv1", Q.WEIGHTS) == [34848]
+
+
 # ------------------------------------------------------------------------------ prose
+
+
+def test_labelled_values_in_one_line():
+    doc = Doc().text("## AlexNet").text(
+        "Conv1: units = 55*55*96 = 290400, weights = 11*11*3*96 = 34848, connections = 105415200",
+        "- **Conv2**: 27×27×256 = 186,624 neurons; 5×5×48×256 = 307,200 weights; 223,948,800 connections",
+        "Output: 27x27x256",  # conv2's output, not the output layer
+        "Total ≈ 62.4M parameters",
+    )
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "conv1", Q.UNITS) == [290400]
+    assert values(found, "alexnet", "conv1", Q.CONNECTIONS) == [105415200]
+    assert values(found, "alexnet", "conv2", Q.UNITS) == [186624]
+    assert values(found, "alexnet", "conv2", Q.WEIGHTS) == [307200]
+    assert values(found, "alexnet", "conv2", Q.CONNECTIONS) == [223948800]
+    assert values(found, "alexnet", "conv2", Q.SHAPE) == [(27, 27, 256)]
+    assert not any(key[1] == "fc8" for key in found)
+    total = found[("alexnet", "total", Q.PARAMS)][0]
+    assert total.value == 62_400_000 and total.approximate
 
 
 def test_chinese_sections_per_layer():

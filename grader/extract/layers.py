@@ -21,6 +21,7 @@ SINGLE_LETTER = {"c": "conv", "s": "pool", "f": "fc"}
 CJK_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # Pseudo-layers: what a row or label can name besides a spec's layers.
 INPUT_NAMES = ("input", "inputimage", "inputlayer", "input层", "输入层", "输入")
+OUTPUT_NAMES = {"output层": "outputlayer", "输出层": "outputlayer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +64,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "ordinal": re.compile(rf"(?<![a-z])({ordinal_re})\s*(?:个|번째)?\s*({kind_re})"),
         "di": re.compile(rf"第\s*(\d{{1,2}}|[一二三四五六七八九十]+)\s*个?\s*({kind_re})?\s*层?"),
         "bare": re.compile(rf"(?<![a-z])({kind_re})(?![a-z])"),
-        "names": re.compile(r"(?<![a-z])(output\s*layer|input\s*image|input\s*layer|output|input|rbf|"
-                            r"输入层|输出层|输入)(?![a-z])"),
+        "names": re.compile(r"(?<![a-z])(output\s*(?:layer|层)|input\s*image|input\s*(?:layer|层)|output|input|"
+                            r"rbf|输入层|输出层|输入)(?![a-z])"),
     }
 
 
@@ -138,7 +139,7 @@ def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> L
     name = pats["names"].search(norm)
     if name and (within is None or name.start() <= within):
         key = _key(name[1])
-        return LayerLabel(text, None, None, "input" if key in INPUT_NAMES else key,
+        return LayerLabel(text, None, None, "input" if key in INPUT_NAMES else OUTPUT_NAMES.get(key, key),
                           start=name.start(), end=name.end())
     kind_word = pats["bare"].search(norm) if bare else None
     if kind_word and (within is None or kind_word.start() <= within) and _kind_of(kind_word[1]) != "layer":

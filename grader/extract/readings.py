@@ -25,6 +25,8 @@ from grader.extract.regions import ARROW, Parsed, clean, drop_remarks, is_math, 
 LABEL_REACH = 30
 # a row waiting for its value ("Conv1 3, 64, 3" … "= 1792") waits this many non-blank lines
 PENDING_LINES = 3
+# prose: a paragraph is read this far (labels and values come early; keeps the work linear)
+MAX_LINE = 4000
 # prose: a longer "label" is a sentence
 LABEL_LENGTH = 48
 LAYER_HEADERS = {"layer", "layers", "layer name", "name", "type", "层", "레이어", "layer type"}
@@ -127,7 +129,7 @@ class _Walker:
     # ------------------------------------------------------------------------------ prose
 
     def line(self, block: TextLine) -> None:
-        text = clean(block.text)
+        text = clean(block.text[:MAX_LINE])
         if not text:
             return
         if self.pending is not None:
@@ -219,18 +221,27 @@ class _Walker:
             if bare is not None and not re.sub(r"[\W_]+", "", label_text[:bare.start] + label_text[bare.end:]):
                 layer = bare
         if layer is not None and layer.kind is None and not layer.is_input \
-                and len(label.phrase) > layer.end - layer.start:
-            layer = None  # "Output featuremap size": a quantity that starts like a layer name
+                and len(label.phrase) >= layer.end - layer.start:
+            layer = None  # "Output: 27x27x256", "Output featuremap size": a shape, not the output layer
         if label.role == NOT_ANSWER and (layer is None or layer.is_input):
             return  # "Input channels = 1", "卷积核大小：…"
         if layer is not None and not layer.is_input:
             # "Output Layer": the words of the layer's name are not a quantity
             label = classify(label_text[:layer.start] + " " + label_text[layer.end:])
         value = value.strip()
-        if label.role is None and not label.total and value:
-            unit = _cell_quantity(value)  # "= 850 parameters", "4096 neurons"
-            if unit is not None:
-                label = Label(unit)
+        if label.role is None and value:
+            segments = [part for part in re.split(r"[;；]", value) if part.strip()]
+            units = [_cell_quantity(part) for part in segments]
+            if len(segments) > 1 and all(units) and not label.total:
+                # "27×27×256 = 186,624 neurons; 5×5×48×256 = 307,200 weights; …"
+                if layer is not None and not layer.is_input:
+                    self.row = self.new_row(layer)
+                    self.pending = None
+                for part, unit in zip(segments, units):
+                    self._value("layer", self.row, unit, part, source) if self.row is not None else None
+                return
+            if units and units[0] is not None:  # "= 850 parameters", "4096 neurons", "Total ≈ 62.4M parameters"
+                label = Label(units[0], total=label.total)
         if layer is not None and not layer.is_input:
             self.row = self.new_row(layer)
             self.pending = None
@@ -298,7 +309,9 @@ class _Walker:
                    has_header: bool, group: int, block: Table) -> None:
         texts = [clean(c.text) for c in cells]
         # the label cell; a row whose leading pipe was dropped is shifted to line up with the header
-        at = next((k for k, t in enumerate(texts) if _label_like(t) and parse_layer(t) is not None), None)
+        at = layer_col if layer_col < len(texts) and parse_layer(texts[layer_col], within=12) is not None else None
+        if at is None:
+            at = next((k for k, t in enumerate(texts) if _label_like(t) and parse_layer(t) is not None), None)
         if at is None and layer_col < len(texts) and names_total(texts[layer_col]):
             at = layer_col
         if at is None:

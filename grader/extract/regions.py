@@ -139,9 +139,26 @@ def read_value(region: str) -> Parsed | None:
     return next(iter(read_values(region)), None)
 
 
+_TUPLE = re.compile(r"[(\[]\s*(?:(?:none|null|\?|batch)\s*,\s*(\d+(?:\s*,\s*\d+)*)|(\d+(?:\s*,\s*\d+)+))"
+                    r"\s*,?\s*[)\]]", re.IGNORECASE)
+
+
+def read_shape(region: str) -> tuple[int, ...] | None:
+    """A shape written as a tuple, as Keras prints it: "(None, 55, 55, 96)" is (55, 55, 96), the batch
+    dimension dropped; "(None, 4096)" is (4096,)."""
+    match = _TUPLE.fullmatch(clean(region).strip())
+    return tuple(int(n) for n in re.findall(r"\d+", match[1] or match[2])) if match else None
+
+
 def read_values(region: str) -> list[Parsed]:
     """The candidate values of a region, best first: the first `=` chain (or expression), then any
     expression written after it ("(224-3+2)/1+1=224 224*224*64": the size, then the product)."""
+    shape = read_shape(region)
+    if shape is not None:
+        product = 1
+        for n in shape:
+            product *= n
+        return [Parsed(product, None, None, False, region.strip(), shape)]
     text = drop_remarks(clean(region))
     text = APPROX.sub("=", text)
     text = re.sub(r"(?<![<>=!])=(?!=)|＝", "=", text)
