@@ -219,6 +219,25 @@ def test_a_keras_summary():
     assert 62378344 not in [a.value for key, answers in found.items() if key[1] != "total" for a in answers]
 
 
+def test_a_table_turned_layers_across():
+    doc = Doc().text("## AlexNet").table(
+        ["", "Conv1", "Conv2", "FC6"], ["Units", "290,400", "186,624", "4096"],
+        ["Weights", "34,848", "307,200", "37,748,736"],
+    )
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "conv2", Q.UNITS) == [186624]
+    assert values(found, "alexnet", "fc6", Q.WEIGHTS) == [37748736]
+
+
+def test_a_table_of_one_layers_figures_under_its_heading():
+    doc = Doc().text("## AlexNet").text("### Conv1", heading=3).table(
+        ["Quantity", "Value"], ["Neurons", "55x55x96 = 290,400"], ["Weights", "34,848"], ["Connections", "105,415,200"],
+    )
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "conv1", Q.UNITS) == [290400]
+    assert values(found, "alexnet", "conv1", Q.CONNECTIONS) == [105415200]
+
+
 def test_a_row_label_with_its_hyperparameters():
     doc = Doc().text("AlexNet").table(["Layer", "Neurons", "Weights"], ["Conv1 (11x11, stride 4)", "290400", "34848"])
     found = slots(doc, PAPER)
@@ -269,6 +288,22 @@ def test_chinese_sections_per_layer():
     assert not any(key[1] == "conv5" for key in found)
     every = [a.value for answers in found.values() for a in answers]
     assert 96 not in every and 4 not in every  # filters and strides
+
+
+def test_numbers_named_in_a_sentence():
+    doc = Doc().text("## AlexNet").text(
+        "The first convolutional layer has 290,400 neurons, 34,848 weights and 105,415,200 connections.",
+        "Conv2 has 256 filters and 307,200 weights",
+        "Total: 650,000 neurons, 60M parameters",
+    )
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "conv1", Q.UNITS) == [290400]
+    assert values(found, "alexnet", "conv1", Q.WEIGHTS) == [34848]
+    assert values(found, "alexnet", "conv1", Q.CONNECTIONS) == [105415200]
+    assert values(found, "alexnet", "conv2", Q.WEIGHTS) == [307200]
+    assert 256 not in [a.value for answers in found.values() for a in answers]  # filters
+    assert values(found, "alexnet", "total", Q.UNITS) == [650000]
+    assert values(found, "alexnet", "total", Q.PARAMS) == [60_000_000]
 
 
 def test_a_label_then_its_value_lines_below():

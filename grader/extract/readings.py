@@ -230,15 +230,17 @@ class _Walker:
             label = classify(label_text[:layer.start] + " " + label_text[layer.end:])
         value = value.strip()
         if label.role is None and value:
-            segments = [part for part in re.split(r"[;；]", value) if part.strip()]
+            segments = [part for part in re.split(r"[;；，]|,\s+|\s+and\s+|和", value) if part.strip()]
             units = [_cell_quantity(part) for part in segments]
-            if len(segments) > 1 and all(units) and not label.total:
+            if len(segments) > 1 and any(units):
                 # "27×27×256 = 186,624 neurons; 5×5×48×256 = 307,200 weights; …"
-                if layer is not None and not layer.is_input:
+                kind = "total" if label.total and (layer is None or layer.is_input) else "layer"
+                if kind == "layer" and layer is not None and not layer.is_input:
                     self.row = self.new_row(layer)
                     self.pending = None
                 for part, unit in zip(segments, units):
-                    self._value("layer", self.row, unit, part, source) if self.row is not None else None
+                    if unit is not None and (kind == "total" or self.row is not None):
+                        self._value(kind, self.row if kind == "layer" else None, unit, part, source)
                 return
             if units and units[0] is not None:  # "= 850 parameters", "4096 neurons", "Total ≈ 62.4M parameters"
                 label = Label(units[0], total=label.total)
@@ -294,6 +296,11 @@ class _Walker:
         rows = [list(r) for r in block.rows if any(c.text.strip() for c in r)]
         if not rows:
             return
+        if _layers_across(rows):
+            rows = _transposed(rows)  # "| | Conv1 | Conv2 |" over "| Units | … |": a layer per column
+        elif self.row is not None and _quantities_down(rows):
+            self._key_values(rows)  # "| Units | 290,400 |" under a "### Conv1" heading
+            return
         has_header = block.has_header or _looks_like_header(rows[0])
         header = rows[0] if has_header else []
         body = rows[1:] if has_header else rows
@@ -304,6 +311,13 @@ class _Walker:
             else None
         for cells in body:
             self._table_row(cells, roles, layer_col, single, has_header, group, block)
+
+    def _key_values(self, rows: list[list[Cell]]) -> None:
+        for row in rows:
+            quantity = classify(clean(row[0].text), fuzzy=True).quantity if row else None
+            cell = next((c for c in row[1:] if c.text.strip()), None)
+            if quantity is not None and cell is not None:
+                self._value("layer", self.row, quantity, cell.text, cell.source)
 
     def _table_row(self, cells: list[Cell], roles: list[Label], layer_col: int, single: Quantity | None,
                    has_header: bool, group: int, block: Table) -> None:
@@ -379,6 +393,26 @@ class _Walker:
         elif not answered:
             for parsed, source in evidence:
                 self.add(Reading("layer", parsed, source, row=row, evidence_only=True))
+
+
+def _layers_across(rows: list[list[Cell]]) -> bool:
+    """Layers along the first row and quantities down the first column: a table to read turned."""
+    across = sum(1 for cell in rows[0][1:] if parse_layer(clean(cell.text), within=12) is not None)
+    down = sum(1 for row in rows[1:] if row and classify(clean(row[0].text), fuzzy=True).quantity is not None)
+    return across >= 2 and down >= 1
+
+
+def _transposed(rows: list[list[Cell]]) -> list[list[Cell]]:
+    width = max(len(row) for row in rows)
+    blank = Cell("", rows[0][0].source)
+    return [[row[j] if j < len(row) else blank for row in rows] for j in range(width)]
+
+
+def _quantities_down(rows: list[list[Cell]]) -> bool:
+    """A table of quantity and value, no layer in it: the current layer's figures."""
+    if any(parse_layer(clean(cell.text), within=12) is not None for row in rows for cell in row[:1]):
+        return False
+    return sum(1 for row in rows if len(row) >= 2 and classify(clean(row[0].text), fuzzy=True).quantity) >= 2
 
 
 def _label_like(text: str) -> bool:
