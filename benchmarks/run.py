@@ -47,7 +47,8 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    seconds: float
+    seconds: float  # wall clock
+    cpu_seconds: float  # user + system of the process and every descendant it waited for
     returncode: int
     max_rss_mb: float  # the peak RSS (VmHWM) of the largest single process seen in the tree
     tree_rss_mb: float  # the peak of the tree's summed RSS (shared pages counted in each process)
@@ -112,22 +113,28 @@ def run(cmd: list[str], *, interval: float = 0.05) -> Run:
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        process.wait()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - start
         done.set()
         sampler.join()
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")[-2000:]
-    return Run(seconds, process.returncode, peak[2], peak[0], peak[1], stderr)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, process.returncode, peak[2], peak[0], peak[1], stderr)
 
 
-def median_seconds(cmd: list[str], repeat: int) -> tuple[float, list[float]]:
-    times = []
+def timings(cmd: list[str], repeat: int) -> dict:
+    """Wall and CPU seconds of `repeat` runs of a whole process: median, minimum, every run."""
+    walls, cpus = [], []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        walls.append(time.perf_counter() - start)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+    return {"median": statistics.median(walls), "min": min(walls), "cpu_median": statistics.median(cpus),
+            "runs": [round(w, 4) for w in walls]}
 
 
 # ---------------------------------------------------------------- the measurements
@@ -174,6 +181,7 @@ def throughput(folder: Path, n: int, work: Path, workers_list: list[int], no_rep
                 continue
             rows[label] = _row(run(cmd), n)
             rows[label]["ratio_to_baseline"] = rows[label]["seconds"] / floor.seconds
+            rows[label]["cpu_ratio_to_baseline"] = rows[label]["cpu_seconds"] / floor.cpu_seconds
     return rows
 
 
@@ -194,10 +202,10 @@ def cold_start(folder: Path, repeat: int) -> dict:
         works = first.returncode in (0, 1) and json.loads(first.stdout)["status"] == "graded"
     except (ValueError, KeyError, TypeError):
         works = False
-    check, check_times = median_seconds(cmd, repeat)
-    bare, bare_times = median_seconds([sys.executable, "-c", "pass"], repeat)
-    row = {"file": markdown.name, "works": works, "check_median": check, "python_median": bare,
-           "over_python": check - bare, "check_runs": check_times, "python_runs": bare_times}
+    check = timings(cmd, repeat)
+    bare = timings([sys.executable, "-c", "pass"], repeat)
+    row = {"file": markdown.name, "works": works, "check_median": check["median"], "python_median": bare["median"],
+           "over_python": check["median"] - bare["median"], "check": check, "python": bare}
     if not works:
         row["stderr"] = first.stderr[-2000:]
     return row
@@ -316,16 +324,20 @@ def print_report(report: dict) -> None:
         return
     console = Console()
     speed = Table(title=f"Throughput on {report['n']} mixed submissions ({report['machine']['cpus']} cores)")
-    for column in ("run", "seconds", "files/s", "x baseline", "peak tree RSS MB", "exit"):
+    for column in ("run", "wall s", "files/s", "x baseline", "CPU s", "CPU x baseline", "peak tree RSS MB", "exit"):
         speed.add_column(column, justify="left" if column == "run" else "right")
     for label, row in report["throughput"].items():
         speed.add_row(label, f"{row['seconds']:.2f}", f"{row['per_second']:.1f}",
-                      f"{row.get('ratio_to_baseline', 1):.1f}", f"{row['tree_rss_mb']:.0f}", str(row["returncode"]))
+                      f"{row.get('ratio_to_baseline', 1):.1f}", f"{row['cpu_seconds']:.2f}",
+                      f"{row.get('cpu_ratio_to_baseline', 1):.1f}", f"{row['tree_rss_mb']:.0f}", str(row["returncode"]))
     console.print(speed)
+    console.print(f"load average before and after: {report['load_before']} / {report['load_after']} "
+                  "(other work on the machine slows the wall clock; CPU time less so)")
     if "cold_start" in report:
         c = report["cold_start"]
         console.print(f"grader check --json ({c['file']}{'' if c['works'] else ', FAILED'}): "
-                      f"median {c['check_median']:.3f} s; "
+                      f"median {c['check_median']:.3f} s (min {c['check']['min']:.3f}, "
+                      f"CPU {c['check']['cpu_median']:.3f}); "
                       f"python -c pass {c['python_median']:.3f} s; difference {c['over_python']:.3f} s")
     if report.get("memory"):
         mem = Table(title="Peak memory, grade with reports")
@@ -388,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         report: dict = {
             "n": args.n, "seed": args.seed, "generated_seconds": time.perf_counter() - started,
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-            "date": time.strftime("%Y-%m-%d"),
+            "date": time.strftime("%Y-%m-%d"), "load_before": [round(x, 2) for x in os.getloadavg()],
         }
         no_report_flag = find_no_report_flag()
         report["no_report_mode"] = no_report_flag or "none in the batch: the plain pipeline stands in"
@@ -401,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile:
             print(profile(folder, work / "out-profile", args.profile))
         report["goals"] = goals(report)
+        report["load_after"] = [round(x, 2) for x in os.getloadavg()]
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
