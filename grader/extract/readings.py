@@ -230,8 +230,10 @@ class _Walker:
             label = classify(label_text[:layer.start] + " " + label_text[layer.end:])
         value = value.strip()
         if label.role is None and value:
-            segments = [part for part in re.split(r"[;；，]|,\s+|\s+and\s+|和", value) if part.strip()]
-            units = [_cell_quantity(part) for part in segments]
+            segments = [strip_numbering(part) for part in re.split(r"[;；，]|,\s+|\s+and\s+|和", value)]
+            segments = [part for part in segments if part]
+            # a number, then the word for what it counts: "186,624 neurons" ("1）减少参数" is a list item)
+            units = [_cell_quantity(part) if re.match(r"[\d(（=~≈]", part) else None for part in segments]
             if len(segments) > 1 and any(units):
                 # "27×27×256 = 186,624 neurons; 5×5×48×256 = 307,200 weights; …"
                 kind = "total" if label.total and (layer is None or layer.is_input) else "layer"
