@@ -306,6 +306,31 @@ def test_numbers_named_in_a_sentence():
     assert values(found, "alexnet", "total", Q.PARAMS) == [60_000_000]
 
 
+def test_numbers_named_in_explanations():
+    doc = Doc().text("## AlexNet").text(
+        "Convolutional layer 1: The output is 55x55x96, so there are 290,400 neurons. Each neuron sees "
+        "11x11x3 inputs, so the weights are 11x11x3x96 = 34,848. Connections: 105,415,200.",
+        "There are 186,624 neurons in the second convolutional layer.",
+        "In total, AlexNet has about 650K neurons and 60M parameters.",
+    )
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "conv1", Q.UNITS) == [290400]
+    assert values(found, "alexnet", "conv1", Q.WEIGHTS) == [34848]
+    assert values(found, "alexnet", "conv1", Q.CONNECTIONS) == [105415200]
+    assert values(found, "alexnet", "conv2", Q.UNITS) == [186624]
+    assert values(found, "alexnet", "total", Q.UNITS) == [650_000]
+    assert values(found, "alexnet", "total", Q.PARAMS) == [60_000_000]
+
+
+def test_a_paragraph_of_worked_explanation_is_not_answers():
+    doc = Doc().text("LeNet-5", "### C1", heading=0).text(
+        "For the convolutional layer C1, each pixel in C1 is connected to 5x5 pixels and 1 bias in the input "
+        "image, so there are 156 x 28 x 28 = 122304 connections in total. There are 122,304 connections, but "
+        "we only need to learn 156 parameters, mainly through weight sharing.")
+    found = slots(doc, PARAMS)
+    assert not found
+
+
 def test_a_label_then_its_value_lines_below():
     doc = Doc().text("9) VGG/6", "Conv1 3, 64, 3", "", "= 1792", "Pool Conv 2 64, 64, 3", "= 36928",
                      "Linear-3 4096, 1000", "= 4097000", "→ 138 357 544", "kernel size (2 in linear)")

@@ -148,3 +148,26 @@ def classify(text: str, *, fuzzy: bool = False) -> Label:
 def _priority(role: Quantity | str) -> int:
     """Between phrases of the same length, an answer beats a non-answer."""
     return 1 if isinstance(role, Quantity) or role == SHAPE_AFTER else 0
+
+
+@lru_cache(maxsize=1)
+def _beside_patterns() -> tuple[re.Pattern, re.Pattern]:
+    phrases = sorted((p for p, role in vocabulary().phrases if isinstance(role, Quantity) and role is not
+                      Quantity.SHAPE), key=len, reverse=True)
+    alternation = "|".join(_bounded(p) for p in phrases)
+    after = re.compile(rf"\s*(?:个|개)?\s*(?:{alternation})")
+    before = re.compile(rf"(?:{alternation})\s*(?:is|are|was|were|of|has|have|=|:|：|为|是|有|共)?\s*"
+                        rf"(?:about|approximately|approx\.?|around|roughly|~|≈|约)?\s*$")
+    return after, before
+
+
+def quantity_beside(before: str, after: str) -> Quantity | None:
+    """The count a word right beside a number names: "290,400 neurons", "weights are 34,848"."""
+    after_re, before_re = _beside_patterns()
+    for text, pattern, take in ((aligned(after), after_re, "match"), (aligned(before), before_re, "search")):
+        found = getattr(pattern, take)(text)
+        if found:
+            label = classify(found.group(0))
+            if label.quantity is not None and label.quantity is not Quantity.SHAPE:
+                return label.quantity
+    return None

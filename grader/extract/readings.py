@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from grader.core import Cell, Document, Quantity, Source, Table, TextLine
 from grader.extract.layers import LayerLabel, find_networks, parse_layer
-from grader.extract.quantities import INPUT, NOT_ANSWER, Label, classify, names_other_network, names_total
+from grader.extract.quantities import (INPUT, NOT_ANSWER, Label, classify, names_other_network, names_total,
+                                      quantity_beside)
 from grader.extract.regions import ARROW, Parsed, clean, drop_remarks, is_math, read_values, strip_numbering
 
 # prose: a layer named further into a label than this is a reference, not the label's subject
@@ -27,6 +28,10 @@ LABEL_REACH = 30
 PENDING_LINES = 3
 # prose: a paragraph is read this far (labels and values come early; keeps the work linear)
 MAX_LINE = 4000
+# prose: sentences are read for "290,400 neurons" only in lines this short, and a layer named anywhere
+# in a sentence this short ("There are 186,624 neurons in the second convolutional layer.")
+SENTENCE_LINE = 240
+SHORT_SENTENCE = 100
 # prose: a longer "label" is a sentence
 LABEL_LENGTH = 48
 LAYER_HEADERS = {"layer", "layers", "layer name", "name", "type", "层", "레이어", "layer type"}
@@ -199,6 +204,8 @@ class _Walker:
             if not (rest.strip() and self._value("total", None, quantity, rest, source)):
                 self.pending, self.pending_age = ("total", None, quantity), 0
             return True
+        if not heading:
+            self._sentences(body, source)  # "In total, AlexNet has about 650K neurons and 60M parameters."
         arrow = ARROW.search(body)
         if arrow:  # "Q2) Alexnet ⇒ 61,706": a total written on the heading, before any row
             self._value("total", None, None, body[arrow.end():], source, before_rows=True)
@@ -208,8 +215,41 @@ class _Walker:
         # "Pool(Conv 1)" names a layer; "156 (conv1) + 2416 (conv2)" annotates a sum
         keep = None if re.match(r"[\d(（]", body) else (lambda inner: parse_layer(inner, within=0) is not None)
         body = drop_remarks(body, keep=keep)
+        before = len(self.section.readings)
         for label_text, value in _split_pairs(body):
             self._pair(label_text, value, source, heading)
+        if not heading:
+            read = {r.parsed.value for r in self.section.readings[before:]}
+            self._sentences(body, source, read)
+
+    def _sentences(self, body: str, source: Source, read: set = frozenset()) -> None:
+        """Numbers a sentence names by the word beside them: "There are 290,400 neurons in the first
+        layer", "so the weights are 11x11x3x96 = 34,848". Only in a sentence that names its layer (or a
+        total): elsewhere a number and a word side by side say too little."""
+        from grader.extract.numbers import scan
+
+        if len(body) > SENTENCE_LINE:
+            return  # a paragraph of explanation: its numbers are worked examples, not answers
+        for sentence in re.split(r"(?<=[.!?;])\s+|(?<=[。；！？])", body):
+            reach = None if len(sentence) <= SHORT_SENTENCE else LABEL_REACH
+            layer = parse_layer(sentence, within=reach, bare=False)
+            total = layer is None and names_total(sentence[:LABEL_REACH])
+            if (layer is None or layer.is_input) and not total:
+                continue
+            found = []
+            for written in scan(sentence):
+                quantity = quantity_beside(sentence[:written.start], sentence[written.end:])
+                if quantity is not None and written.value not in read:
+                    found.append((quantity, sentence[written.start:written.end]))
+            if not found:
+                continue
+            row = None
+            if not total:  # the layer this line already made current, or a new row
+                same = self.row is not None and self.row.label.key == layer.key
+                row = self.row if same else self.new_row(layer)
+                self.row, self.pending = row, None
+            for quantity, text in found:
+                self._value("total" if total else "layer", row, quantity, text, source)
 
     def _pair(self, label_text: str, value: str, source: Source, heading: bool = False) -> None:
         label = classify(label_text)
@@ -249,7 +289,8 @@ class _Walker:
         if layer is not None and not layer.is_input:
             self.row = self.new_row(layer)
             self.pending = None
-        if value and re.match(r"[^\W\d_]", value) and "=" in value and not layer_in_value(value):
+        if value and re.match(r"[^\W\d_]", value) and "=" in value and not layer_in_value(value) \
+                and label.quantity is None and not label.total:
             for sub_label, sub_value in _split_equals(value):  # "Input channels = 1, Output channels = 6"
                 self._pair(sub_label, sub_value, source)
             return
