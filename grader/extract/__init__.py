@@ -4,45 +4,53 @@
     from grader.extract import extract
     answers = extract(document, networks={"alexnet": (Quantity.UNITS, Quantity.WEIGHTS)})
 
-How a number gets its slot, in order (readings.py walks the document, slots.py places):
+How a number gets its slot (readings.py walks the document, slots.py places what it read):
 
 1. Values. A table cell or the text after a label is a region; its value is read from its `=` chain
    (regions.py): "(11 x 11 x 3 x 96) + 96 = 34848" states 34848 and computes 34944; a list of
    in/out/kernel numbers before "=" is not part of it; without "=", the first expression is the
-   answer and parenthesised remarks are commentary.
-2. Sections: network. A heading or a line that names one network ("Q2) Alexnet", "9) VGG/6",
+   answer and parenthesised remarks are commentary; dropped signs ("28 28 6") are restored.
+2. Sections: the network. A heading or a line that names one network ("Q2) Alexnet", "9) VGG/6",
    "ZFNET") starts a section for it; one that names a network that is not shipped ("Custom MLP")
-   starts a section whose numbers go nowhere. Text before any such line names no network.
+   starts a section whose numbers go nowhere; a network named in passing inside a section that a
+   heading started does not end it. Text before any such line names no network.
 3. Quantity from words (vocabulary.yaml, longest phrase wins, fuzzy for headers): a column header
    ("# Units", "Parameter Count", "训练参数", "tensor size"), a prose label ("神经元数量：…",
-   "降采样后：27*27*96" for a shape), a word in the cell ("4,096 neurons"), or the heading above
-   ("예제 1: AlexNet #Parameters"). Columns such as Filters, Kernel, Stride, In, Out hold no answers.
+   "降采样后：27*27*96" for a shape), a word beside the number ("4,096 neurons", "there are 290,400
+   neurons", "weights are 34,848"), or the heading above ("예제 1: AlexNet #Parameters"). Columns
+   such as Filters, Kernel, Stride, In, Out hold no answers. A table turned on its side (layers
+   across, quantities down) is read turned back; a quantity/value table takes the current layer.
 4. Layer from the row label (layers.py): names and aliases, kind and number literally (FC6, F6),
-   else by ordinal (FC1 of AlexNet is fc6, Conv7 of VGG16 is conv3_3, 第14层 counts weighted layers);
-   "Pool(Conv 1)" is the convolution; "Input" rows give the input shape. In prose a heading or a label
-   that names a layer makes it current for the lines below ("输入：conv5输出" names conv5 in its
-   value, a reference, and does not). Within a table or a section's prose, a row that names a layer
-   already passed, or none (VGG's "CONV3-64"), takes the next layer of its kind; a repeated row with
-   nowhere to go and only zeros (an "Output" row after "FC3") is a pseudo-layer and is dropped.
+   else by ordinal (FC1 of AlexNet is fc6, Conv7 of VGG16 is conv3_3, 第14层 counts weighted layers,
+   LeNet's "Layer 3" the paper's C3); "Pool(Conv 1)" is the convolution; an "Input" row or label gives
+   the input shape. In prose a heading or a label that names a layer makes it current for the lines
+   below; a layer named inside a value ("输入：conv5输出") is a reference and does not. Within a table
+   or a section's prose, a row that names a layer already passed, or none (VGG's "CONV3-64"), or the
+   same number as other rows ("POOL2" for every pool), takes the next layer of its kind; a repeated
+   row with nowhere to go and only zeros (an "Output" row after "FC3") is a pseudo-layer: dropped.
 5. Numbers as evidence (evidence.py), where the words are weak: a value equal to a layer's figure
    under the spec's conventions or a common perturbation (input 224/227, towers merged, connections
-   with biases). It picks the network of a section that names none (among the asked ones first), moves
-   a section to the network its numbers fit much better when another section already answers for the
-   named one (seed 003's torchvision AlexNet written under "Alexnet"), decides a headerless column's
-   quantity by the majority of its values, overrides a header its values all contradict (a
-   "# Connections" column of parameter counts), and places unlabelled numbers under a heading that
-   names a quantity ("$$ 96 × 55 × 55 = 290,400 $$" under "#Activations").
+   with biases). It picks the network of a section that names none (among the asked ones first),
+   moves a section to the network its numbers fit much better when another section already answers
+   for the one it names (seed 003's torchvision AlexNet written under "Alexnet"; alone, such a section
+   stays with the asked network so that the comparator can name the wrong variant), decides a
+   headerless column's quantity by the majority of its values, doubts (lower confidence, same slot)
+   a header all its values contradict, and places unlabelled numbers under a heading that names a
+   quantity ("$$ 96 × 55 × 55 = 290,400 $$" under "#Activations") on the first layer they fit.
 6. Fallbacks: a reading with no quantity of its own takes the heading's, else the one quantity the
    assignment asks of that network, else the one its value fits, else the first asked one at
-   confidence 0.3. A total written before a section's rows ("ZFNET / → 61,100,840") closes the
-   section before it.
+   confidence 0.3. A total's quantity is the one whose per-layer answers it sums, else the one whose
+   network total it equals. A total written before a section's rows ("ZFNET / → 61,100,840")
+   closes the section before it. Numbers in a section that names no network, when several networks
+   are asked and none fits them, are left out.
 
 Confidence is 1.0 when words named the slot, and is multiplied down by each inference (0.9 for a
 heading's quantity or a position in a VGG-style table, 0.8 for the single asked quantity, 0.7 for a
-repaired row or a section moved by evidence, 0.5 or less for a value placed by its number alone).
+repaired row or a section moved by evidence, 0.6 for a header in doubt, 0.5 or less for a value
+placed by its number alone).
 
 Shapes are tuples (H, W, C) as written; a map written without its depth stays (H, W); an FC layer's
-"4096 × 1" (or "1 × 1 × 4096") is (4096,), the engine's shape for FC layers.
+"4096 × 1" (or "1 × 1 × 4096", or Keras' "(None, 4096)") is (4096,), the engine's shape for FC layers.
 """
 from __future__ import annotations
 

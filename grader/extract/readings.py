@@ -90,10 +90,6 @@ def _is_bold(raw: str) -> bool:
     return len(text) > 4 and text.startswith("**") and text.rstrip(":：").endswith("**")
 
 
-def _quantity(label: Label) -> Quantity | None:
-    return label.quantity
-
-
 class _Walker:
     def __init__(self) -> None:
         self.sections: list[Section] = [Section(())]
@@ -353,7 +349,7 @@ class _Walker:
         single = roles[quantity_cols[0]].quantity if len({roles[j].quantity for j in quantity_cols}) == 1 \
             else None
         for cells in body:
-            self._table_row(cells, roles, layer_col, single, has_header, group, block)
+            self._table_row(cells, roles, layer_col, single, has_header, group)
 
     def _key_values(self, rows: list[list[Cell]]) -> None:
         for row in rows:
@@ -363,7 +359,7 @@ class _Walker:
                 self._value("layer", self.row, quantity, cell.text, cell.source)
 
     def _table_row(self, cells: list[Cell], roles: list[Label], layer_col: int, single: Quantity | None,
-                   has_header: bool, group: int, block: Table) -> None:
+                   has_header: bool, group: int) -> None:
         texts = [clean(c.text) for c in cells]
         # the label cell; a row whose leading pipe was dropped is shifted to line up with the header
         at = layer_col if layer_col < len(texts) and parse_layer(texts[layer_col], within=12) is not None else None

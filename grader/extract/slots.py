@@ -75,7 +75,7 @@ def _score(section: Section, name: str) -> int:
     for reading in section.readings:
         value = reading.parsed.value
         if reading.kind == "total":
-            if not isinstance(value, tuple) and _fits_total(section, name, reading):
+            if not isinstance(value, tuple) and evidence.fits(name, "total", reading.quantity, value):
                 hits += 1
         elif reading.kind == "layer" and reading.row is not None:
             layer = placements[id(reading.row)].layer
@@ -90,13 +90,6 @@ def _shaped(reading: Reading):
     if reading.quantity is Quantity.SHAPE and reading.parsed.factors:
         return _shape(reading.parsed.factors, kind=None)
     return reading.parsed.value
-
-
-def _fits_total(section: Section, name: str, reading: Reading) -> bool:
-    value = reading.parsed.value
-    if evidence.fits(name, "total", reading.quantity, value):
-        return True
-    return False
 
 
 def _choose_networks(sections: list[Section], asked: list[str], shipped: list[str]) -> dict:
