@@ -43,6 +43,7 @@ class LayerLabel:
         return self.kind is None and self.key in INPUT_NAMES
 
 
+@lru_cache(maxsize=8192)
 def _key(text: str) -> str:
     return re.sub(r"[\s\-–.·()（）]+", "", normalise(text))
 
@@ -148,6 +149,20 @@ def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> L
     return None
 
 
+_NAMES: dict[int, tuple] = {}
+
+
+def _names(network) -> tuple[dict, dict]:
+    """The network's layer names and aliases by key, computed once per network object (the cache
+    holds the object, so its id is not reused while cached)."""
+    cached = _NAMES.get(id(network))
+    if cached is None or cached[0] is not network:
+        cached = (network, {_key(layer.name): layer.name for layer in network.layers},
+                  {_key(alias): layer.name for layer in network.layers for alias in layer.aliases})
+        _NAMES[id(network)] = cached
+    return cached[1], cached[2]
+
+
 def resolve(label: LayerLabel, network) -> str | None:
     """The spec's layer a mention names, or None (positional mentions, unknown names). "input" for
     the network's input."""
@@ -155,8 +170,7 @@ def resolve(label: LayerLabel, network) -> str | None:
         return "input"
     if label.positional:
         return None
-    names = {_key(layer.name): layer.name for layer in network.layers}
-    aliases = {_key(alias): layer.name for layer in network.layers for alias in layer.aliases}
+    names, aliases = _names(network)
     for key in (label.key, _key(label.text)):
         if key in names:
             return names[key]
