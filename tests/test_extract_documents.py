@@ -331,6 +331,15 @@ def test_a_paragraph_of_worked_explanation_is_not_answers():
     assert not found
 
 
+def test_prose_that_comes_back_to_a_layer():
+    doc = Doc().text("## AlexNet").text(
+        "Number of units in conv1: 290400", "conv2 的神经元数：186624", "Conv1 output: (55, 55, 96)")
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "conv1", Q.SHAPE) == [(55, 55, 96)]  # its numbers are conv1's, not conv3's
+    assert values(found, "alexnet", "conv2", Q.UNITS) == [186624]
+    assert not any(key[1] == "conv3" for key in found)
+
+
 def test_a_label_then_its_value_lines_below():
     doc = Doc().text("9) VGG/6", "Conv1 3, 64, 3", "", "= 1792", "Pool Conv 2 64, 64, 3", "= 36928",
                      "Linear-3 4096, 1000", "= 4097000", "→ 138 357 544", "kernel size (2 in linear)")

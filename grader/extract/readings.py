@@ -41,6 +41,7 @@ LAYER_HEADERS = {"layer", "layers", "layer name", "name", "type", "层", "레이
 class Row:
     label: LayerLabel
     group: int  # rows of one table, or of one section's prose
+    table: bool = False  # a table's rows run in order; prose may come back to a layer
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +117,8 @@ class _Walker:
         self.prose_group = self._new_group()
 
     def new_row(self, label: LayerLabel, group: int | None = None) -> Row:
-        row = Row(label, group if group is not None else (self.prose_group or self._new_prose_group()))
+        row = Row(label, group if group is not None else (self.prose_group or self._new_prose_group()),
+                  table=group is not None)
         self.section.rows.append(row)
         return row
 

@@ -70,7 +70,7 @@ def _network(name: str):
 def _score(section: Section, name: str) -> int:
     """How many of the section's values equal a figure of their slot in that network."""
     network = _network(name)
-    placements = place_rows(section.rows, network)
+    placements = place_rows(section.rows, network, section.readings, name)
     hits = 0
     for reading in section.readings:
         value = reading.parsed.value
@@ -147,11 +147,31 @@ def _choose_networks(sections: list[Section], asked: list[str], shipped: list[st
 # ---------------------------------------------------------------------------- rows
 
 
-def place_rows(rows: list[Row], network) -> dict[int, Placement]:
+def place_rows(rows: list[Row], network, readings: list[Reading] = (),
+               network_name: str | None = None) -> dict[int, Placement]:
     """Each row's layer in the network. Rows are read in order within their group: a row placed by
     position (VGG's "CONV3-64", a bare "FC") takes the next layer of its kind, and a row that names
     a layer already passed ("Conv 3" written three times, "maxpool2" twice, "Conv8" after VGG19's
-    "Conv7⁺") takes the next layer of that kind instead, when there is one."""
+    "Conv7⁺") takes the next layer of that kind instead, when there is one. The row's own numbers
+    decide where they can: a row whose values fit the layer it names stays there ("Conv1 output:
+    (55, 55, 96)" written after conv2, in prose that comes back to a layer); without that evidence
+    a table's rows move on, and prose moves on only from a layer named twice in a row."""
+    values: dict[int, list] = {}
+    zeros: set[int] = set()  # rows with a count of zero: no weighted layer's
+    for reading in readings:
+        if reading.row is not None and reading.kind == "layer":
+            shaped = _shaped(reading)
+            if shaped == 0:
+                zeros.add(id(reading.row))
+            elif shaped is not None:
+                values.setdefault(id(reading.row), []).append(shaped)
+
+    spec = network_name or network.name
+
+    def fits(row: Row, layer: str) -> bool:
+        return any(evidence.fits(spec, layer, Quantity.SHAPE if isinstance(v, tuple) else None, v)
+                   for v in values.get(id(row), ()))
+
     index = {layer.name: k for k, layer in enumerate(network.layers)}
     placements: dict[int, Placement] = {}
     previous: dict[int, int] = {}
@@ -164,7 +184,7 @@ def place_rows(rows: list[Row], network) -> dict[int, Placement]:
         label = row.label
         name = resolve(label, network)
         if name not in (None, "input") and seen.get((row.group, label.key), 0) > 1 \
-                and network.layers[index[name]].counted:
+                and network.layers[index[name]].counted and not fits(row, name):
             # the same number on several rows ("POOL2" for every 2x2 pool): not an ordinal
             name = _next_of_kind(network, network.layers[index[name]].kind, before) or name
         confidence = 1.0
@@ -181,10 +201,16 @@ def place_rows(rows: list[Row], network) -> dict[int, Placement]:
         elif name is not None and index[name] <= before:
             kind = network.layers[index[name]].kind
             following = _next_of_kind(network, kind, before)
-            if following is not None:
-                name, confidence = following, 0.7
-            else:
+            if following is None and id(row) in zeros:
                 confidence, stray = 0.5, True
+            elif fits(row, name) and not (following is not None and fits(row, following)):
+                confidence = 0.9  # its numbers are that layer's: the text came back to it
+            elif following is not None and (row.table or index[name] == before or fits(row, following)):
+                name, confidence = following, 0.7
+            elif following is None:
+                confidence, stray = 0.5, True
+            else:
+                confidence = 0.7  # prose that comes back to a layer
         if name is not None:
             previous[row.group] = max(before, index[name])
         placements[id(row)] = Placement(name, confidence, stray)
@@ -205,7 +231,7 @@ def _next_of_kind(network, kind: str | None, after: int) -> str | None:
 
 def _answers(section: Section, name: str, network_confidence: float, asked: tuple[Quantity, ...]) -> list[Answer]:
     network = _network(name)
-    placements = place_rows(section.rows, network)
+    placements = place_rows(section.rows, network, section.readings, name)
     columns = _column_quantities(section, name, placements, asked)
     stray_rows = _stray_rows(section, placements)
     answers: list[Answer] = []
