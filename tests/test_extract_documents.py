@@ -378,6 +378,15 @@ def test_totals_close_the_section_before():
     assert not values(found, "alexnet", "total", Q.PARAMS)[1:]
 
 
+def test_a_network_and_its_total_on_one_line():
+    doc = Doc().text("LeNet: 61,706", "AlexNet: 60,965,224", "VGG16 has 138,357,544 parameters.", "VGG19 = 143,667,240")
+    found = slots(doc, PARAMS)
+    assert values(found, "lenet5", "total", Q.PARAMS) == [61706]
+    assert values(found, "alexnet", "total", Q.PARAMS) == [60965224]
+    assert values(found, "vgg16", "total", Q.PARAMS) == [138357544]
+    assert values(found, "vgg19", "total", Q.PARAMS) == [143667240]
+
+
 def test_total_quantity_from_the_students_own_sum():
     doc = Doc().text("Table for Alexnet Parameters Counts").table(
         ["Layer", "Parameter Count"], ["Conv 1", "34944"], ["FC8", "4097000"],

@@ -195,15 +195,20 @@ class _Walker:
         label = classify(body)
         if heading:
             self.context = label.quantity
-        head, colon, rest = (re.split(r"([:：])", body, maxsplit=1) + ["", ""])[:3]
-        if colon and classify(head).total:  # "Total Parameters for LeNet-5: 156 (conv1) + … = 17166"
-            quantity = classify(head).quantity
+        head, colon, rest = (re.split(r"([:：=])", body, maxsplit=1) + ["", ""])[:3]
+        named = classify(head)
+        if colon and (named.total or (len(head) <= LABEL_REACH and not named.role and networks
+                                      and not parse_layer(head, bare=False))):
+            # "Total Parameters for LeNet-5: 156 (conv1) + … = 17166", "VGG16: 138,357,544"
+            quantity = named.quantity or classify(rest).quantity
             rest = drop_remarks(rest)
-            if not (rest.strip() and self._value("total", None, quantity, rest, source)):
+            if rest.strip() and self._value("total", None, quantity, rest, source):
+                return True
+            if named.total:
                 self.pending, self.pending_age = ("total", None, quantity), 0
-            return True
-        if not heading:
-            self._sentences(body, source)  # "In total, AlexNet has about 650K neurons and 60M parameters."
+                return True
+        if not heading:  # "In total, AlexNet has about 650K neurons", "VGG16 has 138,357,544 parameters."
+            self._sentences(body, source, network_line=bool(networks))
         arrow = ARROW.search(body)
         if arrow:  # "Q2) Alexnet ⇒ 61,706": a total written on the heading, before any row
             self._value("total", None, None, body[arrow.end():], source, before_rows=True)
@@ -220,7 +225,7 @@ class _Walker:
             read = {r.parsed.value for r in self.section.readings[before:]}
             self._sentences(body, source, read)
 
-    def _sentences(self, body: str, source: Source, read: set = frozenset()) -> None:
+    def _sentences(self, body: str, source: Source, read: set = frozenset(), network_line: bool = False) -> None:
         """Numbers a sentence names by the word beside them: "There are 290,400 neurons in the first
         layer", "so the weights are 11x11x3x96 = 34,848". Only in a sentence that names its layer (or a
         total): elsewhere a number and a word side by side say too little."""
@@ -231,7 +236,7 @@ class _Walker:
         for sentence in re.split(r"(?<=[.!?;])\s+|(?<=[。；！？])", body):
             reach = None if len(sentence) <= SHORT_SENTENCE else LABEL_REACH
             layer = parse_layer(sentence, within=reach, bare=False)
-            total = layer is None and names_total(sentence[:LABEL_REACH])
+            total = layer is None and (network_line or names_total(sentence[:LABEL_REACH]))
             if (layer is None or layer.is_input) and not total:
                 continue
             found = []
