@@ -63,6 +63,16 @@ def test_txt_with_thousands_separators_is_not_csv(tmp_path):
     assert [line.text for line in lines(document)] == ["conv1: 34,848", "conv2: 307,200", "conv3: 884,736"]
 
 
+def test_a_title_row_above_the_header_is_a_line_not_the_header(tmp_path):
+    path = tmp_path / "counts.csv"
+    path.write_text("Emma - AlexNet counts\nLayer,Units,Weights\nconv1,290400,34848\n", encoding="utf-8")
+    document = read(path)
+    assert [line.text for line in lines(document)] == ["Emma - AlexNet counts"]
+    (table,) = tables(document)
+    assert table.has_header
+    assert texts(table) == [["Layer", "Units", "Weights"], ["conv1", "290400", "34848"]]
+
+
 def test_tsv(tmp_path):
     path = tmp_path / "key.tsv"
     path.write_text("layer\tweights\nconv1\t34848\n")

@@ -9,7 +9,7 @@ import re
 from grader.core import Cell, Document, Source, UnreadableError
 from grader.readers.formula import column_letters
 from grader.readers.limits import Limits
-from grader.readers.tables import build_table
+from grader.readers.tables import table_blocks
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_LINES = 200
@@ -36,8 +36,8 @@ def read_delimited(text: str, *, path: str, encoding: str | None, limits: Limits
             start = reader.line_num + 1 + (hint is not None)
     except csv.Error as err:
         raise UnreadableError(f"{path}: not valid CSV (line {reader.line_num}: {err})") from None
-    table = build_table(rows, number_cells=False) if rows else None
-    return Document(path=path, format="csv", blocks=(table,) if table else (), encoding=encoding)
+    return Document(path=path, format="csv", blocks=tuple(table_blocks(rows, number_cells=False)),
+                    encoding=encoding)
 
 
 def sniff_delimiter(text: str) -> str | None:

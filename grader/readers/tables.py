@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import Callable, Sequence
 
-from grader.core import Cell, Source, Table, UnreadableError
+from grader.core import Cell, Source, Table, TextLine, UnreadableError
 
 Clean = Callable[[str], str]
 
@@ -155,6 +155,19 @@ def build_table(rows: Sequence[Sequence[Cell]], *, has_header: bool | None = Non
     first = kept[0][0].source
     return Table(tuple(tuple(row) for row in kept), replace(first, cell=None) if number_cells else first,
                  has_header)
+
+
+def table_blocks(rows: Sequence[Sequence[Cell]], *, number_cells: bool = True) -> list:
+    """A spreadsheet-like grid as blocks: title rows above the table (one filled cell, "Emma -
+    AlexNet counts") become text lines, so the header below them is read as the header."""
+    titles = []
+    while len(rows) > 2 and sum(1 for cell in rows[0] if cell.text.strip()) == 1 \
+            and sum(1 for cell in rows[1] if cell.text.strip()) >= 2:
+        title = next(cell for cell in rows[0] if cell.text.strip())
+        titles.append(TextLine(title.text.strip(), title.source))
+        rows = rows[1:]
+    table = build_table(rows, number_cells=number_cells)
+    return titles + ([table] if table else [])
 
 
 def _at(source: Source, cell: str) -> Source:

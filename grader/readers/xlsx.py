@@ -12,7 +12,7 @@ import re
 from grader.core import Cell, Document, Source, UnreadableError
 from grader.readers.formula import FormulaError, column_letters, column_number, evaluate, has_references
 from grader.readers.limits import Limits
-from grader.readers.tables import build_table
+from grader.readers.tables import table_blocks
 from grader.readers.zipguard import check_zip
 
 Grid = dict[tuple[int, int], object]  # (row, column) -> value, 1-based, empty cells absent
@@ -32,9 +32,7 @@ def read_xlsx(data: bytes, *, path: str, limits: Limits) -> Document:
     values = _Values(formulas, cached, limits)
     blocks = []
     for sheet, grid in formulas.items():
-        table = _sheet_table(sheet, grid, values)
-        if table:
-            blocks.append(table)
+        blocks.extend(_sheet_blocks(sheet, grid, values))
     return Document(path=path, format="xlsx", blocks=tuple(blocks))
 
 
@@ -135,9 +133,9 @@ def _display(value: object) -> str:
     return str(value).strip()
 
 
-def _sheet_table(sheet: str, grid: Grid, values: _Values):
+def _sheet_blocks(sheet: str, grid: Grid, values: _Values) -> list:
     if not grid:
-        return None
+        return []
     first_column = min(c for _, c in grid)
     by_row: dict[int, list[int]] = {}
     for r, c in grid:
@@ -148,4 +146,4 @@ def _sheet_table(sheet: str, grid: Grid, values: _Values):
         rows.append([Cell(values.text(sheet, r, c) if (r, c) in grid else "",
                           Source(sheet=sheet, cell=f"{column_letters(c)}{r}"))
                      for c in range(first_column, last + 1)])
-    return build_table(rows, number_cells=False)
+    return table_blocks(rows, number_cells=False)
