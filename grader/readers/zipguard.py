@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from grader.core import UnreadableError
 from grader.readers.limits import Limits, size_text
@@ -22,7 +23,7 @@ def zip_names(data: bytes, path: str, kind: str) -> list[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as err:
         raise UnreadableError(f"{path}: not a valid {kind} (broken zip archive: {err})") from None
 
 
@@ -45,8 +46,9 @@ def check_zip(data: bytes, path: str, kind: str, limits: Limits) -> None:
     except UnreadableError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError,
-            NotImplementedError) as err:
-        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method.
+            NotImplementedError, zlib.error) as err:
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method;
+        # zlib.error: a damaged deflate stream.
         raise UnreadableError(f"{path}: not a valid {kind} (broken zip archive: {err})") from None
 
 
