@@ -76,6 +76,39 @@ def test_display_math_block_is_one_line_per_equation_and_code_fences_are_kept_as
     assert TextLine("# not a heading", Source(line=39)) in prose  # inside a fence: not a heading
 
 
+def test_aligned_rows_keep_equations_joined_by_ampersand_apart(tmp_path):
+    # Two layers' equations on one aligned row, one row spread over two lines, an array without
+    # relations (its cells stay one line), a row finishing the equation above.
+    text = (
+        "$$\n"
+        "\\begin{aligned}\n"
+        "U_1 &= 55 \\times 55 \\times 96 = 290{,}400 & U_6 &= 4096, & P_6 &= 9216 \\times 4096 \\\\\n"
+        "V_2 &= 5 \\times 5 \\times 48 \\times 256 &\n"
+        "V_3 &= 884{,}736 \\\\\n"
+        "&= 37{,}748{,}736 \\\\\n"
+        "\\begin{array}{cc} 4096 & 1000 \\end{array}\n"
+        "\\end{aligned}\n"
+        "$$\n"
+    )
+    assert [(line.text, line.source.line) for line in lines(read(write(tmp_path, text)))] == [
+        ("U_1 = 55 \\times 55 \\times 96 = 290{,}400", 3),
+        ("U_6 = 4096,", 3),
+        ("P_6 = 9216 \\times 4096", 3),
+        ("V_2 = 5 \\times 5 \\times 48 \\times 256", 4),
+        ("V_3 = 884{,}736 = 37{,}748{,}736", 5),
+        ("4096 1000", 7),
+    ]
+
+
+def test_bare_align_environment_is_a_math_block(tmp_path):
+    text = ("\\section{FC}\n\\begin{align*}\n"
+            "W_7 &= 4096 \\times 4096 = 16{,}777{,}216 & W_8 &= 4096 \\times 1000\n"
+            "\\end{align*}\n")
+    assert [(line.text, line.source.line) for line in lines(read(write(tmp_path, text, "answer.tex")))] == [
+        ("FC", 1), ("W_7 = 4096 \\times 4096 = 16{,}777{,}216", 3), ("W_8 = 4096 \\times 1000", 3),
+    ]
+
+
 @pytest.mark.parametrize("separator", ["---|---|---", "- | - | -", "|:--|:-:|--:|", "| --- | --- | --- |"])
 def test_pipe_table_separator_styles(tmp_path, separator):
     document = read(write(tmp_path, f"Layer | Units | Weights\n{separator}\nfc7 | 4096 | 16777216\n"))

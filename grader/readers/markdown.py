@@ -52,7 +52,12 @@ _MATH_ENVIRONMENT = re.compile(
     r"eqnarray\*?|equation\*?|multline\*?)\}(?:\{[^{}]*\})?")
 _MATH_ROW_END = re.compile(r"\\\\(?:\[[^\]]*\])?")
 _ALIGNMENT = re.compile(r"(?<!\\)&")
-_MATH_CONTINUATION = re.compile(r"^(?:=|\\approx|≈)")
+_MATH_SEPARATOR = re.compile(rf"({_MATH_ROW_END.pattern}|{_ALIGNMENT.pattern})")
+_BARE_MATH = re.compile(r"\\begin\{(align\*?|alignat\*?|gather\*?|eqnarray\*?|equation\*?|multline\*?)\}")
+_RELATION_PATTERN = r"(?:=|≈|≤|≥|<|>|\\(?:approx|simeq|sim|equiv|leq?|geq?|neq?)(?![A-Za-z]))"
+_RELATION = re.compile(_RELATION_PATTERN)
+_STARTS_WITH_RELATION = re.compile(rf"^{_RELATION_PATTERN}")
+_OPEN_END = re.compile(rf"(?:{_RELATION_PATTERN}|[-+*/×·(]|\\times|\\cdot)$")
 _TEX_PREAMBLE = re.compile(r"^\s*\\(?:documentclass|usepackage|title|author|date|maketitle|begin\{document\}|"
                            r"end\{document\})")
 _MAX_BLOCK_LINES = 2000
@@ -217,18 +222,21 @@ def _fence_end(lines: Sequence[Line], i: int, opener: str) -> int:
 
 
 def _math_block(lines: Sequence[Line], i: int) -> tuple[list[TextLine], int] | None:
-    """A display-math block over several lines ($$ ... $$ or \\[ ... \\]): one TextLine per row
-    (rows split at \\\\), the delimiter lines dropped. None for one-line math or an unclosed block."""
+    """A display-math block over several lines ($$ ... $$, \\[ ... \\] or a bare \\begin{align} ...
+    \\end{align}): one TextLine per equation, the delimiter lines dropped. None for one-line math or
+    an unclosed block."""
     opening = lines[i].text.strip()
+    environment = _BARE_MATH.match(opening)
     if opening.startswith("$$"):
         if opening.count("$$") % 2 == 0:
             return None
-        closer = "$$"
+        closer, pieces = "$$", [(opening[2:], lines[i].source)]
     elif opening.startswith("\\[") and "\\]" not in opening:
-        closer = "\\]"
+        closer, pieces = "\\]", [(opening[2:], lines[i].source)]
+    elif environment and (closer := f"\\end{{{environment.group(1)}}}") not in opening:
+        pieces = [(opening, lines[i].source)]
     else:
         return None
-    pieces = [(opening[2:], lines[i].source)]
     for j in range(i + 1, min(len(lines), i + _MAX_BLOCK_LINES)):
         text = lines[j].text
         if closer in text and (closer != "$$" or text.count("$$") % 2 == 1):
@@ -239,30 +247,57 @@ def _math_block(lines: Sequence[Line], i: int) -> tuple[list[TextLine], int] | N
 
 
 def _math_rows(pieces: Sequence[tuple[str, Source]]) -> list[TextLine]:
-    rows: list[TextLine] = []
-    current: list[str] = []
-    origin: Source | None = None
+    """The equations of a math block. `\\\\` ends a row; `&` is an alignment point ("N &= 290{,}400")
+    unless it stands between two complete equations ("... = 34{,}848 & N_2 &= ..."): then each
+    equation is a TextLine of its own, on the line where it starts. A row starting with a relation
+    ("&= 4096000") finishes the equation above it. Parts are joined once, at the end: a hostile row
+    of many thousand `&`s stays linear."""
+    equations: list[_Equation] = []
+    row: list[_Equation] = []  # the current row's equations, the last one still growing
+    opened = True  # an & (or the row's start) came last: the next part opens a segment
 
     def end_row() -> None:
-        text = " ".join(" ".join(current).split())
-        if not text:
-            return
-        if rows and _MATH_CONTINUATION.match(text):  # "&= 4096000" under "fc8 &= 4096 \times 1000"
-            rows[-1] = TextLine(f"{rows[-1].text} {text}", rows[-1].source)
-        else:
-            rows.append(TextLine(text, origin))
+        if row and equations and _STARTS_WITH_RELATION.match(row[0].parts[0]):
+            equations[-1].extend(row.pop(0))
+        equations.extend(row)
+        row.clear()
 
     for text, source in pieces:
-        text = _ALIGNMENT.sub(" ", _MATH_ENVIRONMENT.sub(" ", text))
-        for n, part in enumerate(_MATH_ROW_END.split(text)):
-            if n:  # a \\ ended the row before this part
+        for token in _MATH_SEPARATOR.split(_MATH_ENVIRONMENT.sub(" ", text)):
+            if _ALIGNMENT.fullmatch(token):
+                opened = True
+            elif _MATH_ROW_END.fullmatch(token):
                 end_row()
-                current, origin = [], None
-            if part.strip():
-                origin = origin or source
-                current.append(part.strip())
+                opened = True
+            elif part := " ".join(token.split()):
+                if row and not (opened and row[-1].complete() and not _STARTS_WITH_RELATION.match(part)):
+                    row[-1].add(part)
+                else:
+                    row.append(_Equation(source, part))
+                opened = False
     end_row()
-    return rows
+    return [TextLine(" ".join(equation.parts), equation.source) for equation in equations]
+
+
+class _Equation:
+    """An equation being put together from the parts of a math row."""
+
+    __slots__ = ("source", "parts", "related")
+
+    def __init__(self, source: Source, part: str) -> None:
+        self.source, self.parts, self.related = source, [part], bool(_RELATION.search(part))
+
+    def add(self, part: str) -> None:
+        self.parts.append(part)
+        self.related = self.related or bool(_RELATION.search(part))
+
+    def extend(self, other: _Equation) -> None:
+        self.parts += other.parts
+        self.related = self.related or other.related
+
+    def complete(self) -> bool:
+        """A relation with something after it ("N = 290{,}400", not "N =" nor "N = 3 \\times")."""
+        return self.related and not _OPEN_END.search(self.parts[-1])
 
 
 def _prose(lines: Sequence[Line], i: int, blocks: list[Block], flavour: str, joinable: bool) -> int:
