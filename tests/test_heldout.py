@@ -49,8 +49,6 @@ KNOWN_END_TO_END = {
            "extractor: the student's notation N_/W_/C_{layer} is not used, 'C_{conv2} = 307{,}200 x 27 x 27 "
            "= 223{,}948{,}000' lands on conv3 units, 'W_{conv1} \\times 55 \\times 55' loses its symbol and "
            "raises a false arithmetic-slip on conv1",
-    "h09": "reader: the CSV's title, ID and remark rows above the header become the header, the real "
-           "header row is data; the extractor recovers the layer rows from the numbers but not the Total row",
     "h10": "extractor: Korean 완전연결 ('fully connected') read as the quantity connections; 출력층 (output "
            "layer) not a layer; '모든 레이어의 파라미터를 합치면 약 61M' (a total) lands on fc8",
     "h12": "extractor: torchsummary's running module index read as a layer ordinal (Conv2d-4 as conv4, "

@@ -73,6 +73,33 @@ def test_a_title_row_above_the_header_is_a_line_not_the_header(tmp_path):
     assert texts(table) == [["Layer", "Units", "Weights"], ["conv1", "290400", "34848"]]
 
 
+def test_title_id_and_remark_rows_above_the_header_are_lines(tmp_path):
+    path = tmp_path / "counts.csv"
+    path.write_text("LeNet-5 homework,,\r\nStudent ID,4711,\r\nno biases counted,,\r\n,,\r\n"
+                    "Layer,Params,Connections\r\nC1,150,117600\r\nTotal,150,117600\r\n", encoding="utf-8")
+    document = read(path)
+    assert [(line.text, line.source.cell) for line in lines(document)] == [
+        ("LeNet-5 homework", "A1"), ("Student ID 4711", "A2"), ("no biases counted", "A3")]
+    (table,) = tables(document)
+    assert table.has_header
+    assert texts(table) == [["Layer", "Params", "Connections"], ["C1", "150", "117600"], ["Total", "150", "117600"]]
+
+
+@pytest.mark.parametrize("text, header", [
+    # two labelled cells that reach less far right than the row below are not the header
+    ("Name,Emma\nLayer,Units,Weights\nconv1,290400,34848\n", ["Layer", "Units", "Weights"]),
+    # a two-column table's own header stays the header, and two-cell rows are its rows
+    ("Layer,Weights\nconv1,34848\nconv2,307200\n", ["Layer", "Weights"]),
+    ("conv1,34848\npool1,no weights\nconv2,307200\n", ["conv1", "34848"]),
+    # no header at all: nothing above the first layer row is taken away
+    ("conv1,290400,34848\nconv2,186624,307200\n", ["conv1", "290400", "34848"]),
+])
+def test_the_header_is_the_first_row_of_labels_as_wide_as_the_table(tmp_path, text, header):
+    path = tmp_path / "counts.csv"
+    path.write_text(text, encoding="utf-8")
+    assert texts(tables(read(path))[0])[0] == header
+
+
 def test_tsv(tmp_path):
     path = tmp_path / "key.tsv"
     path.write_text("layer\tweights\nconv1\t34848\n")

@@ -158,16 +158,46 @@ def build_table(rows: Sequence[Sequence[Cell]], *, has_header: bool | None = Non
 
 
 def table_blocks(rows: Sequence[Sequence[Cell]], *, number_cells: bool = True) -> list:
-    """A spreadsheet-like grid as blocks: title rows above the table (one filled cell, "Emma -
-    AlexNet counts") become text lines, so the header below them is read as the header."""
-    titles = []
-    while len(rows) > 2 and sum(1 for cell in rows[0] if cell.text.strip()) == 1 \
-            and sum(1 for cell in rows[1] if cell.text.strip()) >= 2:
-        title = next(cell for cell in rows[0] if cell.text.strip())
-        titles.append(TextLine(title.text.strip(), title.source))
-        rows = rows[1:]
-    table = build_table(rows, number_cells=number_cells)
+    """A spreadsheet-like grid as blocks: the rows above its header with one or two filled cells (a
+    title "Emma - AlexNet counts", "Student ID,12345", a remark) become text lines, so the header
+    below them is read as the header."""
+    lead = _lead_rows(rows)
+    titles = [TextLine(" ".join(cell.text.strip() for cell in row if cell.text.strip()),
+                       next(cell for cell in row if cell.text.strip()).source) for row in rows[:lead]]
+    table = build_table(rows[lead:], number_cells=number_cells)
     return titles + ([table] if table else [])
+
+
+_WORD = re.compile(r"[^\W\d_]{2}")  # a label has a word in it: "Layer", "conv1", "神经元", not "11x11"
+_MAX_LEAD_CELLS = 2
+
+
+def _lead_rows(rows: Sequence[Sequence[Cell]]) -> int:
+    """How many rows above the table are text: those before the header, the first row with several
+    labelled cells that reaches as far right as the row below it ("Name,Emma" above a four-column
+    header is not one); without such a header, the leading rows with one filled cell above a row
+    with more. Only rows of one filled cell, or two that stop short of the header's last column, are
+    ever text: above a two-column header they are rows of the table."""
+    def filled(row):
+        return [c for c, cell in enumerate(row) if cell.text.strip()]
+
+    lead_reach = 0  # how far right the two-cell rows above reach
+    for n, row in enumerate(rows[:-1]):
+        columns = filled(row)
+        labelled = sum(1 for c in columns if _WORD.search(row[c].text))
+        below = filled(rows[n + 1])
+        if labelled >= 2 and below and columns[-1] >= below[-1]:
+            if lead_reach < columns[-1]:
+                return n
+            break
+        if len(columns) > _MAX_LEAD_CELLS:
+            break
+        if len(columns) == _MAX_LEAD_CELLS:
+            lead_reach = max(lead_reach, columns[-1])
+    n = 0
+    while len(rows) - n > 2 and len(filled(rows[n])) == 1 and len(filled(rows[n + 1])) >= 2:
+        n += 1
+    return n
 
 
 def _at(source: Source, cell: str) -> Source:
