@@ -57,10 +57,7 @@ KNOWN_END_TO_END = {
     "h14": "extractor: printed 'units=69,984 weights=34,848 connections=...' pairs each value with the "
            "label after it (shifted by one); misplaced-answer and connections-as-weights follow from it",
 }
-KNOWN_COMPARATOR = {
-    "h08": "comparator: transcription-slip raised beside arithmetic-slip on conv2's 223,948,000 (the "
-           "written expression 307200*27*27 explains it; PITFALLS.md: 'no other pitfall explains it')",
-}
+KNOWN_COMPARATOR: dict[str, str] = {}
 # What the labels leave out and the texts show: the expression beside a stated result, and
 # answers written approximately ("约 4942 万", "about 60.9 million", "약 61M").
 EXPRESSIONS = {

@@ -447,15 +447,17 @@ class _NetworkTable:
 
         explained = outcome.verdict is not Verdict.WRONG or bool(outcome.codes)
         context = self._context(answer, quantity, expected, explained)
+        # The transcription slip comes last: it applies only where nothing else explains the number
+        # (a written expression that does not give the result written is an arithmetic slip).
         for code in ("pool-params-counted", "filters-wrong", "total-inconsistent", "misplaced-answer",
-                     "transcription-slip", "arithmetic-slip"):
+                     "arithmetic-slip", "transcription-slip"):
             if code == "misplaced-answer" and not primary:
                 continue
             check = PITFALLS[code].check
             if check.test(context):
                 outcome.codes.append(code)
                 outcome.origins.append((code, answer.layer))
-                if code not in ("arithmetic-slip", "transcription-slip") and not context.explained:
+                if not context.explained:
                     context = _replace(context, explained=True)
 
 
