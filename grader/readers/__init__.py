@@ -11,12 +11,14 @@ is a Document with no blocks.
 """
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-from grader.core import Document, UnreadableError
+from grader.core import Document, Table, UnreadableError
 from grader.readers.decode import decode_text
 from grader.readers.delimited import looks_delimited, read_delimited
 from grader.readers.limits import Limits, size_text
@@ -86,6 +88,12 @@ def read(path: Path, *, limits: Limits | None = None) -> Document:
     claimed = _BY_EXTENSION.get(extension)
     if not data:
         return Document(path=name, format=claimed.name if claimed else "markdown", blocks=())
+    document = _read_data(data, name, extension, claimed, limits)
+    _count_numbers(document, limits)
+    return document
+
+
+def _read_data(data: bytes, name: str, extension: str, claimed: Format | None, limits: Limits) -> Document:
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _read_zip(data, name, extension, limits)
     for magic, what in _MAGIC:
@@ -99,6 +107,26 @@ def read(path: Path, *, limits: Limits | None = None) -> Document:
         raise
     fmt = _text_format(text, claimed)
     return fmt.reader(text, path=name, encoding=encoding, limits=limits)
+
+
+# A number as the extractor sees it, roughly: digits, with separators inside ("34,848", "3.14").
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _count_numbers(document: Document, limits: Limits) -> None:
+    """The extractor's work grows with the numbers written: a file of them by the hundred thousand
+    (a dump of weights, a generated file) is refused before it is extracted."""
+    found = itertools.chain.from_iterable(_NUMBER.finditer(text) for text in _texts(document))
+    if next(itertools.islice(found, limits.max_numbers, None), None) is not None:
+        raise UnreadableError(f"{document.path}: over the {limits.max_numbers:,}-number limit")
+
+
+def _texts(document: Document) -> Iterator[str]:
+    for block in document.blocks:
+        if isinstance(block, Table):
+            yield from (cell.text for row in block.rows for cell in row)
+        else:
+            yield block.text
 
 
 def _read_bytes(path: Path, name: str, limits: Limits) -> bytes:

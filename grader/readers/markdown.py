@@ -17,8 +17,8 @@ from typing import Callable, Sequence
 from grader.core import Block, Document, Source, TextLine, UnreadableError
 from grader.readers.limits import Limits
 from grader.readers.tables import (
-    CellBudget, Line, continues_text, detect_html_table, detect_pipe_table, detect_space_table, detect_tab_table,
-    detect_tabular, is_rule,
+    MAX_JOINED, CellBudget, Line, continues_text, detect_html_table, detect_pipe_table, detect_space_table,
+    detect_tab_table, detect_tabular, is_rule,
 )
 
 FLAVOURS = ("markdown", "tex", "plain")
@@ -79,8 +79,9 @@ def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown
     if "base64," in text:  # images pasted into the Markdown: long, and never an answer
         text = _DATA_URI.sub("", text)
     raw = _NEWLINE.split(text)
-    if len(raw) > limits.max_lines:
-        raise UnreadableError(f"{path}: {len(raw):,} lines, over the {limits.max_lines:,}-line limit")
+    count = len(raw) - (raw[-1] == "")  # the newline ending the last line starts none
+    if count > limits.max_lines:
+        raise UnreadableError(f"{path}: {count:,} lines, over the {limits.max_lines:,}-line limit")
     for n, line in enumerate(raw, 1):
         if len(line) > limits.max_line_chars:
             raise UnreadableError(f"{path}: line {n} is over the {limits.max_line_chars:,}-character limit")
@@ -169,6 +170,7 @@ def parse_lines(lines: Sequence[Line], flavour: str, budget: CellBudget) -> list
     detectors = _MARKUP_DETECTORS if markup else _PLAIN_DETECTORS
     blocks: list[Block] = []
     not_before: dict[str, int] = {}  # a detector that failed over a run is not retried inside it
+    unclosed: dict[str, int] = {}  # math closer -> the line before which it does not occur
     last_prose = -10  # index of the line that gave the last TextLine from _prose
     i = 0
     while i < len(lines):
@@ -183,7 +185,7 @@ def parse_lines(lines: Sequence[Line], flavour: str, budget: CellBudget) -> list
                 blocks.extend(parse_lines(lines[i + 1:end], "plain", budget))
                 i = end + 1
                 continue
-            math = _math_block(lines, i)
+            math = _math_block(lines, i, unclosed)
             if math:
                 blocks.extend(math[0])
                 i = math[1]
@@ -221,7 +223,7 @@ def _fence_end(lines: Sequence[Line], i: int, opener: str) -> int:
     return len(lines)  # an unclosed fence runs to the end, as Markdown renders it
 
 
-def _math_block(lines: Sequence[Line], i: int) -> tuple[list[TextLine], int] | None:
+def _math_block(lines: Sequence[Line], i: int, unclosed: dict[str, int]) -> tuple[list[TextLine], int] | None:
     """A display-math block over several lines ($$ ... $$, \\[ ... \\] or a bare \\begin{align} ...
     \\end{align}): one TextLine per equation, the delimiter lines dropped. None for one-line math or
     an unclosed block."""
@@ -237,12 +239,15 @@ def _math_block(lines: Sequence[Line], i: int) -> tuple[list[TextLine], int] | N
         pieces = [(opening, lines[i].source)]
     else:
         return None
+    if unclosed.get(closer, 0) > i:  # an opener above looked for this closer past here in vain
+        return None
     for j in range(i + 1, min(len(lines), i + _MAX_BLOCK_LINES)):
         text = lines[j].text
         if closer in text and (closer != "$$" or text.count("$$") % 2 == 1):
             pieces.append((text[:text.index(closer)], lines[j].source))
             return _math_rows(pieces), j + 1
         pieces.append((text, lines[j].source))
+    unclosed[closer] = min(len(lines), i + _MAX_BLOCK_LINES)  # so a file of openers is read in linear time
     return None
 
 
@@ -305,7 +310,7 @@ def _prose(lines: Sequence[Line], i: int, blocks: list[Block], flavour: str, joi
     TextLine before it when it continues that one; return the next index."""
     line = lines[i]
     text = line.text
-    if joinable and continues_text(blocks[-1].text, text.strip()):
+    if joinable and len(blocks[-1].text) < MAX_JOINED and continues_text(blocks[-1].text, text.strip()):
         blocks[-1] = TextLine(f"{blocks[-1].text} {clean_inline(text) if flavour != 'plain' else text.strip()}",
                               blocks[-1].source)
         return i + 1

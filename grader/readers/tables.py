@@ -49,6 +49,13 @@ _STARTS_WITH_EQUALS = re.compile(r"^[\s$]*[=＝]")
 # A cell cut off after an operator: "3 * 3 * 256 *", "... * 13 * 13 =". A letter x only after a
 # digit, space or bracket, so "Softmax" does not end with an operator; "**" closes bold type.
 _ENDS_WITH_OPERATOR = re.compile(r"(?:(?<!\*)\*|[×+=＝·(（]|(?<=[\d\s)）])[xX]|\\times|\\cdot)[\s$]*$")
+# A row or line joined from several stops growing at this length: real ones hold a formula or two,
+# and a hostile file of a thousand "= 1" lines must not be joined (and searched) over and over.
+MAX_JOINED = 2_000
+
+
+def _ends_with_operator(text: str) -> bool:
+    return bool(_ENDS_WITH_OPERATOR.search(text[-100:]))  # the end only: the text may be long
 # A label of words only ("Convolution", "Fully Connected"), and the rest of a name ("Layer 1", "2").
 _BARE_LABEL = re.compile(r"[^\W\d_]+(?:[ \-][^\W\d_]+)*")
 _LABEL_TAIL = re.compile(r"(?:layers?|层|level|stage|block)?\s*[#(（]?\d+[)）]?(?:\s*层)?", re.IGNORECASE)
@@ -87,6 +94,8 @@ def _label_completes(above: str, below: str) -> bool:
 
 
 def _continues(above: Sequence[Cell], below: Sequence[Cell], repeated: set[str]) -> bool:
+    if sum(len(cell.text) for cell in above) > MAX_JOINED:
+        return False
     label_above, label_below = _text(above, 0), _text(below, 0)
     if label_below:
         if not _label_completes(label_above, label_below):
@@ -95,7 +104,7 @@ def _continues(above: Sequence[Cell], below: Sequence[Cell], repeated: set[str])
             return True
     for k in range(1, max(len(above), len(below))):
         upper, lower = _text(above, k), _text(below, k)
-        if lower and (_STARTS_WITH_EQUALS.match(lower) or (upper and _ENDS_WITH_OPERATOR.search(upper))):
+        if lower and (_STARTS_WITH_EQUALS.match(lower) or (upper and _ends_with_operator(upper))):
             return True
     return False
 
@@ -108,7 +117,7 @@ def continues_text(above: str, below: str) -> bool:
     one above ends with an operator and this one starts with a number ("3 * 3 * 256 *" / "384 = ...")."""
     if _STARTS_WITH_EQUALS.match(below) and not below.lstrip("$ ").startswith("=="):
         return True
-    return bool(_ENDS_WITH_OPERATOR.search(above)) and bool(_STARTS_LIKE_OPERAND.match(below))
+    return _ends_with_operator(above) and bool(_STARTS_LIKE_OPERAND.match(below))
 
 
 def _join(above: Sequence[Cell], below: Sequence[Cell]) -> list[Cell]:
@@ -457,6 +466,7 @@ def _common_gutters(rows: list[list[tuple[int, int, str]]], gutters: list[tuple[
 # ---------------------------------------------------------------- LaTeX tabular
 
 _TABULAR_BEGIN = re.compile(r"\\begin\{(tabular\*?|tabularx|longtable)\}")
+_TABULAR_END = re.compile(r"\\end\{(?:tabular\*?|tabularx|longtable)\}")
 _TABULAR_RULE = re.compile(
     r"\\(?:hline|toprule|midrule|bottomrule|endhead|endfirsthead|endfoot|endlastfoot)\b"
     r"|\\(?:cline|hhline)\{[^}]*\}|\\cmidrule(?:\([^)]*\))?\{[^}]*\}")
@@ -493,16 +503,19 @@ def detect_tabular(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudg
     arguments = 2 if environment in ("tabular*", "tabularx") else 1
     pieces: list[tuple[str, Line]] = []
     text = _skip_arguments(lines[i].text[begin.end():], arguments)
-    j = i
+    j, other_ends = i, False
     while True:
         text = _TEX_COMMENT.sub("", text)
         if end_marker in text:
             pieces.append((text[:text.index(end_marker)], lines[j]))
             break
         pieces.append((text, lines[j]))
+        other_ends = other_ends or bool(_TABULAR_END.search(text))
         j += 1
         if j >= len(lines) or j - i > max_lines:
-            return None
+            # Unclosed: no opener in these lines closes inside them either, unless another
+            # environment ends here; skipping them keeps a file of openers linear.
+            return None if other_ends else (None, j)
         text = lines[j].text
     rows: list[list[Cell]] = []
     header_rule = False
@@ -593,7 +606,7 @@ def detect_html_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellB
     while not _TABLE_CLOSE.search(lines[j].text):
         j += 1
         if j >= len(lines) or j - i > max_lines:
-            return None
+            return None, j  # no table opened in these lines closes inside them: not tried again
     parser = _HtmlTable()
     parser.feed("\n".join(line.text for line in lines[i:j + 1]))
     parser.close()
