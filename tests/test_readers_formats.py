@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.core import Source, Table, TextLine
+from grader.core import Source, Table, TextLine, UnreadableError
 from grader.readers import FORMATS, read
 from grader.readers.formula import FormulaError, evaluate
 
@@ -223,6 +223,23 @@ def test_gbk_chinese_markdown():
         TextLine("可训练参数：(5×5+1)×6 = 156", Source(line=7)),
     ]
     assert texts(tables(document)[0])[1] == ["C1", "4704", "156", "122304"]
+
+
+def test_short_gb18030_text_that_charset_normalizer_passes_over_is_read(tmp_path):
+    text = ("LeNet-5 参数（含偏置）\r\nC1：(5×5×1+1)×6 = 156\r\nC3：(5×5×6+1)×16 = 2416\r\n"
+            "输出层：(84+1)×10 = 850\r\n合计：约 6.2 万\r\n")
+    path = tmp_path / "lenet.txt"
+    path.write_bytes(text.encode("gb18030"))
+    document = read(path)
+    assert document.encoding == "gb18030"
+    assert lines(document)[1].text == "C1：(5×5×1+1)×6 = 156"
+
+
+def test_random_high_bytes_are_not_taken_for_chinese(tmp_path):
+    path = tmp_path / "noise.txt"
+    path.write_bytes(bytes(range(0x80, 0x100)) * 3)
+    with pytest.raises(UnreadableError):
+        read(path)
 
 
 def test_short_gbk_text_is_read_as_chinese_not_korean(tmp_path):

@@ -57,6 +57,22 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
     return _guess(data, path)
 
 
+# Han characters, CJK and full-width punctuation, and the symbols maths in Chinese text uses (× · ≈ →).
+_HAN = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u00b1\u00b7\u00d7\u00f7\u2000-\u206f\u2190-\u22ff]")
+
+
+def _chinese_text(data: bytes) -> str | None:
+    """GB18030 text that charset-normalizer passes over (short files give it too little to score):
+    it decodes strictly and nearly every non-ASCII character is a Han character, Chinese punctuation
+    or a maths symbol, which random bytes decoded as GB18030 are not."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    wide = sum(1 for char in text if ord(char) > 0x7F)
+    return text if wide and len(_HAN.findall(text)) >= 0.95 * wide else None
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     sample = data[:20_000]
     if len(sample) < 4 or len(sample) % 2:
@@ -79,6 +95,9 @@ def _guess(data: bytes, path: str) -> tuple[str, str]:
 
     matches = list(from_bytes(data))
     if not matches:
+        chinese = _chinese_text(data)
+        if chinese is not None:
+            return chinese, "gb18030"
         raise UnreadableError(f"{path}: binary file, not text (no known text encoding fits)")
     best = matches[0].chaos
     # Short Chinese text is often equally plausible as Korean or Japanese; the class writes Chinese.
