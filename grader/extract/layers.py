@@ -21,7 +21,7 @@ SINGLE_LETTER = {"c": "conv", "s": "pool", "f": "fc"}
 CJK_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # Pseudo-layers: what a row or label can name besides a spec's layers.
 INPUT_NAMES = ("input", "inputimage", "inputlayer", "input层", "输入层", "输入")
-OUTPUT_NAMES = {"output层": "outputlayer", "输出层": "outputlayer"}
+OUTPUT_NAMES = {"output层": "outputlayer", "输出层": "outputlayer", "출력층": "outputlayer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "di": re.compile(rf"第\s*(\d{{1,2}}|[一二三四五六七八九十]+)\s*个?\s*({kind_re})?\s*层?"),
         "bare": re.compile(rf"(?<![a-z])({kind_re})(?![a-z])"),
         "names": re.compile(r"(?<![a-z])(output\s*(?:layer|层)|input\s*image|input\s*(?:layer|层)|output|input|"
-                            r"rbf|输入层|输出层|输入)(?![a-z])"),
+                            r"rbf|输入层|输出层|출력\s*층|输入)(?![a-z])"),
     }
 
 
@@ -93,11 +93,8 @@ def _cjk_number(text: str) -> int:
     return CJK_NUMERALS.get(text, 0)
 
 
-def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> LayerLabel | None:
-    """The layer a label names; None if it names none. `within`: the mention must start within
-    that many characters of the label's start (prose, where a layer named late is a reference).
-    `bare`: accept a kind without a number ("FC", a table row placed by position); prose does not
-    ("Convolution kernel size: 5*5" is not a layer)."""
+def _mentions(text: str) -> list[LayerLabel]:
+    """Every numbered mention in the text (overlapping ones included), in no particular order."""
     norm = aligned(text)
     pats = _patterns()
     found: list[LayerLabel] = []
@@ -127,16 +124,27 @@ def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> L
         n = _cjk_number(m[1])
         if n:
             found.append(LayerLabel(text, kind, n, f"{kind}{n}", start=m.start(), end=m.end()))
+    return found
+
+
+def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> LayerLabel | None:
+    """The layer a label names; None if it names none. `within`: the mention must start within
+    that many characters of the label's start (prose, where a layer named late is a reference).
+    `bare`: accept a kind without a number ("FC", a table row placed by position); prose does not
+    ("Convolution kernel size: 5*5" is not a layer)."""
+    found = _mentions(text)
     if within is not None:
         found = [f for f in found if f.start <= within]
     if found:
         found.sort(key=lambda f: (f.kind == "layer", f.start))  # "Layer 1 (CONV1)": the specific kind
         best = found[0]
-        pooled = best.kind == "conv" and re.search(r"pool", norm[:best.start]) is not None
+        pooled = best.kind == "conv" and re.search(r"pool", aligned(text)[:best.start]) is not None
         if pooled:
             return LayerLabel(best.text, best.kind, best.number, best.key, best.positional, True,
                               best.start, best.end)
         return best
+    norm = aligned(text)
+    pats = _patterns()
     name = pats["names"].search(norm)
     if name and (within is None or name.start() <= within):
         key = _key(name[1])
@@ -147,6 +155,23 @@ def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> L
         kind = _kind_of(kind_word[1])
         return LayerLabel(text, kind, None, kind, positional=True, start=kind_word.start(), end=kind_word.end())
     return None
+
+
+def find_layers(text: str) -> list[LayerLabel]:
+    """Every numbered layer a text mentions, left to right, one per place: "Layer 2 (CONV2)" is one
+    mention (the specific kind, spanning both), as parse_layer reads it."""
+    mentions = sorted(_mentions(text), key=lambda f: (f.start, f.kind == "layer", -f.end))
+    kept: list[LayerLabel] = []
+    for mention in mentions:
+        if kept and mention.start < kept[-1].end:
+            continue
+        if kept and re.fullmatch(r"\s*[(（]\s*", text[kept[-1].end:mention.start]) and kept[-1].kind == "layer":
+            outer = kept.pop()  # "Layer 2 (CONV2)": the kind in brackets names it
+            close = re.match(r"\s*[)）]", text[mention.end:])
+            mention = LayerLabel(text, mention.kind, mention.number, mention.key, mention.positional,
+                                 mention.pool_after, outer.start, mention.end + (close.end() if close else 0))
+        kept.append(mention)
+    return kept
 
 
 _NAMES: dict[int, tuple] = {}

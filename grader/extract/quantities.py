@@ -47,6 +47,7 @@ class Vocabulary:
     ordinal_words: dict  # word -> n
     other_networks: tuple[str, ...]
     patterns: dict  # role -> compiled alternation (for the `find` helpers)
+    masked: re.Pattern | None = None  # phrases whose inner words are not labels (see `vocabulary`)
 
 
 def normalise(text: str) -> str:
@@ -72,6 +73,10 @@ def _bounded(phrase: str) -> str:
     return start + body + end
 
 
+def _bounded_in(phrase: str, longer: str) -> bool:
+    return phrase != longer and re.search(_bounded(phrase), longer) is not None
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     import yaml
@@ -89,11 +94,22 @@ def vocabulary() -> Vocabulary:
     phrases.sort(key=lambda item: -len(item[0]))
     totals = tuple(sorted((normalise(str(w)) for w in raw["total"]), key=len, reverse=True))
     ordinal_words = {normalise(str(w)): int(n) for n, words in raw["ordinal_words"].items() for w in words}
+    # "共" marks a total only right before its number ("共 6000 万"; not "共享", shared)
+    before_number = [normalise(str(w)) for w in raw.get("total_before_number", ())]
     patterns = {
-        TOTAL: re.compile("|".join(_bounded(t) for t in totals)),
+        TOTAL: re.compile("|".join([_bounded(t) for t in totals]
+                                   + [rf"{re.escape(w)}(?=\s*(?:约|~|≈)?\s*[0-9])" for w in before_number])),
         "other": re.compile("|".join(_bounded(normalise(str(w))) for w in raw["other_networks"])),
     }
+    # words of another kind that hold a quantity's or a non-answer's word: a layer kind (全连接 holds
+    # 连接, 완전연결 holds 연결) or a total ("in total" holds "in")
+    counted = [p for p, role in phrases if isinstance(role, Quantity)]
+    others = [p for p, role in phrases if role == NOT_ANSWER]
+    kinds = {normalise(str(w)) for words in raw["layer_kinds"].values() for w in words}
+    masked = sorted({k for k in kinds if any(_bounded_in(q, k) for q in counted)}
+                    | {t for t in totals if any(_bounded_in(q, t) for q in others)}, key=len, reverse=True)
     return Vocabulary(
+        masked=re.compile("|".join(_bounded(k) for k in masked)) if masked else None,
         phrases=tuple(phrases),
         totals=totals,
         layer_kinds={kind: tuple(sorted((normalise(str(w)) for w in words), key=len, reverse=True))
@@ -117,6 +133,10 @@ def names_other_network(text: str) -> bool:
     return bool(vocabulary().patterns["other"].search(normalise(text)))
 
 
+# a size in bytes ("Params size (MB)", "Estimated Total Size (MB)", "233.08 MB") is not a count
+_MEMORY = re.compile(r"[(（]\s*(?:[kmgt]i?)?b(?:ytes)?\s*[)）]|(?<![a-z])(?:[kmgt]i?b|bytes)(?![a-z])")
+
+
 @lru_cache(maxsize=4096)
 def classify(text: str, *, fuzzy: bool = False) -> Label:
     """The role of a label or header. `fuzzy` also tries a close match to a whole phrase
@@ -125,6 +145,10 @@ def classify(text: str, *, fuzzy: bool = False) -> Label:
     total = names_total(norm)
     if not norm:
         return Label(None)
+    if _MEMORY.search(norm):
+        return Label(NOT_ANSWER, total=total, phrase=_MEMORY.search(norm)[0])  # "Params size (MB)": a size
+    if vocabulary().masked is not None:
+        norm = vocabulary().masked.sub(" ", norm)
     best: tuple[int, str, Quantity | str] | None = None
     for pattern, phrase, role in _phrase_patterns():
         if best is not None and len(phrase) < best[0]:

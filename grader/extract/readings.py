@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass, field
 
 from grader.core import Cell, Document, Quantity, Source, Table, TextLine
-from grader.extract.layers import LayerLabel, find_networks, parse_layer
-from grader.extract.quantities import (INPUT, NOT_ANSWER, Label, classify, names_other_network, names_total,
-                                      quantity_beside)
-from grader.extract.regions import ARROW, Parsed, clean, drop_remarks, is_math, read_values, strip_numbering
+from grader.extract.layers import LayerLabel, find_layers, find_networks, parse_layer
+from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, names_other_network,
+                                      names_total, quantity_beside, vocabulary)
+from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, is_math, is_share, read_value,
+                                    read_values, strip_numbering)
 
 # prose: a layer named further into a label than this is a reference, not the label's subject
 LABEL_REACH = 30
@@ -101,6 +102,12 @@ class _Walker:
         self.context: Quantity | None = None
         self.pending: tuple[str, Row | None, Quantity | None] | None = None  # (kind, row, quantity)
         self.pending_age = 0
+        # a label line that names a quantity and no number ("Number of neurons of each layer:"): the
+        # quantity of the bare numbers on the lines right below it
+        self.lead: Quantity | None = None
+        self.lead_line: int | None = None
+        self.symbols: dict[str, Quantity] = {}  # a student's notation: "N_l = number of neurons"
+        self.line_rows: dict[str, Row] = {}  # the rows this prose line opened, by layer key
 
     @property
     def section(self) -> Section:
@@ -117,9 +124,13 @@ class _Walker:
         self.prose_group = self._new_group()
 
     def new_row(self, label: LayerLabel, group: int | None = None) -> Row:
+        if group is None and label.key in self.line_rows:
+            return self.line_rows[label.key]  # one prose line says one thing per layer it names
         row = Row(label, group if group is not None else (self.prose_group or self._new_prose_group()),
                   table=group is not None)
         self.section.rows.append(row)
+        if group is None:
+            self.line_rows[label.key] = row
         return row
 
     def _new_prose_group(self) -> int:
@@ -135,10 +146,14 @@ class _Walker:
         text = clean(block.text[:MAX_LINE])
         if not text:
             return
+        self.line_rows = {}
         if self.pending is not None:
             self.pending_age += 1
             if self.pending_age > PENDING_LINES:
                 self.pending = None
+        line = block.source.line
+        if self.lead is not None and (line is None or self.lead_line is None or line > self.lead_line + 1):
+            self.lead = None  # a blank line (or a paragraph of its own) ends the list under the label
         if _CODE.match(text):
             return  # a statement of a program, not a student's label
         heading = block.heading > 0 or _is_bold(block.text)
@@ -146,6 +161,7 @@ class _Walker:
         if self._section_line(body, heading, block.source):
             return
         if heading:
+            self.lead = None
             mention = parse_layer(body, within=LABEL_REACH, bare=False)
             if mention is not None and mention.is_input:
                 self.row = None  # "### INPUT层-输入层": what follows is about the input
@@ -218,41 +234,112 @@ class _Walker:
         # "Pool(Conv 1)" names a layer; "156 (conv1) + 2416 (conv2)" annotates a sum
         keep = None if re.match(r"[\d(（]", body) else (lambda inner: parse_layer(inner, within=0) is not None)
         body = drop_remarks(body, keep=keep)
-        before = len(self.section.readings)
-        for label_text, value in _split_pairs(body):
-            self._pair(label_text, value, source, heading)
-        if not heading:
+        if heading:
+            for label_text, value in _split_pairs(body):
+                self._pair(label_text, value, source, heading)
+            return
+        body = _without_dash_remark(body)
+        self._definitions(body)
+        start = len(self.section.readings)
+        line_row: Row | None = None  # the row a clause of this line opened: later clauses continue it
+        for clause in _clauses(body):
+            if clause.per_item:
+                continue  # "each filter has 121 weights": not the layer's count
+            lead = _lead_label(clause.text)
+            if lead is not None:
+                self.lead, self.lead_line = lead, source.line
+            if clause.layer is not None:
+                line_row = self.row = self.new_row(clause.layer)
+                self.pending = None
+            elif clause.paragraph and line_row is None and not clause.total and not _LABELLED.match(clause.text):
+                continue  # a paragraph's sentence that no layer, total or label opens: worked examples
+            before = len(self.section.readings)
+            if line_row is not None and clause.layer is not None and self._arrow_shape(clause.text, source):
+                continue
+            equations = _equations(clause.text)
+            if len(equations) >= 2 or any(len(eq.names) > 1 for eq in equations):
+                # "units=69,984 weights=34,848", "W_fc6 = 43,264 x 4096 = 177,209,344 = C_fc6"
+                head = clause.text[:equations[0].start]
+                for label_text, value in _split_pairs(head) if head.strip() else ():
+                    self._pair(label_text, value, source)
+                for equation in equations:
+                    for name in equation.names:
+                        self._pair(name, equation.region, source)
+            else:
+                for label_text, value in _split_pairs(clause.text):
+                    self._pair(label_text, value, source)
+            if self.row is not None and self.line_rows.get(self.row.label.key) is self.row:
+                line_row = self.row
             read = {r.parsed.value for r in self.section.readings[before:]}
-            self._sentences(body, source, read)
+            self._beside(clause, source, read, line_row)
+        if self.lead is not None and len(self.section.readings) > start:
+            self.lead_line = source.line  # the list under the label goes on
 
-    def _sentences(self, body: str, source: Source, read: set = frozenset(), network_line: bool = False) -> None:
-        """Numbers a sentence names by the word beside them: "There are 290,400 neurons in the first
-        layer", "so the weights are 11x11x3x96 = 34,848". Only in a sentence that names its layer (or a
-        total): elsewhere a number and a word side by side say too little."""
+    def _definitions(self, body: str) -> None:
+        """A student's own notation: "N_l = number of neurons, W_l = number of weights" makes "W_{conv1}"
+        the weights of conv1."""
+        for m in _DEFINITION.finditer(body):
+            label = classify(m[2])
+            if label.quantity is not None and label.quantity is not Quantity.SHAPE and not label.total:
+                self.symbols[m[1]] = label.quantity
+
+    def _arrow_shape(self, text: str, source: Source) -> bool:
+        """"POOL1: 3x3, stride 2: (55 - 3)/2 + 1 = 27 -> 27x27x96": in a layer's line, the product after
+        the arrow is its output shape; what leads to it (window, stride, size formula) is working."""
+        arrows = list(ARROW.finditer(text))
+        if not arrows:
+            return False
+        before, after = text[:arrows[-1].start()], text[arrows[-1].end():]
+        named = classify(before).quantity
+        if named is not None and named is not Quantity.SHAPE or not _PRODUCT_AHEAD.match(after):
+            return False
+        parsed = read_value(after)
+        if parsed is None or not parsed.factors or len(parsed.factors) < 2:
+            return False
+        self._value("layer", self.row, Quantity.SHAPE, after, source)
+        return True
+
+    def _sentences(self, body: str, source: Source, network_line: bool = False) -> None:
+        """A line that names a network: "VGG16 has 138,357,544 parameters." gives its total."""
+        for clause in _clauses(body):
+            if not clause.per_item:
+                self._beside(clause, source, set(), None, network_line)
+
+    def _beside(self, clause: Clause, source: Source, read: set, line_row: Row | None,
+                network_line: bool = False) -> None:
+        """Numbers a clause names by the word beside them: "FC7 has 4,096 neurons and 16,777,216 weights",
+        "so the weights are 11x11x3x96 = 34,848". They belong to the layer whose mention opened the clause
+        (or an earlier clause of the line), or to a total; a sentence that opens none must name its
+        layer (anywhere, when it is short: "There are 186,624 neurons in the second convolutional
+        layer") or a total: elsewhere a number and a word side by side say too little."""
         from grader.extract.numbers import scan
 
-        if len(body) > SENTENCE_LINE:
-            return  # a paragraph of explanation: its numbers are worked examples, not answers
-        for sentence in re.split(r"(?<=[.!?;])\s+|(?<=[。；！？])", body):
-            reach = None if len(sentence) <= SHORT_SENTENCE else LABEL_REACH
-            layer = parse_layer(sentence, within=reach, bare=False)
-            total = layer is None and (network_line or names_total(sentence[:LABEL_REACH]))
+        text = clause.text
+        layer = None
+        total = clause.total
+        if not total and line_row is None:
+            if clause.paragraph:
+                return  # a paragraph of explanation: its numbers are worked examples, not answers
+            reach = None if len(text) <= SHORT_SENTENCE else LABEL_REACH
+            layer = parse_layer(text, within=reach, bare=False)
+            total = layer is None and (network_line or names_total(text[:LABEL_REACH]))
             if (layer is None or layer.is_input) and not total:
+                return
+        found = []
+        for written in scan(text):
+            if is_share(text, written):
                 continue
-            found = []
-            for written in scan(sentence):
-                quantity = quantity_beside(sentence[:written.start], sentence[written.end:])
-                if quantity is not None and written.value not in read:
-                    found.append((quantity, sentence[written.start:written.end]))
-            if not found:
-                continue
-            row = None
-            if not total:  # the layer this line already made current, or a new row
-                same = self.row is not None and self.row.label.key == layer.key
-                row = self.row if same else self.new_row(layer)
-                self.row, self.pending = row, None
-            for quantity, text in found:
-                self._value("total" if total else "layer", row, quantity, text, source)
+            quantity = quantity_beside(text[:written.start], text[written.end:])
+            if quantity is not None and written.value not in read:
+                found.append((quantity, text[written.start:written.end]))
+        if not found:
+            return
+        row = None
+        if not total:
+            row = line_row if line_row is not None else self.new_row(layer)
+            self.row, self.pending = row, None
+        for quantity, value in found:
+            self._value("total" if total else "layer", row, quantity, value, source)
 
     def _pair(self, label_text: str, value: str, source: Source, heading: bool = False) -> None:
         label = classify(label_text)
@@ -271,6 +358,9 @@ class _Walker:
         if layer is not None and not layer.is_input:
             # "Output Layer": the words of the layer's name are not a quantity
             label = classify(label_text[:layer.start] + " " + label_text[layer.end:])
+            symbol = _SYMBOL.match(label_text)
+            if label.role is None and symbol and symbol[1] in self.symbols:
+                label = Label(self.symbols[symbol[1]])  # "W_{conv1}" in the student's notation
         value = value.strip()
         if label.role is None and value:
             segments = [strip_numbering(part) for part in re.split(r"[;；，]|,\s+|\s+and\s+|和", value)]
@@ -297,6 +387,8 @@ class _Walker:
             for sub_label, sub_value in _split_equals(value):  # "Input channels = 1, Output channels = 6"
                 self._pair(sub_label, sub_value, source)
             return
+        if value and label.role is None and not label.total and layer is not None and not _answer_like(value):
+            return  # "Conv5 has 256 filters of 3x3x192", "POOL1: 3x3": no number here is an answer
         if label.total and (layer is None or layer.is_input):
             self._value_or_wait("total", None, label.quantity, value, source)
         elif label.role == INPUT or (layer is not None and layer.is_input):
@@ -515,8 +607,172 @@ def _last_separator(segment: str) -> tuple[int, int]:
 
 
 def _split_equals(value: str) -> list[tuple[str, str]]:
+    equations = _equations(value)
+    if equations:
+        return [(name, equation.region) for equation in equations for name in equation.names]
     return [(part.split("=", 1)[0], part.split("=", 1)[1] if "=" in part else "")
             for part in re.split(r"[,，;；]\s*(?=[^\W\d_])", value)]
+
+
+def _answer_like(value: str) -> bool:
+    """Whether a value after a layer's name, with no word for what it counts, can be an answer: not a
+    sentence ("4 and 5 all produce 13x13 maps"), not a count of what is no answer ("256 filters of
+    5x5x48"), not a window or kernel ("3x3", "11 x 11")."""
+    plain = drop_remarks(clean(value))
+    words = re.findall(r"[^\W\d_]{2,}", re.sub(r"\\[a-zA-Z]+|(?<=\d)\s*(?:[kKmMgGbB]|thousand|million|billion)"
+                                              r"(?![^\W\d_])", " ", plain))
+    if len(words) >= 3:
+        return False
+    first = re.match(r"\s*[=≈~]?\s*[\d.,]+\s*([^\W\d_][^\W\d_ ]*(?:\s+[^\W\d_]+)?)", plain)
+    if first and classify(first[1]).role == NOT_ANSWER:
+        return False
+    window = re.fullmatch(r"\s*(\d{1,2})\s*(?:[xX×*]|\\times)\s*(\d{1,2})\s*,?.*", plain)
+    return not (window and window[1] == window[2] and "=" not in plain)
+
+
+# ------------------------------------------------------------------------------ prose clauses
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A piece of a prose sentence that owns the numbers in it."""
+
+    text: str
+    layer: LayerLabel | None = None  # the layer whose mention opens it ("FC7 has …", "conv2 186624")
+    total: bool = False  # opened by a total word ("In total …", ", total 61,706")
+    sentence: str = ""  # the sentence it is part of
+    per_item: bool = False  # about one filter or position ("Each filter has 121 weights")
+    paragraph: bool = False  # part of a line too long for a label: a paragraph of explanation
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。；！？])")
+# a conclusion drawn from what came before: ", so …", ", which is …"
+_CONCLUSION = re.compile(r",\s*(?=(?:so|which|thus|hence|therefore|giving|i\.e\.)(?![^\W\d_]))", re.IGNORECASE)
+_PER_ITEM = re.compile(r"\s*(?:each|every|per|one)\s+(?:of\s+(?:the\s+)?(?:[\d,]+\s+)?)?(?:filter|kernel|neuron|unit|"
+                       r"output|position|location|pixel|map|channel|gpu|tower|group)", re.IGNORECASE)
+# a layer named as the source of something ("input: conv5's output", "most of them in FC6"): a reference
+_REFERENCE_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:of|in|into|from|to|by|after|before|than|as|like|with|on|at|"
+                               r"fed|feeds?|input)\s*(?:the\s+)?[:：]?|输入\s*[:：]?|입력\s*[:：]?)\s*$", re.IGNORECASE)
+_REFERENCE_AFTER = re.compile(r"\s*(?:['’]s(?![^\W\d_])|的|输出|의)")
+# what may stand between the previous clause and a mention that opens the next one
+_SEPARATED = re.compile(r"(?:^|[,;:：，；、&(（]|(?<![^\W\d_])(?:the|a|an|and|while|whereas|then|also))\s*$",
+                        re.IGNORECASE)
+# what follows a mention that opens a clause: its numbers, a colon, or a verb ("FC7 has …")
+_OPENS = re.compile(r"\s*(?:layer|层|층)?\s*(?:[\d(（:：=$]|(?:has|have|had|is|are|was|were|gives?|contains?|"
+                    r"holds?|outputs?|produces?|needs?|uses?)(?![^\W\d_]))", re.IGNORECASE)
+
+
+def _clauses(body: str) -> list[Clause]:
+    """A prose line cut into sentences, and a sentence at each layer mention or total word that opens a
+    clause, and before a conclusion (", so …"): "FC6 has 4,096 neurons; FC7 has 4,096 neurons and
+    16,777,216 weights", "conv1 290400, conv2 186624", "fc3 (84+1)·10 = 850, total 61,706". A mention
+    opens a clause where it starts the sentence, or follows a separator and is followed by its numbers,
+    a colon or a verb; a mention that names where something comes from ("input: conv5's output",
+    "most of them in FC6") is a reference and opens nothing."""
+    clauses: list[Clause] = []
+    totals = vocabulary().patterns[TOTAL]
+    for sentence in _SENTENCE_END.split(body):
+        if not sentence.strip():
+            continue
+        cuts: list[tuple[int, LayerLabel | None, bool]] = []
+        for mention in find_layers(sentence):
+            if _opens(sentence, mention.start, mention.end):
+                cuts.append((mention.start, mention, False))
+        for m in totals.finditer(aligned(sentence)):
+            if not any(start <= m.start() < (layer.end if layer else start) for start, layer, _ in cuts) \
+                    and _opens(sentence, m.start(), m.end(), total=True):
+                cuts.append((m.start(), None, True))
+        cuts += [(m.end(), None, False) for m in _CONCLUSION.finditer(sentence)]
+        cuts.sort(key=lambda cut: cut[0])
+        bounds = [(0, None, False)] + [cut for cut in cuts if cut[0] > 0] if not cuts or cuts[0][0] > 0 else cuts
+        for k, (start, layer, total) in enumerate(bounds):
+            end = bounds[k + 1][0] if k + 1 < len(bounds) else len(sentence)
+            text = sentence[start:end]
+            if text.strip():
+                clauses.append(Clause(text, layer, total, sentence, bool(_PER_ITEM.match(text)),
+                                      len(body) > SENTENCE_LINE))
+    return clauses
+
+
+def _opens(sentence: str, start: int, end: int, total: bool = False) -> bool:
+    prefix = sentence[:start]
+    if _REFERENCE_BEFORE.search(prefix) or (not total and _REFERENCE_AFTER.match(sentence, end)):
+        return False
+    if not prefix.strip():
+        return True
+    return bool(_SEPARATED.search(prefix)) and (total or bool(_OPENS.match(sentence, end)))
+
+
+_LABELLED = re.compile(r"[^\d:：]{1,48}[:：]")
+_LEAD = re.compile(r"\s*([^\d:：]+?)\s*[:：]\s*")
+
+
+def _lead_label(text: str) -> Quantity | None:
+    """"Number of neurons of each layer = product of the output shape:": a label that names a count and
+    states no number, for the numbers below or after it."""
+    match = _LEAD.fullmatch(text)
+    if match is None or parse_layer(match[1], bare=False) is not None:
+        return None
+    label = classify(match[1])
+    return label.quantity if label.quantity not in (None, Quantity.SHAPE) and not label.total else None
+
+
+_DASH_REMARK = re.compile(r"\s+(?:--|—|–)\s+(?=[^\W\d_])")
+
+
+def _without_dash_remark(body: str) -> str:
+    """"Layer 2 (CONV2)   -- each GPU's filters see only that GPU's 48 maps": a layer's label, then a
+    remark after a dash that names no count."""
+    match = _DASH_REMARK.search(body)
+    if match is None or match.start() > LABEL_REACH:
+        return body
+    label = parse_layer(body[:match.start()], within=0, bare=False)
+    remark = classify(body[match.end():])
+    if label is None or remark.quantity not in (None, Quantity.SHAPE):
+        return body
+    return body[:match.start()]
+
+
+# "N_\ell = number of neurons", "W_l: number of weights": a symbol of the student's and what it counts
+_DEFINITION = re.compile(r"(?<![\w\\])([A-Za-z])(?:_\s*(?:\\?[A-Za-z]+|\d+))?\s*(?:=|:|denotes|is)\s*(?:the\s+)?"
+                         r"([^=,;:.()\d]{3,60})")
+_SYMBOL = re.compile(r"\s*([A-Za-z])\s*(?:_|[(\[])")
+_PRODUCT_AHEAD = re.compile(r"\s*\(?\s*\d[\d,]*\s*(?:[xX×*·]|\\times|\\cdot)\s*\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Equation:
+    """"weights = 6,400 * 4,096 = 26,214,400 = connections": the names a value is given, and the value."""
+
+    start: int
+    names: tuple[str, ...]
+    region: str
+
+
+# a name: a few words ("number of weights", "W_ conv1"), not a product's "x11" nor a scale word
+_NAME = r"(?![xX]\d)(?!(?:[kKmMgGbB]|thousand|million|billion)(?![^\W\d_]))[^\W\d_][\w'’]*(?:\s*_\s*\w+)?" \
+        r"(?:\s+[^\W\d_][\w'’]*(?:\s*_\s*\w+)?){0,3}"
+_EQUATION_START = re.compile(rf"(?:^\s*|(?<=[,;:：，；&])\s*|(?<=[\d)])\s+)(?P<name>{_NAME})\s*(?:=(?![=>])|＝)")
+_EQUALS = re.compile(r"(?<![<>=!])=(?![=>])|＝")
+
+
+def _equations(text: str) -> list[Equation]:
+    """"units=69,984 weights=34,848 connections=…": each value is bound to the name before it; a name
+    after the value's last "=" names it too ("… = 26,214,400 = connections")."""
+    from grader.extract.numbers import scan
+
+    starts = list(_EQUATION_START.finditer(text))
+    equations = []
+    for k, m in enumerate(starts):
+        end = starts[k + 1].start("name") if k + 1 < len(starts) else len(text)
+        links = _EQUALS.split(text[m.end():end].rstrip(" ,;，；&"))
+        names = [m["name"].strip()]
+        while len(links) > 1 and re.search(r"[^\W\d_]", links[-1]) and not scan(links[-1]):
+            names.append(links.pop().strip())
+        region = "=".join(links)
+        if scan(region):
+            equations.append(Equation(m.start("name"), tuple(names), region))
+    return equations
 
 
 def _looks_like_header(cells: list[Cell]) -> bool:

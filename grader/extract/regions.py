@@ -106,7 +106,30 @@ def has_operator(text: str) -> bool:
 def _scan(text: str):
     from grader.extract.numbers import scan
 
-    return [w for w in scan(text) if w.value is not None]
+    return [w for w in scan(text) if w.value is not None and not is_share(text, w)]
+
+
+_SHARE = re.compile(r"\s*(?:%|％|percent|per\s*cent|퍼센트)", re.IGNORECASE)
+
+
+def is_share(text: str, written) -> bool:
+    """"~96% of the weights": a percentage, never a count."""
+    return _SHARE.match(text, written.end) is not None
+
+
+# a symbol joined to a number by an operator: "W_{conv1} \times 55 \times 55", "(fan_in + 1) * 4096";
+# not a scale or unit glued to digits ("35K", "4.096M"), nor the "x" of "55 x 55"
+_SIGN = r"(?:\\times|\\cdot|\\ast|\\div|[*×·✕⋅∙/+^÷])"
+_SYMBOLIC = re.compile(rf"(?<![\w\\])[^\W\d_][\w]*(?:_\s*[\w]+)?\s*{_SIGN}\s*[\d(]"
+                       rf"|[\d)]\s*{_SIGN}\s*[^\W\d_]")
+
+
+def symbolic(part: str) -> bool:
+    """An expression with a symbol in it ("W_{conv1} x 55 x 55"): it cannot be evaluated, and its
+    numbers are not the whole expression."""
+    body = re.sub(r"\\(?:text|mathrm|operatorname)\s*", " ", part)
+    body = re.sub(r"\\(?!times|cdot|ast|div)[a-zA-Z]+", " ", body)
+    return _SYMBOLIC.search(body) is not None
 
 
 def _plain(written) -> bool:
@@ -166,7 +189,8 @@ def read_values(region: str) -> list[Parsed]:
     parts = [_restore_signs(p) for p in re.split(r"=", text)]
     if len(parts) > 1:  # "…=224 224*224*64": a result, then the next expression
         parts[-1] = re.sub(r"^(\s*\d+)\s+(?=\d[\d\s]*(?:[*×·]|\\times|\\cdot))", r"\1 ; ", parts[-1])
-    scanned = [_scan(p) for p in parts]
+    # a link holding a symbol ("C = W_{conv1} x 55 x 55 = 105,415,200") is not an expression of numbers
+    scanned = [[] if symbolic(p) else _scan(p) for p in parts]
     candidates: list[Parsed] = []
     if len(parts) == 1:
         ws = scanned[0]
