@@ -447,8 +447,9 @@ class _Walker:
         quantity_cols = [j for j, r in enumerate(roles) if r.quantity is not None]
         single = roles[quantity_cols[0]].quantity if len({roles[j].quantity for j in quantity_cols}) == 1 \
             else None
+        running = _running_index(body)
         for cells in body:
-            self._table_row(cells, roles, layer_col, single, has_header, group)
+            self._table_row(cells, roles, layer_col, single, has_header, group, running)
 
     def _key_values(self, rows: list[list[Cell]]) -> None:
         for row in rows:
@@ -458,7 +459,7 @@ class _Walker:
                 self._value("layer", self.row, quantity, cell.text, cell.source)
 
     def _table_row(self, cells: list[Cell], roles: list[Label], layer_col: int, single: Quantity | None,
-                   has_header: bool, group: int) -> None:
+                   has_header: bool, group: int, running: bool = False) -> None:
         texts = [clean(c.text) for c in cells]
         # the label cell; a row whose leading pipe was dropped is shifted to line up with the header
         at = layer_col if layer_col < len(texts) and parse_layer(texts[layer_col], within=12) is not None else None
@@ -471,6 +472,10 @@ class _Walker:
         shift = at - layer_col if at is not None else 0
         label_text = texts[at] if at is not None else ""
         layer = parse_layer(label_text) if label_text else None
+        if running and layer is not None and layer.number is not None:
+            # "Conv2d-4" in torchsummary's table is the fourth module: the next convolution
+            layer = LayerLabel(layer.text, layer.kind, None, layer.kind or layer.key, positional=True,
+                               start=layer.start, end=layer.end)
         row: Row | None = None
         if label_text and names_total(label_text) and (layer is None or layer.kind is None):
             kind = "total"
@@ -531,6 +536,23 @@ class _Walker:
         elif not answered:
             for parsed, source in evidence:
                 self.add(Reading("layer", parsed, source, row=row, evidence_only=True))
+
+
+_MODULE = re.compile(r"\s*([A-Za-z][A-Za-z0-9]*)-(\d+)\s*")
+
+
+def _running_index(rows: list[list[Cell]]) -> bool:
+    """"Conv2d-1, ReLU-2, MaxPool2d-3, Conv2d-4 …": numbers that run on through modules of every kind
+    (a framework's summary) count modules, not layers of a kind."""
+    found = []
+    for row in rows:
+        text = next((clean(c.text) for c in row if c.text.strip()), "")
+        match = _MODULE.fullmatch(text)
+        if match:
+            found.append((match[1].lower(), int(match[2])))
+    numbers = [n for _, n in found]
+    return len(found) >= 3 and len({name for name, _ in found}) >= 2 \
+        and all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
 
 
 def _layers_across(rows: list[list[Cell]]) -> bool:

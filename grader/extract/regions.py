@@ -60,14 +60,16 @@ def clean(text: str) -> str:
 
 _NUMBERING = re.compile(
     r"^(?:[-+•·>#|]+\s*)*"  # list bullets, quote marks, heading marks
-    r"(?:(?:q|Q|问题)?\s*\d{1,2}(?:\.\d{1,2})*(?:\s*[.)）、:：](?=\s|[^\W\d_]|$)|(?=\s|[\u3400-\u9fff\uac00-\ud7af]|$)(?!\s+\d))"
+    r"(?:(?:q|Q|问题)?\s*\d{1,2}(?:\.\d{1,2})*(?:\s*[.)）、:：](?=\s|[^\W\d_]|$)|(?=\s|[\u3400-\u9fff\uac00-\ud7af]|$)(?!\s+\d)"
+    r"(?!\s*(?:thousand|million|billion|mln|bn|[kKmMgGbB])(?![^\W\d_])))"
     r"(?![层个번])(?!\s*(?:[*×xX=+·/^]|\\))\s*"
     r"|[(（]\s*(?:\d{1,2}|[a-hA-H]|[ivx]{1,4})\s*[)）]\s*|(?:[a-hA-H]|[ivx]{1,4})[.)]\s+)*")
 
 
 def strip_numbering(text: str) -> str:
     """"1.3 pool1 …" -> "pool1 …"; "Q2) Alexnet" -> "Alexnet"; "- Conv Layer 1" -> "Conv Layer 1".
-    A number followed by an operator or "=" is kept: "28 * 28" is not a list item."""
+    A number followed by an operator or "=" is kept: "28 * 28" is not a list item; nor is one followed
+    by a scale word: "60.9 million"."""
     return _NUMBERING.sub("", text, count=1).strip()
 
 
@@ -87,6 +89,8 @@ def drop_remarks(text: str, keep=None) -> str:
 
 
 def _is_remark(group: str) -> bool:
+    if re.fullmatch(r"[(（]\s*(?:[kmgtKMGT]i?)?[bB](?:ytes)?\s*[)）]", group):
+        return False  # "(MB)": the unit the number is in, which says it is a size
     body = re.sub(r"\\[a-zA-Z]+", " ", group)
     return bool(re.search(r"[\u3400-\u9fff\uac00-\ud7af]|[A-Za-z]{2,}", body))
 

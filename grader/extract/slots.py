@@ -155,11 +155,15 @@ def place_rows(rows: list[Row], network, readings: list[Reading] = (),
     "Conv7⁺") takes the next layer of that kind instead, when there is one. The row's own numbers
     decide where they can: a row whose values fit the layer it names stays there ("Conv1 output:
     (55, 55, 96)" written after conv2, in prose that comes back to a layer); without that evidence
-    a table's rows move on, and prose moves on only from a layer named twice in a row."""
+    a table's rows move on, and prose moves on only from a layer named twice in a row for the same
+    quantity ("#Params Conv 3" three times): named again for another quantity ("N_conv1 = …",
+    "W_conv1 = …"), or after a row that answered nothing (a heading), it is the same layer."""
     values: dict[int, list] = {}
     zeros: set[int] = set()  # rows with a count of zero: no weighted layer's
+    quantities: dict[int, set] = {}  # what each row answers
     for reading in readings:
         if reading.row is not None and reading.kind == "layer":
+            quantities.setdefault(id(reading.row), set()).add(reading.quantity or reading.context)
             shaped = _shaped(reading)
             if shaped == 0:
                 zeros.add(id(reading.row))
@@ -175,6 +179,7 @@ def place_rows(rows: list[Row], network, readings: list[Reading] = (),
     index = {layer.name: k for k, layer in enumerate(network.layers)}
     placements: dict[int, Placement] = {}
     previous: dict[int, int] = {}
+    answered: dict[int, set] = {}  # per group: what the rows on its current layer answered
     seen: dict[tuple[int, str], int] = {}
     for row in rows:
         if row.label.number is not None:
@@ -183,7 +188,11 @@ def place_rows(rows: list[Row], network, readings: list[Reading] = (),
         before = previous.get(row.group, -1)
         label = row.label
         name = resolve(label, network)
-        if name not in (None, "input") and seen.get((row.group, label.key), 0) > 1 \
+        # "N_conv1 = …" then "W_conv1 = …": the same layer again, for something else (or after a row
+        # that answered nothing, a heading)
+        again = name in index and index[name] == before and not row.table \
+            and not quantities.get(id(row), set()) & answered.get(row.group, set())
+        if name not in (None, "input") and not again and seen.get((row.group, label.key), 0) > 1 \
                 and network.layers[index[name]].counted and not fits(row, name):
             # the same number on several rows ("POOL2" for every 2x2 pool): not an ordinal
             name = _next_of_kind(network, network.layers[index[name]].kind, before) or name
@@ -203,6 +212,8 @@ def place_rows(rows: list[Row], network, readings: list[Reading] = (),
             following = _next_of_kind(network, kind, before)
             if following is None and id(row) in zeros:
                 confidence, stray = 0.5, True
+            elif again:
+                pass
             elif fits(row, name) and not (following is not None and fits(row, following)):
                 confidence = 0.9  # its numbers are that layer's: the text came back to it
             elif following is not None and (row.table or index[name] == before or fits(row, following)):
@@ -212,6 +223,9 @@ def place_rows(rows: list[Row], network, readings: list[Reading] = (),
             else:
                 confidence = 0.7  # prose that comes back to a layer
         if name is not None:
+            if index[name] != before:
+                answered[row.group] = set()
+            answered.setdefault(row.group, set()).update(quantities.get(id(row), ()))
             previous[row.group] = max(before, index[name])
         placements[id(row)] = Placement(name, confidence, stray)
     return placements
