@@ -100,6 +100,7 @@ def vocabulary() -> Vocabulary:
         TOTAL: re.compile("|".join([_bounded(t) for t in totals]
                                    + [rf"{re.escape(w)}(?=\s*(?:约|~|≈)?\s*[0-9])" for w in before_number])),
         "other": re.compile("|".join(_bounded(normalise(str(w))) for w in raw["other_networks"])),
+        "counted": re.compile("|".join(_bounded(normalise(str(w))) for w in raw["not_total"])),
     }
     # words of another kind that hold a quantity's or a non-answer's word: a layer kind (全连接 holds
     # 连接, 완전연결 holds 연결) or a total ("in total" holds "in")
@@ -126,7 +127,7 @@ def _phrase_patterns() -> tuple[tuple[re.Pattern, str, Quantity | str], ...]:
 
 
 def names_total(text: str) -> bool:
-    return bool(vocabulary().patterns[TOTAL].search(normalise(text)))
+    return bool(vocabulary().patterns[TOTAL].search(vocabulary().patterns["counted"].sub(" ", normalise(text))))
 
 
 def names_other_network(text: str) -> bool:
@@ -180,7 +181,7 @@ def _beside_patterns() -> tuple[re.Pattern, re.Pattern]:
                       Quantity.SHAPE), key=len, reverse=True)
     alternation = "|".join(_bounded(p) for p in phrases)
     after = re.compile(rf"\s*(?:个|개)?\s*(?:{alternation})")
-    before = re.compile(rf"(?:{alternation})\s*(?:is|are|was|were|of|has|have|=|:|：|为|是|有|共)?\s*"
+    before = re.compile(rf"(?:{alternation})\s*(?:is|are|was|were|has|have|=|:|：|为|是|有|共)?\s*"
                         rf"(?:about|approximately|approx\.?|around|roughly|~|≈|约)?\s*$")
     return after, before
 

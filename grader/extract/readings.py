@@ -679,6 +679,9 @@ _REFERENCE_AFTER = re.compile(r"\s*(?:['’]s(?![^\W\d_])|的|输出|의)")
 # what may stand between the previous clause and a mention that opens the next one
 _SEPARATED = re.compile(r"(?:^|[,;:：，；、&(（]|(?<![^\W\d_])(?:the|a|an|and|while|whereas|then|also))\s*$",
                         re.IGNORECASE)
+# a clause's start: nothing but a separator and small words before it
+_LEADING = re.compile(r"(?:.*[,;:：，；、&(（])?\s*(?:(?:so|and|thus|hence|then|the|which|that|is|are)\s+)*",
+                      re.IGNORECASE | re.DOTALL)
 # what follows a mention that opens a clause: its numbers, a colon, or a verb ("FC7 has …")
 _OPENS = re.compile(r"\s*(?:layer|层|층)?\s*(?:[\d(（:：=$]|(?:has|have|had|is|are|was|were|gives?|contains?|"
                     r"holds?|outputs?|produces?|needs?|uses?)(?![^\W\d_]))", re.IGNORECASE)
@@ -722,7 +725,9 @@ def _opens(sentence: str, start: int, end: int, total: bool = False) -> bool:
         return False
     if not prefix.strip():
         return True
-    return bool(_SEPARATED.search(prefix)) and (total or bool(_OPENS.match(sentence, end)))
+    if total:  # "In total …", "…, total 61,706", "So the total is …"; not "the sum of the pixels"
+        return bool(_LEADING.fullmatch(prefix)) and not re.match(r"\s+of(?![^\W\d_])", sentence[end:])
+    return bool(_SEPARATED.search(prefix)) and bool(_OPENS.match(sentence, end))
 
 
 _LABELLED = re.compile(r"[^\d:：]{1,48}[:：]")
