@@ -121,6 +121,7 @@ class _Walker:
         self.sections.append(Section(networks, other, title, heading))
         self.row = None
         self.pending = None
+        self.lead = None
         self.prose_group = self._new_group()
 
     def new_row(self, label: LayerLabel, group: int | None = None) -> Row:
@@ -243,8 +244,12 @@ class _Walker:
         start = len(self.section.readings)
         line_row: Row | None = None  # the row a clause of this line opened: later clauses continue it
         for clause in _clauses(body):
-            if clause.per_item:
-                continue  # "each filter has 121 weights": not the layer's count
+            if clause.per_item:  # "each filter has 121 weights": not the layer's count
+                named = find_layers(clause.text)
+                if named:  # "Each kernel of conv2 …": about conv2
+                    line_row = self.row = self.new_row(named[0])
+                    self.pending = None
+                continue
             lead = _lead_label(clause.text)
             if lead is not None:
                 self.lead, self.lead_line = lead, source.line
@@ -326,9 +331,10 @@ class _Walker:
             if (layer is None or layer.is_input) and not total:
                 return
         found = []
+        names = [(m.start, m.end) for m in find_layers(text)]
         for written in scan(text):
-            if is_share(text, written):
-                continue
+            if is_share(text, written) or any(a <= written.start < b for a, b in names):
+                continue  # "~96% of the weights"; the 1 of "全连接层1 参数"
             quantity = quantity_beside(text[:written.start], text[written.end:])
             if quantity is not None and written.value not in read:
                 found.append((quantity, text[written.start:written.end]))
@@ -362,11 +368,13 @@ class _Walker:
             if label.role is None and symbol and symbol[1] in self.symbols:
                 label = Label(self.symbols[symbol[1]])  # "W_{conv1}" in the student's notation
         value = value.strip()
+        segments = [strip_numbering(part) for part in re.split(r"[;；，]|,\s+|\s+and\s+|和", value)] if value else []
+        segments = [part for part in segments if part]
+        # a number, then the word for what it counts: "186,624 neurons" ("1）减少参数" is a list item)
+        units = [_cell_quantity(part) if re.match(r"[\d(（=~≈]", part) else None for part in segments]
+        if label.quantity is Quantity.SHAPE and units and units[0] is not None:
+            label = Label(None, total=label.total)  # "FC6 takes conv5's output and has 37,748,736 weights"
         if label.role is None and value:
-            segments = [strip_numbering(part) for part in re.split(r"[;；，]|,\s+|\s+and\s+|和", value)]
-            segments = [part for part in segments if part]
-            # a number, then the word for what it counts: "186,624 neurons" ("1）减少参数" is a list item)
-            units = [_cell_quantity(part) if re.match(r"[\d(（=~≈]", part) else None for part in segments]
             if len(segments) > 1 and any(units):
                 # "27×27×256 = 186,624 neurons; 5×5×48×256 = 307,200 weights; …"
                 kind = "total" if label.total and (layer is None or layer.is_input) else "layer"
@@ -422,13 +430,14 @@ class _Walker:
         if quantity is not Quantity.SHAPE and parsed.size_formula and len(candidates) == 1:
             return True  # an output-size formula where a count was asked: no answer here
         self.add(Reading(kind, parsed, source, row=row, quantity=quantity,
-                         context=self.context if quantity is None else None, before_rows=before_rows))
+                         context=(self.lead or self.context) if quantity is None else None, before_rows=before_rows))
         return True
 
     # ------------------------------------------------------------------------------ tables
 
     def table(self, block: Table) -> None:
         self.pending = None
+        self.lead = None
         self.tables += 1
         group = self._new_group()
         rows = [list(r) for r in block.rows if any(c.text.strip() for c in r)]
