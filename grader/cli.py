@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--workers", type=int, default=None, help="processes (default: the CPU count)")
     grade.add_argument("--id-pattern", default=None,
                        help="regex with named groups (id, name) taking student ids from file names")
+    grade.add_argument("--limits", default=None,
+                       help="per-file limits other than the defaults, e.g. seconds=120,bytes=50MB")
 
     check = verbs.add_parser("check", help="self-check one submission (exit 0 when all correct)")
     check.add_argument("file")
@@ -82,7 +84,7 @@ def _run(args: argparse.Namespace) -> int:
         from grader.report.batch import run_grade
 
         return run_grade(args.folder, rubric=args.rubric, out=args.out, workers=args.workers,
-                         id_pattern=args.id_pattern)
+                         id_pattern=args.id_pattern, limits=args.limits)
     if args.verb == "stats":
         from grader.report.stats import run_stats
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from grader.core import Answer, Document, Grade, GraderError
 
 
-def read_document(path: str | Path) -> Document:
+def read_document(path: str | Path, *, limits=None) -> Document:
     from grader.readers import read
 
-    return read(Path(path))
+    return read(Path(path), limits=limits)
 
 
 def extract_answers(document: Document, rubric) -> tuple[Answer, ...]:

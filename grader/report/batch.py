@@ -10,6 +10,7 @@ The output layout (the one place it is described; OUT is `--out`, `reports/` by 
     OUT/gradebook/moodle.csv         identifier, grade, feedback
     OUT/gradebook/answers.xlsx       one row per answer (sheet answers), one per submission (scores)
     OUT/.cache/                      what was read and extracted, so a re-run only re-scores
+                                     (in .cache/limits-<hash>/ when read under other --limits)
 
 Submissions: each file directly in DIR is one submission, and each folder in DIR is one
 submission made of every file under it (a folder per student). Hidden files, a README at the top
@@ -23,11 +24,19 @@ SIS User ID in Canvas, the SID in Gradescope, the identifier in Moodle), and opt
 `(?P<id>.+)`, takes the whole name as the id. For a Canvas bulk download
 (`hartamelia_12345_67890_hw2.md`): `(?P<name>[^_]+)_(?:LATE_)?(?P<canvas_id>\\d+)_(?P<id>\\d+)`.
 
+Every file gets a result: `graded`, `empty` or `unreadable` with the reason. Each is graded within
+`Limits` (grader/readers/limits.py; `--limits seconds=120,bytes=50MB` changes some): sizes, lines,
+cells and numbers are checked as it is read, and the time limit by the batch. Files are graded in
+worker processes, and a worker past the time limit is killed and replaced, whatever it was stuck in
+(the file: "took over 60 s"); `--workers 1` grades in this process (for profiling and debugging),
+where an alarm stops Python code past the limit but not a call stuck in C.
+
 Reports are written atomically, in sorted orders, without timestamps: the same inputs give the
 same bytes.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -36,6 +45,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from grader.core import Grade, GraderError, Judgement, PitfallHit, ReviewItem
+from grader.readers.limits import Limits
 from grader.report import cache
 from grader.report.json_result import grade_to_json
 from grader.report.stats import ClassStats, class_stats
@@ -157,19 +167,21 @@ def find_submissions(folder: Path, pattern: re.Pattern) -> tuple[list[Submission
 # ---------------------------------------------------------------- grading one file
 
 
-def grade_path(path: Path, rubric, cache_dir: Path | None) -> Grade:
+def grade_path(path: Path, rubric, cache_dir: Path | None, limits: Limits | None = None) -> Grade:
     """Read and extract (or take both from the cache), then compare and score one file; never
     raises for a bad file."""
     from grader import pipeline
 
-    try:
-        digest = cache.file_digest(path)
+    limits = limits or Limits()
+    try:  # a file over the size limit is refused by the reader before it is hashed
+        digest = cache.file_digest(path) if path.stat().st_size <= limits.max_bytes else None
     except OSError as err:
         return _unreadable(path, rubric, f"{path}: cannot be read: {err.strerror or err}")
+    cache_dir = cache_dir if digest else None
     document = cache.load(cache_dir, digest, str(path)) if cache_dir else None
     if document is None:
         try:
-            document = pipeline.read_document(path)
+            document = pipeline.read_document(path, limits=limits)
         except GraderError as err:
             document = str(err)
         if cache_dir:
@@ -189,13 +201,147 @@ def _unreadable(path: Path, rubric, reason: str) -> Grade:
                  max_score=rubric.max_score, errors=(reason,))
 
 
-def _grade_safely(path: Path, rubric, cache_dir: Path | None) -> Grade:
+def _grade_safely(path: Path, rubric, cache_dir: Path | None, limits: Limits) -> Grade:
     """A bug of the grader on one file is that file's error, never the end of the batch."""
     try:
-        return grade_path(path, rubric, cache_dir)
+        return grade_path(path, rubric, cache_dir, limits)
     except Exception as err:  # noqa: BLE001 - reported in the result and on the dashboard
         return _unreadable(path, rubric, f"{path}: the grader failed on this file "
                                          f"({type(err).__name__}: {err}); please report it")
+
+
+def _timed_out(path: Path, rubric, limits: Limits) -> Grade:
+    return _unreadable(path, rubric, f"{path}: took over {limits.max_seconds:g} s to grade, the time limit "
+                                     "per file (--limits seconds=N)")
+
+
+class _TimeLimit(BaseException):
+    """The alarm of `--workers 1`: a BaseException, so no `except Exception` on the way swallows it."""
+
+
+def _grade_here(path: Path, rubric, cache_dir: Path, limits: Limits) -> Grade:
+    """One file in this process, under an alarm: it stops Python code, not a call stuck in C (the
+    worker processes of the default mode are killed instead)."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return _grade_safely(path, rubric, cache_dir, limits)
+
+    def alarm(signum, frame):
+        raise _TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, limits.max_seconds)
+        try:
+            return _grade_safely(path, rubric, cache_dir, limits)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _TimeLimit:
+        return _timed_out(path, rubric, limits)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _work(connection, rubric, cache_dir: Path, limits: Limits, batch: int) -> None:
+    """A worker process: grades each path it is sent, one at a time, until it is sent None or the
+    batch process `batch` is gone (its pipe may never close: workers forked later hold its end)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
+    while True:
+        if not connection.poll(1.0):
+            if os.getppid() != batch:
+                return
+            continue
+        try:
+            path = connection.recv()
+        except EOFError:
+            return
+        if path is None:
+            return
+        connection.send(_grade_safely(path, rubric, cache_dir, limits))
+
+
+@dataclass(slots=True)
+class _Worker:
+    process: object  # multiprocessing.Process
+    connection: object  # our end of its pipe
+    path: Path | None = None  # the file it is grading
+    deadline: float = 0.0
+
+    @classmethod
+    def start(cls, context, rubric, cache_dir: Path, limits: Limits) -> _Worker:
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_work, args=(theirs, rubric, cache_dir, limits, os.getpid()), daemon=True)
+        process.start()
+        theirs.close()  # so that our end sees the end of the pipe when the process dies
+        return cls(process, ours)
+
+    def stop(self) -> None:
+        if self.path is None:
+            try:
+                self.connection.send(None)
+            except OSError:  # it is gone already
+                pass
+            self.process.join(5)
+        if self.process.is_alive():  # still grading, or stuck
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def _grade_in_workers(paths: list[Path], rubric, cache_dir: Path, limits: Limits, count: int,
+                      done) -> dict[Path, Grade]:
+    """Each file in a worker process under the time limit: a worker past it is killed (whatever it
+    is stuck in) and replaced, as is one that died; the file gets a reason, the batch goes on."""
+    import multiprocessing
+    import time
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context()
+    waiting = list(reversed(paths))
+    grades: dict[Path, Grade] = {}
+    workers = [_Worker.start(context, rubric, cache_dir, limits) for _ in range(count)]
+    try:
+        while len(grades) < len(paths):
+            for worker in workers:
+                if worker.path is None and waiting:
+                    worker.path = waiting.pop()
+                    worker.connection.send(worker.path)
+                    worker.deadline = time.monotonic() + limits.max_seconds
+            busy = [worker for worker in workers if worker.path is not None]
+            wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
+                 max(0.0, min(w.deadline for w in busy) - time.monotonic()))
+            for n, worker in enumerate(workers):
+                if worker.path is None:
+                    continue
+                path, grade = worker.path, _result(worker)
+                if grade is None and worker.process.is_alive() and time.monotonic() < worker.deadline:
+                    continue
+                if grade is None:
+                    grade = (_timed_out(path, rubric, limits) if worker.process.is_alive() else
+                             _unreadable(path, rubric, f"{path}: the grader's worker process stopped on this "
+                                                       f"file (exit code {worker.process.exitcode}; out of memory?)"))
+                    worker.stop()
+                    workers[n] = _Worker.start(context, rubric, cache_dir, limits)
+                else:
+                    worker.path = None
+                grades[path] = grade
+                done()
+    finally:
+        for worker in workers:
+            worker.stop()
+    return grades
+
+
+def _result(worker: _Worker) -> Grade | None:
+    """The worker's Grade, if it has sent it."""
+    try:
+        return worker.connection.recv() if worker.connection.poll() else None
+    except (EOFError, OSError):  # it died, perhaps in the middle of sending
+        return None
 
 
 # ---------------------------------------------------------------- one student's several files
@@ -267,39 +413,36 @@ def _once(items) -> tuple:
 # ---------------------------------------------------------------- the batch
 
 
-def _grade_all(paths: list[Path], rubric, cache_dir: Path, workers: int | None) -> dict[Path, Grade]:
+def _grade_all(paths: list[Path], rubric, cache_dir: Path, workers: int | None, limits: Limits) -> dict[Path, Grade]:
     from rich.console import Console
     from rich.progress import Progress
 
     console = Console(stderr=True)
-    grades: dict[Path, Grade] = {}
-    workers = workers or os.cpu_count() or 1
-    with Progress(console=console, disable=not console.is_terminal, transient=True) as progress:
+    # No refresh thread: worker processes are forked from this one, and a fork copies no thread.
+    with Progress(console=console, disable=not console.is_terminal, transient=True, auto_refresh=False) as progress:
         task = progress.add_task("grading", total=len(paths))
-        if workers == 1 or len(paths) == 1:
+
+        def done() -> None:
+            progress.advance(task)
+            progress.refresh()
+
+        if workers == 1:
+            grades = {}
             for path in paths:
-                grades[path] = _grade_safely(path, rubric, cache_dir)
-                progress.advance(task)
+                grades[path] = _grade_here(path, rubric, cache_dir, limits)
+                done()
             return grades
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
-            futures = {pool.submit(_grade_safely, path, rubric, cache_dir): path for path in paths}
-            for future in as_completed(futures):
-                path = futures[future]
-                try:
-                    grades[path] = future.result()
-                except Exception as err:  # noqa: BLE001 - a worker process died (memory, signal)
-                    grades[path] = _unreadable(path, rubric, f"{path}: the grader's worker process failed "
-                                                             f"({type(err).__name__}: {err})")
-                progress.advance(task)
-    return grades
+        count = min(workers or os.cpu_count() or 1, len(paths))
+        return _grade_in_workers(paths, rubric, cache_dir, limits, count, done)
 
 
-def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern: str | None = None) -> BatchResult:
-    """Grade every submission in `folder` and write the reports into `out` (layout above)."""
+def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern: str | None = None,
+                 limits: Limits | None = None) -> BatchResult:
+    """Grade every submission in `folder` and write the reports into `out` (layout above), each file
+    within `limits` (the defaults when None)."""
     from grader.rubric import load_rubric
 
+    limits = limits or Limits()
     folder, out = Path(folder), Path(out)
     if isinstance(rubric, str):
         rubric = load_rubric(rubric)
@@ -315,7 +458,7 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     if not submissions:
         raise GraderError(f"{folder}: no submissions found")
     paths = [path for submission in submissions for path in submission.files]
-    grades = _grade_all(paths, rubric, out / ".cache", workers)
+    grades = _grade_all(paths, rubric, _cache_dir(out, limits), workers, limits)
     results = []
     for submission in submissions:
         grade = merge_grades([grades[path] for path in submission.files], file=submission.name)
@@ -329,6 +472,15 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
         results.append(result)
     stats = write_reports(results, out=out, rubric=rubric, skipped=tuple(skipped))
     return BatchResult(out=out, results=tuple(results), skipped=tuple(skipped), stats=stats)
+
+
+def _cache_dir(out: Path, limits: Limits) -> Path:
+    """A file is read differently under other limits (one over the default size limit is read under
+    a larger one): what was read under them is kept apart."""
+    reading = limits.reading()
+    if reading == Limits():
+        return out / ".cache"
+    return out / ".cache" / ("limits-" + hashlib.sha256(repr(reading).encode()).hexdigest()[:12])
 
 
 def feedback_link(key: str) -> str:
@@ -370,11 +522,12 @@ def write_reports(results: list[dict], *, out: Path, rubric, skipped: tuple[tupl
     return stats
 
 
-def run_grade(folder, *, rubric, out, workers, id_pattern) -> int:
+def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = None) -> int:
     from rich.console import Console
     from rich.markup import escape
 
-    result = grade_folder(folder, rubric=rubric, out=out, workers=workers, id_pattern=id_pattern)
+    result = grade_folder(folder, rubric=rubric, out=out, workers=workers, id_pattern=id_pattern,
+                          limits=Limits.parse(limits) if limits else None)
     console = Console(highlight=False)
     counts = ", ".join(f"{result.count(status)} {status}" for status in ("graded", "empty", "unreadable")
                        if result.count(status))
