@@ -361,6 +361,8 @@ class _Walker:
             layer = None  # "Output: 27x27x256", "Output featuremap size": a shape, not the output layer
         if label.role == NOT_ANSWER and (layer is None or layer.is_input):
             return  # "Input channels = 1", "卷积核大小：…"
+        if label.total and not _total_label(label_text):
+            label = Label(label.role, phrase=label.phrase)  # "Pooling takes the sum of the 3x3 window"
         if layer is not None and not layer.is_input:
             # "Output Layer": the words of the layer's name are not a quantity
             label = classify(label_text[:layer.start] + " " + label_text[layer.end:])
@@ -680,7 +682,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。；！？])")
 # a conclusion drawn from what came before: ", so …", ", which is …"
 _CONCLUSION = re.compile(r",\s*(?=(?:so|which|thus|hence|therefore|giving|i\.e\.)(?![^\W\d_]))", re.IGNORECASE)
 _PER_ITEM = re.compile(r"\s*(?:each|every|per|one)\s+(?:of\s+(?:the\s+)?(?:[\d,]+\s+)?)?(?:filter|kernel|neuron|unit|"
-                       r"output|position|location|pixel|map|channel|gpu|tower|group)", re.IGNORECASE)
+                       r"output|position|location|pixel|map|channel|gpu|tower|group|weight|bias|input|connection)",
+                       re.IGNORECASE)
 # a layer named as the source of something ("input: conv5's output", "most of them in FC6"): a reference
 _REFERENCE_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:of|in|into|from|to|by|after|before|than|as|like|with|on|at|"
                                r"fed|feeds?|input)\s*(?:the\s+)?[:：]?|输入\s*[:：]?|입력\s*[:：]?)\s*$", re.IGNORECASE)
@@ -739,6 +742,18 @@ def _opens(sentence: str, start: int, end: int, total: bool = False) -> bool:
     return bool(_SEPARATED.search(prefix)) and bool(_OPENS.match(sentence, end))
 
 
+def _total_label(label_text: str) -> bool:
+    """A label with a total word that names a total: the word opens it ("Total params", "In total",
+    "So the total is"), or a count follows it ("the total number of weights"), or it is written in a
+    language that puts it late ("모두 합치면", "参数总计"); not "the sum of the 3x3 window"."""
+    for m in vocabulary().patterns[TOTAL].finditer(aligned(label_text)):
+        rest = label_text[m.end():]
+        if re.search(r"[\u3040-\u9fff\uac00-\ud7af]", m[0]) or _LEADING.fullmatch(label_text[:m.start()]) \
+                or classify(rest).quantity not in (None, Quantity.SHAPE) or not rest.strip(" :：=~≈"):
+            return True
+    return False
+
+
 _LABELLED = re.compile(r"[^\d:：]{1,48}[:：]")
 _LEAD = re.compile(r"\s*([^\d:：]+?)\s*[:：]\s*")
 
@@ -788,7 +803,7 @@ class Equation:
 # a name: a few words ("number of weights", "W_ conv1"), not a product's "x11" nor a scale word
 _NAME = r"(?![xX]\d)(?!(?:[kKmMgGbB]|thousand|million|billion)(?![^\W\d_]))[^\W\d_][\w'’]*(?:\s*_\s*\w+)?" \
         r"(?:\s+[^\W\d_][\w'’]*(?:\s*_\s*\w+)?){0,3}"
-_EQUATION_START = re.compile(rf"(?:^\s*|(?<=[,;:：，；&])\s*|(?<=[\d)])\s+)(?P<name>{_NAME})\s*(?:=(?![=>])|＝)")
+_EQUATION_START = re.compile(rf"(?:^\s*|(?<=[,;:：，；&>→⇒])\s*|(?<=[\d)])\s+)(?P<name>{_NAME})\s*(?:=(?![=>])|＝)")
 _EQUALS = re.compile(r"(?<![<>=!])=(?![=>])|＝")
 
 

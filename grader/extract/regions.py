@@ -91,6 +91,9 @@ def drop_remarks(text: str, keep=None) -> str:
 def _is_remark(group: str) -> bool:
     if re.fullmatch(r"[(（]\s*(?:[kmgtKMGT]i?)?[bB](?:ytes)?\s*[)）]", group):
         return False  # "(MB)": the unit the number is in, which says it is a size
+    words = re.findall(r"[^\W\d_]\w*", re.sub(r"\\[a-zA-Z]+", " ", group))
+    if symbolic(group[1:-1]) and all(len(w) == 1 or "_" in w for w in words):
+        return False  # "(fan_in + 1)", "(W - F + 2P)": arithmetic with symbols, part of the expression
     body = re.sub(r"\\[a-zA-Z]+", " ", group)
     return bool(re.search(r"[\u3400-\u9fff\uac00-\ud7af]|[A-Za-z]{2,}", body))
 

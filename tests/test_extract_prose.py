@@ -1,0 +1,296 @@
+"""The rules a TA would state for reading prose, lists, printed summaries and notation, one test each.
+
+Every text here is written for the test (not taken from a submission); every expected value is what
+the invented student wrote, or an AlexNet / LeNet-5 figure worked by hand from DESIGN.md:
+AlexNet conv1 55·55·96 = 290,400 units, 11·11·3·96 = 34,848 weights, 34,848·55·55 = 105,415,200
+connections; conv2 27·27·256 = 186,624 units, 5·5·48·256 = 307,200 weights; conv3 3·3·256·384 =
+884,736 weights; fc6 6·6·256·4096 = 37,748,736 weights; fc7 4096·4096 = 16,777,216; LeNet-5 with
+biases 156, 2,416, 48,120, 10,164, 850 (61,706 in all)."""
+from __future__ import annotations
+
+from grader.core import Cell, Document, Quantity, Source, Table, TextLine
+from grader.extract import extract
+from grader.extract.quantities import NOT_ANSWER, classify, names_total
+from grader.extract.regions import read_value, read_values, strip_numbering
+
+Q = Quantity
+PAPER = {"alexnet": (Q.UNITS, Q.WEIGHTS, Q.CONNECTIONS)}
+PARAMS = {"lenet5": (Q.PARAMS,), "alexnet": (Q.PARAMS,), "vgg16": (Q.PARAMS,), "vgg19": (Q.PARAMS,)}
+
+
+def document(*lines: str | Table) -> Document:
+    """Lines in order ("#"s make a heading), numbered from 1; a Table is placed as it is."""
+    blocks = []
+    for number, line in enumerate(lines, 1):
+        if isinstance(line, Table):
+            blocks.append(line)
+            continue
+        level = len(line) - len(line.lstrip("#"))
+        blocks.append(TextLine(line.lstrip("#").strip(), Source(line=number), level))
+    return Document("hand.md", "markdown", tuple(blocks))
+
+
+def table(*rows: list[str]) -> Table:
+    cells = tuple(tuple(Cell(text, Source(line=100 + r, cell=f"r{r}c{c}")) for c, text in enumerate(row))
+                  for r, row in enumerate(rows))
+    return Table(cells, Source(line=100), has_header=True)
+
+
+def found(doc: Document, networks) -> dict:
+    slots: dict = {}
+    for answer in extract(doc, networks=networks):
+        slots.setdefault((answer.network, answer.layer, answer.quantity), []).append(answer.value)
+    return slots
+
+
+def every_value(slots: dict) -> set:
+    return {value for values in slots.values() for value in values}
+
+
+# ------------------------------------------------------------------------------ clauses in prose
+
+
+def test_each_layer_named_in_a_sentence_owns_the_numbers_after_it():
+    slots = found(document(
+        "## AlexNet",
+        "Conv1 gives 290,400 neurons and 34,848 weights; conv2 gives 186,624 neurons and 307,200 weights.",
+        "The fc6 layer holds 37,748,736 weights, and FC7 has 16,777,216 weights.",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+    assert slots[("alexnet", "fc6", Q.WEIGHTS)] == [37748736]
+    assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]
+
+
+def test_a_layer_named_as_a_source_is_a_reference_not_a_clause():
+    slots = found(document(
+        "## AlexNet",
+        "FC6 takes conv5's output and has 37,748,736 weights.",
+        "Conv3 reads the maps of conv2 and has 884,736 weights.",
+    ), PAPER)
+    assert slots[("alexnet", "fc6", Q.WEIGHTS)] == [37748736]
+    assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
+    assert not any(layer in ("conv5", "conv2") for _, layer, _ in slots)
+
+
+def test_a_list_of_layers_and_numbers_under_a_label_line():
+    slots = found(document(
+        "## AlexNet",
+        "Weights of every layer (no biases):",
+        "conv1 34848, conv2 307200, conv3 884736,",
+        "fc6 37748736, fc7 16777216",
+        "Units: conv1 290400, conv2 186624",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
+    assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]  # the list goes on over the next line
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]  # the label on the same line
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
+
+
+def test_a_label_line_names_only_the_lines_right_below_it():
+    slots = found(document("## AlexNet", "Neurons per layer:", "conv1 290400", "", "", "Some notes.",
+                           "conv2 307200"), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert ("alexnet", "conv2", Q.UNITS) not in slots  # after a blank line the label is over
+
+
+def test_worked_lines_in_one_sentence_with_the_total_after_them():
+    slots = found(document("## LeNet-5", "My working: conv1 (5*5*1+1)*6 = 156, conv2 (5*5*6+1)*16 = 2,416,",
+                           "fc3 (84+1)*10 = 850, total 61,706."), PARAMS)
+    assert slots[("lenet5", "conv1", Q.PARAMS)] == [156]
+    assert slots[("lenet5", "conv2", Q.PARAMS)] == [2416]
+    assert slots[("lenet5", "fc3", Q.PARAMS)] == [850]
+    assert slots[("lenet5", "total", Q.PARAMS)] == [61706]
+
+
+def test_a_count_said_of_one_filter_is_not_the_layers():
+    slots = found(document(
+        "## AlexNet",
+        "Every filter of conv2 has 5x5x48 = 1,200 weights, so the layer has 1,200 x 256 = 307,200 weights.",
+        "For conv1 the output is 55x55x96, which is 290,400 neurons.",
+    ), PAPER)
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+    assert 1200 not in every_value(slots)
+
+
+def test_a_paragraph_that_opens_a_layer_is_read_sentence_by_sentence():
+    paragraph = ("Conv2 uses 256 filters of 5x5x48 because each GPU only sees half of the maps, which gives "
+                 "307,200 weights. The padding keeps the map at 27x27, so there are 186,624 neurons. Every "
+                 "weight is used at each of the 729 positions, so the number of connections is 307,200 x 729 "
+                 "= 223,948,800.")
+    assert len(paragraph) > 240
+    slots = found(document("## AlexNet", paragraph), PAPER)
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
+    assert slots[("alexnet", "conv2", Q.CONNECTIONS)] == [223948800]
+    assert 256 not in every_value(slots)  # the filters
+
+
+def test_a_total_sentence_owns_its_number_whatever_layer_it_names_later():
+    slots = found(document("## AlexNet", "FC7 has 16,777,216 weights.",
+                           "In total there are about 61 million weights, mostly in FC6 and FC7."), PAPER)
+    assert slots[("alexnet", "total", Q.WEIGHTS)] == [61_000_000]
+    assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]
+
+
+def test_a_total_word_inside_a_sentence_is_no_total():
+    assert not names_total("a total of 16 feature maps")
+    slots = found(document("## AlexNet", "Conv1 has 96 maps, a total of 290,400 neurons.",
+                           "Pooling takes the sum of the 3x3 window."), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert not any(layer == "total" for _, layer, _ in slots)
+
+
+def test_total_words_of_other_languages():
+    for words in ("합계", "총 파라미터", "모두 합치면 61M", "总共 6000 万", "总计", "共 6000 万", "in total"):
+        assert names_total(words), words
+    assert not names_total("权值共享")  # "shared": 共 is a total only before its number
+    slots = found(document("## LeNet-5", "- C1: 156", "모든 층의 파라미터를 합치면 61,706 개"), PARAMS)
+    assert slots[("lenet5", "total", Q.PARAMS)] == [61706]
+
+
+# ------------------------------------------------------------------------------ labels and values
+
+
+def test_a_line_that_starts_with_a_layer_opens_it_whatever_follows():
+    slots = found(document(
+        "AlexNet",
+        "Layer 1 (CONV1)",
+        "  Units: 290,400",
+        "Layer 2 (CONV2)   -- filters see only the 48 maps of their own GPU",
+        "  Units: 186,624",
+        "  Weights: 307,200",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+    assert 48 not in every_value(slots)
+
+
+def test_label_value_pairs_bind_each_value_to_the_label_before_it():
+    slots = found(document("## AlexNet", "conv2: units=186,624 weights=307,200 connections=223,948,800",
+                           "conv1 -> neurons = 290,400, weights = 34,848"), PAPER)
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+    assert slots[("alexnet", "conv2", Q.CONNECTIONS)] == [223948800]
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+
+
+def test_a_name_after_the_last_equals_names_the_value_too():
+    slots = found(document("## AlexNet", "fc7: 4096 neurons, weights = 4096 x 4096 = 16,777,216 = connections"),
+                  PAPER)
+    assert slots[("alexnet", "fc7", Q.UNITS)] == [4096]
+    assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]
+    assert slots[("alexnet", "fc7", Q.CONNECTIONS)] == [16777216]
+
+
+def test_the_students_own_notation_names_the_slot():
+    slots = found(document(
+        "## AlexNet",
+        "Let $P_l$ denote the number of weights of layer $l$ and $A_l$ its number of neurons.",
+        "$A_{conv1} = 55 \\times 55 \\times 96 = 290{,}400$",
+        "$P_{conv1} = 11 \\times 11 \\times 3 \\times 96 = 34{,}848$",
+        "$A_{conv2} = 186{,}624$, $P_{conv2} = 307{,}200$",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]  # the same layer again, for another quantity
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+
+
+def test_a_symbol_in_an_expression_makes_it_unevaluable():
+    parsed = read_value("= P_{conv1} \\times 55 \\times 55 = 105{,}415{,}200")
+    assert parsed.value == 105415200 and parsed.computed is None and parsed.expression is None
+    assert read_values("(fan_in + 1) x 4096") == []
+    assert read_value("11 \\times 11 \\times 3 \\times 96 = 34{,}848").computed == 34848  # numbers only
+
+
+def test_a_percentage_is_never_a_count():
+    assert read_values("about 94% of the weights") == []
+    slots = found(document("## AlexNet", "FC6: 37,748,736 weights", "Together FC6-FC8 hold ~94% of the weights."),
+                  PAPER)
+    assert 94 not in every_value(slots)
+
+
+def test_the_shape_after_an_arrow_is_the_layers_output():
+    slots = found(document("## AlexNet", "1. CONV1: 96 filters 11x11x3, stride 4 -> 55x55x96",
+                           "2. POOL1: 3x3, stride 2: (55 - 3)/2 + 1 = 27 -> 27x27x96",
+                           "3. POOL2: 3x3 window -> 13x13x256"), PAPER)
+    assert slots[("alexnet", "conv1", Q.SHAPE)] == [(55, 55, 96)]
+    assert slots[("alexnet", "pool1", Q.SHAPE)] == [(27, 27, 96)]
+    assert slots[("alexnet", "pool2", Q.SHAPE)] == [(13, 13, 256)]
+    assert not {9, 96} & every_value(slots)  # the window, the filters
+
+
+def test_numbers_that_count_no_answer_are_none():
+    slots = found(document("## AlexNet", "Conv3: 384 filters of 3x3x256", "Max pool 3: 3x3, stride 2",
+                           "Conv4 - 3 and 5 are both 13x13 layers with the same kind of filters"), PAPER)
+    assert not every_value(slots)
+
+
+def test_a_number_with_its_own_word_beats_a_shape_word_in_its_label():
+    slots = found(document("## AlexNet", "Output of conv1: 290,400 neurons"), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+
+
+def test_a_number_before_a_scale_word_is_no_list_numbering():
+    assert strip_numbering("60.9 million weights") == "60.9 million weights"
+    assert strip_numbering("2. Conv2") == "Conv2"
+
+
+# ------------------------------------------------------------------------------ words
+
+
+def test_fully_connected_names_the_layer_not_the_connections():
+    for label in ("F6 (완전연결)", "全连接层2", "F6层全连接层"):
+        assert classify(label).quantity is None, label
+    assert classify("全连接层连接数").quantity is Q.CONNECTIONS
+    slots = found(document("## LeNet-5", "- F6 (완전연결, 120 → 84): $120 \\times 84 + 84 = 10,164$",
+                           "- 출력층 (84 → 10): 850"), PARAMS)
+    assert slots[("lenet5", "fc2", Q.PARAMS)] == [10164]
+    assert slots[("lenet5", "fc3", Q.PARAMS)] == [850]  # the output layer
+
+
+def test_sizes_in_bytes_are_not_counts():
+    for label in ("Params size (MB)", "Estimated Total Size (MB)", "Input size (MB)", "weights (KB)"):
+        assert classify(label).role == NOT_ANSWER, label
+    slots = found(document("## LeNet-5", "Total params: 61,706", "Non-trainable params: 0",
+                           "Params size (MB): 0.24", "Estimated Total Size (MB): 0.35"), PARAMS)
+    assert slots[("lenet5", "total", Q.PARAMS)] == [61706]
+
+
+# ------------------------------------------------------------------------------ framework summaries
+
+
+def test_a_running_module_index_is_not_the_layer_number():
+    summary = table(
+        ["Layer (type)", "Output Shape", "Param #"],
+        ["Conv2d-1", "[-1, 6, 28, 28]", "156"],
+        ["Tanh-2", "[-1, 6, 28, 28]", "0"],
+        ["AvgPool2d-3", "[-1, 6, 14, 14]", "0"],
+        ["Conv2d-4", "[-1, 16, 10, 10]", "2,416"],
+        ["Tanh-5", "[-1, 16, 10, 10]", "0"],
+        ["AvgPool2d-6", "[-1, 16, 5, 5]", "0"],
+        ["Linear-7", "[-1, 120]", "48,120"],
+        ["Tanh-8", "[-1, 120]", "0"],
+        ["Linear-9", "[-1, 84]", "10,164"],
+        ["Linear-10", "[-1, 10]", "850"],
+    )
+    slots = found(document("## LeNet-5", summary), PARAMS)
+    assert slots[("lenet5", "conv1", Q.PARAMS)] == [156]
+    assert slots[("lenet5", "conv2", Q.PARAMS)] == [2416]  # Conv2d-4: the second convolution
+    assert slots[("lenet5", "fc1", Q.PARAMS)] == [48120]  # Linear-7: the first linear layer
+    assert slots[("lenet5", "fc2", Q.PARAMS)] == [10164]
+    assert slots[("lenet5", "fc3", Q.PARAMS)] == [850]
+
+
+def test_numbers_that_count_layers_of_one_kind_stay_layer_numbers():
+    rows = table(["Layer", "Params"], ["Conv-1", "156"], ["Conv-2", "2,416"], ["Linear-1", "48,120"],
+                 ["Linear-2", "10,164"], ["Linear-3", "850"])
+    slots = found(document("## LeNet-5", rows), PARAMS)
+    assert slots[("lenet5", "conv2", Q.PARAMS)] == [2416]
+    assert slots[("lenet5", "fc3", Q.PARAMS)] == [850]
