@@ -32,30 +32,10 @@ PITFALLS_MD = Path(__file__).resolve().parents[2] / "shared" / "PITFALLS.md"
 
 # Where the grader fails today, by stage (found with `grader read FILE` and the comparator test).
 KNOWN_END_TO_END = {
-    "h04": "extractor: a prose line gets one layer: a later mention in the same line ('...; FC7 has 4,096 "
-           "neurons and 16,777,216 weights', '. Conv4 has ...') does not switch it, so FC7's and conv4's "
-           "numbers land on fc6/conv3, and a long paragraph mixing several is put on the previous "
-           "paragraph's layer; '11x11 = 121 weights, ... 121 x 96 = 11,616 weights' loses the 11,616 "
-           "to units; 'about 60.9 million weights' in a total sentence lands on fc6",
-    "h05": "extractor: an inline list 'conv1 290400, conv2 186624, ...' yields nothing, under a label "
-           "line or with 'Neurons:' on the same line (one value per line is read)",
-    "h06": "extractor: a pool item's result shape after '->' ('-> 27x27x96') is not read (its '3x3' window "
-           "becomes units), and a trailing '= connections' in 'weights = ... = 26,214,400 = connections' "
-           "does not give the value a second quantity",
-    "h07": "extractor: a layer heading followed by a remark ('Layer 2 (CONV2)   -- each GPU's filters see "
-           "only that GPU's 48 maps') does not open conv2, so its lines land on conv1; '~96% of the "
-           "weights' is read as fc8's params 96",
-    "h08": "reader: aligned rows holding three equations joined by '&' become one line without separators; "
-           "extractor: the student's notation N_/W_/C_{layer} is not used, 'C_{conv2} = 307{,}200 x 27 x 27 "
-           "= 223{,}948{,}000' lands on conv3 units, 'W_{conv1} \\times 55 \\times 55' loses its symbol and "
-           "raises a false arithmetic-slip on conv1",
-    "h10": "extractor: Korean 완전연결 ('fully connected') read as the quantity connections; 출력층 (output "
-           "layer) not a layer; '모든 레이어의 파라미터를 합치면 약 61M' (a total) lands on fc8",
-    "h12": "extractor: torchsummary's running module index read as a layer ordinal (Conv2d-4 as conv4, "
-           "Linear-7 as fc3), '(MB)' sizes read as totals; the comparator then raises misplaced-answer and "
-           "misses wrong-variant on the shifted slots",
-    "h14": "extractor: printed 'units=69,984 weights=34,848 connections=...' pairs each value with the "
-           "label after it (shifted by one); misplaced-answer and connections-as-weights follow from it",
+    "h08": "comparator: conv2's 'C_{conv2} = 307{,}200 x 27 x 27 = 223{,}948{,}000' is extracted with its "
+           "expression 307200*27*27 and computed 223,948,800, but checks.claims_result compares the text's "
+           "digit runs ('307', '200') with the expression's ('307200') without removing the thousands "
+           "separator, so the arithmetic slip is not raised and a transcription slip is",
 }
 KNOWN_COMPARATOR: dict[str, str] = {}
 # What the labels leave out and the texts show: the expression beside a stated result, and
