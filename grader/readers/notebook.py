@@ -4,11 +4,16 @@ its numbers are layer definitions, not answers; what it computed shows in its ou
 from __future__ import annotations
 
 import json
+import re
 
 from grader.core import Block, Document, Source, UnreadableError
 from grader.readers.limits import Limits
 from grader.readers.markdown import parse_text
 from grader.readers.tables import CellBudget
+
+
+# A JSON escape may name half of a UTF-16 pair ("\\ud800"): no character, and no UTF-8 either.
+_HALF_CHARACTER = re.compile("[\ud800-\udfff]")
 
 
 def looks_like_notebook(text: str) -> bool:
@@ -32,6 +37,7 @@ def read_notebook(text: str, *, path: str, encoding: str | None, limits: Limits)
         if not isinstance(cell, dict):
             continue
         for text, flavour in _texts(cell):
+            text = _HALF_CHARACTER.sub("\ufffd", text)
             lines_left -= text.count("\n") + 1
             if lines_left < 0:
                 raise UnreadableError(f"{path}: over the {limits.max_lines:,}-line limit")

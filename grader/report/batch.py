@@ -81,35 +81,70 @@ class BatchResult:
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root)
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside, or a loop of links
         return False
     return True
 
 
-def _files_under(folder: Path, root: Path, skipped: list) -> list[Path]:
+OUTSIDE = "symbolic link leading out of the graded folder"
+
+
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why a symbolic link is not followed (None when it is not one, or leads to a file inside)."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a loop, or a target that does not exist
+        return "broken symbolic link"
+    try:
+        target.relative_to(root)
+    except ValueError:
+        return OUTSIDE
+    return "symbolic link to a folder, not followed" if target.is_dir() else None
+
+
+def _files_under(folder: Path, top: Path, root: Path, skipped: list) -> list[Path]:
+    """The files under a student's folder; `top` is the graded folder as given, `root` resolved."""
     files = []
-    for current, dirs, names in os.walk(folder):
+
+    def unlisted(err: OSError) -> None:
+        skipped.append((_relative(Path(err.filename), top), f"cannot be listed ({err.strerror or err})"))
+
+    for current, dirs, names in os.walk(folder, onerror=unlisted):
         current = Path(current)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for d in list(dirs):
-            if (current / d).is_symlink() and not _inside(current / d, root):
-                skipped.append((str((current / d).relative_to(root)), "symbolic link leading out of the graded folder"))
+            problem = _link_problem(current / d, root)
+            if problem:
+                skipped.append((_relative(current / d, top), problem))
                 dirs.remove(d)
         for name in sorted(names):
             path = current / name
             if name.startswith("."):
                 continue
-            if path.is_symlink() and not _inside(path, root):
-                skipped.append((str(path.relative_to(root)), "symbolic link leading out of the graded folder"))
+            problem = _link_problem(path, root)
+            if problem:
+                skipped.append((_relative(path, top), problem))
             elif path.is_file():
                 files.append(path)
             else:
-                skipped.append((str(path.relative_to(root)), "not a regular file"))
+                skipped.append((_relative(path, top), "not a regular file"))
     return files
 
 
+def _relative(path: Path, top: Path) -> str:
+    return path.relative_to(top).as_posix() if path.is_relative_to(top) else str(path)
+
+
 def _safe_key(text: str) -> str:
-    return re.sub(r"[^\w.\-]+", "_", text).strip("._") or "submission"
+    """A file name for the submission's reports; a long one is cut (with a hash of the whole, so two
+    long names stay apart) to leave room for suffixes within the 255 bytes a file name may take."""
+    key = re.sub(r"[^\w.\-]+", "_", text).strip("._") or "submission"
+    if len(key.encode()) <= 120:
+        return key
+    cut = key.encode()[:100].decode("utf-8", "ignore")
+    return f"{cut}-{hashlib.sha256(text.encode('utf-8', 'surrogateescape')).hexdigest()[:10]}"
 
 
 def compile_id_pattern(id_pattern: str | None) -> re.Pattern:
@@ -133,10 +168,11 @@ def find_submissions(folder: Path, pattern: re.Pattern) -> tuple[list[Submission
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
-        if entry.is_symlink() and not _inside(entry, root):
-            skipped.append((entry.name, "symbolic link leading out of the graded folder"))
+        problem = _link_problem(entry, root)
+        if problem:
+            skipped.append((entry.name, problem))
         elif entry.is_dir():
-            files = _files_under(entry, root, skipped)
+            files = _files_under(entry, folder, root, skipped)
             if files:
                 found.append((entry.name, entry.name, tuple(files)))
             else:
@@ -469,9 +505,25 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
         result["submission"] = submission.key
         result["student"] = dict(submission.student)
         result["files"] = [path.relative_to(folder).as_posix() for path in submission.files]
-        results.append(result)
+        results.append(_printable(result))
+    skipped = _printable(skipped)
     stats = write_reports(results, out=out, rubric=rubric, skipped=tuple(skipped))
     return BatchResult(out=out, results=tuple(results), skipped=tuple(skipped), stats=stats)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _printable(value):
+    """Names that are not UTF-8 (their bytes kept as lone surrogates by the file system layer) and
+    any other lone surrogate shown as U+FFFD, so that every report can be written as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_printable(key): _printable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_printable(item) for item in value)
+    return value
 
 
 def _cache_dir(out: Path, limits: Limits) -> Path:
