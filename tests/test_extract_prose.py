@@ -75,6 +75,33 @@ def test_a_layer_named_as_a_source_is_a_reference_not_a_clause():
     assert not any(layer in ("conv5", "conv2") for _, layer, _ in slots)
 
 
+def test_layers_after_a_comma_open_clauses_in_any_language():
+    slots = found(document("## AlexNet", "conv1层的参数为34944，conv2层的参数为307456。"), PARAMS)
+    assert slots[("alexnet", "conv1", Q.PARAMS)] == [34944]
+    assert slots[("alexnet", "conv2", Q.PARAMS)] == [307456]
+
+
+def test_a_sentence_that_goes_on_after_its_value():
+    slots = found(document("## AlexNet", "The number of neurons in conv4 is 64,896 and the next layer is smaller."),
+                  PAPER)
+    assert slots[("alexnet", "conv4", Q.UNITS)] == [64896]
+
+
+def test_a_line_of_quantity_words_orders_the_lists_below_it():
+    slots = found(document("## AlexNet", "Each line: layer: (units, weights, connections)",
+                           "conv3: (64896,884736,149520384)", "conv4: 64,896 / 663,552 / 112,140,288"), PAPER)
+    assert slots[("alexnet", "conv3", Q.UNITS)] == [64896]
+    assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
+    assert slots[("alexnet", "conv3", Q.CONNECTIONS)] == [149520384]
+    assert slots[("alexnet", "conv4", Q.WEIGHTS)] == [663552]
+    assert slots[("alexnet", "conv4", Q.CONNECTIONS)] == [112140288]
+
+
+def test_a_tuple_of_counts_is_no_shape():
+    assert read_values("(None, 55, 55, 96)")[0].factors == (55, 55, 96)
+    assert read_values("(64896, 884736, 149520384)") == []  # a list, with no order declared
+
+
 def test_a_list_of_layers_and_numbers_under_a_label_line():
     slots = found(document(
         "## AlexNet",
@@ -191,15 +218,16 @@ def test_a_name_after_the_last_equals_names_the_value_too():
 def test_the_students_own_notation_names_the_slot():
     slots = found(document(
         "## AlexNet",
-        "Let $P_l$ denote the number of weights of layer $l$ and $A_l$ its number of neurons.",
+        "Let $P_l$ denote the number of weights of layer $l$, and $A_l$: the number of neurons.",
         "$A_{conv1} = 55 \\times 55 \\times 96 = 290{,}400$",
         "$P_{conv1} = 11 \\times 11 \\times 3 \\times 96 = 34{,}848$",
-        "$A_{conv2} = 186{,}624$, $P_{conv2} = 307{,}200$",
+        # slips no figure explains: only the notation says what they are
+        "$A_{conv2} = 186{,}000$, $P_{conv2} = 307{,}000$",
     ), PAPER)
     assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
     assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]  # the same layer again, for another quantity
-    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
-    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186000]
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307000]
 
 
 def test_a_symbol_in_an_expression_makes_it_unevaluable():

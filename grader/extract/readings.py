@@ -108,6 +108,8 @@ class _Walker:
         self.lead_line: int | None = None
         self.symbols: dict[str, Quantity] = {}  # a student's notation: "N_l = number of neurons"
         self.line_rows: dict[str, Row] = {}  # the rows this prose line opened, by layer key
+        # "Format: (units, weights, connections)": the quantities, in order, of the lists of numbers below
+        self.order: tuple[Quantity, ...] | None = None
 
     @property
     def section(self) -> Section:
@@ -121,7 +123,7 @@ class _Walker:
         self.sections.append(Section(networks, other, title, heading))
         self.row = None
         self.pending = None
-        self.lead = None
+        self.lead = self.order = None
         self.prose_group = self._new_group()
 
     def new_row(self, label: LayerLabel, group: int | None = None) -> Row:
@@ -162,7 +164,7 @@ class _Walker:
         if self._section_line(body, heading, block.source):
             return
         if heading:
-            self.lead = None
+            self.lead = self.order = None
             mention = parse_layer(body, within=LABEL_REACH, bare=False)
             if mention is not None and mention.is_input:
                 self.row = None  # "### INPUT层-输入层": what follows is about the input
@@ -233,6 +235,10 @@ class _Walker:
 
     def _pairs(self, body: str, source: Source, heading: bool) -> None:
         # "Pool(Conv 1)" names a layer; "156 (conv1) + 2416 (conv2)" annotates a sum
+        order = None if heading else _declared_order(body)
+        if order is not None:
+            self.order = order
+            return
         keep = None if re.match(r"[\d(（]", body) else (lambda inner: parse_layer(inner, within=0) is not None)
         body = drop_remarks(body, keep=keep)
         if heading:
@@ -376,6 +382,10 @@ class _Walker:
         units = [_cell_quantity(part) if re.match(r"[\d(（=~≈]", part) else None for part in segments]
         if label.quantity is Quantity.SHAPE and units and units[0] is not None:
             label = Label(None, total=label.total)  # "FC6 takes conv5's output and has 37,748,736 weights"
+        first, *rest = re.split(r"[;；，]|,\s+|\s+and\s+|和", value) if value else [""]
+        if label.quantity is not None and rest and re.match(r"\s*[\d(（=~≈$]", first) \
+                and re.search(r"[^\W\d_]{2,}", " ".join(rest)):
+            value = first  # "is 64,896 and in conv5 it is 43,264": the value, then the sentence goes on
         if label.role is None and value:
             if len(segments) > 1 and any(units):
                 # "27×27×256 = 186,624 neurons; 5×5×48×256 = 307,200 weights; …"
@@ -397,6 +407,12 @@ class _Walker:
             for sub_label, sub_value in _split_equals(value):  # "Input channels = 1, Output channels = 6"
                 self._pair(sub_label, sub_value, source)
             return
+        if value and label.role is None and not label.total and layer is not None and self.order:
+            pieces = _listed_values(value, len(self.order))
+            if pieces:  # "conv1: 290,400 / 34,848 / 105,415,200" under "(units / weights / connections)"
+                for quantity, piece in zip(self.order, pieces):
+                    self._value("layer", self.row, quantity, piece, source)
+                return
         if value and label.role is None and not label.total and layer is not None and not _answer_like(value):
             return  # "Conv5 has 256 filters of 3x3x192", "POOL1: 3x3": no number here is an answer
         if label.total and (layer is None or layer.is_input):
@@ -439,7 +455,7 @@ class _Walker:
 
     def table(self, block: Table) -> None:
         self.pending = None
-        self.lead = None
+        self.lead = self.order = None
         self.tables += 1
         group = self._new_group()
         rows = [list(r) for r in block.rows if any(c.text.strip() for c in r)]
@@ -688,7 +704,9 @@ _PER_ITEM = re.compile(r"\s*(?:each|every|per|one)\s+(?:of\s+(?:the\s+)?(?:[\d,]
 _REFERENCE_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:of|in|into|from|to|by|after|before|than|as|like|with|on|at|"
                                r"fed|feeds?|input)\s*(?:the\s+)?[:：]?|输入\s*[:：]?|입력\s*[:：]?)\s*$", re.IGNORECASE)
 _REFERENCE_AFTER = re.compile(r"\s*(?:['’]s(?![^\W\d_])|的|输出|의)")
-# what may stand between the previous clause and a mention that opens the next one
+# what may stand between the previous clause and a mention that opens the next one: punctuation, or a
+# small word (then what follows the mention must say it opens a clause)
+_PUNCTUATED = re.compile(r"(?:^|[,;:：，；、&(（])\s*$")
 _SEPARATED = re.compile(r"(?:^|[,;:：，；、&(（]|(?<![^\W\d_])(?:the|a|an|and|while|whereas|then|also))\s*$",
                         re.IGNORECASE)
 # a clause's start: nothing but a separator and small words before it
@@ -703,9 +721,10 @@ def _clauses(body: str) -> list[Clause]:
     """A prose line cut into sentences, and a sentence at each layer mention or total word that opens a
     clause, and before a conclusion (", so …"): "FC6 has 4,096 neurons; FC7 has 4,096 neurons and
     16,777,216 weights", "conv1 290400, conv2 186624", "fc3 (84+1)·10 = 850, total 61,706". A mention
-    opens a clause where it starts the sentence, or follows a separator and is followed by its numbers,
-    a colon or a verb; a mention that names where something comes from ("input: conv5's output",
-    "most of them in FC6") is a reference and opens nothing."""
+    opens a clause where it starts the sentence or follows punctuation, or follows "and", "while", "the"
+    and is followed by its numbers, a colon or a verb ("and FC7 has …", not "make FC6 and FC7 smaller");
+    a mention that names where something comes from ("input: conv5's output", "most of them in FC6")
+    is a reference and opens nothing."""
     clauses: list[Clause] = []
     totals = vocabulary().patterns[TOTAL]
     for sentence in _SENTENCE_END.split(body):
@@ -739,7 +758,45 @@ def _opens(sentence: str, start: int, end: int, total: bool = False) -> bool:
         return True
     if total:  # "In total …", "…, total 61,706", "So the total is …"; not "the sum of the pixels"
         return bool(_LEADING.fullmatch(prefix)) and not re.match(r"\s+of(?![^\W\d_])", sentence[end:])
+    if _PUNCTUATED.search(prefix):  # "conv1 290400, conv2 186624", "conv1层的参数为34944，conv2层的参数为…"
+        return True
     return bool(_SEPARATED.search(prefix)) and bool(_OPENS.match(sentence, end))
+
+
+_LIST_SEPARATOR = re.compile(r"\s*(?:/|\||;|；|、|,\s+|，|\s+and\s+|\t|\s{2,})\s*")
+
+
+def _declared_order(text: str) -> tuple[Quantity, ...] | None:
+    """"Format: (units, weights, connections)", "layer: neurons / weights / connections": a line of
+    quantity words in order and no number, the order of the lists of numbers below it."""
+    if re.search(r"\d", text):
+        return None
+    inner = re.search(r"[(（]([^()（）]+)[)）]", text)
+    words = inner[1] if inner else text.rsplit(":", 1)[-1].rsplit("：", 1)[-1]
+    parts = [p.strip(" .") for p in _LIST_SEPARATOR.split(words) if p.strip(" .")]
+    if parts and parts[0].lower() in LAYER_HEADERS:
+        parts = parts[1:]
+    labels = [classify(p) for p in parts]
+    # each part is the word for a quantity and little else ("# weights", "neurons"), not a sentence
+    if len(labels) < 2 or any(label.quantity is None or len(part) > len(label.phrase) + 12
+                              for part, label in zip(parts, labels)):
+        return None
+    quantities = tuple(label.quantity for label in labels)
+    return quantities if len(set(quantities)) == len(quantities) else None
+
+
+def _listed_values(value: str, count: int) -> list[str] | None:
+    """The values of a list ("290,400 / 34,848 / 105,415,200", "(290400, 34848, 105415200)") when it
+    holds exactly `count` of them."""
+    text = value.strip().rstrip(".")
+    if re.fullmatch(r"[(（\[].*[)）\]]", text):
+        text = text[1:-1]
+    pieces = [p for p in _LIST_SEPARATOR.split(text) if p.strip()]
+    if len(pieces) != count and "," in text:  # "(290400,34848,105415200)"; not "290,400"
+        pieces = [p for p in re.split(r"\s*,(?!\d{3}(?!\d))\s*", text) if p.strip()]
+    if len(pieces) != count or not all(len(read_values(p)) == 1 for p in pieces):
+        return None
+    return pieces
 
 
 def _total_label(label_text: str) -> bool:
@@ -785,7 +842,7 @@ def _without_dash_remark(body: str) -> str:
 
 
 # "N_\ell = number of neurons", "W_l: number of weights": a symbol of the student's and what it counts
-_DEFINITION = re.compile(r"(?<![\w\\])([A-Za-z])(?:_\s*(?:\\?[A-Za-z]+|\d+))?\s*(?:=|:|denotes|is)\s*(?:the\s+)?"
+_DEFINITION = re.compile(r"(?<![\w\\])([A-Za-z])(?:_\s*(?:\\?[A-Za-z]+|\d+))?\s*(?:=|:|denotes?|is|means?|stands?\s+for)\s*(?:the\s+)?"
                          r"([^=,;:.()\d]{3,60})")
 _SYMBOL = re.compile(r"\s*([A-Za-z])\s*(?:_|[(\[])")
 _PRODUCT_AHEAD = re.compile(r"\s*\(?\s*\d[\d,]*\s*(?:[xX×*·]|\\times|\\cdot)\s*\d")

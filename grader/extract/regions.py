@@ -176,9 +176,13 @@ _TUPLE = re.compile(r"[(\[]\s*(?:(?:none|null|\?|batch)\s*,\s*(\d+(?:\s*,\s*\d+)
 
 def read_shape(region: str) -> tuple[int, ...] | None:
     """A shape written as a tuple, as Keras prints it: "(None, 55, 55, 96)" is (55, 55, 96), the batch
-    dimension dropped; "(None, 4096)" is (4096,)."""
+    dimension dropped; "(None, 4096)" is (4096,). A map's sides are small: a tuple with more than one
+    number over 1,024 ("(64896, 884736, 149520384)") is a list of counts, not a shape."""
     match = _TUPLE.fullmatch(clean(region).strip())
-    return tuple(int(n) for n in re.findall(r"\d+", match[1] or match[2])) if match else None
+    if not match:
+        return None
+    shape = tuple(int(n) for n in re.findall(r"\d+", match[1] or match[2]))
+    return shape if sum(1 for n in shape if n > 1024) <= 1 else None
 
 
 def read_values(region: str) -> list[Parsed]:
