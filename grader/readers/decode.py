@@ -33,10 +33,14 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
 def _decode(data: bytes, path: str) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
+            body = data[len(bom):]
             try:
-                return data[len(bom):].decode(encoding), encoding
-            except UnicodeDecodeError:
-                raise UnreadableError(f"{path}: binary file, not text (invalid {encoding})") from None
+                return body.decode(encoding), encoding
+            except UnicodeDecodeError as err:
+                if err.end < len(body):
+                    raise UnreadableError(f"{path}: binary file, not text (invalid {encoding})") from None
+            # a file cut short in its last character (a lost byte of UTF-16): the rest is text
+            return body.decode(encoding, errors="replace"), encoding
     if b"\x00" in data:
         # NUL bytes: UTF-16 without a BOM (every other byte NUL for Latin text), else binary.
         encoding = _utf16_without_bom(data)
