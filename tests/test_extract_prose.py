@@ -322,3 +322,10 @@ def test_numbers_that_count_layers_of_one_kind_stay_layer_numbers():
     slots = found(document("## LeNet-5", rows), PARAMS)
     assert slots[("lenet5", "conv2", Q.PARAMS)] == [2416]
     assert slots[("lenet5", "fc3", Q.PARAMS)] == [850]
+
+
+def test_a_word_with_a_colon_after_it_labels_what_follows_not_the_number_before():
+    slots = found(document("## VGG16", "CONV3-64: [224x224x64]   memory: 224*224*64=3.2M   params: (3*3*3)*64 = 1,728"),
+                  PARAMS)
+    assert slots[("vgg16", "conv1_1", Q.PARAMS)] == [1728]  # not the memory's 3.2M
+    assert slots[("vgg16", "conv1_1", Q.SHAPE)] == [(224, 224, 64)]  # a product in square brackets: a shape

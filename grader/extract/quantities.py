@@ -180,7 +180,8 @@ def _beside_patterns() -> tuple[re.Pattern, re.Pattern]:
     phrases = sorted((p for p, role in vocabulary().phrases if isinstance(role, Quantity) and role is not
                       Quantity.SHAPE), key=len, reverse=True)
     alternation = "|".join(_bounded(p) for p in phrases)
-    after = re.compile(rf"\s*(?:个|개)?\s*(?:{alternation})")
+    # a word with a colon after it labels what follows: "memory: 224*224*64=3.2M   params: …"
+    after = re.compile(rf"\s*(?:个|개)?\s*(?:{alternation})(?!\s*[:：=])")
     before = re.compile(rf"(?:{alternation})\s*(?:is|are|was|were|has|have|=|:|：|为|是|有|共)?\s*"
                         rf"(?:about|approximately|approx\.?|around|roughly|~|≈|约)?\s*$")
     return after, before

@@ -407,6 +407,8 @@ class _Walker:
             for sub_label, sub_value in _split_equals(value):  # "Input channels = 1, Output channels = 6"
                 self._pair(sub_label, sub_value, source)
             return
+        if value and label.role is None and layer is not None and _BRACKETED_SHAPE.fullmatch(value):
+            label = Label(Quantity.SHAPE)  # "CONV3-64: [224x224x64]": a tensor's shape
         if value and label.role is None and not label.total and layer is not None and self.order:
             pieces = _listed_values(value, len(self.order))
             if pieces:  # "conv1: 290,400 / 34,848 / 105,415,200" under "(units / weights / connections)"
@@ -763,6 +765,7 @@ def _opens(sentence: str, start: int, end: int, total: bool = False) -> bool:
     return bool(_SEPARATED.search(prefix)) and bool(_OPENS.match(sentence, end))
 
 
+_BRACKETED_SHAPE = re.compile(r"\s*\[\s*\d+(?:\s*(?:[xX×*]|\\times)\s*\d+)+\s*\]\s*")
 _LIST_SEPARATOR = re.compile(r"\s*(?:/|\||;|；|、|,\s+|，|\s+and\s+|\t|\s{2,})\s*")
 
 
