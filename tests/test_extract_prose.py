@@ -329,3 +329,19 @@ def test_a_word_with_a_colon_after_it_labels_what_follows_not_the_number_before(
                   PARAMS)
     assert slots[("vgg16", "conv1_1", Q.PARAMS)] == [1728]  # not the memory's 3.2M
     assert slots[("vgg16", "conv1_1", Q.SHAPE)] == [(224, 224, 64)]  # a product in square brackets: a shape
+
+
+def test_a_total_heading_makes_the_lines_below_totals():
+    slots = found(document("## AlexNet", "### FC8", "- Neurons: 1000", "### Total",
+                           "Neurons: 650,000 (approx.), weights ≈ 58.6M"), PAPER)
+    assert slots[("alexnet", "fc8", Q.UNITS)] == [1000]
+    assert slots[("alexnet", "total", Q.UNITS)] == [650000]
+    assert slots[("alexnet", "total", Q.WEIGHTS)] == [58_600_000]
+
+
+def test_a_part_of_a_whole_is_the_layers_and_the_whole_is_the_total():
+    slots = found(document("## AlexNet", "### FC6", "- Weights: 37,748,736", "## Discussion",
+                           "FC6 alone holds 37.7M of the 58.6M weights, so it is the layer to shrink."), PAPER)
+    assert slots[("alexnet", "fc6", Q.WEIGHTS)] == [37748736, 37_700_000]  # back to FC6 under another heading
+    assert slots[("alexnet", "total", Q.WEIGHTS)] == [58_600_000]
+    assert ("alexnet", "fc7", Q.WEIGHTS) not in slots

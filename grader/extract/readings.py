@@ -43,6 +43,7 @@ class Row:
     label: LayerLabel
     group: int  # rows of one table, or of one section's prose
     table: bool = False  # a table's rows run in order; prose may come back to a layer
+    block: int = 0  # the headings passed before it: a layer named again under another heading is the same
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,8 @@ class _Walker:
         self.line_rows: dict[str, Row] = {}  # the rows this prose line opened, by layer key
         # "Format: (units, weights, connections)": the quantities, in order, of the lists of numbers below
         self.order: tuple[Quantity, ...] | None = None
+        self.total_block = False  # under a heading that names a total
+        self.headings = 0  # headings passed: prose that names a layer again after one comes back to it
 
     @property
     def section(self) -> Section:
@@ -124,13 +127,14 @@ class _Walker:
         self.row = None
         self.pending = None
         self.lead = self.order = None
+        self.total_block = False
         self.prose_group = self._new_group()
 
     def new_row(self, label: LayerLabel, group: int | None = None) -> Row:
         if group is None and label.key in self.line_rows:
             return self.line_rows[label.key]  # one prose line says one thing per layer it names
         row = Row(label, group if group is not None else (self.prose_group or self._new_prose_group()),
-                  table=group is not None)
+                  table=group is not None, block=self.headings)
         self.section.rows.append(row)
         if group is None:
             self.line_rows[label.key] = row
@@ -165,9 +169,14 @@ class _Walker:
             return
         if heading:
             self.lead = self.order = None
+            self.headings += 1
             mention = parse_layer(body, within=LABEL_REACH, bare=False)
             if mention is not None and mention.is_input:
                 self.row = None  # "### INPUT层-输入层": what follows is about the input
+            # "### Total": the lines below it are the network's totals
+            self.total_block = mention is None and names_total(body) and _total_label(body)
+            if self.total_block:
+                self.row = None
             label = classify(body)
             if label.quantity is not None:
                 self.context = label.quantity
@@ -327,7 +336,7 @@ class _Walker:
 
         text = clause.text
         layer = None
-        total = clause.total
+        total = clause.total or (self.total_block and line_row is None)
         if not total and line_row is None:
             if clause.paragraph:
                 return  # a paragraph of explanation: its numbers are worked examples, not answers
@@ -336,22 +345,26 @@ class _Walker:
             total = layer is None and (network_line or names_total(text[:LABEL_REACH]))
             if (layer is None or layer.is_input) and not total:
                 return
-        found = []
+        found = []  # (quantity, text, a total)
         names = [(m.start, m.end) for m in find_layers(text)]
-        for written in scan(text):
-            if is_share(text, written) or any(a <= written.start < b for a, b in names):
-                continue  # "~96% of the weights"; the 1 of "全连接层1 参数"
+        numbers = [w for w in scan(text) if not is_share(text, w) and not any(a <= w.start < b for a, b in names)]
+        for k, written in enumerate(numbers):  # not "~96% of the weights", nor the 1 of "全连接层1 参数"
             quantity = quantity_beside(text[:written.start], text[written.end:])
+            whole = numbers[k + 1] if k + 1 < len(numbers) else None
+            if whole is not None and _PART_OF.fullmatch(text[written.end:whole.start]):
+                # "37.7M of the 58.6M weights": the part is this clause's, the whole is a total
+                quantity = quantity_beside("", text[whole.end:])
             if quantity is not None and written.value not in read:
-                found.append((quantity, text[written.start:written.end]))
+                of_whole = k > 0 and _PART_OF.fullmatch(text[numbers[k - 1].end:written.start]) is not None
+                found.append((quantity, text[written.start:written.end], total or of_whole))
         if not found:
             return
         row = None
-        if not total:
+        if not all(in_total for _, _, in_total in found):
             row = line_row if line_row is not None else self.new_row(layer)
             self.row, self.pending = row, None
-        for quantity, value in found:
-            self._value("total" if total else "layer", row, quantity, value, source)
+        for quantity, value, in_total in found:
+            self._value("total" if in_total else "layer", None if in_total else row, quantity, value, source)
 
     def _pair(self, label_text: str, value: str, source: Source, heading: bool = False) -> None:
         label = classify(label_text)
@@ -417,7 +430,7 @@ class _Walker:
                 return
         if value and label.role is None and not label.total and layer is not None and not _answer_like(value):
             return  # "Conv5 has 256 filters of 3x3x192", "POOL1: 3x3": no number here is an answer
-        if label.total and (layer is None or layer.is_input):
+        if (label.total or self.total_block) and (layer is None or layer.is_input):
             self._value_or_wait("total", None, label.quantity, value, source)
         elif label.role == INPUT or (layer is not None and layer.is_input):
             if self.row is None or self.row.label.number == 1:
@@ -765,6 +778,7 @@ def _opens(sentence: str, start: int, end: int, total: bool = False) -> bool:
     return bool(_SEPARATED.search(prefix)) and bool(_OPENS.match(sentence, end))
 
 
+_PART_OF = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+|its\s+)?(?:about\s+|~\s*)?", re.IGNORECASE)
 _BRACKETED_SHAPE = re.compile(r"\s*\[\s*\d+(?:\s*(?:[xX×*]|\\times)\s*\d+)+\s*\]\s*")
 _LIST_SEPARATOR = re.compile(r"\s*(?:/|\||;|；|、|,\s+|，|\s+and\s+|\t|\s{2,})\s*")
 

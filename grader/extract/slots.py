@@ -157,7 +157,8 @@ def place_rows(rows: list[Row], network, readings: list[Reading] = (),
     (55, 55, 96)" written after conv2, in prose that comes back to a layer); without that evidence
     a table's rows move on, and prose moves on only from a layer named twice in a row for the same
     quantity ("#Params Conv 3" three times): named again for another quantity ("N_conv1 = …",
-    "W_conv1 = …"), or after a row that answered nothing (a heading), it is the same layer."""
+    "W_conv1 = …"), after a row that answered nothing (a heading), or under another heading (a
+    discussion that comes back to it), it is the same layer."""
     values: dict[int, list] = {}
     zeros: set[int] = set()  # rows with a count of zero: no weighted layer's
     quantities: dict[int, set] = {}  # what each row answers
@@ -180,6 +181,7 @@ def place_rows(rows: list[Row], network, readings: list[Reading] = (),
     placements: dict[int, Placement] = {}
     previous: dict[int, int] = {}
     answered: dict[int, set] = {}  # per group: what the rows on its current layer answered
+    last: dict[int, Row] = {}  # per group: the row placed last
     seen: dict[tuple[int, str], int] = {}
     for row in rows:
         if row.label.number is not None:
@@ -191,7 +193,8 @@ def place_rows(rows: list[Row], network, readings: list[Reading] = (),
         # "N_conv1 = …" then "W_conv1 = …": the same layer again, for something else (or after a row
         # that answered nothing, a heading)
         again = name in index and index[name] == before and not row.table \
-            and not quantities.get(id(row), set()) & answered.get(row.group, set())
+            and (not quantities.get(id(row), set()) & answered.get(row.group, set())
+                 or (row.group in last and last[row.group].block != row.block))
         if name not in (None, "input") and not again and seen.get((row.group, label.key), 0) > 1 \
                 and network.layers[index[name]].counted and not fits(row, name):
             # the same number on several rows ("POOL2" for every 2x2 pool): not an ordinal
@@ -227,6 +230,7 @@ def place_rows(rows: list[Row], network, readings: list[Reading] = (),
                 answered[row.group] = set()
             answered.setdefault(row.group, set()).update(quantities.get(id(row), ()))
             previous[row.group] = max(before, index[name])
+            last[row.group] = row
         placements[id(row)] = Placement(name, confidence, stray)
     return placements
 
