@@ -345,3 +345,18 @@ def test_a_part_of_a_whole_is_the_layers_and_the_whole_is_the_total():
     assert slots[("alexnet", "fc6", Q.WEIGHTS)] == [37748736, 37_700_000]  # back to FC6 under another heading
     assert slots[("alexnet", "total", Q.WEIGHTS)] == [58_600_000]
     assert ("alexnet", "fc7", Q.WEIGHTS) not in slots
+
+
+def test_numbers_never_override_an_explicit_label():
+    # a student who gives the weights as the connections: the comparator must see connections
+    slots = found(document(
+        "## AlexNet",
+        "conv1: weights = 34,848, connections = 34,848",
+        "conv2 has 307,200 weights and 307,200 connections.",
+        table(["Layer", "Connections"], ["Conv3", "884,736"], ["Conv4", "663,552"], ["Conv5", "442,368"]),
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.CONNECTIONS)] == [34848]
+    assert slots[("alexnet", "conv2", Q.CONNECTIONS)] == [307200]
+    for layer, weights in (("conv3", 884736), ("conv4", 663552), ("conv5", 442368)):
+        assert slots[("alexnet", layer, Q.CONNECTIONS)] == [weights]
+        assert ("alexnet", layer, Q.WEIGHTS) not in slots
