@@ -9,25 +9,36 @@ How a number gets its slot (readings.py walks the document, slots.py places what
 1. Values. A table cell or the text after a label is a region; its value is read from its `=` chain
    (regions.py): "(11 x 11 x 3 x 96) + 96 = 34848" states 34848 and computes 34944; a list of
    in/out/kernel numbers before "=" is not part of it; without "=", the first expression is the
-   answer and parenthesised remarks are commentary; dropped signs ("28 28 6") are restored.
+   answer and parenthesised remarks are commentary; dropped signs ("28 28 6") are restored; a link
+   holding a symbol ("W_{conv1} x 55 x 55") cannot be evaluated, so only the stated result counts.
 2. Sections: the network. A heading or a line that names one network ("Q2) Alexnet", "9) VGG/6",
    "ZFNET") starts a section for it; one that names a network that is not shipped ("Custom MLP")
    starts a section whose numbers go nowhere; a network named in passing inside a section that a
    heading started does not end it. Text before any such line names no network.
 3. Quantity from words (vocabulary.yaml, longest phrase wins, fuzzy for headers): a column header
    ("# Units", "Parameter Count", "训练参数", "tensor size"), a prose label ("神经元数量：…",
-   "降采样后：27*27*96" for a shape), a word beside the number ("4,096 neurons", "there are 290,400
-   neurons", "weights are 34,848"), or the heading above ("예제 1: AlexNet #Parameters"). Columns
-   such as Filters, Kernel, Stride, In, Out hold no answers. A table turned on its side (layers
-   across, quantities down) is read turned back; a quantity/value table takes the current layer.
+   "降采样后：27*27*96" for a shape, "units=69,984", a name after the last "=", a student's symbol
+   defined in a "Notation:" line), a word beside the number ("4,096 neurons", "there are 290,400
+   neurons", "weights are 34,848"; not a word with a colon after it, which labels what follows), a
+   label line or a line of quantity words above a list, or the heading above ("예제 1: AlexNet
+   #Parameters"). Columns such as Filters, Kernel, Stride, In, Out hold no answers, nor do sizes in
+   bytes ("Params size (MB)"), percentages ("~96% of the weights"), counts of what is no answer ("96
+   filters") or a window ("3x3"); a layer kind is not a quantity (全连接, 완전연결: "fully connected").
+   A table turned on its side (layers across, quantities down) is read turned back; a quantity/value
+   table takes the current layer.
 4. Layer from the row label (layers.py): names and aliases, kind and number literally (FC6, F6),
    else by ordinal (FC1 of AlexNet is fc6, Conv7 of VGG16 is conv3_3, 第14层 counts weighted layers,
    LeNet's "Layer 3" the paper's C3); "Pool(Conv 1)" is the convolution; an "Input" row or label gives
    the input shape. In prose a heading or a label that names a layer makes it current for the lines
-   below; a layer named inside a value ("输入：conv5输出") is a reference and does not. Within a table
-   or a section's prose, a row that names a layer already passed, or none (VGG's "CONV3-64"), or the
-   same number as other rows ("POOL2" for every pool), takes the next layer of its kind; a repeated
-   row with nowhere to go and only zeros (an "Output" row after "FC3") is a pseudo-layer: dropped.
+   below, and within a line each mention that opens a clause owns the numbers after it ("FC6 has …;
+   FC7 has …"); a layer named inside a value ("输入：conv5输出", "most of them in FC6") is a reference
+   and does not. Within a table or a section's prose, a row that names a layer already passed, or
+   none (VGG's "CONV3-64"), or the same number as other rows ("POOL2" for every pool), takes the next
+   layer of its kind; prose that names the same layer again for another quantity ("N_conv1 = …",
+   "W_conv1 = …") or under another heading stays on it; numbers that run on through modules of every
+   kind (torchsummary's "Conv2d-1, ReLU-2, …, Conv2d-4") count modules: each row is the next layer of
+   its kind. A repeated row with nowhere to go and only zeros (an "Output" row after "FC3") is a
+   pseudo-layer: dropped.
 5. Numbers as evidence (evidence.py), where the words are weak: a value equal to a layer's figure
    under the spec's conventions or a common perturbation (input 224/227, towers merged, connections
    with biases). It picks the network of a section that names none (among the asked ones first),

@@ -8,6 +8,18 @@ before its slot is known.
   ("**1. conv1层**", "1.3 pool1 核：…", "Conv1 3, 64, 3"). Prose readings without a layer of their
   own belong to the current row ("神经元数量：…" under "conv1层"). Rows are grouped (one table, or
   one section's prose) so that the slot stage can place rows by position.
+- A prose line is cut into sentences and *clauses*: each layer mention that opens one ("FC6 has …;
+  FC7 has …", "conv1 290400, conv2 186624") owns the numbers after it; a mention that names a source
+  ("input: conv5's output", "most of them in FC6") opens nothing; a total word that opens a clause
+  ("In total …", ", total 61,706") makes its numbers totals; a clause about one filter or position
+  ("Each filter has 121 weights") holds no layer's count. A long paragraph is read only where a
+  layer, a total or a label opens a clause.
+- Labels: "units=69,984 weights=34,848" binds each value to the name before it, and a name after the
+  last "=" names it too ("… = 26,214,400 = connections"); a student's notation ("N_l = number of
+  neurons") names the slot of "N_{conv1} = …"; a line of quantity words ("(units, weights,
+  connections)") orders the lists of numbers below it; a label line with no number ("Number of
+  neurons of each layer:") names the numbers on the lines right below it; a "Total" heading makes
+  the lines below totals; in a layer's line the product after an arrow is its output shape.
 - A *reading* is one value with what its label says: the quantity a header or label names, a total,
   the input shape, or nothing (left to the slot stage: context, the asked quantities, evidence).
 """
@@ -243,11 +255,11 @@ class _Walker:
         return True
 
     def _pairs(self, body: str, source: Source, heading: bool) -> None:
-        # "Pool(Conv 1)" names a layer; "156 (conv1) + 2416 (conv2)" annotates a sum
         order = None if heading else _declared_order(body)
         if order is not None:
             self.order = order
             return
+        # "Pool(Conv 1)" names a layer; "156 (conv1) + 2416 (conv2)" annotates a sum
         keep = None if re.match(r"[\d(（]", body) else (lambda inner: parse_layer(inner, within=0) is not None)
         body = drop_remarks(body, keep=keep)
         if heading:
