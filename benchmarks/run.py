@@ -376,6 +376,15 @@ def goals(report: dict) -> dict:
     return met
 
 
+def _commit() -> str:
+    """The commit measured, with '+changes' when the work tree differs from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no", "grader") else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Speed, memory and accuracy of the grader on synthetic submissions.")
     parser.add_argument("--n", type=int, default=600, help="submissions in the mixed folder (default 600)")
@@ -400,7 +409,8 @@ def main(argv: list[str] | None = None) -> int:
         report: dict = {
             "n": args.n, "seed": args.seed, "generated_seconds": time.perf_counter() - started,
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-            "date": time.strftime("%Y-%m-%d"), "load_before": [round(x, 2) for x in os.getloadavg()],
+            "date": time.strftime("%Y-%m-%d"), "commit": _commit(),
+            "load_before": [round(x, 2) for x in os.getloadavg()],
         }
         no_report_flag = find_no_report_flag()
         report["no_report_mode"] = no_report_flag or "none in the batch: the plain pipeline stands in"
