@@ -360,3 +360,12 @@ def test_numbers_never_override_an_explicit_label():
     for layer, weights in (("conv3", 884736), ("conv4", 663552), ("conv5", 442368)):
         assert slots[("alexnet", layer, Q.CONNECTIONS)] == [weights]
         assert ("alexnet", layer, Q.WEIGHTS) not in slots
+
+
+def test_altogether_in_a_sentence_about_one_layer_is_that_layers_count():
+    slots = found(document("## AlexNet", "第四个卷积层有64896个神经元，663552个权重，总共112140288个连接。",
+                           "conv5 442,368, fc6 37,748,736, in total 60,954,656 weights"), PAPER)
+    assert slots[("alexnet", "conv4", Q.UNITS)] == [64896]  # "有64896": a CJK word's number, not a name
+    assert slots[("alexnet", "conv4", Q.WEIGHTS)] == [663552]
+    assert slots[("alexnet", "conv4", Q.CONNECTIONS)] == [112140288]
+    assert slots[("alexnet", "total", Q.WEIGHTS)] == [60954656]  # after several layers: the network's

@@ -101,6 +101,7 @@ def vocabulary() -> Vocabulary:
                                    + [rf"{re.escape(w)}(?=\s*(?:约|~|≈)?\s*[0-9])" for w in before_number])),
         "other": re.compile("|".join(_bounded(normalise(str(w))) for w in raw["other_networks"])),
         "counted": re.compile("|".join(_bounded(normalise(str(w))) for w in raw["not_total"])),
+        "adverb": re.compile("|".join(_bounded(normalise(str(w))) for w in raw["total_adverbs"])),
     }
     # words of another kind that hold a quantity's or a non-answer's word: a layer kind (全连接 holds
     # 连接, 완전연결 holds 연결) or a total ("in total" holds "in")
@@ -128,6 +129,11 @@ def _phrase_patterns() -> tuple[tuple[re.Pattern, str, Quantity | str], ...]:
 
 def names_total(text: str) -> bool:
     return bool(vocabulary().patterns[TOTAL].search(vocabulary().patterns["counted"].sub(" ", normalise(text))))
+
+
+def total_adverb(phrase: str) -> bool:
+    """"总共", "in total": a total word that can qualify one layer's count."""
+    return vocabulary().patterns["adverb"].fullmatch(normalise(phrase)) is not None
 
 
 def names_other_network(text: str) -> bool:

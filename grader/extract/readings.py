@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from grader.core import Cell, Document, Quantity, Source, Table, TextLine
 from grader.extract.layers import LayerLabel, find_layers, find_networks, parse_layer
 from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, names_other_network,
-                                      names_total, quantity_beside, vocabulary)
+                                      names_total, quantity_beside, total_adverb, vocabulary)
 from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, is_math, is_share, read_value,
                                     read_values, strip_numbering)
 
@@ -652,7 +652,8 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
         mention = parse_layer(text, within=LABEL_REACH, bare=False)
         if mention is not None and "=" in text[:mention.start]:
             mention = None
-        end = re.compile(r"=|(?<![^\W\d_])(?<![\d.])[\d(（]").search(text, mention.end if mention else 0)
+        # (digits glued to a Latin word are a name, "conv5"; after a CJK word they are its number, "有64896")
+        end = re.compile(r"=|(?<![A-Za-z\u00C0-\u024F_])(?<![\d.])[\d(（]").search(text, mention.end if mention else 0)
         if end and end.start() > 0 and re.match(r"[^\W\d_]|#", text):
             return [(text[:end.start()], text[end.start():])]
         return [(text, "")]
@@ -761,9 +762,13 @@ def _clauses(body: str) -> list[Clause]:
         for mention in find_layers(sentence):
             if _opens(sentence, mention.start, mention.end):
                 cuts.append((mention.start, mention, False))
+        layers = len(cuts)
         for m in totals.finditer(aligned(sentence)):
-            if not any(start <= m.start() < (layer.end if layer else start) for start, layer, _ in cuts) \
-                    and _opens(sentence, m.start(), m.end(), total=True):
+            if any(start <= m.start() < (layer.end if layer else start) for start, layer, _ in cuts):
+                continue
+            if total_adverb(m[0]) and sum(1 for start, _, _ in cuts[:layers] if start < m.start()) == 1:
+                continue  # "第四个卷积层有…，总共112140288个连接": that layer's count, altogether
+            if _opens(sentence, m.start(), m.end(), total=True):
                 cuts.append((m.start(), None, True))
         cuts += [(m.end(), None, False) for m in _CONCLUSION.finditer(sentence)]
         cuts.sort(key=lambda cut: cut[0])
