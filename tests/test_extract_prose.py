@@ -369,3 +369,22 @@ def test_altogether_in_a_sentence_about_one_layer_is_that_layers_count():
     assert slots[("alexnet", "conv4", Q.WEIGHTS)] == [663552]
     assert slots[("alexnet", "conv4", Q.CONNECTIONS)] == [112140288]
     assert slots[("alexnet", "total", Q.WEIGHTS)] == [60954656]  # after several layers: the network's
+
+
+def test_word_number_pairs_bind_each_number_to_the_word_before_it():
+    slots = found(document("## AlexNet", "conv2 units 186,624 weights 307,200 connections 223,948,800",
+                           "conv3 has 64,896 neurons and 884,736 weights"), PAPER)
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+    assert slots[("alexnet", "conv2", Q.CONNECTIONS)] == [223948800]
+    assert slots[("alexnet", "conv3", Q.UNITS)] == [64896]  # the word after, as usual
+    assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
+
+
+def test_a_short_sentence_that_names_its_layer_last_is_about_that_layer():
+    slots = found(document("## AlexNet", "Conv3 has 884,736 weights.",
+                           "The weights are 663,552 and the connections 112,140,288 for conv4.",
+                           "Input: the 13x13x384 maps of conv4"), PAPER)
+    assert slots[("alexnet", "conv4", Q.WEIGHTS)] == [663552]  # not the line before's conv3
+    assert slots[("alexnet", "conv4", Q.CONNECTIONS)] == [112140288]
+    assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]

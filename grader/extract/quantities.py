@@ -193,10 +193,12 @@ def _beside_patterns() -> tuple[re.Pattern, re.Pattern]:
     return after, before
 
 
-def quantity_beside(before: str, after: str) -> Quantity | None:
-    """The count a word right beside a number names: "290,400 neurons", "weights are 34,848"."""
+def quantity_beside(before: str, after: str, *, before_first: bool = False) -> Quantity | None:
+    """The count a word right beside a number names: "290,400 neurons", "weights are 34,848". The word
+    after wins unless `before_first` (a run of word-number pairs: "units 43,264 weights 307,200")."""
     after_re, before_re = _beside_patterns()
-    for text, pattern, take in ((aligned(after), after_re, "match"), (aligned(before), before_re, "search")):
+    sides = [(aligned(after), after_re, "match"), (aligned(before), before_re, "search")]
+    for text, pattern, take in sides[::-1] if before_first else sides:
         found = getattr(pattern, take)(text)
         if found:
             label = classify(found.group(0))

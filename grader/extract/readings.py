@@ -280,8 +280,10 @@ class _Walker:
             lead = _lead_label(clause.text)
             if lead is not None:
                 self.lead, self.lead_line = lead, source.line
-            if clause.layer is not None:
-                line_row = self.row = self.new_row(clause.layer)
+            late = None if clause.layer is not None or line_row is not None or clause.total \
+                else _named_late(clause.text)
+            if clause.layer is not None or late is not None:
+                line_row = self.row = self.new_row(clause.layer or late)
                 self.pending = None
             elif clause.paragraph and line_row is None and not clause.total and not _LABELLED.match(clause.text):
                 continue  # a paragraph's sentence that no layer, total or label opens: worked examples
@@ -360,8 +362,10 @@ class _Walker:
         found = []  # (quantity, text, a total)
         names = [(m.start, m.end) for m in find_layers(text)]
         numbers = [w for w in scan(text) if not is_share(text, w) and not any(a <= w.start < b for a, b in names)]
+        # "conv2 units 43,264 weights 307,200": where the first number has its word before it, so do all
+        pairs = bool(numbers) and quantity_beside(text[:numbers[0].start], "") is not None
         for k, written in enumerate(numbers):  # not "~96% of the weights", nor the 1 of "全连接层1 参数"
-            quantity = quantity_beside(text[:written.start], text[written.end:])
+            quantity = quantity_beside(text[:written.start], text[written.end:], before_first=pairs)
             whole = numbers[k + 1] if k + 1 < len(numbers) else None
             if whole is not None and _PART_OF.fullmatch(text[written.end:whole.start]):
                 # "37.7M of the 58.6M weights": the part is this clause's, the whole is a total
@@ -780,6 +784,23 @@ def _clauses(body: str) -> list[Clause]:
                 clauses.append(Clause(text, layer, total, sentence, bool(_PER_ITEM.match(text)),
                                       len(body) > SENTENCE_LINE))
     return clauses
+
+
+_INPUT_LABEL = re.compile(r"\s*(?:input|输入|입력)[^:：]{0,20}[:：]", re.IGNORECASE)
+
+
+def _named_late(text: str) -> LayerLabel | None:
+    """"There are 186,624 neurons in the second convolutional layer", "the weights are 663,552 for
+    conv4": a short sentence that names one layer after its numbers is about that layer."""
+    from grader.extract.numbers import scan
+
+    mentions = find_layers(text)
+    numbers = scan(text)
+    if len(text) > SHORT_SENTENCE or len({m.key for m in mentions}) != 1 or not numbers \
+            or numbers[-1].end > mentions[0].start or _INPUT_LABEL.match(text):
+        return None  # not "Input: all 6 feature maps of S2"
+    counted = any(quantity_beside(text[:w.start], text[w.end:]) for w in numbers)
+    return mentions[0] if counted else None
 
 
 def _opens(sentence: str, start: int, end: int, total: bool = False) -> bool:
