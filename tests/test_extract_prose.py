@@ -310,6 +310,7 @@ def test_a_running_module_index_is_not_the_layer_number():
     )
     slots = found(document("## LeNet-5", summary), PARAMS)
     assert slots[("lenet5", "conv1", Q.PARAMS)] == [156]
+    assert slots[("lenet5", "conv1", Q.SHAPE)] == [(28, 28, 6)]  # PyTorch prints the channels first
     assert slots[("lenet5", "conv2", Q.PARAMS)] == [2416]  # Conv2d-4: the second convolution
     assert slots[("lenet5", "fc1", Q.PARAMS)] == [48120]  # Linear-7: the first linear layer
     assert slots[("lenet5", "fc2", Q.PARAMS)] == [10164]

@@ -170,18 +170,20 @@ def read_value(region: str) -> Parsed | None:
     return next(iter(read_values(region)), None)
 
 
-_TUPLE = re.compile(r"[(\[]\s*(?:(?:none|null|\?|batch)\s*,\s*(\d+(?:\s*,\s*\d+)*)|(\d+(?:\s*,\s*\d+)+))"
-                    r"\s*,?\s*[)\]]", re.IGNORECASE)
+_TUPLE = re.compile(r"[(\[]\s*(?:(?:none|null|\?|batch)\s*,\s*(\d+(?:\s*,\s*\d+)*)|(\d+(?:\s*,\s*\d+)+)"
+                    r"|-1\s*,\s*(\d+(?:\s*,\s*\d+)*))\s*,?\s*[)\]]", re.IGNORECASE)
 
 
 def read_shape(region: str) -> tuple[int, ...] | None:
     """A shape written as a tuple, as Keras prints it: "(None, 55, 55, 96)" is (55, 55, 96), the batch
-    dimension dropped; "(None, 4096)" is (4096,). A map's sides are small: a tuple with more than one
+    dimension dropped; "(None, 4096)" is (4096,); PyTorch's "[-1, 96, 55, 55]" puts the channels first. A map's sides are small: a tuple with more than one
     number over 1,024 ("(64896, 884736, 149520384)") is a list of counts, not a shape."""
     match = _TUPLE.fullmatch(clean(region).strip())
     if not match:
         return None
-    shape = tuple(int(n) for n in re.findall(r"\d+", match[1] or match[2]))
+    shape = tuple(int(n) for n in re.findall(r"\d+", match[1] or match[2] or match[3]))
+    if match[3] and len(shape) == 3:
+        shape = shape[1:] + shape[:1]  # PyTorch's "[-1, 64, 224, 224]": channels first
     return shape if sum(1 for n in shape if n > 1024) <= 1 else None
 
 
