@@ -172,7 +172,8 @@ def table_blocks(rows: Sequence[Sequence[Cell]], *, number_cells: bool = True) -
     below them is read as the header."""
     lead = _lead_rows(rows)
     titles = [TextLine(" ".join(cell.text.strip() for cell in row if cell.text.strip()),
-                       next(cell for cell in row if cell.text.strip()).source) for row in rows[:lead]]
+                       next(cell for cell in row if cell.text.strip()).source)
+              for row in rows[:lead] if any(cell.text.strip() for cell in row)]  # blank rows above are none
     table = build_table(rows[lead:], number_cells=number_cells)
     return titles + ([table] if table else [])
 
