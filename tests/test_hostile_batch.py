@@ -214,6 +214,8 @@ def build_class(root: Path) -> tuple[Path, dict[str, tuple[str, str | None]]]:
         put(f"{name}.md", f"conv{n + 1} units: {KEY[f'conv{n + 1}'][0]:,}\n", "graded")
     put(b"\xff\xfe-latin1-\xe9.md", "conv1 weights: 34,848\n", "graded")
     put("x" * 240 + ".md", "conv1 weights: 34,848\n", "graded")
+    put("red\x1b[31mname\x1b]0;title\x07\nline.md", "conv1 weights: 34,848\n", "graded")
+    put("escapes.md", "conv1 weights: 34,848\nconv2 weights: 307,200 \x1b[2J\x1b[31m\n", "graded")
     # links and things that are not files
     (folder / "canary.md").symlink_to(outside / "canary.md")
     (folder / "eve" / "borrowed.md").symlink_to(outside / "canary.md")
@@ -286,6 +288,11 @@ def by_file(results: dict) -> dict[str, dict]:
     return {name: result for result in results.values() for name in result["files"]}
 
 
+def shown_name(name: str) -> str:
+    """A name as the reports show it: each byte that is not UTF-8 and each control character as U+FFFD."""
+    return re.sub("[\udc80-\udcff\x00-\x1f\x7f-\x9f]", "\ufffd", name)
+
+
 def skipped_lines(stdout: str) -> dict[str, str]:
     found = {}
     for line in stdout.splitlines():
@@ -298,8 +305,7 @@ def skipped_lines(stdout: str) -> dict[str, str]:
 def test_every_file_has_a_result_or_a_reason_to_be_skipped(graded):
     files = by_file(graded["results"])
     skipped = skipped_lines(graded["stdout"])
-    shown = {name.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if "\udcff" in name else name: v
-             for name, v in graded["expected"].items()}
+    shown = {shown_name(name): expected for name, expected in graded["expected"].items()}
     assert set(files) | set(skipped) == set(shown)
     assert not set(files) & set(skipped)
     for name, (status, reason) in shown.items():
@@ -389,6 +395,12 @@ def test_no_student_html_is_shown_unescaped(graded):
     for page in (out / "feedback").glob("*.md"):
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"<\s*(script|img|svg|a)\b", text, re.IGNORECASE), page
+    for path in out.rglob("*"):  # nor a control character a terminal would obey
+        if path.suffix in (".html", ".md", ".csv", ".json") and ".cache" not in path.parts:
+            text = path.read_text(encoding="utf-8")
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text), path
+            assert path.suffix != ".json" or not re.search(r"\\u00[01]", text), path  # nor escaped in JSON
+    assert "\x1b" not in graded["stdout"]
     for sheet in (out / "gradebook").glob("*.csv"):
         for line in sheet.read_text(encoding="utf-8").splitlines():
             assert not re.search(r'(^|,)"?[=+\-@]', line), (sheet, line)

@@ -193,6 +193,7 @@ def find_submissions(folder: Path, pattern: re.Pattern) -> tuple[list[Submission
         while key in keys:
             key, n = f"{base}-{n}", n + 1
         keys.add(key)
+        stem = _printable(stem, _NOT_IN_A_NAME)  # a name on several lines is one id
         match = pattern.search(stem)
         student = {group: value for group, value in (match.groupdict() if match else {}).items() if value}
         student.setdefault("id", stem)
@@ -505,24 +506,29 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
         result["submission"] = submission.key
         result["student"] = dict(submission.student)
         result["files"] = [path.relative_to(folder).as_posix() for path in submission.files]
+        for field in ("file", "files", "student", "errors"):  # names, and messages naming them: one line
+            result[field] = _printable(result[field], _NOT_IN_A_NAME)
         results.append(_printable(result))
-    skipped = _printable(skipped)
+    skipped = _printable(skipped, _NOT_IN_A_NAME)
     stats = write_reports(results, out=out, rubric=rubric, skipped=tuple(skipped))
     return BatchResult(out=out, results=tuple(results), skipped=tuple(skipped), stats=stats)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Lone surrogates (the bytes of a name that is not UTF-8, kept so by the file system layer) and
+# control characters (which a spreadsheet refuses and a terminal obeys) in what a student named or
+# wrote; a name is one line too.
+_UNWRITABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NOT_IN_A_NAME = re.compile("[\ud800-\udfff\x00-\x1f\x7f-\x9f]")
 
 
-def _printable(value):
-    """Names that are not UTF-8 (their bytes kept as lone surrogates by the file system layer) and
-    any other lone surrogate shown as U+FFFD, so that every report can be written as UTF-8."""
+def _printable(value, unwanted: re.Pattern = _UNWRITABLE):
+    """`value` with every unwanted character shown as U+FFFD, so every report can be written."""
     if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
+        return unwanted.sub("\ufffd", value)
     if isinstance(value, dict):
-        return {_printable(key): _printable(item) for key, item in value.items()}
+        return {_printable(key, unwanted): _printable(item, unwanted) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_printable(item) for item in value)
+        return type(value)(_printable(item, unwanted) for item in value)
     return value
 
 
