@@ -250,8 +250,26 @@ def test_padding_missed_is_wrong_where_made_and_follow_through_after():
     conv2 = judgement(comparison, "conv2", "units")
     assert conv2.verdict is Verdict.WRONG and conv2.pitfalls == ("padding-missed",)
     conv3 = judgement(comparison, "conv3", "units")
-    assert conv3.verdict is Verdict.FOLLOW_THROUGH and "padding-missed" in conv3.pitfalls
+    assert conv3.verdict is Verdict.FOLLOW_THROUGH and conv3.pitfalls == ()
+    assert "padding-missed at conv2" in conv3.note
     assert {hit.code: hit.layers for hit in comparison.pitfalls} == {"padding-missed": ("conv2",)}
+
+
+def test_a_layer_mistake_carried_forward_is_charged_on_that_layer_only():
+    # conv1 with stride 1: (227-11)/1+1 = 217, 217·217·96 = 4,520,544 units; pool1 (217-3)/2+1 = 108;
+    # conv2 keeps its size (padding 2): 108·108·256 = 2,985,984 units, 307,200·108·108 connections;
+    # pool2 (108-3)/2+1 = 53
+    answers = key_answers(conv1_units=4_520_544, conv2_units=2_985_984, conv2_connections=307_200 * 108 * 108)
+    answers += make_answers([{"layer": "pool1", "quantity": "shape", "value": [108, 108, 96]},
+                             {"layer": "pool2", "quantity": "shape", "value": [53, 53, 256]}])
+    comparison = compare(answers, PAPER)
+    conv1 = judgement(comparison, "conv1", "units")
+    assert conv1.verdict is Verdict.WRONG and conv1.pitfalls == ("stride-missed",)
+    for layer, quantity in (("pool1", "shape"), ("conv2", "units"), ("conv2", "connections"), ("pool2", "shape")):
+        carried = judgement(comparison, layer, quantity, asked=None)
+        assert carried.verdict is Verdict.FOLLOW_THROUGH and carried.pitfalls == (), (layer, quantity)
+    assert set(raised(comparison)) == {"stride-missed"}
+    assert raised(comparison)["stride-missed"] == {"conv1", "alexnet.conv1"}
 
 
 def test_an_accepted_convention_is_accepted_not_correct():

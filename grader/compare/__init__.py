@@ -335,15 +335,19 @@ class _NetworkTable:
                             note="under an accepted convention: " + ", ".join(f.describe() for f in flips))
         upstream = [f for f in mistakes if self._upstream(f, layer)]
         here = [f for f in mistakes if f not in upstream]
-        codes = [f.code for f in here + upstream if f.code in PITFALLS]
+        # A mistake is charged where it was made (origins). The answers that carry an earlier layer's
+        # mistake forward (conv2's padding left out, conv3 onwards) name it in their note, not among
+        # their own pitfalls; the input is part of every layer's working, so its mistake shows on each.
+        codes = [f.code for f in here + upstream if f.code in PITFALLS and (f in here or self._from_input(f))]
         origins = [(f.code, self._origin(f, layer)) for f in here + upstream if f.code in PITFALLS]
+        follows = "follows from " + ", ".join(f.describe() for f in upstream) if upstream else ""
         if not here:
-            return _Outcome(Verdict.FOLLOW_THROUGH, codes, origins, accepted, flips=flips,
-                            note="follows from " + ", ".join(f.describe() for f in upstream))
+            return _Outcome(Verdict.FOLLOW_THROUGH, codes, origins, accepted, flips=flips, note=follows)
         note = ", ".join(f.describe() for f in here if f.code not in PITFALLS)
         if note:
             note = "counted with " + note.replace("connections_with_bias", "connections with biases")
-        return _Outcome(Verdict.WRONG, codes, origins, accepted, note=note, flips=flips)
+        return _Outcome(Verdict.WRONG, codes, origins, accepted, note="; ".join(filter(None, [note, follows])),
+                        flips=flips)
 
     def _upstream(self, flip: Flip, layer: str) -> bool:
         from grader.compare.pitfalls import PERTURBATIONS
@@ -354,6 +358,12 @@ class _NetworkTable:
         if origin == "network" or flip.layer is None or flip.layer == layer:
             return False
         return self.position.get(flip.layer, 0) < self.position.get(layer, 0)
+
+    @staticmethod
+    def _from_input(flip: Flip) -> bool:
+        from grader.compare.pitfalls import PERTURBATIONS
+
+        return PERTURBATIONS[flip.code].origin == "input"
 
     def _origin(self, flip: Flip, layer: str) -> str:
         from grader.compare.pitfalls import PERTURBATIONS
@@ -445,7 +455,7 @@ class _NetworkTable:
     def _apply_checks(self, answer: Answer, quantity: Quantity, expected, outcome: _Outcome, primary: bool):
         from grader.compare.pitfalls import PITFALLS
 
-        explained = outcome.verdict is not Verdict.WRONG or bool(outcome.codes)
+        explained = outcome.verdict is not Verdict.WRONG or bool(outcome.codes or outcome.origins)
         context = self._context(answer, quantity, expected, explained)
         # The transcription slip comes last: it applies only where nothing else explains the number
         # (a written expression that does not give the result written is an arithmetic slip).
