@@ -124,6 +124,21 @@ def write_zip_bomb(path: Path) -> None:
                 member.write(bytes(MB))
 
 
+def long_cells_workbook() -> bytes:
+    """22 million characters of text in 23,000 cells: 1 MB zipped, under the unzipped size limit."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("notes")
+    for _ in range(2300):
+        sheet.append(["lorem ipsum " * 80] * 10)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
 LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
           + b"".join(b'<!ENTITY lol%d "%s">' % (n, (b"&lol%d;" % (n - 1) if n > 1 else b"&lol;") * 10)
                      for n in range(1, 10))
@@ -188,6 +203,7 @@ def build_class(root: Path) -> tuple[Path, dict[str, tuple[str, str | None]]]:
     write_zip_bomb(bomb)
     expected["bomb.xlsx"] = ("unreadable", "over the 200 MB limit")
     put("laughs.docx", zipped_with(document, "word/document.xml", LAUGHS), "unreadable", "declares a DTD or entities")
+    put("long_cells.xlsx", long_cells_workbook(), "unreadable", "over the 20,000,000-character limit")
     # too big, too long, too many
     with (folder / "huge.md").open("w") as stream:
         row = "| conv1 | 290,400 | 34,848 | 105,415,200 |\n"

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.core import PROJECT_ROOT, GraderError, TextLine, UnreadableError
+from grader.core import PROJECT_ROOT, GraderError, Table, TextLine, UnreadableError
 from grader.readers import Limits, read
 from grader.readers.limits import MB
 from grader.readers.tables import MAX_JOINED
@@ -155,6 +155,17 @@ def test_number_limit(tmp_path):
     assert len(read(path, limits=Limits(max_numbers=100)).blocks) == 25
     with pytest.raises(UnreadableError, match=r"numbers.md: over the 99-number limit"):
         read(path, limits=Limits(max_numbers=99))
+
+
+def test_text_limit_holds_for_zipped_documents():
+    data = PROJECT_ROOT / "tests" / "data" / "readers"
+    for fixture in ("alexnet_cached.xlsx", "alexnet.docx"):
+        blocks = read(data / fixture).blocks
+        text = sum(len(cell.text) for block in blocks if isinstance(block, Table) for row in block.rows for cell in row)
+        text += sum(len(block.text) for block in blocks if isinstance(block, TextLine))
+        assert read(data / fixture, limits=Limits(max_text_chars=text)).blocks
+        with pytest.raises(UnreadableError, match=f"{text:,} characters of text, over the {text - 1:,}-character"):
+            read(data / fixture, limits=Limits(max_text_chars=text - 1))
 
 
 def test_a_file_of_exactly_the_line_limit_is_read(tmp_path):

@@ -89,7 +89,7 @@ def read(path: Path, *, limits: Limits | None = None) -> Document:
     if not data:
         return Document(path=name, format=claimed.name if claimed else "markdown", blocks=())
     document = _read_data(data, name, extension, claimed, limits)
-    _count_numbers(document, limits)
+    _check_size(document, limits)
     return document
 
 
@@ -113,9 +113,14 @@ def _read_data(data: bytes, name: str, extension: str, claimed: Format | None, l
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def _count_numbers(document: Document, limits: Limits) -> None:
-    """The extractor's work grows with the numbers written: a file of them by the hundred thousand
-    (a dump of weights, a generated file) is refused before it is extracted."""
+def _check_size(document: Document, limits: Limits) -> None:
+    """The extractor's work grows with the text and the numbers written: a file of them by the
+    hundred thousand (a dump of weights, a generated file, a workbook of long cells) is refused
+    before it is extracted."""
+    chars = sum(map(len, _texts(document)))
+    if chars > limits.max_text_chars:
+        raise UnreadableError(f"{document.path}: {chars:,} characters of text, over the "
+                              f"{limits.max_text_chars:,}-character limit")
     found = itertools.chain.from_iterable(_NUMBER.finditer(text) for text in _texts(document))
     if next(itertools.islice(found, limits.max_numbers, None), None) is not None:
         raise UnreadableError(f"{document.path}: over the {limits.max_numbers:,}-number limit")

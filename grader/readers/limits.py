@@ -20,6 +20,7 @@ class Limits:
     max_lines: int = 100_000  # lines of text (paragraphs of a docx)
     max_line_chars: int = 100_000  # one line of text, after embedded images are dropped
     max_cells: int = 200_000  # spreadsheet / table cells visited
+    max_text_chars: int = 20_000_000  # text read from one file: a zipped one may unzip to far more than its size
     max_numbers: int = 50_000  # numbers written ("34,848" is one): the extractor weighs each one
     max_formula_depth: int = 100  # nesting and chains of references in a spreadsheet formula
     max_seconds: float = 60.0  # grading one file in `grader grade`, from reading to score
