@@ -287,6 +287,7 @@ def _work(connection, rubric, cache_dir: Path, limits: Limits, batch: int) -> No
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
+    _die_with(batch)
     while True:
         if not connection.poll(1.0):
             if os.getppid() != batch:
@@ -299,6 +300,24 @@ def _work(connection, rubric, cache_dir: Path, limits: Limits, batch: int) -> No
         if path is None:
             return
         connection.send(_grade_safely(path, rubric, cache_dir, limits))
+
+
+def _die_with(batch: int) -> None:
+    """On Linux, be killed when the batch process dies however it dies, even while stuck in a file
+    (elsewhere a worker notices within a second, once it is not grading)."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != batch:  # it died before the request
+        os._exit(1)
 
 
 @dataclass(slots=True)
