@@ -36,6 +36,8 @@ def read_document(path, **options):
         head = stream.read(4)
     if head == b"hang":
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if os.environ.get("HANGING"):  # a test waits for these: the workers are stuck
+            open(os.path.join(os.environ["HANGING"], str(os.getpid())), "w").close()
         time.sleep(3600)
     if head == b"spin":
         while True:
@@ -48,12 +50,16 @@ pipeline.read_document = read_document
 '''
 
 
-def grade_cli(tmp_path: Path, folder: Path, *options: str) -> dict[str, dict]:
+def hooked_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     hooks = tmp_path / "hooks"
     hooks.mkdir(exist_ok=True)
     (hooks / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(hooks), str(PROJECT_ROOT)]), **extra}
+
+
+def grade_cli(tmp_path: Path, folder: Path, *options: str) -> dict[str, dict]:
     out = tmp_path / f"out{len(list(tmp_path.glob('out*')))}"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hooks), str(PROJECT_ROOT)])}
+    env = hooked_env(tmp_path)
     # the timeout is the test: a batch that waited for a hung worker would never end
     done = subprocess.run([sys.executable, "-m", "grader", "grade", str(folder), "--out", str(out), *options],
                           capture_output=True, text=True, env=env, timeout=120)
@@ -96,6 +102,44 @@ def test_one_worker_in_this_process_is_stopped_by_an_alarm(tmp_path, class_with_
         assert results[name]["status"] == "unreadable"
         assert "took over 1 s to grade" in results[name]["errors"][0]
     assert_good_graded(results)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers die with the batch on Linux only")
+def test_workers_stuck_in_a_file_die_with_a_killed_batch(tmp_path, class_with_traps):
+    (class_with_traps / "spin.md").write_bytes(b"hang")
+    hanging = tmp_path / "hanging"
+    hanging.mkdir()
+    batch = subprocess.Popen([sys.executable, "-m", "grader", "grade", str(class_with_traps), "--out",
+                              str(tmp_path / "out"), "--workers", "2"], env=hooked_env(tmp_path, HANGING=str(hanging)),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        stuck = wait_for(lambda: [int(p.name) for p in hanging.iterdir()] if len(list(hanging.iterdir())) == 2 else None)
+    finally:
+        batch.kill()
+        batch.wait()
+    assert wait_for(lambda: not any(map(alive, stuck))), stuck
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie is dead, waiting for whoever adopted it to reap it
+
+
+def wait_for(condition, seconds: float = 60):
+    """The condition's value once it is true (polling), or None after `seconds`: a bound on a wait
+    that normally ends at once, not a measure of speed."""
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    return None
 
 
 def test_limits_are_configurable_and_read_apart_in_the_cache(tmp_path):
