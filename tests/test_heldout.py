@@ -31,12 +31,7 @@ LABELS = sorted((HELDOUT / "expected").glob("*.yaml"))
 PITFALLS_MD = Path(__file__).resolve().parents[2] / "shared" / "PITFALLS.md"
 
 # Where the grader fails today, by stage (found with `grader read FILE` and the comparator test).
-KNOWN_END_TO_END = {
-    "h08": "comparator: conv2's 'C_{conv2} = 307{,}200 x 27 x 27 = 223{,}948{,}000' is extracted with its "
-           "expression 307200*27*27 and computed 223,948,800, but checks.claims_result compares the text's "
-           "digit runs ('307', '200') with the expression's ('307200') without removing the thousands "
-           "separator, so the arithmetic slip is not raised and a transcription slip is",
-}
+KNOWN_END_TO_END: dict[str, str] = {}
 KNOWN_COMPARATOR: dict[str, str] = {}
 # What the labels leave out and the texts show: the expression beside a stated result, and
 # answers written approximately ("约 4942 万", "about 60.9 million", "약 61M").

@@ -61,16 +61,22 @@ def arithmetic_slip(ctx: AnswerContext) -> bool:
     return abs(value - computed) >= 0.5
 
 
+# A thousands separator between digits: "307,200", "307 200", LaTeX "307{,}200" and "307\\,200".
+_GROUPING = re.compile(r"(?<=\d)(?:\{[,.]\}|\\[,;: ]|[,，'’.\u2009\u202f\u00a0 ])(?=\d{3}(?!\d))")
+
+
 def claims_result(text: str, expression: str, value: float) -> bool:
     """The text ends with '<expression> = <value>' (digits grouped any way)."""
     if "=" not in text:
         return False
     before, after = text.rsplit("=", 1)
-    digits = re.match(r"\d+", re.sub(r"[\s,，'.]", "", after))
+    digits = re.match(r"\d+", re.sub(r"[\s,，'.]", "", _GROUPING.sub("", after)))
     if digits is None or not float(value).is_integer() or int(digits.group()) != int(value):
         return False
     written = re.findall(r"\d+", expression)
-    return bool(written) and re.findall(r"\d+", before)[-len(written):] == written
+    # "4.096 x 4096" may be a decimal: the digits as written count as well as the ungrouped ones
+    return bool(written) and any(re.findall(r"\d+", form)[-len(written):] == written
+                                 for form in (before, _GROUPING.sub("", before)))
 
 
 # ---------------------------------------------------------------- transcription-slip
