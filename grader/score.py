@@ -3,12 +3,17 @@
 Each asked answer earns the rubric's points: correct in full, accepted less the accepted
 convention's deduction, follow-through times the follow-through credit, wrong and missing nothing.
 Each pitfall raised costs its deduction, once per submission or once per layer it lies on. The
-written questions add their points. A score is never below 0."""
+written questions add their points. A score is never below 0.
+
+A submission with no answer for any network the rubric asks (and no written answer) is `empty`,
+whatever it answers for other networks: those stay listed, and the error says which networks they
+are, since a file that answers LeNet-5 under an AlexNet rubric was most likely graded with the
+wrong rubric."""
 from __future__ import annotations
 
 from dataclasses import replace
 
-from grader.core import Grade, Verdict
+from grader.core import Grade, ReviewItem, Verdict
 
 
 def answer_points(verdict: Verdict, accepted: tuple[str, ...], rubric) -> float:
@@ -35,17 +40,25 @@ def score(comparison, rubric, *, file: str) -> Grade:
         deduction = 0.0 if rule is None else rule.points * (len(hit.layers) if rule.per == "layer" else 1)
         hits.append(replace(hit, deduction=deduction))
     free_text = sum(answer.points for answer in comparison.free_text)
-    found_anything = comparison.answers_read > 0 or any(answer.text for answer in comparison.free_text)
+    answered = [j.network for j in judgements if j.answer is not None]
+    on_asked = any(network in rubric.networks for network in answered)
+    others = [network for network in dict.fromkeys(answered) if network not in rubric.networks]
+    status = "graded" if on_asked or any(answer.text for answer in comparison.free_text) else "empty"
+    mismatch = () if on_asked or not others else (
+        f"no answers for {' or '.join(rubric.networks)} found; the file seems to answer "
+        f"{', '.join(others)}: is the rubric right?",)
     total = sum(j.points for j in judgements) + free_text - sum(hit.deduction for hit in hits)
     return Grade(
         file=file,
         rubric=rubric.name,
-        status="graded" if found_anything else "empty",
+        status=status,
         score=round(max(0.0, total), 2),
         max_score=rubric.max_score,
         judgements=judgements,
         pitfalls=tuple(hits),
         conventions=comparison.conventions,
-        review=comparison.review,
+        # an empty submission says why in its errors; a graded one (written answers found) asks a person
+        review=comparison.review + (tuple(ReviewItem(reason) for reason in mismatch) if status == "graded" else ()),
         free_text=comparison.free_text,
+        errors=mismatch if status == "empty" else (),
     )

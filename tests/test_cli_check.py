@@ -53,6 +53,19 @@ def test_unreadable_file_gives_its_reason(capsys):
     assert "mateo_rossi.docx" in capsys.readouterr().out
 
 
+def test_a_file_for_another_network_is_empty_and_asks_about_the_rubric(tmp_path, capsys):
+    # LeNet-5 only, checked under the default AlexNet rubric: C1 5·5·6 + 6 = 156, F6 84·120 + 84 = 10,164
+    path = tmp_path / "lenet.md"
+    path.write_text("# LeNet-5\n\n| Layer | Parameters |\n|---|---|\n| C1 | 156 |\n| F6 | 10,164 |\n",
+                    encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "no answers for alexnet found" in out and "lenet5" in out and "is the rubric right?" in out
+    assert main(["check", str(path), "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] == "empty" and "is the rubric right?" in result["errors"][0]
+
+
 def test_read_shows_what_was_read(capsys):
     assert main(["read", str(SUBMISSIONS / "diego_ramirez.csv")]) == 0
     out = capsys.readouterr().out

@@ -34,6 +34,32 @@ def test_nothing_found_is_empty():
     assert all(j.verdict is Verdict.MISSING for j in result.judgements)
 
 
+# LeNet-5 (LeCun et al. 1998) worked by hand: conv1 5·5·1·6 + 6 = 156 params, fc1 16·5·5·120 + 120 = 48,120.
+LENET = [{"network": "lenet5", "layer": "conv1", "quantity": "params", "value": 156},
+         {"network": "lenet5", "layer": "fc1", "quantity": "params", "value": 48_120}]
+
+
+def test_answers_only_for_a_network_the_rubric_does_not_ask_are_empty_and_say_so():
+    result = grade(make_answers(LENET))
+    assert result.status == "empty" and result.score == 0
+    (error,) = result.errors
+    assert "alexnet" in error and "lenet5" in error and "rubric" in error
+    extra = [j for j in result.judgements if j.network == "lenet5"]
+    assert len(extra) == 2 and not any(j.asked for j in extra)  # still listed, not scored
+
+
+def test_a_written_answer_keeps_it_graded_and_the_rubric_question_goes_to_review():
+    result = grade(make_answers(LENET), document=make_document(Q2))
+    assert result.status == "graded" and result.score == 2 and result.errors == ()
+    assert any("lenet5" in item.reason and "rubric" in item.reason for item in result.review)
+
+
+def test_an_answer_for_the_asked_network_beside_another_network_is_graded_without_question():
+    result = grade(make_answers(LENET + [{"layer": "conv1", "quantity": "units", "value": 290_400}]))
+    assert result.status == "graded" and result.score == 1 and result.errors == ()
+    assert not any("rubric" in item.reason for item in result.review)
+
+
 def test_a_wrong_answer_earns_nothing_and_a_missing_one_nothing():
     result = grade(key_answers(conv1_units=12_345, conv2_units=None))
     assert result.score == 22

@@ -41,7 +41,6 @@ class Comparison:
     free_text: tuple[FreeTextAnswer, ...] = ()
     review: tuple[ReviewItem, ...] = ()
     accepted: tuple[tuple[str, ...], ...] = ()
-    answers_read: int = 0
 
 
 def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
@@ -96,7 +95,6 @@ def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
         free_text=free,
         review=tuple(review),
         accepted=tuple(j.accepted for j in ordered),
-        answers_read=len(answers),
     )
 
 

@@ -142,8 +142,11 @@ def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
         read = [j.answer for j in grade.judgements if j.answer is not None]
         console.print(answers_table(read, title="What was read"))
     if grade.status == "empty" or not feedback.answers:
-        console.print("[red]No answers to grade were found.[/red] Label your table's rows with the layers "
-                      "(conv1 …) and its columns with the quantities (units, weights, connections).")
+        if grade.errors:  # why: answers for another network than the rubric's
+            console.print("[red]No answers to grade were found:[/red] " + escape("; ".join(grade.errors)))
+        else:
+            console.print("[red]No answers to grade were found.[/red] Label your table's rows with the layers "
+                          "(conv1 …) and its columns with the quantities (units, weights, connections).")
         return 1
     console.print(_verdicts_table(feedback))
     if feedback.reveal == "hints":
