@@ -447,3 +447,21 @@ def test_a_second_run_gives_the_same_reports(graded, tmp_path):
     for name in first:
         assert first[name].replace(str(graded["folder"]).encode(), b"DIR") == \
             second[name].replace(str(graded["folder"]).encode(), b"DIR"), name
+
+
+@pytest.mark.parametrize("where", ["results", "feedback", "gradebook", ".cache/limits-x", "results/sub", "link"])
+def test_a_graded_folder_where_reports_go_is_refused(tmp_path, where):
+    """Its files would be overwritten by reports, and removed as old reports."""
+    from grader.core import GraderError
+    from grader.report.batch import grade_folder
+
+    out = tmp_path / "reports"
+    folder = tmp_path / "class" if where == "link" else out / where
+    folder.mkdir(parents=True)
+    if where == "link":  # the reports' results folder is a link to the graded folder
+        out.mkdir()
+        (out / "results").symlink_to(folder, target_is_directory=True)
+    (folder / "amy.json").write_text('{"a student\'s": "file"}')
+    with pytest.raises(GraderError, match="the graded folder is where"):
+        grade_folder(folder, rubric="alexnet-paper", out=out, workers=1)
+    assert [p.name for p in folder.iterdir()] == ["amy.json"] and not (out / "index.html").exists()

@@ -507,6 +507,9 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     if _inside(out, folder.resolve()):
         raise GraderError(f"{out}: the reports would be written inside the graded folder {folder}; "
                           "choose another --out")
+    if any(_inside(folder, (out / part).resolve()) for part in REPORT_FOLDERS):
+        raise GraderError(f"{folder}: the graded folder is where {out} keeps reports, which would be written "
+                          "(and old ones removed) inside it; choose another --out")
     if workers is not None and workers < 1:
         raise GraderError(f"--workers must be at least 1, not {workers}")
     pattern = compile_id_pattern(id_pattern)
@@ -549,6 +552,9 @@ def _printable(value, unwanted: re.Pattern = _UNWRITABLE):
     if isinstance(value, (list, tuple)):
         return type(value)(_printable(item, unwanted) for item in value)
     return value
+
+
+REPORT_FOLDERS = ("results", "feedback", "gradebook", ".cache")  # in OUT: written, and cleaned of old reports
 
 
 def _cache_dir(out: Path, limits: Limits) -> Path:
