@@ -465,3 +465,14 @@ def test_a_graded_folder_where_reports_go_is_refused(tmp_path, where):
     with pytest.raises(GraderError, match="the graded folder is where"):
         grade_folder(folder, rubric="alexnet-paper", out=out, workers=1)
     assert [p.name for p in folder.iterdir()] == ["amy.json"] and not (out / "index.html").exists()
+
+
+def test_report_names_differ_in_more_than_case(tmp_path):
+    """Amy.md and amy.md are two students, and two reports on a file system that ignores case."""
+    from grader.report.batch import compile_id_pattern, find_submissions
+
+    for name in ("Amy.md", "amy.md", "AMY.txt", "amy"):
+        (tmp_path / name).write_text("conv1 weights 34848\n")
+    submissions, _ = find_submissions(tmp_path, compile_id_pattern(None))
+    keys = [submission.key.casefold() for submission in submissions]
+    assert len(set(keys)) == len(keys) == 4

@@ -190,9 +190,9 @@ def find_submissions(folder: Path, pattern: re.Pattern) -> tuple[list[Submission
         if stems.count(key) > 1:  # alice.md and alice.txt: keep the extension
             key = _safe_key(name)
         base, n = key, 2
-        while key in keys:
+        while key.casefold() in keys:  # Amy.md and amy.md: apart on a file system that ignores case too
             key, n = f"{base}-{n}", n + 1
-        keys.add(key)
+        keys.add(key.casefold())
         stem = _printable(stem, _NOT_IN_A_NAME)  # a name on several lines is one id
         match = pattern.search(stem)
         student = {group: value for group, value in (match.groupdict() if match else {}).items() if value}
