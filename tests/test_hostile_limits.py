@@ -92,7 +92,7 @@ def test_a_worker_past_the_time_limit_is_killed_and_the_batch_goes_on(tmp_path, 
         assert results[name]["errors"] == [f"{class_with_traps / name}.md: took over 2 s to grade, the time limit "
                                            "per file (--limits seconds=N)"]
     assert results["kill"]["status"] == "unreadable"
-    assert "worker process stopped on this file (exit code -9" in results["kill"]["errors"][0]
+    assert "worker process stopped on this file (exit code -9:" in results["kill"]["errors"][0]
     assert_good_graded(results)  # graded by the workers started in place of the killed ones
 
 

@@ -14,8 +14,10 @@ The output layout (the one place it is described; OUT is `--out`, `reports/` by 
 
 Submissions: each file directly in DIR is one submission, and each folder in DIR is one
 submission made of every file under it (a folder per student). Hidden files, a README at the top
-of DIR (it describes the folder) and symbolic links leading out of DIR are skipped; skipped files
-are listed on the dashboard. Nothing is ever written into DIR.
+of DIR (it describes the folder), symbolic links leading out of DIR, to folders or nowhere, and
+what is not a regular file (a pipe) are skipped; skipped files are listed on the dashboard. Nothing
+is ever written into DIR (nor is DIR one of OUT's folders). Names that are not UTF-8 or hold control
+characters are shown with U+FFFD in their place.
 
 Student identifiers come from the submission's name (a file's name without its extension, or a
 folder's name) through `--id-pattern`, a regular expression with named groups: `id` (required: the
@@ -26,7 +28,7 @@ SIS User ID in Canvas, the SID in Gradescope, the identifier in Moodle), and opt
 
 Every file gets a result: `graded`, `empty` or `unreadable` with the reason. Each is graded within
 `Limits` (grader/readers/limits.py; `--limits seconds=120,bytes=50MB` changes some): sizes, lines,
-cells and numbers are checked as it is read, and the time limit by the batch. Files are graded in
+cells, text and numbers are checked as it is read, and the time limit by the batch. Files are graded in
 worker processes, and a worker past the time limit is killed and replaced, whatever it was stuck in
 (the file: "took over 60 s"); `--workers 1` grades in this process (for profiling and debugging),
 where an alarm stops Python code past the limit but not a call stuck in C.
@@ -332,7 +334,7 @@ class _Worker:
         ours, theirs = context.Pipe()
         process = context.Process(target=_work, args=(theirs, rubric, cache_dir, limits, os.getpid()), daemon=True)
         process.start()
-        theirs.close()  # so that our end sees the end of the pipe when the process dies
+        theirs.close()  # the worker's end is the worker's (its death shows on its sentinel)
         return cls(process, ours)
 
     def stop(self) -> None:
@@ -379,7 +381,8 @@ def _grade_in_workers(paths: list[Path], rubric, cache_dir: Path, limits: Limits
                 if grade is None:
                     grade = (_timed_out(path, rubric, limits) if worker.process.is_alive() else
                              _unreadable(path, rubric, f"{path}: the grader's worker process stopped on this "
-                                                       f"file (exit code {worker.process.exitcode}; out of memory?)"))
+                                                       f"file (exit code {worker.process.exitcode}: out of memory, "
+                                                       "or a crash in a library)"))
                     worker.stop()
                     workers[n] = _Worker.start(context, rubric, cache_dir, limits)
                 else:
