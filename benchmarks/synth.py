@@ -62,6 +62,9 @@ EXCLUSIVE = (
     {"connections-as-weights", "units-as-weights", "bias-counted", "connections_with_bias"},
 )
 GLOBAL_CODES = ("input-224",)  # judged per submission: every later layer follows from it
+# Mistakes in how one layer's counts are read (the comparator's formula flips: one per answer).
+FORMULA_CODES = ("caption-253440", "units-as-weights", "units-after-pool", "connections-as-weights",
+                 "tower-half-counted", "tower-over-split")
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,8 +356,8 @@ def plan(index: int, seed: int = 0, fmt: str | None = None) -> Plan:
             chosen.append(code)
     connections_with_bias = (rng.random() < CONNECTIONS_WITH_BIAS_CHANCE
                              and not any("connections_with_bias" in g and g & set(chosen) for g in EXCLUSIVE))
-    mistakes = tuple(_where(code, rng) for code in chosen if code not in
-                     ("arithmetic-slip", "transcription-slip", "total-inconsistent"))
+    mistakes = _one_formula_per_answer(tuple(_where(code, rng) for code in chosen if code not in
+                                             ("arithmetic-slip", "transcription-slip", "total-inconsistent")))
     draft = Plan(index, look, mistakes, connections_with_bias)
     _, answers = truth_of(draft)
     # Slips and blanks go where no other mistake is, each on its own answer.
@@ -368,13 +371,15 @@ def plan(index: int, seed: int = 0, fmt: str | None = None) -> Plan:
     if "transcription-slip" in chosen and free:
         transcription = free.pop()
     missing = tuple(free[:rng.randint(1, 3)]) if rng.random() < MISSING_CHANCE else ()
+    total = "total-inconsistent" in chosen and not look.lines
+    if total:  # a total beside a blank weight may count it: only a complete column is inconsistent
+        missing = tuple(slot for slot in missing if slot[1] != "weights")
     if arithmetic:  # its working must be shown
         look = replace(look, style="expression" if look.style in ("plain", "thousands") else look.style)
     if arithmetic:
         mistakes = (*mistakes, Mistake("arithmetic-slip", (arithmetic[0],)))
     if transcription:
         mistakes = (*mistakes, Mistake("transcription-slip", (transcription[0],)))
-    total = "total-inconsistent" in chosen and not look.lines
     if total:
         look = replace(look, total_row=True)
         mistakes = (*mistakes, Mistake("total-inconsistent", ("total",)))
@@ -382,6 +387,28 @@ def plan(index: int, seed: int = 0, fmt: str | None = None) -> Plan:
         227 if rng.random() < 0.5 else None)
     return Plan(index, look, mistakes, connections_with_bias, states, missing, arithmetic, transcription,
                 slip_seed=rng.randrange(1 << 30), total_off=rng.choice((-96, 4096, 1000, -1)) if total else 0)
+
+
+def _one_formula_per_answer(mistakes: tuple[Mistake, ...]) -> tuple[Mistake, ...]:
+    """Two formula mistakes that both change one answer (conv3 split *and* its weights given as its
+    connections) make a figure no single reading explains, often another slot's (442,368 is conv5's
+    weights): the later mistake keeps only the layers where it does not meet an earlier one."""
+    kept: list[Mistake] = []
+    for mistake in mistakes:
+        if mistake.code in FORMULA_CODES:
+            mistake = Mistake(mistake.code, tuple(layer for layer in mistake.layers if not any(
+                _compound(Mistake(other.code, (layer,)), Mistake(mistake.code, (layer,)))
+                for other in kept if other.code in FORMULA_CODES and layer in other.layers)))
+            if not mistake.layers:
+                continue
+        kept.append(mistake)
+    return tuple(kept)
+
+
+def _compound(first: Mistake, second: Mistake) -> bool:
+    """Whether some answer is changed by each of two mistakes in the presence of the other."""
+    both, without_first, without_second = values((first, second)), values((second,)), values((first,))
+    return any(both[slot] != without_first[slot] and both[slot] != without_second[slot] for slot in both)
 
 
 def _where(code: str, rng: random.Random) -> Mistake:

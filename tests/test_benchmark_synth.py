@@ -218,3 +218,14 @@ def test_every_injected_pitfall_shows_in_the_truth():
         _, truth = synth.truth_of(plan)
         shown_codes = {code for a in truth for code in a.pitfalls} | {"total-inconsistent"}
         assert {m.code for m in plan.mistakes} <= shown_codes, plan.mistakes
+
+
+def test_two_formula_mistakes_never_meet_on_one_answer():
+    # conv3 split and its weights given as connections would write 3·3·128·384 = 442,368 there,
+    # which is conv5's right weights: no single reading explains it, so the second mistake skips conv3
+    kept = synth._one_formula_per_answer((Mistake("tower-over-split", ("conv3",)),
+                                          Mistake("connections-as-weights", synth.CONVS)))
+    assert kept[1].layers == ("conv1", "conv2", "conv4", "conv5")
+    for i in range(400):
+        _, truth = synth.truth_of(synth.plan(i, seed=2))
+        assert all(len(set(a.pitfalls) & set(synth.FORMULA_CODES)) <= 1 for a in truth)
