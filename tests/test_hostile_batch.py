@@ -195,7 +195,8 @@ def build_class(root: Path) -> tuple[Path, dict[str, tuple[str, str | None]]]:
     put("damaged.xlsx", zipped_with(workbook, "xl/worksheets/sheet1.xml", b"<worksheet><sheetData><row"),
         "unreadable", "not a valid xlsx workbook")
     put("cut_utf16.md", (codecs.BOM_UTF16_LE + markdown_table().encode("utf-16-le"))[:-1], "graded")
-    table_csv = "Layer,Units,Weights,Connections\n" + "".join(f"{layer},{u},{w},{c}\n" for layer, (u, w, c) in KEY.items())
+    rows = "".join(f"{layer},{u},{w},{c}\n" for layer, (u, w, c) in KEY.items())
+    table_csv = "Layer,Units,Weights,Connections\n" + rows
     put("cut.csv", table_csv[: table_csv.index("conv3") + 9], "graded")
     put("deep.ipynb", '{"cells": ' + "[" * 100_000 + "]" * 100_000 + "}", "unreadable", "not a valid Jupyter notebook")
     # bombs
@@ -222,7 +223,8 @@ def build_class(root: Path) -> tuple[Path, dict[str, tuple[str, str | None]]]:
         "graded")
     # markup the readers strip leaves markup behind: "<scr<b>ipt onmouseover=...>" gives "<scr ipt onmouseover=...>"
     put("html_cells.csv", 'Layer,Weights\nconv1,"34848 (<scr<b>ipt onmouseover=alert(3)>x)"\n'
-        'conv2,"307200 (<<script>script>alert(2)<</script>/script>)"\nconv3,"=HYPERLINK(""http://evil.example"") 884736"\n'
+        'conv2,"307200 (<<script>script>alert(2)<</script>/script>)"\n'
+        'conv3,"=HYPERLINK(""http://evil.example"") 884736"\n'
         "conv4,663552 @SUM(A1)\n", "graded")
     put('"><img src=x onerror=alert(1)>.md', "conv1 weights: 34,848\n", "graded")
     put("<script>alert(1)<!-- .md", "conv1 weights: 34,848\n", "graded")

@@ -113,7 +113,7 @@ def test_workers_stuck_in_a_file_die_with_a_killed_batch(tmp_path, class_with_tr
                               str(tmp_path / "out"), "--workers", "2"], env=hooked_env(tmp_path, HANGING=str(hanging)),
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        stuck = wait_for(lambda: [int(p.name) for p in hanging.iterdir()] if len(list(hanging.iterdir())) == 2 else None)
+        stuck = wait_for(lambda: [int(p.name) for p in hanging.iterdir()] if len(os.listdir(hanging)) == 2 else None)
     finally:
         batch.kill()
         batch.wait()
