@@ -139,6 +139,25 @@ def long_cells_workbook() -> bytes:
     return stream.getvalue()
 
 
+def write_formatting_bomb(document: bytes, path: Path) -> None:
+    """A docx of 190 MB of empty bold runs: 600 KB on disk, under the unzipped size limit, and 2.5 GB
+    in memory once python-docx has parsed it."""
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(document)) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != "word/document.xml":
+                new.writestr(info, old.read(info))
+                continue
+            head, tail = old.read(info).split(b"<w:body>", 1)
+            with new.open(info.filename, "w", force_zip64=True) as member:
+                member.write(head + b"<w:body>")
+                runs = b"<w:p><w:r><w:rPr><w:b/><w:i/></w:rPr><w:t></w:t></w:r></w:p>" * 16384
+                for _ in range(190 * MB // len(runs)):
+                    member.write(runs)
+                member.write(tail)
+
+
 LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
           + b"".join(b'<!ENTITY lol%d "%s">' % (n, (b"&lol%d;" % (n - 1) if n > 1 else b"&lol;") * 10)
                      for n in range(1, 10))
@@ -205,6 +224,8 @@ def build_class(root: Path) -> tuple[Path, dict[str, tuple[str, str | None]]]:
     expected["bomb.xlsx"] = ("unreadable", "over the 200 MB limit")
     put("laughs.docx", zipped_with(document, "word/document.xml", LAUGHS), "unreadable", "declares a DTD or entities")
     put("long_cells.xlsx", long_cells_workbook(), "unreadable", "over the 20,000,000-character limit")
+    write_formatting_bomb(document, folder / "formatting.docx")
+    expected["formatting.docx"] = ("unreadable", "its XML unzips to 190 MB, over the 30 MB limit")
     # too big, too long, too many
     with (folder / "huge.md").open("w") as stream:
         row = "| conv1 | 290,400 | 34,848 | 105,415,200 |\n"

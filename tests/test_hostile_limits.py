@@ -212,6 +212,14 @@ def test_text_limit_holds_for_zipped_documents():
             read(data / fixture, limits=Limits(max_text_chars=text - 1))
 
 
+def test_xml_limit_holds_for_zipped_documents():
+    data = PROJECT_ROOT / "tests" / "data" / "readers"
+    with pytest.raises(UnreadableError, match=r"alexnet.docx: not a valid docx document: its XML unzips to .* KB, "
+                                              r"over the 1 KB limit"):
+        read(data / "alexnet.docx", limits=Limits(max_xml_bytes=1024))
+    assert read(data / "alexnet.docx", limits=Limits(max_xml_bytes=1024 * 1024)).blocks
+
+
 def test_a_file_of_exactly_the_line_limit_is_read(tmp_path):
     path = tmp_path / "lines.md"
     path.write_text("conv1 weights\n" * 50)

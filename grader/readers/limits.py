@@ -16,6 +16,7 @@ class Limits:
 
     max_bytes: int = 20 * MB  # size of the file on disk
     max_unzipped_bytes: int = 200 * MB  # declared total of an xlsx/docx zip's members
+    max_xml_bytes: int = 30 * MB  # of those, the XML parts: python-docx holds 14 times their size in memory
     max_zip_members: int = 5_000
     max_lines: int = 100_000  # lines of text (paragraphs of a docx)
     max_line_chars: int = 100_000  # one line of text, after embedded images are dropped

@@ -40,9 +40,14 @@ def check_zip(data: bytes, path: str, kind: str, limits: Limits) -> None:
                 raise UnreadableError(
                     f"{path}: not a valid {kind}: unzips to {size_text(declared)}, "
                     f"over the {size_text(limits.max_unzipped_bytes)} limit (a zip bomb?)")
-            for member in members:
-                if member.filename.lower().endswith(_XML_SUFFIXES):
-                    _check_xml_part(archive, member, path, kind)
+            xml = [member for member in members if member.filename.lower().endswith(_XML_SUFFIXES)]
+            declared = sum(member.file_size for member in xml)
+            if declared > limits.max_xml_bytes:
+                raise UnreadableError(
+                    f"{path}: not a valid {kind}: its XML unzips to {size_text(declared)}, "
+                    f"over the {size_text(limits.max_xml_bytes)} limit")
+            for member in xml:
+                _check_xml_part(archive, member, path, kind)
     except UnreadableError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError,
