@@ -144,6 +144,11 @@ def names_other_network(text: str) -> bool:
 _MEMORY = re.compile(r"[(（]\s*(?:[kmgt]i?)?b(?:ytes)?\s*[)）]|(?<![a-z])(?:[kmgt]i?b|bytes)(?![a-z])")
 
 
+# a qualifier that leaves the biases out: "#Parameters (no bias)" counts the weights
+_NO_BIAS = re.compile(r"(?<![a-z])(?:no|without|w/o|excl(?:uding|\.)?|minus|sans)\s*(?:the\s*)?bias(?:es)?(?![a-z])"
+                      r"|bias(?:es)?\s*(?:not|never)\s*(?:counted|included)|(?:不含|不算|不计|无|没有|除去|不包括)\s*(?:偏置|bias)")
+
+
 @lru_cache(maxsize=4096)
 def classify(text: str, *, fuzzy: bool = False) -> Label:
     """The role of a label or header. `fuzzy` also tries a close match to a whole phrase
@@ -164,7 +169,10 @@ def classify(text: str, *, fuzzy: bool = False) -> Label:
             if best is None or _priority(role) > _priority(best[2]):
                 best = (len(phrase), phrase, role)
     if best is not None:
-        return Label(best[2], total=total, phrase=best[1])
+        role = best[2]
+        if role is Quantity.PARAMS and _NO_BIAS.search(norm):
+            role = Quantity.WEIGHTS  # "#Parameters (no bias)": the weights, said so
+        return Label(role, total=total, phrase=best[1])
     if fuzzy and len(norm) >= 4:
         from rapidfuzz import fuzz, process
 

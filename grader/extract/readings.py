@@ -125,6 +125,10 @@ class _Walker:
         self.order: tuple[Quantity, ...] | None = None
         self.total_block = False  # under a heading that names a total
         self.headings = 0  # headings passed: prose that names a layer again after one comes back to it
+        self.heading_row: Row | None = None  # the layer the last heading named: its section's layer
+        # "### Layer 1 (CONV1 + POOL1)": a heading that names a convolution and its pooling is the
+        # convolution's section; a line that names the pooling says only that line about it
+        self.block_row: Row | None = None
 
     @property
     def section(self) -> Section:
@@ -140,6 +144,7 @@ class _Walker:
         self.pending = None
         self.lead = self.order = None
         self.total_block = False
+        self.heading_row = self.block_row = None
         self.prose_group = self._new_group()
 
     def new_row(self, label: LayerLabel, group: int | None = None) -> Row:
@@ -182,6 +187,7 @@ class _Walker:
         if heading:
             self.lead = self.order = None
             self.headings += 1
+            self.heading_row = self.block_row = None
             mention = parse_layer(body, within=LABEL_REACH, bare=False)
             if mention is not None and mention.is_input:
                 self.row = None  # "### INPUT层-输入层": what follows is about the input
@@ -194,6 +200,8 @@ class _Walker:
                 self.context = label.quantity
             elif label.role == NOT_ANSWER:
                 self.context = None
+        elif self.block_row is not None:
+            self.row = self.block_row
         if not body:
             return
         arrow = ARROW.match(body)
@@ -210,14 +218,22 @@ class _Walker:
                     self.add(Reading("orphan", parsed, block.source, context=self.context))
             return
         self._pairs(body, block.source, heading)
+        if heading and self.row is not None and self.line_rows.get(self.row.label.key) is self.row:
+            self.heading_row = self.row
+            named = find_layers(body)
+            if self.row.label.kind == "conv" and any(m.kind == "pool" for m in named):
+                self.block_row = self.row
 
     def _continues(self, body: str) -> bool:
         """A line of working that gives the pending row its value."""
         if self.pending is None:
             return False
         plain = drop_remarks(body)
-        return is_math(plain) or (bool(re.match(r"[\d(（]", plain)) and "=" in plain
-                                  and parse_layer(plain, within=LABEL_REACH) is None)
+        if is_math(plain):
+            return True
+        # not "4,096 neurons. Weights: 9,216 × 4,096 = …": sentences and labels of their own
+        return bool(re.match(r"[\d(（]", plain)) and "=" in plain and parse_layer(plain, within=LABEL_REACH) is None \
+            and not re.search(r"[^\W\d_]{2,}\s*[:：]", plain) and not _SENTENCE_END.search(plain.strip())
 
     def _section_line(self, body: str, heading: bool, source: Source) -> bool:
         """A line naming one network (or one that is not shipped) starts a section."""
@@ -269,6 +285,22 @@ class _Walker:
         body = _without_dash_remark(body)
         self._definitions(body)
         start = len(self.section.readings)
+        rows_before, row_before = len(self.section.rows), self.row
+        self._clauses_of(body, source)
+        opened = self.section.rows[rows_before:]
+        counted = any(r.row is not None and any(r.row is row for row in opened) for r in self.section.readings[start:])
+        # (not "FC6 and FC7:", a label waiting for its values below)
+        if not counted and len({r.label.key for r in opened}) >= 2 and not re.search(r"[:：=]\s*$", body):
+            # "conv2, conv4 and conv5 only see their own GPU": layers talked about together, no count
+            # of theirs: no row, and the layer the text was on stays current
+            del self.section.rows[rows_before:]
+            self.row = row_before
+            if self.pending is not None and self.pending[1] in opened:
+                self.pending = None
+        if self.lead is not None and len(self.section.readings) > start:
+            self.lead_line = source.line  # the list under the label goes on
+
+    def _clauses_of(self, body: str, source: Source) -> None:
         line_row: Row | None = None  # the row a clause of this line opened: later clauses continue it
         for clause in _clauses(body):
             if clause.per_item:  # "each filter has 121 weights": not the layer's count
@@ -306,8 +338,6 @@ class _Walker:
                 line_row = self.row
             read = {r.parsed.value for r in self.section.readings[before:]}
             self._beside(clause, source, read, line_row)
-        if self.lead is not None and len(self.section.readings) > start:
-            self.lead_line = source.line  # the list under the label goes on
 
     def _definitions(self, body: str) -> None:
         """A student's own notation: "N_l = number of neurons, W_l = number of weights" makes "W_{conv1}"
@@ -420,7 +450,7 @@ class _Walker:
                 # "27×27×256 = 186,624 neurons; 5×5×48×256 = 307,200 weights; …"
                 kind = "total" if label.total and (layer is None or layer.is_input) else "layer"
                 if kind == "layer" and layer is not None and not layer.is_input:
-                    self.row = self.new_row(layer)
+                    self.row = self._row_of(layer, heading)
                     self.pending = None
                 for part, unit in zip(segments, units):
                     if unit is not None and (kind == "total" or self.row is not None):
@@ -429,8 +459,12 @@ class _Walker:
             if units and units[0] is not None:  # "= 850 parameters", "4096 neurons", "Total ≈ 62.4M parameters"
                 label = Label(units[0], total=label.total)
         if layer is not None and not layer.is_input:
-            self.row = self.new_row(layer)
+            self.row = self._row_of(layer, heading)
             self.pending = None
+            if label.role is None and self._arrow_shape(value if ARROW.search(value) else label_text + value, source):
+                return  # "conv: 96 kernels 11x11x3, stride 4 → 55x55x96", "max pool → 13x13x256"
+        if not value and label.quantity not in (None, Quantity.SHAPE) and re.match(r"\s*[\d(（]", label_text):
+            value = label_text  # "4,096 neurons.": the number, then the word for what it counts
         if value and re.match(r"[^\W\d_]", value) and "=" in value and not layer_in_value(value) \
                 and label.quantity is None and not label.total:
             for sub_label, sub_value in _split_equals(value):  # "Input channels = 1, Output channels = 6"
@@ -462,6 +496,14 @@ class _Walker:
             self._value_or_wait("layer", self.row, label.quantity, value, source)
         elif layer is not None and not layer.is_input:
             self._value_or_wait("layer", self.row, None, value, source)
+
+    def _row_of(self, layer: LayerLabel, heading: bool) -> Row:
+        """The row a label opens; under a heading that names a layer, a bare kind of the same layer
+        ("### Layer 1 (CONV1)" then "- conv: 96 kernels …") is that layer."""
+        if layer.positional and not heading and self.heading_row is not None \
+                and self.heading_row.label.kind == layer.kind:
+            return self.heading_row
+        return self.new_row(layer)
 
     def _value_or_wait(self, kind: str, row: Row | None, quantity: Quantity | None, value: str,
                        source: Source) -> None:
@@ -900,7 +942,7 @@ def _without_dash_remark(body: str) -> str:
 _DEFINITION = re.compile(r"(?<![\w\\])([A-Za-z])(?:_\s*(?:\\?[A-Za-z]+|\d+))?\s*(?:=|:|denotes?|is|means?|stands?\s+for)\s*(?:the\s+)?"
                          r"([^=,;:.()\d]{3,60})")
 _SYMBOL = re.compile(r"\s*([A-Za-z])\s*(?:_|[(\[])")
-_PRODUCT_AHEAD = re.compile(r"\s*\(?\s*\d[\d,]*\s*(?:[xX×*·]|\\times|\\cdot)\s*\d")
+_PRODUCT_AHEAD = re.compile(r"\s*[(\[]?\s*\d[\d,]*\s*(?:[xX×*·]|\\times|\\cdot)\s*\d")
 
 
 @dataclass(frozen=True, slots=True)

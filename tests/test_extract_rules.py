@@ -1,0 +1,120 @@
+"""Rules a TA would state for submissions the earlier rules missed (headings of a layer and its
+pooling, layers talked about together, one value for two quantities, network totals, lists under a
+header of quantities, qualifiers, abbreviations, rounding restated), one test each.
+
+Every text here is written for the test; every expected value is what the invented student wrote,
+or a figure worked by hand from DESIGN.md: AlexNet conv1 55·55·96 = 290,400 units, 11·11·3·96 =
+34,848 weights, 34,848·55·55 = 105,415,200 connections; conv2 5·5·48·256 = 307,200 weights; conv3
+13·13·384 = 64,896 units, 3·3·256·384 = 884,736 weights, 884,736·169 = 149,520,384 connections;
+fc6 9,216·4,096 = 37,748,736; fc7 4,096² = 16,777,216; fc8 4,096·1,000 = 4,096,000 (4,097,000 with
+biases); totals 60,965,224 parameters, 60,954,656 weights; LeNet-5 61,706 parameters; VGG16
+138,357,544 and VGG19 143,667,240 parameters, VGG16's conv3_2 3·3·256·256+256 = 590,080."""
+from __future__ import annotations
+
+from grader.core import Cell, Document, Quantity, Source, Table, TextLine
+from grader.extract import extract
+from grader.extract.quantities import classify
+
+Q = Quantity
+PAPER = {"alexnet": (Q.UNITS, Q.WEIGHTS, Q.CONNECTIONS)}
+PARAMS = {"lenet5": (Q.PARAMS,), "alexnet": (Q.PARAMS,), "vgg16": (Q.PARAMS,), "vgg19": (Q.PARAMS,)}
+
+
+def document(*lines: str | Table) -> Document:
+    """Lines in order ("#"s make a heading), numbered from 1; a Table is placed as it is."""
+    blocks = []
+    for number, line in enumerate(lines, 1):
+        if isinstance(line, Table):
+            blocks.append(line)
+            continue
+        level = len(line) - len(line.lstrip("#"))
+        blocks.append(TextLine(line.lstrip("#").strip(), Source(line=number), level))
+    return Document("hand.md", "markdown", tuple(blocks))
+
+
+def table(*rows: list[str], header: bool = True) -> Table:
+    cells = tuple(tuple(Cell(text, Source(line=100 + r, cell=f"r{r}c{c}")) for c, text in enumerate(row))
+                  for r, row in enumerate(rows))
+    return Table(cells, Source(line=100), has_header=header)
+
+
+def found(doc: Document, networks) -> dict:
+    slots: dict = {}
+    for answer in extract(doc, networks=networks):
+        slots.setdefault((answer.network, answer.layer, answer.quantity), []).append(answer.value)
+    return slots
+
+
+# ------------------------------------------------------------------------------ words
+
+
+def test_abbreviations_of_a_handwritten_page():
+    assert classify("wts").quantity is Q.WEIGHTS
+    assert classify("conn").quantity is Q.CONNECTIONS
+    assert classify("#conn").quantity is Q.CONNECTIONS
+    assert classify("connections").quantity is Q.CONNECTIONS  # "conn" is no prefix match
+
+
+def test_a_parameter_count_without_biases_is_the_weights():
+    assert classify("#Parameters (no bias)", fuzzy=True).quantity is Q.WEIGHTS
+    assert classify("parameters without biases").quantity is Q.WEIGHTS
+    assert classify("参数量（不含偏置）").quantity is Q.WEIGHTS
+    assert classify("Parameters (biases included)").quantity is Q.PARAMS
+    assert classify("参数量（含偏置）").quantity is Q.PARAMS
+
+
+def test_a_header_that_says_no_bias_fills_the_weights():
+    slots = found(document("## AlexNet", table(
+        ["Layer", "#Parameters (no bias)"], ["Conv 1", "34,848"], ["Conv 2", "307,200"], ["Conv 3", "884,736"])),
+        PAPER)
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
+    assert not any(q is Q.PARAMS for _, _, q in slots)
+
+
+# ------------------------------------------------------------------------------ layers and headings
+
+
+def test_layers_talked_about_together_open_no_rows():
+    # the list of layers is no layer's answer, and does not rename the numbered labels after it
+    slots = found(document(
+        "## AlexNet",
+        "Two GPUs: conv2, conv4 and conv5 only see the maps of their own GPU.",
+        "**Conv1**",
+        "- units: 290,400",
+        "**Conv2** (one GPU each)",
+        "- weights: 5×5×48×256 = 307,200",
+        "**Conv3** (both GPUs)",
+        "- weights: 3×3×256×384 = 884,736",
+    ), PAPER)
+    assert slots == {("alexnet", "conv1", Q.UNITS): [290400], ("alexnet", "conv2", Q.WEIGHTS): [307200],
+                     ("alexnet", "conv3", Q.WEIGHTS): [884736]}
+
+
+def test_a_heading_of_a_convolution_and_its_pooling_is_the_convolutions():
+    slots = found(document(
+        "## AlexNet",
+        "### Layer 1 (CONV1 + POOL1)",
+        "- conv: 96 kernels 11x11x3, stride 4 → 55x55x96; max pool 3x3 stride 2 → 27x27x96",
+        "- units: 55 × 55 × 96 = 290,400",
+        "- weights: 11 × 11 × 3 × 96 = 34,848",
+        "### Layer 3 (CONV3)",
+        "- conv: 384 kernels 3x3x256 → 13x13x384",
+        "- connections: 884,736 × 169 = 149,520,384",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.SHAPE)] == [(55, 55, 96)]
+    assert slots[("alexnet", "pool1", Q.SHAPE)] == [(27, 27, 96)]  # the pooling's line says its shape
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]  # the lines after it are the convolution's
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert slots[("alexnet", "conv3", Q.SHAPE)] == [(13, 13, 384)]  # "conv:" under Layer 3 is conv3
+    assert slots[("alexnet", "conv3", Q.CONNECTIONS)] == [149520384]
+
+
+def test_a_count_first_sentence_under_a_layer_heading():
+    slots = found(document(
+        "## AlexNet",
+        "### Layer 7 (fully connected)",
+        "4,096 neurons. Weights: 4,096 × 4,096 = 16,777,216.",
+    ), PAPER)
+    assert slots[("alexnet", "fc7", Q.UNITS)] == [4096]  # not the working of the heading above
+    assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]
