@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/ is not a package of the project
-
-from benchmarks import synth  # noqa: E402
-from benchmarks.synth import Look, Mistake, Plan  # noqa: E402
+from benchmarks import synth  # the project root is on pytest's pythonpath (pyproject.toml)
+from benchmarks.synth import Look, Mistake, Plan
 
 # Seed 001, the instructor's key: (units, weights, connections) per layer.
 KEY = {
