@@ -284,6 +284,15 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatc
     assert [p.name for p in tmp_path.iterdir()] == ["index.html"]  # no temporary file left
 
 
+def test_reports_are_ordinary_files_others_may_read(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        render.write_atomic(tmp_path / "index.html", "dashboard")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "index.html").stat().st_mode & 0o777 == 0o644
+
+
 def test_ids_from_file_names(stand_in, tmp_path):
     folder = tmp_path / "canvas"
     folder.mkdir()

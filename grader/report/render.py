@@ -63,6 +63,12 @@ def render_markdown(template: str, **context) -> str:
     return markdown_environment().get_template(template).render(**context)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write beside the target, then rename over it: readers see the old file or the new one."""
     path = Path(path)
@@ -72,6 +78,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a report is an ordinary file
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
