@@ -118,3 +118,44 @@ def test_a_count_first_sentence_under_a_layer_heading():
     ), PAPER)
     assert slots[("alexnet", "fc7", Q.UNITS)] == [4096]  # not the working of the heading above
     assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]
+
+
+# ------------------------------------------------------------------------------ values
+
+
+def test_an_exact_figure_beats_its_rounded_restatement():
+    from grader.extract.regions import read_value
+
+    assert read_value("(11*11*3)*96 = 34,848 ≈ 35K").value == 34848
+    assert read_value("60,954,656 (≈61M)").value == 60954656
+    assert read_value("49430888，约 0.49 亿").value == 49430888
+    assert read_value("1.38 亿（138,357,544）").value == 138357544  # the rounded figure first
+    assert read_value("61,706 个参数，约 6.2 万").value == 61706
+    assert read_value("35K*55*55 ≈ 105M").value == 105000000  # a product, then its (rounded) value
+    assert read_value("≈ 224M").value == 224000000  # rounded alone: as written
+
+
+def test_one_value_for_two_quantities():
+    slots = found(document(
+        "## AlexNet",
+        "**FC6**: units 4096, weights = connections = 9216×4096 = 37,748,736",
+        "Layer 7 has 4,096 neurons and (4,096+1)×4,096 = 16,781,312 parameters, and the same number of connections.",
+        "### Layer 8 (fully connected)",
+        "1,000 neurons. Weights: 4,096 × 1,000 = 4,096,000, and the connections are the same.",
+        "- Conv1: Weights 11\\*11\\*3\\*96 = 34,848, connections 105,415,200",
+    ), {"alexnet": (Q.UNITS, Q.WEIGHTS, Q.PARAMS, Q.CONNECTIONS)})
+    assert slots[("alexnet", "fc6", Q.UNITS)] == [4096]
+    assert slots[("alexnet", "fc6", Q.WEIGHTS)] == [37748736]
+    assert slots[("alexnet", "fc6", Q.CONNECTIONS)] == [37748736]
+    assert slots[("alexnet", "fc7", Q.PARAMS)] == [16781312]
+    assert slots[("alexnet", "fc7", Q.CONNECTIONS)] == [16781312]
+    assert slots[("alexnet", "fc8", Q.UNITS)] == [1000]
+    assert slots[("alexnet", "fc8", Q.CONNECTIONS)] == [4096000]
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert slots[("alexnet", "conv1", Q.CONNECTIONS)] == [105415200]  # a second label after the value
+
+
+def test_a_name_after_the_last_equals_names_the_value_too():
+    slots = found(document("## AlexNet", "- FC7: 4096 neurons. Weights 4096\\*4096 = 16.8M = connections"), PAPER)
+    assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16800000]
+    assert slots[("alexnet", "fc7", Q.CONNECTIONS)] == [16800000]

@@ -403,6 +403,9 @@ class _Walker:
             if quantity is not None and written.value not in read:
                 of_whole = k > 0 and _PART_OF.fullmatch(text[numbers[k - 1].end:written.start]) is not None
                 found.append((quantity, text[written.start:written.end], total or of_whole))
+                also = _also_after(text[written.end:whole.start if whole is not None else len(text)])
+                if also not in (None, quantity):  # "37,752,832 parameters, and the same number of connections"
+                    found.append((also, text[written.start:written.end], total or of_whole))
         if not found:
             return
         row = None
@@ -442,9 +445,22 @@ class _Walker:
         if label.quantity is Quantity.SHAPE and units and units[0] is not None:
             label = Label(None, total=label.total)  # "FC6 takes conv5's output and has 37,748,736 weights"
         first, *rest = re.split(r"[;；，]|,\s+|\s+and\s+|和", value) if value else [""]
+        more: list[tuple[Quantity, str]] = []  # other quantities the rest of the value names
         if label.quantity is not None and rest and re.match(r"\s*[\d(（=~≈$]", first) \
                 and re.search(r"[^\W\d_]{2,}", " ".join(rest)):
             value = first  # "is 64,896 and in conv5 it is 43,264": the value, then the sentence goes on
+            more = _more_quantities(rest, first, label.quantity)
+        if label.quantity is not None and value:
+            trailing = _TRAILING_NAME.search(value)
+            named = classify(trailing[1]).quantity if trailing else None
+            if named not in (None, Quantity.SHAPE, label.quantity):
+                more.append((named, value))  # "Weights 6*6*256*4096 = 37.7M = connections"
+        worded = _WORD_FIRST.fullmatch(value) if label.role is None and layer is not None else None
+        if worded is not None:
+            named = classify(worded[1])
+            if named.quantity not in (None, Quantity.SHAPE) and not named.total \
+                    and len(worded[1]) <= len(named.phrase) + 2:
+                label, value = Label(named.quantity), worded[2]  # "FC7: units 4096"
         if label.role is None and value:
             if len(segments) > 1 and any(units):
                 # "27×27×256 = 186,624 neurons; 5×5×48×256 = 307,200 weights; …"
@@ -452,9 +468,15 @@ class _Walker:
                 if kind == "layer" and layer is not None and not layer.is_input:
                     self.row = self._row_of(layer, heading)
                     self.pending = None
+                stated = None
                 for part, unit in zip(segments, units):
-                    if unit is not None and (kind == "total" or self.row is not None):
-                        self._value(kind, self.row if kind == "layer" else None, unit, part, source)
+                    also = _same_value(part) if unit is None and stated is not None else None
+                    if (unit or also) is not None and (kind == "total" or self.row is not None):
+                        # "… = 16,781,312 parameters and connections": one value, two quantities
+                        self._value(kind, self.row if kind == "layer" else None, unit or also,
+                                    part if unit else stated, source)
+                    if unit is not None:
+                        stated = part
                 return
             if units and units[0] is not None:  # "= 850 parameters", "4096 neurons", "Total ≈ 62.4M parameters"
                 label = Label(units[0], total=label.total)
@@ -482,6 +504,8 @@ class _Walker:
             return  # "Conv5 has 256 filters of 3x3x192", "POOL1: 3x3": no number here is an answer
         if (label.total or self.total_block) and (layer is None or layer.is_input):
             self._value_or_wait("total", None, label.quantity, value, source)
+            for quantity, region in more:
+                self._value("total", None, quantity, region, source)
         elif label.role == INPUT or (layer is not None and layer.is_input):
             if self.row is None or self.row.label.number == 1:
                 self._value_or_wait("input", None, Quantity.SHAPE, value, source)
@@ -494,6 +518,8 @@ class _Walker:
                         self.add(Reading("orphan", parsed, source, quantity=label.quantity))
                 return
             self._value_or_wait("layer", self.row, label.quantity, value, source)
+            for quantity, region in more:
+                self._value("layer", self.row, quantity, region, source)
         elif layer is not None and not layer.is_input:
             self._value_or_wait("layer", self.row, None, value, source)
 
@@ -753,6 +779,58 @@ def _answer_like(value: str) -> bool:
     return not (window and window[1] == window[2] and "=" not in plain)
 
 
+# "… = 37.7M = connections": a name after the value's last "="
+_TRAILING_NAME = re.compile(r"=\s*([^\W\d_][^=\d]{0,30}?)\s*[.。]?\s*$")
+# "and the same number of connections", "the connections are the same", "connections too"
+_SAME_VALUE = re.compile(r"\s*(?:(?:and|also|as|with|the|same|number|count|amount|of|both|so|are|is)\s+)*"
+                         r"(?P<word>[^\W\d_][^\W\d_ ]*(?:\s+[^\W\d_]+)?)"
+                         r"(?:\s+(?:are|is)\s+(?:also\s+)?the\s+same|\s+too|\s+as\s+well)?\s*[.。]?\s*", re.IGNORECASE)
+
+
+# a value that opens with the word for what it counts: "units 4096"
+_WORD_FIRST = re.compile(r"\s*([^\W\d_][^\W\d_ ]*(?:\s+[^\W\d_]+)?)\s*[:：=]?\s*([\d(（][^a-zA-Z\u3400-\u9fff]*?)[，,;；。.\s]*")
+
+
+def _same_value(part: str) -> Quantity | None:
+    """The quantity a piece of a value names when it holds only its word: "and connections", "the same
+    number of connections", "the connections are the same" give the value before it to that quantity
+    too."""
+    match = _SAME_VALUE.fullmatch(part)
+    if match is None or re.search(r"\d", part):
+        return None
+    label = classify(match["word"])
+    if label.quantity in (None, Quantity.SHAPE) or label.total or len(match["word"]) > len(label.phrase) + 2:
+        return None
+    return label.quantity
+
+
+def _also_after(text: str) -> Quantity | None:
+    """After "N parameters": "and connections", ", and the same number of connections": the same
+    number counts another quantity too."""
+    match = re.match(r"\s*(?:个|개)?\s*[^\W\d_]+(?:\s+(?!and\b)[^\W\d_]+)?\s*,?\s*(?=and\s|&|/)([^,;.，；。]*)",
+                     text, re.IGNORECASE)
+    return _same_value(match[1]) if match else None
+
+
+def _more_quantities(rest: list[str], first: str, quantity: Quantity) -> list[tuple[Quantity, str]]:
+    """"Weights: 4,096 × 4,096 = 16,777,216, connections 16,777,216", "…, and the connections are the
+    same": after a labelled value, another quantity's word with its own number, or saying it is the
+    same number."""
+    found = []
+    for part in rest:
+        same = _same_value(part)
+        own = re.fullmatch(r"\s*(?:and\s+)?(?:the\s+)?([^\W\d_][^\W\d_ ]*(?:\s+[^\W\d_]+)?)\s*[:：=]?\s*"
+                           r"((?:约|~|≈)?\s*[\d(（][\d\s,.()（）×xX*+\-/^=·]*?(?:\s*[KkMmGg万亿])?)\s*[.。]?\s*", part)
+        if same is not None and same is not quantity:
+            found.append((same, first))
+        elif own is not None:
+            label = classify(own[1])
+            if label.quantity not in (None, Quantity.SHAPE, quantity) and not label.total \
+                    and len(own[1]) <= len(label.phrase) + 2:
+                found.append((label.quantity, own[2]))
+    return found
+
+
 # ------------------------------------------------------------------------------ prose clauses
 
 
@@ -974,6 +1052,8 @@ def _equations(text: str) -> list[Equation]:
         names = [m["name"].strip()]
         while len(links) > 1 and re.search(r"[^\W\d_]", links[-1]) and not scan(links[-1]):
             names.append(links.pop().strip())
+        while len(links) > 1 and re.fullmatch(_NAME, links[0].strip()) and not scan(links[0]):
+            names.append(links.pop(0).strip())  # "weights = connections = 9216×4096 = 37,748,736"
         region = "=".join(links)
         if scan(region):
             equations.append(Equation(m.start("name"), tuple(names), region))

@@ -196,7 +196,7 @@ def read_values(region: str) -> list[Parsed]:
         for n in shape:
             product *= n
         return [Parsed(product, None, None, False, region.strip(), shape)]
-    text = drop_remarks(clean(region))
+    text = _exact_over_rounded(drop_remarks(clean(region)))
     text = APPROX.sub("=", text)
     text = re.sub(r"(?<![<>=!])=(?!=)|＝", "=", text)
     parts = [_restore_signs(p) for p in re.split(r"=", text)]
@@ -236,6 +236,47 @@ def read_values(region: str) -> list[Parsed]:
     candidates.append(_chain(region, expression or head, stated))
     candidates += [_chain(region, w, None) for w in chain[-1][1:] if not _plain(w)]
     return _ordered(candidates)
+
+
+# what may stand between a figure and its rounded restatement: "34,848 ≈ 35K", "724,406,816 (≈724M)",
+# "49430888，约 0.49 亿", "1.38 亿（138,357,544）"
+# (a count word may follow the figure when a marker says the next one is rounded: "61,706 个参数，约 6.2 万")
+_RESTATEMENT_GAP = re.compile(r"(?P<word>\s*(?:个|개)?\s*[^\W\d_]{1,12}(?=[\s,，;；、]+[(（]?\s*(?:\\approx|≈|≒|~|约|about)))?"
+                              r"[\s,，;；、]*"
+                              r"([(（])?\s*(?:\\approx|≈|≒|~=|~|约|about|approx\.?|roughly|i\.e\.,?)?\s*([(（])?\s*",
+                              re.IGNORECASE)
+_MARKERS = re.compile(r"\\approx|≈|≒|~=|~|约")
+# a rounded figure is within this share of the exact one
+ROUNDING = 0.05
+
+
+def _exact_over_rounded(text: str) -> str:
+    """A figure written exactly and restated rounded next to it ("= 34,848 ≈ 35K", "60,954,656 (≈61M)",
+    "1.38 亿（138,357,544）") states the exact figure: the rounded restatement is cut out."""
+    from grader.extract.numbers import scan
+
+    if not re.search(r"\d\D+\d", text):
+        return text
+    # the markers split the numbers apart (the scanner reads "34,848 ≈ 35K" as one chain)
+    apart = _MARKERS.sub(lambda m: ";" * len(m[0]), text)
+    written = [w for w in scan(apart) if w.stated is not None and isinstance(w.stated, (int, float))]
+    for a, b in zip(written, written[1:]):
+        gap = _RESTATEMENT_GAP.fullmatch(text, a.end, b.start)
+        if gap is None or a.approximate == b.approximate or b.expression is not None:
+            continue
+        if a.expression is not None and "=" not in a.text.replace(";", ""):
+            continue  # "35K*55*55 ≈ 105M": a product, then its value
+        big = max(abs(a.stated), abs(b.stated))
+        if not big or abs(a.stated - b.stated) > ROUNDING * big:
+            continue
+        if gap["word"] and re.match(r"\s*[^\W\d_]", text[b.end:]):
+            continue  # "37,748,736 weights, ≈37.7M connections": two counts
+        close = re.match(r"\s*[)）]", text[b.end:]) if gap[1] or gap[2] else None
+        end = close.end() + b.end if close else b.end
+        if b.approximate:  # the exact figure first
+            return text[:gap.end("word") if gap["word"] else a.end] + text[end:]
+        return text[:a.start] + text[b.start:b.end] + text[end:]  # the rounded figure first
+    return text
 
 
 def _restore_signs(part: str) -> str:
