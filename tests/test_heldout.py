@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from grader.compare import compare
 from grader.core import Answer, Quantity, Source
@@ -25,6 +24,7 @@ from grader.reference.spec import load_network
 from grader.report.json_result import grade_to_json
 from grader.rubric import load_rubric
 from grader.score import score
+from labels import grade_problems, load_label, pitfall_problems, result_problems
 
 HELDOUT = Path(__file__).resolve().parent / "data" / "heldout"
 LABELS = sorted((HELDOUT / "expected").glob("*.yaml"))
@@ -52,40 +52,14 @@ def _cases(known: dict[str, str]):
             for path in LABELS]
 
 
-def _label(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def _same(got, want) -> bool:
-    if isinstance(got, list) or isinstance(want, list):
-        return list(got or []) == list(want or [])
-    try:
-        return abs(float(got) - float(want)) < 0.5
-    except (TypeError, ValueError):
-        return False
-
-
-def _pitfall_problems(label: dict, found: dict[str, set[str]]) -> list[str]:
-    problems = []
-    for code, where in (label.get("pitfalls") or {}).items():
-        have = found.get(code)
-        if have is None or (where != "any" and not all(w in have for w in where)):
-            problems.append(f"pitfall {code} wanted at {where}, raised at {sorted(have) if have else None}")
-    never = label.get("never") or []
-    if never == "all":
-        never = list(found)
-    problems += [f"false alarm {code} at {sorted(found[code])}" for code in never if code in found]
-    return problems
-
-
 def test_every_submission_has_a_label_and_the_labels_are_well_formed():
     submissions = {p.name for p in HELDOUT.iterdir() if p.is_file() and p.name != "README.md"}
-    labelled = {_label(p)["file"] for p in LABELS}
+    labelled = {load_label(p)["file"] for p in LABELS}
     assert submissions == labelled
     codes = set(re.findall(r"^\| `([a-z0-9-]+)` \|", PITFALLS_MD.read_text(encoding="utf-8"), re.M)) \
         if PITFALLS_MD.exists() else None
     for path in LABELS:
-        label = _label(path)
+        label = load_label(path)
         assert path.stem == Path(label["file"]).stem
         rubric = load_rubric(label["rubric"])
         for network, layers in label["answers"].items():
@@ -101,37 +75,16 @@ def test_every_submission_has_a_label_and_the_labels_are_well_formed():
 
 @pytest.mark.parametrize("label_path", _cases(KNOWN_END_TO_END))
 def test_heldout_end_to_end(label_path):
-    label = _label(label_path)
+    label = load_label(label_path)
     rubric = load_rubric(label["rubric"])
     result = grade_to_json(grade_file(HELDOUT / label["file"], rubric), reveal=rubric.reveal)
-    problems = []
-    got: dict[tuple, list] = {}
-    for answer in result["answers"]:
-        got.setdefault((answer["network"], answer["layer"], answer["quantity"]), []).append(answer["value"])
-    for network, layers in label["answers"].items():
-        for layer, quantities in layers.items():
-            for quantity, want in quantities.items():
-                values = got.get((network, layer, quantity), [])
-                if not any(_same(value, want) for value in values):
-                    problems.append(f"{network}.{layer}.{quantity} want {want} got {values}")
-    found: dict[str, set[str]] = {}
-    for hit in result["pitfalls"]:
-        found.setdefault(hit["code"], set()).update(hit["layers"])
-        found[hit["code"]].update(f"{hit['network']}.{layer}" for layer in hit["layers"])
-    for answer in result["answers"]:
-        for code in answer["pitfalls"]:
-            found.setdefault(code, set()).update({answer["layer"], f"{answer['network']}.{answer['layer']}"})
-    problems += _pitfall_problems(label, found)
-    if result["status"] != label.get("status", "graded"):
-        problems.append(f"status {result['status']}, want {label.get('status', 'graded')}")
-    if label.get("score") == "full" and result["score"] != result["max_score"]:
-        problems.append(f"score {result['score']}/{result['max_score']}, want full")
+    problems = result_problems(label, result)
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("label_path", _cases(KNOWN_COMPARATOR))
 def test_heldout_comparator_on_the_labels_answers(label_path):
-    label = _label(label_path)
+    label = load_label(label_path)
     stem = label_path.stem[:3]
     answers = []
     for network, layers in label["answers"].items():
@@ -153,9 +106,5 @@ def test_heldout_comparator_on_the_labels_answers(label_path):
     for judgement in comparison.judgements:
         for code in judgement.pitfalls:
             found.setdefault(code, set()).update({judgement.layer, f"{judgement.network}.{judgement.layer}"})
-    problems = _pitfall_problems(label, found)
-    if grade.status != label.get("status", "graded"):
-        problems.append(f"status {grade.status}")
-    if label.get("score") == "full" and grade.score != grade.max_score:
-        problems.append(f"score {grade.score}/{grade.max_score}, want full")
+    problems = pitfall_problems(label, found) + grade_problems(label, grade.status, grade.score, grade.max_score)
     assert not problems, "\n".join(problems)
