@@ -159,3 +159,42 @@ def test_a_name_after_the_last_equals_names_the_value_too():
     slots = found(document("## AlexNet", "- FC7: 4096 neurons. Weights 4096\\*4096 = 16.8M = connections"), PAPER)
     assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16800000]
     assert slots[("alexnet", "fc7", Q.CONNECTIONS)] == [16800000]
+
+
+# ------------------------------------------------------------------------------ networks and totals
+
+
+def test_a_network_and_its_number_is_its_total():
+    slots = found(document(
+        "作业：参数量（含偏置）",
+        "- **LeNet-5**（输入 32×32×1，C3 全连接）：61,706 个参数，约 6.2 万",
+        "- **AlexNet**（按论文：conv2/4/5 分两组）：60,965,224，约 0.61 亿，也就是常说的“6千万参数”",
+        "- **VGG16**：1.38 亿（138,357,544）",
+    ), PARAMS)
+    assert slots[("lenet5", "total", Q.PARAMS)] == [61706]  # the remark names no layer
+    assert slots[("alexnet", "total", Q.PARAMS)] == [60965224]  # not the rounded restatements
+    assert slots[("vgg16", "total", Q.PARAMS)] == [138357544]
+    assert all(layer == "total" for _, layer, _ in slots)
+
+
+def test_several_networks_on_one_line_each_take_their_total():
+    slots = found(document("VGG16：138,357,544（约 1.38 亿）；VGG19：143,667,240（约 1.44 亿）。"), PARAMS)
+    assert slots == {("vgg16", "total", Q.PARAMS): [138357544], ("vgg19", "total", Q.PARAMS): [143667240]}
+    slots = found(document("三、VGG16 总参数约 1.38亿，VGG19 约 1.44亿（参数主要在第一个全连接层）。"), PARAMS)
+    assert slots == {("vgg16", "total", Q.PARAMS): [138000000], ("vgg19", "total", Q.PARAMS): [144000000]}
+
+
+def test_years_and_layer_counts_are_no_totals():
+    slots = found(document("LeNet-5: 1998", "VGG16: 16 layers", "AlexNet：一共 8 层"), PARAMS)
+    assert not slots
+
+
+def test_a_total_label_owns_its_line_when_a_network_is_named_later():
+    slots = found(document(
+        "## VGG19",
+        "- fc8: 4,097,000",
+        "- Total: 143,667,240 (≈143.7M), i.e. the biases of three more layers than VGG16: 5,309,696 more.",
+    ), PARAMS)
+    assert slots[("vgg19", "total", Q.PARAMS)] == [143667240]
+    assert not any(network == "vgg16" for network, _, _ in slots)
+    assert 5309696 not in {v for values in slots.values() for v in values}  # a difference

@@ -291,6 +291,18 @@ def find_networks(text: str) -> tuple[str, ...]:
     return ()
 
 
+def network_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, network) for each shipped network a text names by its name or an alias, left to
+    right (positions in `text`)."""
+    norm = aligned(text)
+    found: list[tuple[int, int, str]] = []
+    for pattern, name in _network_patterns():
+        for m in pattern.finditer(norm):
+            if not any(s <= m.start() < e for s, e, _ in found):
+                found.append((m.start(), m.end(), name))
+    return sorted(found)
+
+
 def _stem(name: str) -> str:
     return re.match(r"[a-z]*", name)[0]
 

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from grader.core import Cell, Document, Quantity, Source, Table, TextLine
-from grader.extract.layers import LayerLabel, find_layers, find_networks, parse_layer
+from grader.extract.layers import LayerLabel, find_layers, find_networks, network_mentions, parse_layer
 from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, names_other_network,
                                       names_total, quantity_beside, total_adverb, vocabulary)
 from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, is_math, is_share, read_value,
@@ -236,7 +236,15 @@ class _Walker:
             and not re.search(r"[^\W\d_]{2,}\s*[:：]", plain) and not _SENTENCE_END.search(plain.strip())
 
     def _section_line(self, body: str, heading: bool, source: Source) -> bool:
-        """A line naming one network (or one that is not shipped) starts a section."""
+        """A line naming one network (or one that is not shipped) starts a section; "network: number"
+        with no layer named is that network's total. A bracketed remark names no layer ("**LeNet-5**（…C3
+        全连接…）：61,706"); a line that names several networks, each opening a clause ("VGG16：138,357,544；
+        VGG19：143,667,240"), gives each its own."""
+        plain = drop_remarks(body)
+        if not heading and _owned_by_label(plain):
+            return False  # "Total: 143,667,240, … more than VGG16: …": the label owns the line
+        if not heading and self._network_clauses(plain, source):
+            return True
         networks = find_networks(body)
         if networks:
             if len({_family(n) for n in networks}) != 1:
@@ -251,14 +259,14 @@ class _Walker:
         label = classify(body)
         if heading:
             self.context = label.quantity
-        head, colon, rest = (re.split(r"([:：=])", body, maxsplit=1) + ["", ""])[:3]
+        head, colon, rest = (re.split(r"([:：=])", plain, maxsplit=1) + ["", ""])[:3]
         named = classify(head)
         if colon and (named.total or (len(head) <= LABEL_REACH and not named.role and networks
                                       and not parse_layer(head, bare=False))):
             # "Total Parameters for LeNet-5: 156 (conv1) + … = 17166", "VGG16: 138,357,544"
             quantity = named.quantity or classify(rest).quantity
-            rest = drop_remarks(rest)
-            if rest.strip() and self._value("total", None, quantity, rest, source):
+            value = rest if named.total else _first_clause(rest)
+            if value.strip() and not _no_count(value) and self._value("total", None, quantity, value, source):
                 return True
             if named.total:
                 self.pending, self.pending_age = ("total", None, quantity), 0
@@ -268,6 +276,26 @@ class _Walker:
         arrow = ARROW.search(body)
         if arrow:  # "Q2) Alexnet ⇒ 61,706": a total written on the heading, before any row
             self._value("total", None, None, body[arrow.end():], source, before_rows=True)
+        return True
+
+    def _network_clauses(self, plain: str, source: Source) -> bool:
+        """"VGG16 总参数约 1.38亿，VGG19 约 1.44亿": several networks, each opening a clause with its
+        number and no layer: a section and a total each."""
+        mentions = [m for m in network_mentions(plain) if _CLAUSE_OPENER.fullmatch(plain[:m[0]])
+                    or _CLAUSE_OPENER.fullmatch(plain, _last_stop(plain, m[0]), m[0])]
+        if len(mentions) < 2:
+            return False
+        totals = []
+        for k, (start, end, name) in enumerate(mentions):
+            piece = plain[end:mentions[k + 1][0] if k + 1 < len(mentions) else len(plain)]
+            found = _NETWORK_VALUE.match(piece)
+            if found is None or parse_layer(found["label"], bare=False) is not None or _no_count(found["value"]) \
+                    or classify(found["label"]).role == NOT_ANSWER:
+                return False
+            totals.append((name, classify(found["label"]).quantity, _first_clause(found["value"])))
+        for name, quantity, value in totals:
+            self.start_section((name,), False, plain, False)
+            self._value("total", None, quantity, value, source)
         return True
 
     def _pairs(self, body: str, source: Source, heading: bool) -> None:
@@ -429,6 +457,8 @@ class _Walker:
             layer = None  # "Output: 27x27x256", "Output featuremap size": a shape, not the output layer
         if label.role == NOT_ANSWER and (layer is None or layer.is_input):
             return  # "Input channels = 1", "卷积核大小：…"
+        if _DIFFERENCE.search(label_text) or _DIFFERENCE.match(value.strip()[::-1]):
+            return  # "5,309,696 more than VGG16": a difference, no count
         if label.total and not _total_label(label_text):
             label = Label(label.role, phrase=label.phrase)  # "Pooling takes the sum of the 3x3 window"
         if layer is not None and not layer.is_input:
@@ -789,6 +819,47 @@ _SAME_VALUE = re.compile(r"\s*(?:(?:and|also|as|with|the|same|number|count|amoun
 
 # a value that opens with the word for what it counts: "units 4096"
 _WORD_FIRST = re.compile(r"\s*([^\W\d_][^\W\d_ ]*(?:\s+[^\W\d_]+)?)\s*[:：=]?\s*([\d(（][^a-zA-Z\u3400-\u9fff]*?)[，,;；。.\s]*")
+
+
+# a difference between two counts: "biases more than VGG16: … = 5,309,696 more", "比 VGG16 多"
+_DIFFERENCE = re.compile(r"(?<![^\W\d_])(?:more|fewer|less|larger|smaller|bigger)\s+than(?![^\W\d_])|^[.。]?\s*(?:erom|rewef|ssel)"
+                         r"(?![^\W\d_])|比.{1,12}[多少]", re.IGNORECASE)
+# what may come before a network that opens a clause: the line's start, numbering, punctuation
+_CLAUSE_OPENER = re.compile(r"[\s*_#>\-•]*(?:[(（]?[\d一二三四五六七八九十]{1,2}[.、)）]\s*)?[\s*_]*")
+# after a network's name: a short label ("总参数约", "has", ":") and its number
+_NETWORK_VALUE = re.compile(r"[\s*_]*(?P<label>[^\d:：=]{0,16}?)[\s*_]*[:：=]?[\s*_]*"
+                            r"(?P<value>(?:约|~|≈|about\s+)?\s*\d.*)", re.DOTALL)
+
+
+def _last_stop(text: str, end: int) -> int:
+    """Where the clause before `end` starts: after the last punctuation that ends one."""
+    stops = [m.end() for m in re.finditer(r"[,，;；。、]|\.\s", text[:end])]
+    return stops[-1] if stops else 0
+
+
+def _first_clause(value: str) -> str:
+    """"60,965,224，约 0.61 亿，也就是大家常说的“6千万参数”": the value, up to where the sentence goes on."""
+    return re.split(r"[，；;。]|,\s+(?=\D)|\.\s", value, maxsplit=1)[0]
+
+
+def _no_count(value: str) -> bool:
+    """"LeCun 1998", "一共7层", "16 layers": a year or a number of layers, not a network's total."""
+    plain = value.strip()
+    return bool(re.match(r"\D{0,6}?\d{1,3}\s*(?:个\s*)?(?:layers?|层|층|weight\s+layers)(?![^\W\d_])", plain,
+                         re.IGNORECASE) or re.fullmatch(r"(?:19[5-9]\d|20[0-3]\d)\s*[.)）]?", plain))
+
+
+def _owned_by_label(plain: str) -> bool:
+    """"Total: 143,667,240 (≈143.7M), i.e. … more than VGG16: …": a line that opens with a label of a
+    total or a quantity, with the networks named only after it, is the label's."""
+    colon = re.search(r"[:：]", plain)
+    if colon is None or colon.start() > LABEL_REACH:
+        return False
+    label = plain[:colon.start()]
+    if find_networks(label) or not re.search(r"\d", plain[colon.end():]):
+        return False
+    named = classify(label)
+    return (named.total or named.quantity not in (None, Quantity.SHAPE)) and parse_layer(label, bare=False) is None
 
 
 def _same_value(part: str) -> Quantity | None:
