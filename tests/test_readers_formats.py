@@ -112,7 +112,7 @@ def test_tsv(tmp_path):
 def test_xlsx_cached_values_show_the_working_and_every_sheet_is_read():
     document = read(DATA / "alexnet_cached.xlsx")
     assert document.format == "xlsx"
-    key, notes = tables(document)
+    (key,) = tables(document)
     assert texts(key) == [["Layer", "Units", "Weights"],
                           ["conv1", "55*55*96 = 290400", "11*11*3*96 = 34848"],
                           ["conv2", "27*27*256 = 186624", "5*5*48*256 = 307200"],
@@ -120,20 +120,62 @@ def test_xlsx_cached_values_show_the_working_and_every_sheet_is_read():
                           ["fc8", "1000", "4096000"]]
     assert key.rows[2][2].source == Source(sheet="AlexNet", cell="C3")
     assert key.source == Source(sheet="AlexNet", cell="A1")
-    assert texts(notes) == [["不计偏置"]]
-    assert notes.rows[0][0].source == Source(sheet="说明", cell="B2")
+    # a sheet of one filled cell is a note, not a table
+    assert TextLine("不计偏置", Source(sheet="说明", cell="B2")) in document.blocks
 
 
 def test_xlsx_written_by_a_script_has_its_formulas_evaluated():
-    params = tables(read(DATA / "alexnet_script.xlsx"))[1]
+    _, params, after = tables(read(DATA / "alexnet_script.xlsx"))
     assert params.source == Source(sheet="Params", cell="B3")
     assert texts(params) == [
         ["Layer", "Output side", "Weights", "Connections"],
         ["conv1", "55", "34848", "105415200"],  # (227-11)/4+1; 11*11*3*96; 34848*55^2
         ["conv2", "27", "5*5*48*256 = 307200", "223948800"],  # 307200*27*27
         ["total", "", "342048", "=VLOOKUP(B6,B4:E5,4)"],  # SUM; an unsupported function stays as written
-        ["ratio", "=D4/0"],  # no value: as written
     ]
+    assert texts(after) == [["ratio", "=D4/0"]]  # no value: as written; below a blank row, a block of its own
+
+
+def test_xlsx_blank_row_ends_the_table_and_a_sentence_cell_is_a_line(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Counts"
+    for row in (["Layer", "Units", "Weights"], ["conv1", "=55*55*96", 34848], ["fc8", 1000, "=4096*1000"]):
+        sheet.append(row)
+    sheet.append([])
+    sheet.append(["Total", "=B2+B3", "=C2+C3"])  # set apart by a blank row, still the table's
+    sheet.append([])
+    sheet.append(["Weights are counted without the biases, as the assignment asks."])
+    notes = book.create_sheet("Q2")
+    notes["A1"] = "Q2"
+    notes["A2"] = "Use global average pooling instead of the first two FC layers."
+    path = tmp_path / "counts.xlsx"
+    book.save(path)
+    document = read(path)
+    (table,) = tables(document)
+    assert texts(table) == [["Layer", "Units", "Weights"], ["conv1", "55*55*96 = 290400", "34848"],
+                            ["fc8", "1000", "4096*1000 = 4096000"], ["Total", "291400", "4130848"]]
+    assert [block for block in document.blocks if isinstance(block, TextLine)] == [
+        TextLine("Weights are counted without the biases, as the assignment asks.", Source(sheet="Counts", cell="A7")),
+        TextLine("Q2", Source(sheet="Q2", cell="A1")),
+        TextLine("Use global average pooling instead of the first two FC layers.", Source(sheet="Q2", cell="A2")),
+    ]
+
+
+def test_xlsx_sentence_under_a_table_without_a_blank_row_is_a_line(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in (["Layer", "Weights"], ["conv3", 884736], ["Remark: conv3 takes both towers' maps"]):
+        sheet.append(row)
+    path = tmp_path / "remark.xlsx"
+    book.save(path)
+    document = read(path)
+    assert texts(document.blocks[0]) == [["Layer", "Weights"], ["conv3", "884736"]]
+    assert document.blocks[1] == TextLine("Remark: conv3 takes both towers' maps", Source(sheet="Sheet", cell="A3"))
 
 
 def test_formula_evaluator_by_hand():

@@ -210,6 +210,32 @@ def test_space_aligned_tables_english_and_chinese():
                                                             "Not a table,  even so."]
 
 
+def test_indented_working_with_spaced_words_is_prose_not_a_table(tmp_path):
+    # Handwriting read by OCR: a layer name, then its working indented under it. The lines have
+    # double spaces, but the spaced words fall into no common columns: one-cell rows are no table.
+    text = (
+        "I count each connection as a multiply and an add   => x2\n"
+        "(so the connections are doubled)\n"
+        "\n"
+        "conv1   units = 55.55.96 = 290400\n"
+        "        wts   = 11.11.3.96 = 34848\n"
+        "        conn  = 2 x 34848 x 55 x 55 = 210 830 400\n"
+        "\n"
+        "conv2   units = 27.27.256 = 186624\n"
+        "        wts = 5.5.48.256 = 307200\n"
+        "\n"
+        "fc7     units 4096      wts = 4096 x 4096       conn = 33554432\n"
+        "fc8     units 1000      wts = 4096 x 1000       conn = 8192000\n"
+    )
+    document = read(write(tmp_path, text, "scan.txt"))
+    (table,) = tables(document)
+    assert texts(table) == [["fc7", "units 4096", "wts = 4096 x 4096", "conn = 33554432"],
+                            ["fc8", "units 1000", "wts = 4096 x 1000", "conn = 8192000"]]
+    assert [(line.text, line.source.line) for line in lines(document)][2:6] == [
+        ("conv1   units = 55.55.96 = 290400", 4), ("wts   = 11.11.3.96 = 34848", 5),
+        ("conn  = 2 x 34848 x 55 x 55 = 210 830 400", 6), ("conv2   units = 27.27.256 = 186624", 8)]
+
+
 def test_torchsummary_in_a_code_fence_and_keras_wrapped_names(tmp_path):
     text = (
         "```\n"
@@ -256,6 +282,42 @@ def test_latex_tabular_sections_and_comments():
     assert prose[0] == TextLine("AlexNet parameters", Source(line=3), heading=1)
     assert not any("11111" in line.text or "documentclass" in line.text for line in prose)
     assert TextLine("The total is 62,378,344", Source(line=17)) in prose
+
+
+def test_latex_array_in_display_math_is_a_table(tmp_path):
+    # A scanned table as an OCR tool writes it: \\hline at the start of each row, \\text{} labels, a
+    # position argument; the equation after the array stays an equation.
+    text = (
+        "Counts:\n"
+        "$$\n"
+        "\\begin{array}[t]{|l|r|r|}\n"
+        "\\hline \\text { Layer } & \\text { Units } & \\text { Weights } \\\\\n"
+        "\\hline \\text { conv } 1 & 55 \\times 55 \\times 96=290,400 & 34,848 \\\\\n"
+        "\\hline \\text { fc } 8 & 1000 & 4096 \\times 1000 \\\\\n"
+        "\\hline\n"
+        "\\end{array} \\\\\n"
+        "N = 659{,}272\n"
+        "$$\n"
+    )
+    document = read(write(tmp_path, text))
+    (table,) = tables(document)
+    assert texts(table) == [["\\text { Layer }", "\\text { Units }", "\\text { Weights }"],
+                            ["\\text { conv } 1", "55 \\times 55 \\times 96=290,400", "34,848"],
+                            ["\\text { fc } 8", "1000", "4096 \\times 1000"]]
+    assert table.has_header
+    assert table.rows[1][1].source.line == 5
+    assert [(line.text, line.source.line) for line in lines(document)] == [("Counts:", 1), ("N = 659{,}272", 9)]
+
+
+def test_latex_array_outside_math_is_a_table_and_its_first_row_the_header(tmp_path):
+    text = ("\\begin{array}{lcc}\n"
+            "\\text{Layer} & \\text{Weights} & \\text{Connections} \\\\\n"
+            "\\hline \\text{fc7} & 16777216 & 16777216 \\\\\n"
+            "\\end{array}\n")
+    (table,) = tables(read(write(tmp_path, text, "answer.txt")))
+    assert texts(table) == [["\\text{Layer}", "\\text{Weights}", "\\text{Connections}"],
+                            ["\\text{fc7}", "16777216", "16777216"]]
+    assert table.has_header
 
 
 def test_html_table_in_markdown(tmp_path):

@@ -185,7 +185,7 @@ def parse_lines(lines: Sequence[Line], flavour: str, budget: CellBudget) -> list
                 blocks.extend(parse_lines(lines[i + 1:end], "plain", budget))
                 i = end + 1
                 continue
-            math = _math_block(lines, i, unclosed)
+            math = _math_block(lines, i, unclosed, clean, budget)
             if math:
                 blocks.extend(math[0])
                 i = math[1]
@@ -223,10 +223,12 @@ def _fence_end(lines: Sequence[Line], i: int, opener: str) -> int:
     return len(lines)  # an unclosed fence runs to the end, as Markdown renders it
 
 
-def _math_block(lines: Sequence[Line], i: int, unclosed: dict[str, int]) -> tuple[list[TextLine], int] | None:
+def _math_block(lines: Sequence[Line], i: int, unclosed: dict[str, int], clean: Callable[[str], str],
+                budget: CellBudget) -> tuple[list[Block], int] | None:
     """A display-math block over several lines ($$ ... $$, \\[ ... \\] or a bare \\begin{align} ...
-    \\end{align}): one TextLine per equation, the delimiter lines dropped. None for one-line math or
-    an unclosed block."""
+    \\end{align}): one TextLine per equation, the delimiter lines dropped; an array that the block
+    holds at its top (not inside another environment) is a table, as Mathpix writes a scanned one.
+    None for one-line math or an unclosed block."""
     opening = lines[i].text.strip()
     environment = _BARE_MATH.match(opening)
     if opening.startswith("$$"):
@@ -245,10 +247,27 @@ def _math_block(lines: Sequence[Line], i: int, unclosed: dict[str, int]) -> tupl
         text = lines[j].text
         if closer in text and (closer != "$$" or text.count("$$") % 2 == 1):
             pieces.append((text[:text.index(closer)], lines[j].source))
-            return _math_rows(pieces), j + 1
+            return _math_content(pieces, clean, budget), j + 1
         pieces.append((text, lines[j].source))
     unclosed[closer] = min(len(lines), i + _MAX_BLOCK_LINES)  # so a file of openers is read in linear time
     return None
+
+
+_FIRST_ENVIRONMENT = re.compile(r"\\begin\{([^{}]*)\}")
+
+
+def _math_content(pieces: Sequence[tuple[str, Source]], clean: Callable[[str], str],
+                  budget: CellBudget) -> list[Block]:
+    """The blocks of a math block: its equations, and a table where its first environment is an
+    array (an array inside `aligned` is part of an equation)."""
+    at = next((k for k, (text, _) in enumerate(pieces) if _FIRST_ENVIRONMENT.search(text)), None)
+    if at is None or _FIRST_ENVIRONMENT.search(pieces[at][0]).group(1) != "array":
+        return _math_rows(pieces)
+    found = detect_tabular([Line(text, source) for text, source in pieces], at, clean, budget)
+    if found is None or found[0] is None:
+        return _math_rows(pieces)
+    table, end = found
+    return [*_math_rows(pieces[:at]), table, *_math_content(pieces[end:], clean, budget)]
 
 
 def _math_rows(pieces: Sequence[tuple[str, Source]]) -> list[TextLine]:

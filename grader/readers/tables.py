@@ -1,5 +1,6 @@
 """Tables as students write them in text: pipe tables, tab-separated, space-aligned columns, LaTeX
-tabular and HTML tables; and the rule that joins a row split over two lines.
+tabular (and math arrays, as Mathpix writes a scanned table) and HTML tables; and the rule that joins
+a row split over two lines.
 
 Each detector looks at the lines from index `i` and returns `(Table, end)` when a table starts
 there, `(None, end)` when lines i..end-1 form a run that is certainly not one (so the caller does
@@ -176,6 +177,60 @@ def table_blocks(rows: Sequence[Sequence[Cell]], *, number_cells: bool = True) -
               for row in rows[:lead] if any(cell.text.strip() for cell in row)]  # blank rows above are none
     table = build_table(rows[lead:], number_cells=number_cells)
     return titles + ([table] if table else [])
+
+
+def sheet_blocks(runs: Sequence[Sequence[Sequence[Cell]]], *, number_cells: bool = True) -> list:
+    """A sheet's blocks from its runs of rows between blank rows. A blank row ends a table: the run
+    after it is another block (a note, a second table), unless it is more rows of the same table
+    (a total set apart: rows of two filled cells or more, the first with a number, none wider than
+    the table). A row holding one cell of prose is a line of text, not a row, where it stands
+    before or after a table; a run of one-cell rows is no table at all."""
+    blocks: list = []
+    table: list[Sequence[Cell]] = []
+    for run in runs:
+        if table and _continues_table(table, run):
+            table += run
+            continue
+        blocks += _run_blocks(table, number_cells)
+        table = list(run)
+    return blocks + _run_blocks(table, number_cells)
+
+
+def _filled(row: Sequence[Cell]) -> list[int]:
+    return [c for c, cell in enumerate(row) if cell.text.strip()]
+
+
+_PROSE_WORDS = 4  # a cell of this many words or more is a sentence, not a label
+
+
+def _prose_row(row: Sequence[Cell]) -> bool:
+    filled = _filled(row)
+    return len(filled) == 1 and len(re.findall(r"[^\W\d_]+", row[filled[0]].text)) >= _PROSE_WORDS
+
+
+def _continues_table(table: Sequence[Sequence[Cell]], run: Sequence[Sequence[Cell]]) -> bool:
+    width = max(len(row) for row in table)
+    return (all(len(_filled(row)) >= 2 and len(row) <= width for row in run)
+            and any(_NUMERIC_START.match(cell.text) for cell in run[0]))
+
+
+def _run_blocks(rows: Sequence[Sequence[Cell]], number_cells: bool) -> list:
+    if not rows:
+        return []
+    if all(len(_filled(row)) <= 1 for row in rows):
+        return [_line(row) for row in rows]
+    start, end = 0, len(rows)
+    while _prose_row(rows[start]):
+        start += 1
+    while _prose_row(rows[end - 1]):
+        end -= 1
+    return ([_line(row) for row in rows[:start]] + table_blocks(rows[start:end], number_cells=number_cells)
+            + [_line(row) for row in rows[end:]])
+
+
+def _line(row: Sequence[Cell]) -> TextLine:
+    cells = [cell for cell in row if cell.text.strip()]
+    return TextLine(" ".join(cell.text.strip() for cell in cells), cells[0].source)
 
 
 _WORD = re.compile(r"[^\W\d_]{2}")  # a label has a word in it: "Layer", "conv1", "神经元", not "11x11"
@@ -427,7 +482,7 @@ def detect_space_table(lines: Sequence[Line], i: int, clean: Clean, budget: Cell
     if not any(ch.isdigit() for _, segments in rows[1:] for *_, text in segments for ch in text):
         return None, j
     gutters = _common_gutters([segments for _, segments in rows], gutters)
-    table_rows = []
+    laid_out = []
     for r, (line, segments) in enumerate(rows):
         texts = [""] * (len(gutters) + 1)
         for start, _, text in segments:
@@ -435,7 +490,12 @@ def detect_space_table(lines: Sequence[Line], i: int, clean: Clean, budget: Cell
             texts[column] = f"{texts[column]} {text}".strip()
         for extra in wraps.get(r, ()):
             texts[0] = f"{texts[0]} {extra}".strip()
-        table_rows.append(_cells(texts, line.source, clean, budget))
+        laid_out.append((line, texts))
+    # Lines whose spaced words do not fall into the common columns (indented working, a note with
+    # a double space) lay out as one-cell rows: a table has most rows of two cells or more.
+    if 2 * sum(sum(bool(text) for text in texts) >= 2 for _, texts in laid_out) <= len(laid_out):
+        return None, j
+    table_rows = [_cells(texts, line.source, clean, budget) for line, texts in laid_out]
     return build_table(table_rows, has_header=True if header_rule else None), j
 
 
@@ -466,8 +526,9 @@ def _common_gutters(rows: list[list[tuple[int, int, str]]], gutters: list[tuple[
 
 # ---------------------------------------------------------------- LaTeX tabular
 
-_TABULAR_BEGIN = re.compile(r"\\begin\{(tabular\*?|tabularx|longtable)\}")
-_TABULAR_END = re.compile(r"\\end\{(?:tabular\*?|tabularx|longtable)\}")
+_TABULAR_BEGIN = re.compile(r"\\begin\{(tabular\*?|tabularx|longtable|array)\}")
+_TABULAR_END = re.compile(r"\\end\{(?:tabular\*?|tabularx|longtable|array)\}")
+_POSITION = re.compile(r"^\s*\[[^\]]*\]")  # tabular's and array's optional [t] before the columns
 _TABULAR_RULE = re.compile(
     r"\\(?:hline|toprule|midrule|bottomrule|endhead|endfirsthead|endfoot|endlastfoot)\b"
     r"|\\(?:cline|hhline)\{[^}]*\}|\\cmidrule(?:\([^)]*\))?\{[^}]*\}")
@@ -475,6 +536,7 @@ _MULTICOLUMN = re.compile(r"\\multicolumn\{(\d+)\}\{[^}]*\}\{((?:[^{}]|\{[^{}]*\
 _TEX_COMMENT = re.compile(r"(?<!\\)%.*$")
 _ROW_END = re.compile(r"\\\\(?:\[[^\]]*\])?")
 _CELL_SEPARATOR = re.compile(r"(?<!\\)&")
+_LEADING_RULE = re.compile(rf"\s*(?:{_TABULAR_RULE.pattern})")
 
 
 def _skip_arguments(text: str, count: int) -> str:
@@ -503,7 +565,10 @@ def detect_tabular(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudg
     end_marker = f"\\end{{{environment}}}"
     arguments = 2 if environment in ("tabular*", "tabularx") else 1
     pieces: list[tuple[str, Line]] = []
-    text = _skip_arguments(lines[i].text[begin.end():], arguments)
+    text = lines[i].text[begin.end():]
+    if arguments == 1:
+        text = _POSITION.sub("", text, count=1)
+    text = _skip_arguments(text, arguments)
     j, other_ends = i, False
     while True:
         text = _TEX_COMMENT.sub("", text)
@@ -528,6 +593,9 @@ def detect_tabular(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudg
                 origin = line
             current += " " + part
             if n < len(parts) - 1:  # a row ends here
+                # a rule between the first row and the second makes the first the header, whether
+                # it ends the first row's line or starts the second's ("\\hline conv1 & ...")
+                header_rule = header_rule or (len(rows) == 1 and bool(_LEADING_RULE.match(current)))
                 _tabular_row(current, origin, rows, clean, budget)
                 current, origin = "", None
         if rows and len(rows) == 1 and _TABULAR_RULE.search(current):

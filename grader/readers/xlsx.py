@@ -1,4 +1,5 @@
-"""XLSX workbooks: one Table per sheet (its non-empty rows), cells named "B4" on their sheet.
+"""XLSX workbooks: the tables and notes of each sheet (tables.sheet_blocks), cells named "B4" on
+their sheet.
 
 Values are the cached ones Excel saved. A workbook written by a script (openpyxl with formulas)
 has none: those formulas are evaluated here (formula.py, never eval). A formula made only of
@@ -12,7 +13,7 @@ import re
 from grader.core import Cell, Document, Source, UnreadableError
 from grader.readers.formula import FormulaError, column_letters, column_number, evaluate, has_references
 from grader.readers.limits import Limits
-from grader.readers.tables import table_blocks
+from grader.readers.tables import sheet_blocks
 from grader.readers.zipguard import check_zip
 
 Grid = dict[tuple[int, int], object]  # (row, column) -> value, 1-based, empty cells absent
@@ -140,10 +141,14 @@ def _sheet_blocks(sheet: str, grid: Grid, values: _Values) -> list:
     by_row: dict[int, list[int]] = {}
     for r, c in grid:
         by_row.setdefault(r, []).append(c)
-    rows = []
+    runs: list[list[list[Cell]]] = []  # rows between blank rows
+    previous = None
     for r in sorted(by_row):
+        if previous is None or r > previous + 1:
+            runs.append([])
+        previous = r
         last = max(by_row[r])
-        rows.append([Cell(values.text(sheet, r, c) if (r, c) in grid else "",
-                          Source(sheet=sheet, cell=f"{column_letters(c)}{r}"))
-                     for c in range(first_column, last + 1)])
-    return table_blocks(rows, number_cells=False)
+        runs[-1].append([Cell(values.text(sheet, r, c) if (r, c) in grid else "",
+                              Source(sheet=sheet, cell=f"{column_letters(c)}{r}"))
+                         for c in range(first_column, last + 1)])
+    return sheet_blocks(runs, number_cells=False)
