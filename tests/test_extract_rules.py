@@ -198,3 +198,17 @@ def test_a_total_label_owns_its_line_when_a_network_is_named_later():
     assert slots[("vgg19", "total", Q.PARAMS)] == [143667240]
     assert not any(network == "vgg16" for network, _, _ in slots)
     assert 5309696 not in {v for values in slots.values() for v in values}  # a difference
+
+
+def test_a_handwritten_page_with_dots_and_abbreviations():
+    slots = found(document(
+        "Q1  AlexNet     input 227x227x3",
+        "conv1   units = 55.55.96 = 290400",
+        "        wts   = 11.11.3.96 = 34848",
+        "        conn  = 34848 x 55 x 55 = 105 415 200",
+        "conv3   units = 13 . 13 . 384 = 64896",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]  # no stray 55 from the dots
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]  # the layer carries to the lines below
+    assert slots[("alexnet", "conv1", Q.CONNECTIONS)] == [105415200]
+    assert slots[("alexnet", "conv3", Q.UNITS)] == [64896]

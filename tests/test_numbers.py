@@ -108,6 +108,22 @@ def test_lists_keep_their_numbers_apart(text, expected):
     assert values(text) == expected
 
 
+@pytest.mark.parametrize("text, expression, stated", [
+    ("55.55.96 = 290400", "55*55*96", 290400),  # handwriting: dots for the multiplication signs
+    ("wts = 11.11.3.96 = 34848", "11*11*3*96", 34848),
+    ("27 . 27 . 256 = 186624", "27*27*256", 186624),  # spaced as OCR reads it
+    ("= 5.5.48.256", "5*5*48*256", None),
+])
+def test_dots_that_multiply_beside_an_equals(text, expression, stated):
+    (written,) = scan(text)
+    assert written.expression == expression and written.stated == stated
+
+
+def test_dots_grouped_as_thousands_stay_one_number():
+    assert values("= 1.400.000") == [1_400_000]
+    assert values("307.200") == [307_200]
+
+
 # ---------------------------------------------------------------- digits in names
 
 

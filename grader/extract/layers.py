@@ -21,7 +21,8 @@ SINGLE_LETTER = {"c": "conv", "s": "pool", "f": "fc"}
 CJK_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # Pseudo-layers: what a row or label can name besides a spec's layers.
 INPUT_NAMES = ("input", "inputimage", "inputlayer", "input层", "输入层", "输入")
-OUTPUT_NAMES = {"output层": "outputlayer", "输出层": "outputlayer", "출력층": "outputlayer"}
+# (Keras names the last dense layer of its applications "predictions")
+OUTPUT_NAMES = {"output层": "outputlayer", "输出层": "outputlayer", "출력층": "outputlayer", "predictions": "outputlayer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "di": re.compile(rf"第\s*(\d{{1,2}}|[一二三四五六七八九十]+)\s*个?\s*({kind_re})?\s*层?"),
         "bare": re.compile(rf"(?<![a-z])({kind_re})(?![a-z])"),
         "names": re.compile(r"(?<![a-z])(output\s*(?:layer|层)|input\s*image|input\s*(?:layer|层)|output|input|"
-                            r"rbf|输入层|输出层|출력\s*층|输入)(?![a-z])"),
+                            r"rbf|predictions|输入层|输出层|출력\s*층|输入)(?![a-z])"),
     }
 
 

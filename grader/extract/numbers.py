@@ -4,7 +4,8 @@
 expression exactly (integers and fractions inside, never `eval`); `parse_number` reads one number.
 
 Forms read: thousands separators (`34,848` `34 848` `34{,}848` `34\\,848` `34'848` `34_848`, dot
-grouping `307.200`), odd groupings (`61,4656`, `1516,000`), scale words (`35K` `61M` `1.4G` `61
+grouping `307.200`), dots that multiply in handwriting (`55.55.96 = 290400`, `27 . 27 . 256`: three
+integers or more, not grouped as thousands, beside an `=` or ending the text), odd groupings (`61,4656`, `1516,000`), scale words (`35K` `61M` `1.4G` `61
 million` `6000万` `0.61亿` `6亿3000万`, marked approximate, as are `~` `≈` `约`), scientific notation
 (`3.4848e4`, `3.4848 \\times 10^{4}`), full-width digits and signs (`１２３（）＊`), the signs
 `x X × * · ∗ \\times \\cdot` and Markdown's escaped `\\*` `\\(` `\\)`, `+ - / ^ **`, LaTeX (`$…$`,
@@ -660,6 +661,27 @@ class _Reader:
                                   computed, stated, _factors(first), approx))
 
 
+# three or more integers joined by dots (spaced or not): handwriting's multiplication, "55.55.96",
+# "27 . 27 . 256" beside an "="; not digits glued to a word ("v1.2.3")
+_DOT_RUN = re.compile(r"(?<![\w.,])\d{1,4}(?: ?\. ?\d{1,4}){2,}(?![\w.]|,\d)")
+
+
+def _dot_products(t: str) -> str:
+    """Dots that multiply, as signs: "55.55.96" is 55*55*96 and "11.11.3.96" is 11*11*3*96; "1.400.000",
+    grouped as thousands, stays one number. One character for one, so offsets do not move."""
+    if t.count(".") < 2:
+        return t
+
+    def sign(m: re.Match) -> str:
+        run = m.group(0)
+        in_equation = re.match(r"\s*(?:[=≈]|$)", t[m.end():]) or re.search(r"[=≈]\s*$", t[:m.start()])
+        if not in_equation or (" " not in run and _grouped(run.split("."), "dot")):
+            return run  # "2.5.1 Latency": a section number
+        return run.replace(".", "*")
+
+    return _DOT_RUN.sub(sign, t)
+
+
 # ---------------------------------------------------------------- the public functions
 
 
@@ -672,7 +694,7 @@ def scan(text: str, limits: Limits = LIMITS) -> list[Written]:
     # a run is parsed in pieces once it is long: no expression is longer than `lookahead` tokens
     lookahead = limits.expression_chars + 2
     run: list[Token] = []
-    for tok in _tokens(text.translate(_SAME_WIDTH), limits):
+    for tok in _tokens(_dot_products(text.translate(_SAME_WIDTH)), limits):
         if tok is None or tok[0] == _BIG:
             if run:
                 reader.read(run, len(run))

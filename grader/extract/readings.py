@@ -125,6 +125,7 @@ class _Walker:
         self.order: tuple[Quantity, ...] | None = None
         self.total_block = False  # under a heading that names a total
         self.headings = 0  # headings passed: prose that names a layer again after one comes back to it
+        self.list_number: int | None = None  # the number of the line's list item ("3. …")
         self.heading_row: Row | None = None  # the layer the last heading named: its section's layer
         # "### Layer 1 (CONV1 + POOL1)": a heading that names a convolution and its pooling is the
         # convolution's section; a line that names the pooling says only that line about it
@@ -182,6 +183,8 @@ class _Walker:
             return  # a statement of a program, not a student's label
         heading = block.heading > 0 or _is_bold(block.text)
         body = strip_numbering(text)
+        numbered = re.match(r"\s*(\d{1,2})\s*[.)）、]\s", text)
+        self.list_number = int(numbered[1]) if numbered and body != text.strip() else None
         if self._section_line(body, heading, block.source):
             return
         if heading:
@@ -202,7 +205,7 @@ class _Walker:
                 self.context = None
         elif self.block_row is not None:
             self.row = self.block_row
-        if not body:
+        if not body or (not heading and self._numbered_list(body, block.source)):
             return
         arrow = ARROW.match(body)
         if body.startswith(("=", "＝")) or arrow or self._continues(body) or is_math(drop_remarks(body)):
@@ -327,6 +330,20 @@ class _Walker:
                 self.pending = None
         if self.lead is not None and len(self.section.readings) > start:
             self.lead_line = source.line  # the list under the label goes on
+
+    def _numbered_list(self, body: str, source: Source) -> bool:
+        """"1. 290400 / 34848 / 105415200" under "For each layer: units / weights / connections": a list
+        item of as many values as the quantities declared, numbered as the layers with weights are."""
+        if self.order is None or self.list_number is None or find_layers(body):
+            return False
+        pieces = _listed_values(body, len(self.order))
+        if not pieces:
+            return False
+        number = self.list_number
+        self.row = self.new_row(LayerLabel(body, "layer", number, f"layer{number}"))
+        for quantity, piece in zip(self.order, pieces):
+            self._value("layer", self.row, quantity, piece, source)
+        return True
 
     def _clauses_of(self, body: str, source: Source) -> None:
         line_row: Row | None = None  # the row a clause of this line opened: later clauses continue it
@@ -917,7 +934,8 @@ class Clause:
     paragraph: bool = False  # part of a line too long for a label: a paragraph of explanation
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=[。；！？])")
+# (not a dot between numbers: "13 . 13 . 384", handwriting's multiplication)
+_SENTENCE_END = re.compile(r"(?<=[!?;])\s+|(?<=\.)(?<!\d\.)(?<!\d\s\.)\s+|(?<=\.)\s+(?!\d)|(?<=[。；！？])")
 # a conclusion drawn from what came before: ", so …", ", which is …"
 _CONCLUSION = re.compile(r",\s*(?=(?:so|which|thus|hence|therefore|giving|i\.e\.)(?![^\W\d_]))", re.IGNORECASE)
 _PER_ITEM = re.compile(r"\s*(?:each|every|per|one)\s+(?:of\s+(?:the\s+)?(?:[\d,]+\s+)?)?(?:filter|kernel|neuron|unit|"

@@ -21,6 +21,10 @@ OVERRIDE_MIN = 3
 OVERRIDE_SHARE = 0.6
 
 
+# counts that differ only by the biases
+_SIBLING = {Quantity.WEIGHTS: Quantity.PARAMS, Quantity.PARAMS: Quantity.WEIGHTS}
+
+
 @dataclass(frozen=True, slots=True)
 class Placement:
     layer: str | None
@@ -356,7 +360,12 @@ def _column_quantities(section: Section, name: str, placements: dict, asked) -> 
         hits = {q: sum(1 for layer, v in pairs if evidence.fits(name, layer, q, v)) for q in COUNTS}
         best = max(COUNTS, key=lambda q: (hits[q], q in asked))
         if not named:
-            if hits[best]:
+            sibling = _SIBLING.get(best)
+            if hits[best] and best not in asked and sibling in asked:
+                # parameters without their biases where only the parameters are asked: the parameters,
+                # short of the biases (a pitfall the comparator names), not an unasked quantity
+                decided[column] = (sibling, 0.6)
+            elif hits[best]:
                 decided[column] = (best, 0.7)
         elif len(named) == 1:
             header = next(iter(named))
