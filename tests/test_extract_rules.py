@@ -212,3 +212,30 @@ def test_a_handwritten_page_with_dots_and_abbreviations():
     assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]  # the layer carries to the lines below
     assert slots[("alexnet", "conv1", Q.CONNECTIONS)] == [105415200]
     assert slots[("alexnet", "conv3", Q.UNITS)] == [64896]
+
+
+# ------------------------------------------------------------------------------ lists and columns
+
+
+def test_a_numbered_list_under_a_line_of_quantities():
+    slots = found(document(
+        "AlexNet",
+        "For each layer: units / weights / connections",
+        "1. 290400 / 34848 / 105415200",
+        "3. 64896 / 884736 / 149520384",
+        "7. 4096 / 16777216 / 16777216",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "conv1", Q.CONNECTIONS)] == [105415200]
+    assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]  # item 3: the third layer with weights
+    assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]  # item 7: the second FC layer
+
+
+def test_a_headerless_column_short_of_its_biases_is_the_asked_parameters():
+    slots = found(document("VGG19 (my counting function, bias=False)", table(
+        ["block1_conv1", "1,728"], ["block1_conv2", "36,864"], ["block2_conv1", "73,728"],
+        ["fc1", "102,760,448"], ["fc2", "16,777,216"], ["predictions", "4,096,000"], header=False)), PARAMS)
+    assert slots[("vgg19", "conv1_1", Q.PARAMS)] == [1728]  # 3·3·3·64: the biases missed, a pitfall
+    assert slots[("vgg19", "fc6", Q.PARAMS)] == [102760448]
+    assert slots[("vgg19", "fc8", Q.PARAMS)] == [4096000]  # Keras' "predictions" is the last layer
+    assert not any(q is Q.WEIGHTS for _, _, q in slots)
