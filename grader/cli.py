@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="regex with named groups (id, name) taking student ids from file names")
     grade.add_argument("--limits", default=None,
                        help="per-file limits other than the defaults, e.g. seconds=120,bytes=50MB")
+    grade.add_argument("--no-reports", dest="reports", action="store_false",
+                       help="write only the results (OUT/results/*.json): no feedback, dashboard or gradebooks")
 
     check = verbs.add_parser("check", help="self-check one submission (exit 0 when all correct)")
     check.add_argument("file")
@@ -84,7 +86,7 @@ def _run(args: argparse.Namespace) -> int:
         from grader.report.batch import run_grade
 
         return run_grade(args.folder, rubric=args.rubric, out=args.out, workers=args.workers,
-                         id_pattern=args.id_pattern, limits=args.limits)
+                         id_pattern=args.id_pattern, limits=args.limits, reports=args.reports)
     if args.verb == "stats":
         from grader.report.stats import run_stats
 

@@ -33,8 +33,14 @@ worker processes, and a worker past the time limit is killed and replaced, whate
 (the file: "took over 60 s"); `--workers 1` grades in this process (for profiling and debugging),
 where an alarm stops Python code past the limit but not a call stuck in C.
 
-Reports are written atomically, in sorted orders, without timestamps: the same inputs give the
-same bytes.
+With `--no-reports` only OUT/results/ (and the cache) is written; the feedback pages, dashboard and
+gradebooks an earlier run left in OUT are removed, as they would tell of other results.
+
+Submissions are graded in the order of their names in OUT, a few files ahead of the one being
+written, and each result is written as it comes; the batch keeps only the class statistics and a
+small row per submission, so its memory does not grow with the class. Reports are written
+atomically, in sorted orders, without timestamps: the same inputs give the same bytes, whatever
+the number of workers.
 """
 from __future__ import annotations
 
@@ -42,6 +48,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
@@ -50,7 +57,7 @@ from grader.core import Grade, GraderError, Judgement, PitfallHit, ReviewItem
 from grader.readers.limits import Limits
 from grader.report import cache
 from grader.report.json_result import grade_to_json
-from grader.report.stats import ClassStats, class_stats
+from grader.report.stats import ClassStats, ClassTally
 
 DEFAULT_ID_PATTERN = r"(?P<id>.+)"
 ID_GROUPS = ("id", "name", "section", "login", "canvas_id")
@@ -66,15 +73,31 @@ class Submission:
     id_matched: bool = True
 
 
+class SavedResults(Sequence):
+    """The results a batch saved (OUT/results/<key>.json), in submission order, each read from its
+    file when asked for: a batch of any size holds none of them."""
+
+    def __init__(self, folder: Path, keys: tuple[str, ...]) -> None:
+        self._folder, self._keys = folder, keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return json.loads((self._folder / f"{self._keys[index]}.json").read_text(encoding="utf-8"))
+
+
 @dataclass(frozen=True, slots=True)
 class BatchResult:
     out: Path
-    results: tuple[dict, ...]  # the saved results, in submission order
+    results: SavedResults  # the saved results, in submission order
     skipped: tuple[tuple[str, str], ...]  # (path, reason)
     stats: ClassStats
 
     def count(self, status: str) -> int:
-        return sum(result["status"] == status for result in self.results)
+        return dict(self.stats.statuses).get(status, 0)
 
 
 # ---------------------------------------------------------------- finding the submissions
@@ -200,7 +223,7 @@ def find_submissions(folder: Path, pattern: re.Pattern) -> tuple[list[Submission
         student = {group: value for group, value in (match.groupdict() if match else {}).items() if value}
         student.setdefault("id", stem)
         submissions.append(Submission(key, name, files, tuple(sorted(student.items())), match is not None))
-    return submissions, skipped
+    return sorted(submissions, key=lambda submission: submission.key), skipped  # the reports' order
 
 
 # ---------------------------------------------------------------- grading one file
@@ -327,6 +350,7 @@ class _Worker:
     process: object  # multiprocessing.Process
     connection: object  # our end of its pipe
     path: Path | None = None  # the file it is grading
+    index: int = 0  # that file's place in the batch
     deadline: float = 0.0
 
     @classmethod
@@ -350,25 +374,36 @@ class _Worker:
         self.connection.close()
 
 
+FILES_IN_FLIGHT = 4  # per worker: files sent ahead of the first one not yet handed on, or graded and waiting
+
+
 def _grade_in_workers(paths: list[Path], rubric, cache_dir: Path, limits: Limits, count: int,
-                      done) -> dict[Path, Grade]:
-    """Each file in a worker process under the time limit: a worker past it is killed (whatever it
-    is stuck in) and replaced, as is one that died; the file gets a reason, the batch goes on."""
+                      done) -> Iterator[Grade]:
+    """Each file's Grade, in the order of `paths`, from worker processes under the time limit: a
+    worker past it is killed (whatever it is stuck in) and replaced, as is one that died; the file
+    gets a reason, the batch goes on. At most FILES_IN_FLIGHT * count files are graded ahead of the
+    next one handed on, so a batch holds a few Grades, never all of them."""
     import multiprocessing
     import time
     from multiprocessing.connection import wait
 
     context = multiprocessing.get_context()
-    waiting = list(reversed(paths))
-    grades: dict[Path, Grade] = {}
+    window = FILES_IN_FLIGHT * count
+    graded: dict[int, Grade] = {}  # graded, not yet handed on
+    sent = handed = 0
     workers = [_Worker.start(context, rubric, cache_dir, limits) for _ in range(count)]
     try:
-        while len(grades) < len(paths):
+        while handed < len(paths):
             for worker in workers:
-                if worker.path is None and waiting:
-                    worker.path = waiting.pop()
+                if worker.path is None and sent < min(len(paths), handed + window):
+                    worker.path, worker.index = paths[sent], sent
                     worker.connection.send(worker.path)
                     worker.deadline = time.monotonic() + limits.max_seconds
+                    sent += 1
+            if handed in graded:
+                yield graded.pop(handed)
+                handed += 1
+                continue
             busy = [worker for worker in workers if worker.path is not None]
             wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
                  max(0.0, min(w.deadline for w in busy) - time.monotonic()))
@@ -387,12 +422,11 @@ def _grade_in_workers(paths: list[Path], rubric, cache_dir: Path, limits: Limits
                     workers[n] = _Worker.start(context, rubric, cache_dir, limits)
                 else:
                     worker.path = None
-                grades[path] = grade
+                graded[worker.index] = grade
                 done()
     finally:
         for worker in workers:
             worker.stop()
-    return grades
 
 
 def _result(worker: _Worker) -> Grade | None:
@@ -472,7 +506,8 @@ def _once(items) -> tuple:
 # ---------------------------------------------------------------- the batch
 
 
-def _grade_all(paths: list[Path], rubric, cache_dir: Path, workers: int | None, limits: Limits) -> dict[Path, Grade]:
+def _grade_all(paths: list[Path], rubric, cache_dir: Path, workers: int | None, limits: Limits) -> Iterator[Grade]:
+    """Each file's Grade, in the order of `paths`, as it is graded."""
     from rich.console import Console
     from rich.progress import Progress
 
@@ -486,19 +521,21 @@ def _grade_all(paths: list[Path], rubric, cache_dir: Path, workers: int | None, 
             progress.refresh()
 
         if workers == 1:
-            grades = {}
             for path in paths:
-                grades[path] = _grade_here(path, rubric, cache_dir, limits)
+                grade = _grade_here(path, rubric, cache_dir, limits)
                 done()
-            return grades
+                yield grade
+            return
         count = min(workers or os.cpu_count() or 1, len(paths))
-        return _grade_in_workers(paths, rubric, cache_dir, limits, count, done)
+        yield from _grade_in_workers(paths, rubric, cache_dir, limits, count, done)
 
 
 def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern: str | None = None,
-                 limits: Limits | None = None) -> BatchResult:
+                 limits: Limits | None = None, reports: bool = True) -> BatchResult:
     """Grade every submission in `folder` and write the reports into `out` (layout above), each file
-    within `limits` (the defaults when None)."""
+    within `limits` (the defaults when None); with `reports=False` only the results."""
+    from contextlib import closing
+
     from grader.rubric import load_rubric
 
     limits = limits or Limits()
@@ -520,23 +557,29 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     if not submissions:
         raise GraderError(f"{folder}: no submissions found")
     paths = [path for submission in submissions for path in submission.files]
-    grades = _grade_all(paths, rubric, _cache_dir(out, limits), workers, limits)
-    results = []
-    for submission in submissions:
-        grade = merge_grades([grades[path] for path in submission.files], file=submission.name)
-        if not submission.id_matched:
-            grade = replace(grade, review=grade.review + (ReviewItem(
-                "the name does not match --id-pattern; its id is the whole name", submission.name),))
-        result = grade_to_json(grade)
-        result["submission"] = submission.key
-        result["student"] = dict(submission.student)
-        result["files"] = [path.relative_to(folder).as_posix() for path in submission.files]
-        for field in ("file", "files", "student", "errors"):  # names, and messages naming them: one line
-            result[field] = _printable(result[field], _NOT_IN_A_NAME)
-        results.append(_printable(result))
-    skipped = _printable(skipped, _NOT_IN_A_NAME)
-    stats = write_reports(results, out=out, rubric=rubric, skipped=tuple(skipped))
-    return BatchResult(out=out, results=tuple(results), skipped=tuple(skipped), stats=stats)
+    writer = ReportWriter(out, rubric, reports=reports)
+    with closing(_grade_all(paths, rubric, _cache_dir(out, limits), workers, limits)) as grades:
+        for submission in submissions:
+            grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
+            writer.add(_submission_result(submission, grade, folder))
+    skipped = tuple(_printable(skipped, _NOT_IN_A_NAME))
+    stats = writer.finish(skipped)
+    return BatchResult(out=out, results=SavedResults(out / "results", tuple(s.key for s in submissions)),
+                       skipped=skipped, stats=stats)
+
+
+def _submission_result(submission: Submission, grade: Grade, folder: Path) -> dict:
+    """The saved result of one submission: the JSON contract, with who handed it in and its files."""
+    if not submission.id_matched:
+        grade = replace(grade, review=grade.review + (ReviewItem(
+            "the name does not match --id-pattern; its id is the whole name", submission.name),))
+    result = grade_to_json(grade)
+    result["submission"] = submission.key
+    result["student"] = dict(submission.student)
+    result["files"] = [path.relative_to(folder).as_posix() for path in submission.files]
+    for field in ("file", "files", "student", "errors"):  # names, and messages naming them: one line
+        result[field] = _printable(result[field], _NOT_IN_A_NAME)
+    return _printable(result)
 
 
 # Lone surrogates (the bytes of a name that is not UTF-8, kept so by the file system layer) and
@@ -573,47 +616,84 @@ def feedback_link(key: str) -> str:
     return f"feedback/{quote(key)}.html"
 
 
-def write_reports(results: list[dict], *, out: Path, rubric, skipped: tuple[tuple[str, str], ...] = ()) -> ClassStats:
-    """Every report of the layout above, from the results alone; files of an earlier run that this
-    run did not produce are removed from results/ and feedback/ so the folder tells one story."""
-    from grader.report.dashboard import dashboard_html
-    from grader.report.feedback import feedback_html, feedback_markdown
-    from grader.report.gradebook import answers_xlsx, canvas_csv, gradescope_csv, moodle_csv
-    from grader.report.render import write_atomic
-
-    assignment = rubric.title or rubric.name
-    written: set[Path] = set()
-
-    def write(path: Path, data) -> None:
-        write_atomic(path, data)
-        written.add(path)
-
-    for result in results:
-        key = result["submission"]
-        write(out / "results" / f"{key}.json", json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-        write(out / "feedback" / f"{key}.html", feedback_html(result, reveal=rubric.reveal, assignment=assignment))
-        write(out / "feedback" / f"{key}.md", feedback_markdown(result, reveal=rubric.reveal, assignment=assignment))
-    for folder, suffixes in (("results", (".json",)), ("feedback", (".html", ".md"))):
-        for path in (out / folder).iterdir():
-            if path.suffix in suffixes and path not in written and path.is_file():
-                path.unlink()
-    stats = class_stats(results)
-    links = {result["submission"]: feedback_link(result["submission"]) for result in results}
-    write(out / "index.html", dashboard_html(stats, assignment=assignment, links=links, skipped=skipped))
-    gradebook = out / "gradebook"
-    write(gradebook / "canvas.csv", canvas_csv(results, assignment=assignment, max_score=rubric.max_score))
-    write(gradebook / "gradescope.csv", gradescope_csv(results, assignment=assignment, max_score=rubric.max_score))
-    write(gradebook / "moodle.csv", moodle_csv(results))
-    write(gradebook / "answers.xlsx", answers_xlsx(results))
-    return stats
+GRADEBOOKS = ("canvas.csv", "gradescope.csv", "moodle.csv", "answers.xlsx")
 
 
-def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = None) -> int:
+class ReportWriter:
+    """The reports of the layout above, written as the results come (in submission order): each
+    result and its feedback pages at once, the class statistics counted, the answers workbook
+    streamed, one small row per submission kept for the CSV gradebooks; the dashboard and the
+    gradebooks at the end. A batch of any size holds no more. Files of an earlier run that this run
+    did not produce are removed from results/ and feedback/ so the folder tells one story; with
+    `reports=False` only the results are written, and the dashboard and gradebooks of an earlier
+    run are removed with its feedback pages."""
+
+    def __init__(self, out: Path, rubric, *, reports: bool = True) -> None:
+        self._out, self._rubric, self._reports = out, rubric, reports
+        self._assignment = rubric.title or rubric.name
+        self._written: dict[str, set[str]] = {"results": set(), "feedback": set()}
+        self._tally = ClassTally()
+        self._rows: list[dict] = []  # for the CSV gradebooks
+        self._workbook = None  # answers.xlsx, begun with the first result
+
+    def _write(self, folder: str, name: str, data) -> None:
+        from grader.report.render import write_atomic
+
+        write_atomic(self._out / folder / name, data)
+        self._written[folder].add(name)
+
+    def add(self, result: dict) -> None:
+        from grader.report.feedback import feedback_html, feedback_markdown
+        from grader.report.gradebook import AnswersWorkbook, gradebook_row
+
+        key, reveal = result["submission"], self._rubric.reveal
+        self._write("results", f"{key}.json", json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        self._tally.add(result)
+        if not self._reports:
+            return
+        self._write("feedback", f"{key}.html", feedback_html(result, reveal=reveal, assignment=self._assignment))
+        self._write("feedback", f"{key}.md", feedback_markdown(result, reveal=reveal, assignment=self._assignment))
+        self._rows.append(gradebook_row(result))
+        if self._workbook is None:
+            self._workbook = AnswersWorkbook()
+        self._workbook.add(result)
+
+    def finish(self, skipped: tuple[tuple[str, str], ...] = ()) -> ClassStats:
+        from grader.report.dashboard import dashboard_html
+        from grader.report.gradebook import AnswersWorkbook, canvas_csv, gradescope_csv, moodle_csv
+        from grader.report.render import atomic_output, write_atomic
+
+        for folder, suffixes in (("results", (".json",)), ("feedback", (".html", ".md"))):
+            if (self._out / folder).is_dir():
+                for path in (self._out / folder).iterdir():
+                    if path.suffix in suffixes and path.name not in self._written[folder] and path.is_file():
+                        path.unlink()
+        stats = self._tally.build()
+        gradebook = self._out / "gradebook"
+        if not self._reports:
+            for path in (self._out / "index.html", *(gradebook / name for name in GRADEBOOKS)):
+                if path.is_file():
+                    path.unlink()
+            return stats
+        links = {row.key: feedback_link(row.key) for row in stats.submissions}
+        write_atomic(self._out / "index.html",
+                     dashboard_html(stats, assignment=self._assignment, links=links, skipped=skipped))
+        max_score = self._rubric.max_score
+        write_atomic(gradebook / "canvas.csv", canvas_csv(self._rows, assignment=self._assignment, max_score=max_score))
+        write_atomic(gradebook / "gradescope.csv",
+                     gradescope_csv(self._rows, assignment=self._assignment, max_score=max_score))
+        write_atomic(gradebook / "moodle.csv", moodle_csv(self._rows))
+        with atomic_output(gradebook / "answers.xlsx") as target:
+            (self._workbook or AnswersWorkbook()).save(target)
+        return stats
+
+
+def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = None, reports: bool = True) -> int:
     from rich.console import Console
     from rich.markup import escape
 
     result = grade_folder(folder, rubric=rubric, out=out, workers=workers, id_pattern=id_pattern,
-                          limits=Limits.parse(limits) if limits else None)
+                          limits=Limits.parse(limits) if limits else None, reports=reports)
     console = Console(highlight=False)
     counts = ", ".join(f"{result.count(status)} {status}" for status in ("graded", "empty", "unreadable")
                        if result.count(status))
@@ -623,7 +703,9 @@ def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = 
             console.print(f"  unreadable: {escape(entry.submission)}: {escape(entry.text)}")
     for path, reason in result.skipped:
         console.print(f"  skipped: {escape(path)}: {escape(reason)}")
+    if not reports:
+        console.print(f"results: {escape(str(result.out / 'results'))}/ (no feedback, dashboard or gradebooks)")
+        return 0
     console.print(f"dashboard: {escape(str(result.out / 'index.html'))}")
-    console.print(f"gradebooks: {escape(str(result.out / 'gradebook'))}/ (canvas.csv, gradescope.csv, "
-                  "moodle.csv, answers.xlsx)")
+    console.print(f"gradebooks: {escape(str(result.out / 'gradebook'))}/ ({', '.join(GRADEBOOKS)})")
     return 0

@@ -109,7 +109,8 @@ def store(cache_dir: Path, digest: str, path: str, outcome: Document | str) -> N
         data = {"unreadable": outcome, "path": path}
     else:
         data = {"document": document_to_json(outcome)}
-    write_atomic(entry_path(cache_dir, digest), json.dumps(data, ensure_ascii=False))
+    # escaped to ASCII: the path of a file named in bytes that are not UTF-8 holds lone surrogates
+    write_atomic(entry_path(cache_dir, digest), json.dumps(data))
 
 
 def _value(value):

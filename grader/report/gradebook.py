@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from typing import BinaryIO
 
 from grader.report.stats import submission_key
 from grader.report.teaching import explain, format_score, format_value
@@ -49,6 +50,14 @@ def _student(result: dict) -> dict:
     student.setdefault("id", submission_key(result))
     student.setdefault("name", student["id"])
     return student
+
+
+def gradebook_row(result: dict) -> dict:
+    """What the CSV gradebooks read of a result, all a batch keeps of each submission."""
+    return {"submission": submission_key(result), "student": result.get("student") or {},
+            "status": result["status"], "score": result.get("score"), "max_score": result.get("max_score"),
+            "errors": list(result.get("errors") or ()),
+            "pitfalls": [{"code": code} for code in sorted({hit["code"] for hit in result.get("pitfalls") or ()})]}
 
 
 def _ordered(results: list[dict]) -> list[dict]:
@@ -104,54 +113,80 @@ def _cell(value):
     return neutralise(value)
 
 
-def answers_xlsx(results: list[dict]) -> bytes:
-    import pandas as pd
+class AnswersWorkbook:
+    """`answers.xlsx` written a submission at a time (openpyxl's write-only sheets stream their rows
+    to temporary files), so a class of any size is never held in memory; results are added in the
+    order their rows appear."""
 
-    from grader.report.teaching import describe_source
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
 
-    answer_rows, score_rows = [], []
-    for result in _ordered(results):
+        self._book = Workbook(write_only=True)
+        self._answers = self._book.create_sheet("answers")
+        self._scores = self._book.create_sheet("scores")
+        bold = Font(bold=True)
+        for sheet, columns in ((self._answers, ANSWER_COLUMNS), (self._scores, SCORE_COLUMNS)):
+            sheet.freeze_panes = "A2"
+            header = []
+            for name in columns:
+                cell = WriteOnlyCell(sheet, value=name)
+                cell.font = bold
+                header.append(cell)
+            sheet.append(header)
+
+    def add(self, result: dict) -> None:
+        from grader.report.teaching import describe_source
+
         student = _student(result)
         head = (submission_key(result), student["id"], student["name"], result["status"])
         for item in result.get("answers") or ():
-            answer_rows.append(head + (
+            self._answers.append([_cell(v) for v in head + (
                 item["network"], item["layer"], item["quantity"], bool(item.get("asked", True)),
                 item.get("value"), item.get("expression") or "", item["verdict"], item.get("expected"),
                 ", ".join(item.get("pitfalls") or ()), item.get("points"), item.get("max_points"),
-                item.get("note") or "", describe_source(item.get("source"))))
+                item.get("note") or "", describe_source(item.get("source")))])
         if not result.get("answers"):
-            answer_rows.append(head + (None,) * (len(ANSWER_COLUMNS) - len(head)))
-        score_rows.append(head + (result.get("score"), result.get("max_score"),
-                                  ", ".join(sorted({h["code"] for h in result.get("pitfalls") or ()})),
-                                  "; ".join(result.get("errors") or ())))
-    answers = pd.DataFrame([[_cell(v) for v in row] for row in answer_rows], columns=list(ANSWER_COLUMNS),
-                           dtype=object)
-    scores = pd.DataFrame([[_cell(v) for v in row] for row in score_rows], columns=list(SCORE_COLUMNS),
-                          dtype=object)
+            self._answers.append([_cell(v) for v in head])
+        self._scores.append([_cell(v) for v in head + (
+            result.get("score"), result.get("max_score"), ", ".join(sorted({h["code"] for h in result.get("pitfalls") or ()})),
+            "; ".join(result.get("errors") or ()))])
+
+    def save(self, target: BinaryIO) -> None:
+        """The workbook into `target`, the same bytes for the same results."""
+        import tempfile
+
+        with tempfile.TemporaryFile() as draft:
+            self._book.save(draft)
+            draft.seek(0)
+            _reproducible_zip(draft, target)
+
+
+def answers_xlsx(results: list[dict]) -> bytes:
+    """The whole workbook as bytes, from results in memory (sorted by submission)."""
+    workbook = AnswersWorkbook()
+    for result in _ordered(results):
+        workbook.add(result)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        answers.to_excel(writer, sheet_name="answers", index=False)
-        scores.to_excel(writer, sheet_name="scores", index=False)
-        for sheet in writer.book.worksheets:
-            sheet.freeze_panes = "A2"
-    return _reproducible_zip(buffer.getvalue())
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
-def _reproducible_zip(data: bytes) -> bytes:
+def _reproducible_zip(source: BinaryIO, target: BinaryIO) -> None:
     """The same workbook as the same bytes: fixed entry times and document dates (openpyxl stamps
-    both with the time of writing)."""
+    both with the time of writing); entries are copied as streams, a sheet may be large."""
     import re
+    import shutil
 
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            payload = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                payload = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                                 rb"\g<1>2000-01-01T00:00:00Z\g<3>", payload)
+    with zipfile.ZipFile(source) as book, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in book.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            target.writestr(entry, payload)
-    return out.getvalue()
+            if info.filename == "docProps/core.xml":  # small
+                copy.writestr(entry, re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                                            rb"\g<1>2000-01-01T00:00:00Z\g<3>", book.read(info.filename)))
+                continue
+            with book.open(info) as part, copy.open(entry, "w", force_zip64=info.file_size > 2**31) as written:
+                shutil.copyfileobj(part, written, 2**20)

@@ -134,15 +134,26 @@ def score_bins(scores: list[float], max_score: float) -> tuple[ScoreBin, ...]:
     return tuple(ScoreBin(i * width, min(max_score, (i + 1) * width), tallies[i]) for i in range(count))
 
 
-def class_stats(results: list[dict]) -> ClassStats:
-    results = sorted(results, key=submission_key)
-    rows = []
-    made: dict[str, dict[str, set[str]]] = defaultdict(dict)  # code -> submission -> layers
-    verdicts: dict[tuple[str, str, str], Counter] = {}
-    wrong: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
-    review = []
-    for result in results:
+class ClassTally:
+    """The class statistics counted one result at a time, so a batch holds only the counts and one
+    small row per submission, never every result; the same ClassStats whatever order the results
+    come in (rows and review in submission order, accuracy slots in the order the submissions give them)."""
+
+    def __init__(self) -> None:
+        self._added = 0
+        self._rows: list[tuple[tuple[str, int], SubmissionRow]] = []
+        self._review: list[tuple[tuple[str, int], ReviewEntry]] = []
+        self._rubrics: set[str] = set()
+        self._made: dict[str, dict[str, tuple[tuple[str, int], set[str]]]] = defaultdict(dict)
+        self._verdicts: dict[tuple[str, str, str], Counter] = {}
+        self._first_seen: dict[tuple[str, str, str], tuple[str, int, int]] = {}
+        self._wrong: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+
+    def add(self, result: dict) -> None:
         key = submission_key(result)
+        order = (key, self._added)  # a key given twice keeps the order it was added in
+        self._added += 1
+        self._rubrics.add(result.get("rubric", ""))
         student = result.get("student") or {}
         codes: dict[str, set[str]] = defaultdict(set)
         for hit in result.get("pitfalls") or []:
@@ -151,55 +162,68 @@ def class_stats(results: list[dict]) -> ClassStats:
             for code in item.get("pitfalls") or ():
                 codes[code].add(item["layer"])
         for code, layers in codes.items():
-            made[code][key] = layers
-        rows.append(SubmissionRow(key=key, student_id=str(student.get("id") or key),
-                                  name=str(student.get("name") or student.get("id") or key),
-                                  status=result["status"], score=result.get("score"),
-                                  max_score=result.get("max_score") or 0,
-                                  pitfalls=tuple(sorted(codes)), errors=tuple(result.get("errors") or ())))
+            held = self._made[code].get(key)
+            if held is None or held[0] < order:  # the later of two results under one key
+                self._made[code][key] = (order, layers)
+        self._rows.append((order, SubmissionRow(
+            key=key, student_id=str(student.get("id") or key), name=str(student.get("name") or student.get("id") or key),
+            status=result["status"], score=result.get("score"), max_score=result.get("max_score") or 0,
+            pitfalls=tuple(sorted(codes)), errors=tuple(result.get("errors") or ()))))
         if result["status"] == "unreadable":
-            review.append(ReviewEntry(key, "unreadable", "; ".join(result.get("errors") or ()), "-"))
+            self._review.append((order, ReviewEntry(key, "unreadable", "; ".join(result.get("errors") or ()), "-")))
         elif result["status"] == "empty":
-            review.append(ReviewEntry(key, "nothing gradable found", "; ".join(result.get("errors") or ()), "-"))
+            self._review.append((order, ReviewEntry(key, "nothing gradable found",
+                                                    "; ".join(result.get("errors") or ()), "-")))
         for item in result.get("review") or []:
-            review.append(ReviewEntry(key, item.get("reason", ""), item.get("text", ""),
-                                      describe_source(item.get("source"))))
+            self._review.append((order, ReviewEntry(key, item.get("reason", ""), item.get("text", ""),
+                                                    describe_source(item.get("source")))))
         if result["status"] != "graded":
-            continue
-        for item in result.get("answers") or []:
+            return
+        for position, item in enumerate(result.get("answers") or []):
             slot = (item["network"], item["layer"], item["quantity"])
             if item.get("asked", True):
-                verdicts.setdefault(slot, Counter())[item["verdict"]] += 1
+                self._verdicts.setdefault(slot, Counter())[item["verdict"]] += 1
+                seen = order + (position,)
+                if slot not in self._first_seen or seen < self._first_seen[slot]:
+                    self._first_seen[slot] = seen
             if item["verdict"] == "wrong" and not item.get("pitfalls") and item.get("value") is not None:
-                group = wrong[slot + (format_value(item["value"]),)]
-                if key not in group:
-                    group.append(key)
-    pitfalls = []
-    for code, students in made.items():
-        per_layer = Counter(layer for layers in students.values() for layer in layers)
-        pitfalls.append(PitfallCount(
-            code=code,
-            students=tuple((key, tuple(sorted(students[key]))) for key in sorted(students)),
-            layers=tuple(sorted(per_layer.items(), key=lambda kv: (-kv[1], kv[0])))))
-    pitfalls.sort(key=lambda p: (-p.count, p.code))
-    scores = [r.score for r in rows if r.status == "graded" and r.score is not None]
-    max_score = max((r.max_score for r in rows), default=0)
-    return ClassStats(
-        rubric=", ".join(sorted({r.get("rubric", "") for r in results})),
-        max_score=max_score,
-        submissions=tuple(rows),
-        statuses=tuple((status, sum(r.status == status for r in rows)) for status in STATUSES),
-        bins=score_bins(scores, max_score),
-        mean=statistics.fmean(scores) if scores else None,
-        median=statistics.median(scores) if scores else None,
-        pitfalls=tuple(pitfalls),
-        accuracy=tuple(SlotAccuracy(*slot, tuple((v, counts[v]) for v in VERDICTS))
-                       for slot, counts in verdicts.items()),
-        shared_wrong=tuple(sorted((SharedWrong(*slot, tuple(sorted(keys))) for slot, keys in wrong.items()
-                                   if len(keys) >= 2),
-                                  key=lambda g: (-len(g.students), g.network, g.layer, g.quantity, g.value))),
-        review=tuple(review),
-    )
+                self._wrong[slot + (format_value(item["value"]),)].add(key)
+
+    def build(self) -> ClassStats:
+        rows = [row for _, row in sorted(self._rows, key=lambda entry: entry[0])]
+        pitfalls = []
+        for code, students in self._made.items():
+            per_layer = Counter(layer for _, layers in students.values() for layer in layers)
+            pitfalls.append(PitfallCount(
+                code=code,
+                students=tuple((key, tuple(sorted(students[key][1]))) for key in sorted(students)),
+                layers=tuple(sorted(per_layer.items(), key=lambda kv: (-kv[1], kv[0])))))
+        pitfalls.sort(key=lambda p: (-p.count, p.code))
+        scores = [r.score for r in rows if r.status == "graded" and r.score is not None]
+        max_score = max((r.max_score for r in rows), default=0)
+        return ClassStats(
+            rubric=", ".join(sorted(self._rubrics)),
+            max_score=max_score,
+            submissions=tuple(rows),
+            statuses=tuple((status, sum(r.status == status for r in rows)) for status in STATUSES),
+            bins=score_bins(scores, max_score),
+            mean=statistics.fmean(scores) if scores else None,
+            median=statistics.median(scores) if scores else None,
+            pitfalls=tuple(pitfalls),
+            accuracy=tuple(SlotAccuracy(*slot, tuple((v, self._verdicts[slot][v]) for v in VERDICTS))
+                           for slot in sorted(self._verdicts, key=self._first_seen.__getitem__)),
+            shared_wrong=tuple(sorted((SharedWrong(*slot, tuple(sorted(keys))) for slot, keys in self._wrong.items()
+                                       if len(keys) >= 2),
+                                      key=lambda g: (-len(g.students), g.network, g.layer, g.quantity, g.value))),
+            review=tuple(entry for _, entry in sorted(self._review, key=lambda entry: entry[0])),
+        )
+
+
+def class_stats(results) -> ClassStats:
+    tally = ClassTally()
+    for result in results:
+        tally.add(result)
+    return tally.build()
 
 
 def load_results(reports_dir: str | Path) -> list[dict]:
