@@ -239,3 +239,47 @@ def test_a_headerless_column_short_of_its_biases_is_the_asked_parameters():
     assert slots[("vgg19", "fc6", Q.PARAMS)] == [102760448]
     assert slots[("vgg19", "fc8", Q.PARAMS)] == [4096000]  # Keras' "predictions" is the last layer
     assert not any(q is Q.WEIGHTS for _, _, q in slots)
+
+
+def test_a_listing_cut_into_pieces_runs_on_in_order():
+    # a reader may split space-aligned text into small tables between the lines it cannot align;
+    # rows placed by position (no layer numbers) continue the lines right above them
+    def rows(line: int, *texts: list[str]) -> Table:
+        cells = tuple(tuple(Cell(t, Source(line=line + r, cell=f"r{r + 1}c{c + 1}")) for c, t in enumerate(row))
+                      for r, row in enumerate(texts))
+        return Table(cells, Source(line=line), has_header=False)
+
+    doc = Document("hand.txt", "text", (
+        TextLine("VGG16 parameters (no biases, as in the notes)", Source(line=1)),
+        TextLine("INPUT: [224x224x3]   memory: 224*224*3=150K   params: 0", Source(line=2)),
+        rows(3, ["CONV3-64: [224x224x64]", "memory:", "224*224*64=3.2M", "params: (3*3*3)*64 = 1,728"],
+             ["CONV3-64: [224x224x64]", "memory:", "224*224*64=3.2M", "params: (3*3*64)*64 = 36,864"]),
+        TextLine("POOL2: [112x112x64]  memory:  112*112*64=800K   params: 0", Source(line=5)),
+        rows(6, ["CONV3-128: [112x112x128]", "memory:", "112*112*128=1.6M", "params: (3*3*64)*128 = 73,728"],
+             ["CONV3-128: [112x112x128]", "memory:", "112*112*128=1.6M", "params: (3*3*128)*128 = 147,456"]),
+        TextLine("POOL2: [56x56x128]  memory:  56*56*128=400K   params: 0", Source(line=8)),
+        TextLine("My sum of the lines above: 259,776 params", Source(line=10)),
+    ))
+    slots = found(doc, PARAMS)
+    assert slots[("vgg16", "conv1_2", Q.PARAMS)] == [36864]
+    assert slots[("vgg16", "conv2_1", Q.PARAMS)] == [73728]  # not the first convolution again
+    assert slots[("vgg16", "conv2_2", Q.PARAMS)] == [147456]
+    assert slots[("vgg16", "pool2", Q.SHAPE)] == [(56, 56, 128)]  # "POOL2" is a 2x2 pool, the second one
+    assert slots[("vgg16", "total", Q.PARAMS)] == [259776]  # "my sum": a total
+    memory = {802816, 3200000, 1600000, 800000, 400000, 150000}
+    assert not memory & {v for values in slots.values() for v in values if isinstance(v, int)}
+
+
+def test_a_range_of_layers():
+    slots = found(document(
+        "## VGG19",
+        "- conv3_1: 295,168; conv3_2 ~ conv3_4: 590,080 each",
+        "- fc6 - fc7: 102,764,544, 16,781,312",
+        "- conv5_1 ~ conv5_4: 9,439,232",
+    ), PARAMS)
+    assert slots[("vgg19", "conv3_1", Q.PARAMS)] == [295168]
+    for layer in ("conv3_2", "conv3_3", "conv3_4"):
+        assert slots[("vgg19", layer, Q.PARAMS)] == [590080]
+    assert slots[("vgg19", "fc6", Q.PARAMS)] == [102764544]  # one value each, in order
+    assert slots[("vgg19", "fc7", Q.PARAMS)] == [16781312]
+    assert not any(layer.startswith("conv5") for _, layer, _ in slots)  # four layers' sum: no layer's

@@ -126,6 +126,7 @@ class _Walker:
         self.total_block = False  # under a heading that names a total
         self.headings = 0  # headings passed: prose that names a layer again after one comes back to it
         self.list_number: int | None = None  # the number of the line's list item ("3. …")
+        self.last_line: int | None = None  # the source line of the block read last
         self.heading_row: Row | None = None  # the layer the last heading named: its section's layer
         # "### Layer 1 (CONV1 + POOL1)": a heading that names a convolution and its pooling is the
         # convolution's section; a line that names the pooling says only that line about it
@@ -169,6 +170,7 @@ class _Walker:
 
     def line(self, block: TextLine) -> None:
         text = clean(block.text[:MAX_LINE])
+        self.last_line = block.source.line
         if not text:
             return
         self.line_rows = {}
@@ -461,6 +463,10 @@ class _Walker:
             self._value("total" if in_total else "layer", None if in_total else row, quantity, value, source)
 
     def _pair(self, label_text: str, value: str, source: Source, heading: bool = False) -> None:
+        span = _layer_range(label_text)
+        if span is not None:
+            self._range(span, label_text, value, source)
+            return
         label = classify(label_text)
         if len(label_text) > LABEL_LENGTH and not heading and not (label.total and label.quantity):
             return  # a sentence, not a label
@@ -570,6 +576,20 @@ class _Walker:
         elif layer is not None and not layer.is_input:
             self._value_or_wait("layer", self.row, None, value, source)
 
+    def _range(self, span: list[LayerLabel], label_text: str, value: str, source: Source) -> None:
+        """"conv3_2 ~ conv3_4: 590,080 each" is each layer's; "conv1-conv3: 290400, 186624, 64896" one
+        value each, in order; a range with one value and no "each" is their sum, no layer's."""
+        words = re.sub(_RANGE.pattern, " ", label_text, flags=re.IGNORECASE)
+        quantity = classify(words).quantity
+        pieces = _listed_values(value, len(span)) if len(span) > 1 else None
+        each = _EACH.search(value) or _EACH.search(label_text)
+        if pieces is None and not each:
+            return
+        for k, layer in enumerate(span):
+            self.row = self.new_row(layer)
+            self._value("layer", self.row, quantity, pieces[k] if pieces else _EACH.sub(" ", value), source)
+        self.pending = None
+
     def _row_of(self, layer: LayerLabel, heading: bool) -> Row:
         """The row a label opens; under a heading that names a layer, a bare kind of the same layer
         ("### Layer 1 (CONV1)" then "- conv: 96 kernels …") is that layer."""
@@ -603,10 +623,16 @@ class _Walker:
         self.pending = None
         self.lead = self.order = None
         self.tables += 1
-        group = self._new_group()
         rows = [list(r) for r in block.rows if any(c.text.strip() for c in r)]
+        follows = self.last_line is not None and block.source.line == self.last_line + 1
+        self.last_line = max((c.source.line for r in rows for c in r if c.source.line is not None), default=None)
         if not rows:
             return
+        # a listing cut into pieces ("CONV3-64 …" rows between "POOL2 …" lines, as a reader may split
+        # space-aligned text): headerless rows placed by position run on from the lines right above
+        listing = follows and not block.has_header and self.prose_group and all(
+            (label := parse_layer(clean(r[0].text), within=12)) is not None and label.positional for r in rows)
+        group = self.prose_group if listing else self._new_group()
         if _layers_across(rows):
             rows = _transposed(rows)  # "| | Conv1 | Conv2 |" over "| Units | … |": a layer per column
         elif self.row is not None and _quantities_down(rows):
@@ -666,11 +692,19 @@ class _Walker:
         answered = False
         evidence: list[tuple[Parsed, Source]] = []
         totals: list[Reading] = []
+        carried: Label | None = None  # a cell that is only a label ("memory:") labels the cell after it
         for k, (cell, text) in enumerate(zip(cells, texts)):
             if k == at or not text:
                 continue
+            if _LABEL_CELL.fullmatch(text):
+                carried = classify(text[:-1])
+                continue
             column = k - shift
             role = roles[column] if 0 <= column < len(roles) else Label(None)
+            if carried is not None:
+                role, carried = (carried if carried.role is not None else role), None
+                if role.role == NOT_ANSWER:
+                    continue  # "memory: | 224*224*64=3.2M": a size, no count
             own = _cell_quantity(text)
             candidates = read_values(_without_inner_label(text))
             if not candidates:
@@ -711,6 +745,7 @@ class _Walker:
                 self.add(Reading("layer", parsed, source, row=row, evidence_only=True))
 
 
+_LABEL_CELL = re.compile(r"[^\d=:：]{1,30}[:：]")
 _MODULE = re.compile(r"\s*([A-Za-z][A-Za-z0-9]*)-(\d+)\s*")
 
 
@@ -879,6 +914,31 @@ def _owned_by_label(plain: str) -> bool:
     return (named.total or named.quantity not in (None, Quantity.SHAPE)) and parse_layer(label, bare=False) is None
 
 
+# "conv3_2 ~ conv3_4", "conv1-conv3", "FC6 to FC8": a range of layers of one kind
+_RANGE = re.compile(r"(?P<a>[^\W\d_][\w]*?\d{1,2}(?:_\d)?)\s*(?:~|～|-|–|—|to|through|thru|…|\.\.\.?|至|到)\s*"
+                    r"(?P<b>[^\W\d_][\w]*?\d{1,2}(?:_\d)?)(?![\w])", re.IGNORECASE)
+_EACH = re.compile(r"(?<![^\W\d_])(?:each|apiece|every\s+one|per\s+layer)(?![^\W\d_])|每层|每个|各", re.IGNORECASE)
+
+
+def _layer_range(label_text: str) -> list[LayerLabel] | None:
+    """The layers a label names as a range ("conv3_2 ~ conv3_4": conv3_2, conv3_3, conv3_4), or None."""
+    match = _RANGE.search(label_text)
+    if match is None or match.start() > LABEL_REACH:
+        return None
+    first, last = find_layers(match["a"]), find_layers(match["b"])
+    if len(first) != 1 or len(last) != 1:
+        return None
+    a, b = first[0], last[0]
+    vgg_a, vgg_b = re.fullmatch(r"conv(\d)_(\d)", a.key), re.fullmatch(r"conv(\d)_(\d)", b.key)
+    if vgg_a and vgg_b and vgg_a[1] == vgg_b[1] and int(vgg_a[2]) < int(vgg_b[2]):
+        block = vgg_a[1]
+        return [LayerLabel(label_text, None, None, f"conv{block}_{n}") for n in range(int(vgg_a[2]), int(vgg_b[2]) + 1)]
+    if a.kind is not None and a.kind == b.kind and a.number is not None and b.number is not None \
+            and a.number < b.number <= a.number + 12:
+        return [LayerLabel(label_text, a.kind, n, f"{a.kind}{n}") for n in range(a.number, b.number + 1)]
+    return None
+
+
 def _same_value(part: str) -> Quantity | None:
     """The quantity a piece of a value names when it holds only its word: "and connections", "the same
     number of connections", "the connections are the same" give the value before it to that quantity
@@ -951,7 +1011,7 @@ _PUNCTUATED = re.compile(r"(?:^|[,;:：，；、&(（])\s*$")
 _SEPARATED = re.compile(r"(?:^|[,;:：，；、&(（]|(?<![^\W\d_])(?:the|a|an|and|while|whereas|then|also))\s*$",
                         re.IGNORECASE)
 # a clause's start: nothing but a separator and small words before it
-_LEADING = re.compile(r"(?:.*[,;:：，；、&(（])?\s*(?:(?:so|and|thus|hence|then|the|which|that|is|are)\s+)*",
+_LEADING = re.compile(r"(?:.*[,;:：，；、&(（])?\s*(?:(?:so|and|thus|hence|then|the|which|that|is|are|my|our)\s+)*",
                       re.IGNORECASE | re.DOTALL)
 # what follows a mention that opens a clause: its numbers, a colon, or a verb ("FC7 has …")
 _OPENS = re.compile(r"\s*(?:layer|层|층)?\s*(?:[\d(（:：=$]|(?:has|have|had|is|are|was|were|gives?|contains?|"
