@@ -270,6 +270,36 @@ def test_stale_reports_are_removed(stand_in, klass, tmp_path):
     assert "bob" not in results(out) and not (out / "feedback" / "bob.html").exists()
 
 
+def test_no_reports_writes_the_results_only_and_removes_reports_of_other_results(stand_in, klass, tmp_path):
+    out, full = tmp_path / "out", tmp_path / "full"
+    grade_folder(klass, rubric=rubric(), out=full, workers=1)
+    grade_folder(klass, rubric=rubric(), out=out, workers=1)
+    (klass / "amy.md").write_text("towers, on second thoughts\n")
+    result = grade_folder(klass, rubric=rubric(), out=out, workers=1, reports=False)
+    assert results(out)["amy"]["score"] == 7 and result.count("unreadable") == 1
+    assert {name for name in tree(out) if not name.startswith("results/")} == set()  # no page tells of amy's 9
+    (klass / "amy.md").write_text("all right\n")
+    grade_folder(klass, rubric=rubric(), out=out, workers=1, reports=False)
+    assert {name: data for name, data in tree(full).items() if name.startswith("results/")} == tree(out)
+
+
+def test_the_same_reports_whatever_the_workers(stand_in, tmp_path):
+    """More files than the workers take ahead, finished out of order, and names whose reports sort
+    otherwise than the files (a-b.md before a.md; their keys a before a-b)."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    texts = ("all right", "towers", "doubled", "conv only", "junk")
+    for n in range(30):
+        (folder / f"s{n:02d}.md").write_text(f"{texts[n % 5]} {n}\n")
+    for name, text in (("a.md", "towers"), ("a-b.md", "doubled"), ("a b.md", "all right")):
+        (folder / name).write_text(text + "\n")
+    one = grade_folder(folder, rubric=rubric(), out=tmp_path / "one", workers=1)
+    two = grade_folder(folder, rubric=rubric(), out=tmp_path / "two", workers=2)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    assert [r["submission"] for r in two.results] == sorted(results(tmp_path / "two"))
+    assert results(tmp_path / "two")["a-b"]["score"] == 8 and results(tmp_path / "two")["s04"]["status"] == "unreadable"
+
+
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
     target = tmp_path / "index.html"
     render.write_atomic(target, "old")

@@ -56,6 +56,12 @@ def test_counts():
     assert sum(b.count for b in stats.bins) == 5
 
 
+def test_the_same_statistics_whatever_order_the_results_come_in():
+    assert class_stats(reversed(klass())) == class_stats(klass())
+    assert [row.key for row in class_stats(reversed(klass())).submissions] == ["amy", "bob", "cai", "dan", "eve",
+                                                                                "fay"]
+
+
 def test_score_bins_hold_the_full_score():
     bins = score_bins([0, 8.5, 9, 9], 9)
     assert [b.low for b in bins] == list(range(10))
