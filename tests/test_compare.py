@@ -328,6 +328,71 @@ def test_a_total_that_is_the_sum_of_their_layers_follows_through():
     assert judgement(comparison, "conv1", "params").pitfalls == ("bias-missed",)
 
 
+# ---------------------------------------------------------------- another variant, totals, repeated slots
+
+# LeNet-5 as in LeCun et al. 1998, Section II-B: parameters C1 156, S2 12 (trainable subsampling),
+# C3 1,516 (the partial connections of Table I), S4 32, C5 48,120, F6 10,164, and an RBF output of
+# 10 × 84 = 840 without biases; connections counted with the biases (C3 151,600; C5 and F6 equal to
+# their parameters). The modern LeNet-5 the rubric asks has conv2 2,416, no pool parameters, fc3 850.
+LENET_1998 = {"conv1": 156, "pool1": 12, "conv2": 1_516, "pool2": 32, "fc1": 48_120, "fc2": 10_164, "fc3": 840}
+
+
+def test_every_shipped_variant_of_a_network_is_one_the_specs_declare():
+    from grader.reference.spec import variants
+
+    assert variants("lenet5") == ("lenet5-1998",)
+    assert variants("lenet5-1998") == ("lenet5",)
+    assert variants("alexnet") == ("alexnet-torchvision",)
+    assert variants("vgg16") == ()
+
+
+def test_the_1998_lenet_answered_for_the_modern_one_is_the_wrong_variant_and_nothing_else():
+    items = [{"layer": layer, "quantity": "params", "value": value} for layer, value in LENET_1998.items()]
+    items += [{"layer": "conv2", "quantity": "connections", "value": 151_600},
+              {"layer": "fc1", "quantity": "connections", "value": 48_120},
+              {"layer": "fc2", "quantity": "connections", "value": 10_164},
+              {"layer": "total", "quantity": "params", "value": 60_840}]  # the sum of their seven layers
+    comparison = compare(make_answers(items, network="lenet5"), PARAMS)
+    found = raised(comparison)
+    assert "wrong-variant" in found
+    # S2 and S4 are trainable in that variant, C3's 151,600 is no slip of 241,600, and C5's and
+    # F6's connections equal their parameters there: the variant explains all of them
+    assert not {"pool-params-counted", "transcription-slip", "misplaced-answer", "total-inconsistent"} & set(found)
+    assert judgement(comparison, "conv2", "params", network="lenet5").pitfalls == ("wrong-variant",)
+    assert judgement(comparison, "conv1", "params", network="lenet5").verdict is Verdict.CORRECT
+
+
+ALEXNET_PARAMS = {"conv1": 34_944, "conv2": 307_456, "conv3": 885_120, "conv4": 663_936, "conv5": 442_624,
+                  "fc6": 37_752_832, "fc7": 16_781_312, "fc8": 4_097_000}  # 60,965,224 in all
+
+
+@pytest.mark.parametrize("total, inconsistent", [(60_965_224 + 192, False), (60_965_224, False),
+                                                 (60_965_000, True)])
+def test_a_total_is_checked_against_the_sum_of_every_layer_the_student_gave(total, inconsistent):
+    # pool1 given 2·96 = 192 parameters: a total with them is the student's own sum, so is one without
+    items = [{"layer": layer, "quantity": "params", "value": value} for layer, value in ALEXNET_PARAMS.items()]
+    items += [{"layer": "pool1", "quantity": "params", "value": 192},
+              {"layer": "total", "quantity": "params", "value": total}]
+    found = raised(compare(make_answers(items), PARAMS))
+    assert "pool-params-counted" in found
+    assert ("total-inconsistent" in found) is inconsistent
+
+
+@pytest.mark.parametrize("restatement", [
+    {"value": 61_000_000, "approximate": True},  # "61M" first, the exact figure below it
+    {"value": 60_965_000, "confidence": 0.3},  # a number placed in the slot by its value
+])
+def test_an_exact_answer_answers_its_slot_before_a_restatement(restatement):
+    items = [{"layer": layer, "quantity": "params", "value": value} for layer, value in ALEXNET_PARAMS.items()]
+    items += [{"layer": "total", "quantity": "params", **restatement},
+              {"layer": "total", "quantity": "params", "value": 60_965_224}]
+    comparison = compare(make_answers(items), PARAMS)
+    total = judgement(comparison, "total", "params", asked=True)
+    assert total.answer.value == 60_965_224
+    assert total.verdict is Verdict.CORRECT
+    assert "total-inconsistent" not in raised(comparison)
+
+
 # ---------------------------------------------------------------- free text
 
 Q2 = """## 2,
@@ -365,6 +430,48 @@ def test_a_numbered_note_inside_question_1_is_not_question_2():
     text = "1,\n- (2) The caption under Figure 2 is wrong.\n" + Q2
     comparison = compare(key_answers(), PAPER, document=make_document(text))
     assert "caption" not in comparison.free_text[0].text
+
+
+def test_an_explicit_question_marker_outranks_a_list_item_of_figures():
+    text = ("For each layer: units / weights / connections\n"
+            "1. 290400 / 34848 / 105415200\n"
+            "2. 186624 / 307200 / 223948800\n"
+            "3. 64896 / 884736 / 149520384\n"
+            "\n"
+            "Q2: fewer parameters -> global average pooling instead of fc6; fewer connections -> a larger stride\n")
+    comparison = compare(key_answers(), PAPER, document=make_document(text))
+    assert [(a.points, a.source.line) for a in comparison.free_text] == [(1.0, 6), (1.0, 6)]
+
+
+@pytest.mark.parametrize("style", ["第{}题：", "{}、", "问题{}：", "## 第{}题"])
+@pytest.mark.parametrize("numerals", ["一二三", "123"])
+def test_chinese_numerals_and_prefixes_mark_question_2(style, numerals):
+    one, two, three = (style.format(n) for n in numerals)
+    text = (f"{one}每层的参数见上表。\n"
+            f"{two}\n"
+            "参数：用全局平均池化代替全连接层。\n"
+            "连接：减少卷积核，增大步长。\n"
+            f"{three}其他\n")
+    parameters, connections = compare(key_answers(), PAPER, document=make_document(text)).free_text
+    assert parameters.points == 1.0 and connections.points == 1.0
+    assert "其他" not in parameters.text and "每层" not in parameters.text
+
+
+def test_a_question_marker_in_the_first_column_of_a_table_row():
+    from grader.core import Cell, Table
+
+    def row(*texts, line):
+        return tuple(Cell(text, Source(line=line, cell=f"{'ABC'[k]}{line}")) for k, text in enumerate(texts))
+
+    table = Table((row("Layer", "Weights", line=1), row("C1", "34,848", line=2),
+                   row("Q2 (parameters)", "Replace fc6 and fc7 by global average pooling", line=3),
+                   row("Q2 (connections)", "A larger stride in the first layer", line=4)),
+                  Source(line=1), True)
+    document = Document(path="answers.csv", format="csv", blocks=(table,))
+    parameters, connections = compare(key_answers(), PAPER, document=document).free_text
+    assert (parameters.points, connections.points) == (1.0, 1.0)
+    assert parameters.source == Source(line=3, cell="A3")
+    assert "34,848" not in parameters.text
 
 
 # ---------------------------------------------------------------- combinations

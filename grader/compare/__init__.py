@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from grader.core import Answer, Document, FreeTextAnswer, GraderError, Judgement, PitfallHit, Quantity, ReviewItem, Verdict
-from grader.compare.checks import AnswerContext, own_sum
+from grader.compare.checks import AnswerContext, own_sums
 from grader.compare.diagnose import Diagnosis, Found, Slot, diagnose, evidenced_flips, explain
 from grader.compare.free_text import grade_free_text
 from grader.compare.index import Explanation, slot_index, value_key, value_keys
@@ -163,7 +163,10 @@ class _NetworkTable:
         by_slot: dict = {}
         for i, answer in self.answers:
             by_slot.setdefault((answer.layer, answer.quantity), []).append((i, answer))
-        self.primary = {slot: max(items, key=lambda item: (item[1].confidence, -item[0]))
+        # A slot answered several times is answered by its exact figure: an approximate restatement
+        # (61M, 约0.6亿) or a slot guessed from the number never displaces it.
+        self.primary = {slot: max(items, key=lambda item: (item[1].value is not None, not item[1].approximate,
+                                                           item[1].confidence, -item[0]))
                         for slot, items in by_slot.items()}
         self.by_slot = by_slot
         slots = [Slot(a.layer, self.slot_quantity(a), a.value) for _, a in self.primary.values()
@@ -374,8 +377,7 @@ class _NetworkTable:
         """A total follows through when it is the sum of the student's own layers, or when what
         explains it was charged on their layers already."""
         context = self._context(answer, quantity, None, explained=False)
-        total = own_sum(context)
-        if total is not None and value_key(total) in value_keys(answer.value):
+        if any(value_key(total) in value_keys(answer.value) for total in own_sums(context)):
             return _Outcome(Verdict.FOLLOW_THROUGH, note="the sum of your own per-layer values")
         found = explain(self.diagnosis, Slot("total", quantity, answer.value), self.acceptance,
                         evidenced=self.evidenced)
@@ -459,7 +461,9 @@ class _NetworkTable:
         # (a written expression that does not give the result written is an arithmetic slip).
         for code in ("pool-params-counted", "filters-wrong", "total-inconsistent", "misplaced-answer",
                      "arithmetic-slip", "transcription-slip"):
-            if code == "misplaced-answer" and not primary:
+            # a second answer to a slot already answered is judged, but the student's own numbers
+            # are checked on the slot's answer: a year or a layer count read as a total is no total
+            if code in ("misplaced-answer", "total-inconsistent") and not primary:
                 continue
             check = PITFALLS[code].check
             if check.test(context):

@@ -134,20 +134,24 @@ def transcription_slip(ctx: AnswerContext) -> bool:
 # ---------------------------------------------------------------- total-inconsistent
 
 
-def own_sum(ctx: AnswerContext) -> int | None:
-    """The sum of the student's own per-layer values that a total adds up; None unless they gave
-    every one of those layers."""
+def own_sums(ctx: AnswerContext) -> tuple[int, ...]:
+    """The sums of the student's own per-layer values a total may add up: the layers the total
+    counts, and every layer they gave a value for (their pools' parameters too, when they gave
+    some); none unless they gave every layer the total counts."""
     values = [ctx.own_values.get((layer, ctx.quantity)) for layer in ctx.summed_layers]
     if not values or any(_number(v) is None for v in values):
-        return None
-    return sum(values)
+        return ()
+    given = [v for (layer, quantity), v in ctx.own_values.items()
+             if quantity is ctx.quantity and layer not in ("input", "total") and _number(v) is not None]
+    return tuple(dict.fromkeys((sum(values), sum(given))))
 
 
 def total_inconsistent(ctx: AnswerContext) -> bool:
     if ctx.answer.layer != "total" or ctx.explained or ctx.answer.approximate or not ctx.slot_sure:
         return False
-    total = own_sum(ctx)
-    return total is not None and _number(ctx.answer.value) is not None and abs(ctx.answer.value - total) >= 0.5
+    sums = own_sums(ctx)
+    value = _number(ctx.answer.value)
+    return bool(sums) and value is not None and all(abs(value - total) >= 0.5 for total in sums)
 
 
 # ---------------------------------------------------------------- misplaced-answer
@@ -168,8 +172,9 @@ def misplaced_answer(ctx: AnswerContext) -> bool:
 
 
 def pool_params_counted(ctx: AnswerContext) -> bool:
-    """Parameters on a pooling layer that has none (max or average pooling, not LeNet-1998's)."""
-    if ctx.layer_kind != "pool" or ctx.trainable or not ctx.slot_sure or ctx.quantity not in (
+    """Parameters on a pooling layer that has none (max or average pooling, not LeNet-1998's). A
+    value the diagnosis explains is no such mistake: another variant's trainable subsampling."""
+    if ctx.layer_kind != "pool" or ctx.trainable or ctx.explained or not ctx.slot_sure or ctx.quantity not in (
             Quantity.WEIGHTS, Quantity.BIASES, Quantity.PARAMS):
         return False
     value = _number(ctx.answer.value)

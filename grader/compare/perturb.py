@@ -20,15 +20,13 @@ from typing import Callable
 
 from grader.core import GraderError, Quantity
 from grader.reference.engine import Conventions, Figures, LayerFigures, compute
-from grader.reference.spec import Layer, Network, load_network
+from grader.reference.spec import Layer, Network, load_network, variants
 
 GLOBAL, LAYER, FORMULA, BIAS = "global", "layer", "formula", "bias"
 STAGES = (GLOBAL, LAYER, FORMULA, BIAS)
 
 # The AlexNet paper's Figure 2 caption gives 253,440 neurons for conv1 (it is 290,400).
 CAPTION_FIGURES = {("alexnet", "conv1"): 253_440}
-# Other well-known networks a student may have answered for instead of the one asked.
-VARIANTS = {"alexnet": ("alexnet-torchvision",)}
 # The input size the papers state where the arithmetic needs another (AlexNet: 224 for 227).
 STATED_INPUT = {227: 224}
 
@@ -173,12 +171,32 @@ def _stride_apply(flip, network, conventions):
 
 
 def _variant_candidates(network, conventions):
-    return tuple(Flip("wrong-variant", arg=name) for name in VARIANTS.get(network.name, ()))
+    # the other versions of the network, as the specs declare them (variant_of)
+    return tuple(Flip("wrong-variant", arg=name) for name in variants(network.name))
 
 
 def _variant_apply(flip, network, conventions):
-    # The variant's own input and towers: its figures as its users quote them.
-    return load_network(flip.arg), replace(conventions, input_size=None, towers=None)
+    # The variant's own input and towers: its figures as its users quote them; its layers under the
+    # asked network's names, so that each answer is read against the variant's same layer.
+    return aligned(load_network(flip.arg), network), replace(conventions, input_size=None, towers=None)
+
+
+def aligned(variant: Network, asked: Network) -> Network:
+    """The variant with each layer renamed to the asked network's layer it shares a name or an alias
+    with (LeNet-1998's C5, alias F5, is the modern LeNet-5's fc1, alias C5). Layers that match none,
+    or more than one, keep their names; so does the whole network where renaming would repeat one."""
+    def names(layer: Layer) -> set[str]:
+        return {name.casefold() for name in (layer.name, *layer.aliases)}
+
+    renamed = {}
+    for layer in variant.layers:
+        matches = [other.name for other in asked.layers if names(layer) & names(other)]
+        if len(matches) == 1:
+            renamed[layer.name] = matches[0]
+    layers = tuple(replace(layer, name=renamed.get(layer.name, layer.name)) for layer in variant.layers)
+    if len({layer.name for layer in layers}) < len(layers):
+        return variant
+    return replace(variant, layers=layers)
 
 
 def _connection_bias_candidates(network, conventions):

@@ -56,6 +56,7 @@ class Network:
     source: str = ""  # the publication the figures come from
     connections_with_bias: bool = False  # the spec's own convention (LeCun 1998 counts biases)
     note: str = ""  # shown under the answer key's title
+    variant_of: str = ""  # the shipped network this one is a version of (torchvision's AlexNet: alexnet)
 
     def layer(self, name: str) -> Layer:
         for layer in self.layers:
@@ -95,7 +96,7 @@ def _pair(value, key: str, where: str, minimum: int = 1) -> tuple[int, int]:
 _LAYER_KEYS = {"name", "type", "aliases", "filters", "units", "kernel", "stride", "padding", "split",
                "bias", "pool", "trainable", "connection_table", "adaptive", "note"}
 _NETWORK_KEYS = {"name", "title", "input", "layers", "towers", "aliases", "source", "connections_with_bias",
-                 "note"}
+                 "note", "variant_of"}
 
 
 def _positive(value) -> bool:
@@ -208,11 +209,29 @@ def parse_network(raw: dict, where: str) -> Network:
         source=str(raw.get("source", "")),
         connections_with_bias=_flag(raw, "connections_with_bias", False, where),
         note=str(raw.get("note", "")).strip(),
+        variant_of=_variant_of(raw.get("variant_of", ""), where),
     )
+
+
+def _variant_of(value, where: str) -> str:
+    if not isinstance(value, str):
+        raise GraderError(f"{where}: variant_of must be the name of a network, not {value!r}")
+    return value
 
 
 def list_networks() -> tuple[str, ...]:
     return tuple(sorted(path.stem for path in SPECS_DIR.glob("*.yaml")))
+
+
+@lru_cache(maxsize=None)
+def variants(name: str) -> tuple[str, ...]:
+    """The other shipped versions of a shipped network: the one it is a variant of, and every spec
+    that is a variant of the same one (lenet5 and lenet5-1998; alexnet and alexnet-torchvision)."""
+    if name not in list_networks():
+        return ()
+    root = load_network(name).variant_of or name
+    return tuple(other for other in list_networks()
+                 if other != name and (other == root or load_network(other).variant_of == root))
 
 
 @lru_cache(maxsize=None)
@@ -226,7 +245,8 @@ def load_network(name_or_path: str) -> Network:
     if not path.is_file():
         raise GraderError(f"no network spec {name_or_path!r} (shipped: {', '.join(list_networks())})")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML has it: ten times faster
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as err:
         raise GraderError(f"{path}: not valid YAML: {err}") from None
     except (OSError, UnicodeDecodeError) as err:
