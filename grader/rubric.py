@@ -79,22 +79,24 @@ class Rubric:
 
 
 class _LineLoader:
-    """PyYAML's SafeLoader keeping each mapping's line, so errors can name it."""
+    """PyYAML's safe loader (libyaml's when PyYAML has it: ten times faster) keeping each
+    mapping's line, so errors can name it."""
 
     @staticmethod
     def load(text: str):
         import yaml
+        from yaml.constructor import SafeConstructor
 
-        class Loader(yaml.SafeLoader):
+        class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             pass
 
         def construct_mapping(loader, node, deep=False):
-            mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+            mapping = SafeConstructor.construct_mapping(loader, node, deep=deep)
             mapping["__line__"] = node.start_mark.line + 1
             return mapping
 
         Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-        return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader's subclass
 
 
 class _Reader:
