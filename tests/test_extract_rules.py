@@ -283,3 +283,19 @@ def test_a_range_of_layers():
     assert slots[("vgg19", "fc6", Q.PARAMS)] == [102764544]  # one value each, in order
     assert slots[("vgg19", "fc7", Q.PARAMS)] == [16781312]
     assert not any(layer.startswith("conv5") for _, layer, _ in slots)  # four layers' sum: no layer's
+
+
+def test_a_sum_of_layers_is_no_layers_count():
+    slots = found(document(
+        "## AlexNet",
+        "- fc8: 4,096,000 weights",
+        "Q2 a) params: FC6 + FC7 = 54M of 61M -> smaller FC layers",
+        "FC6 + FC7 hold 54M of the 61M weights.",
+    ), PAPER)
+    assert slots == {("alexnet", "fc8", Q.WEIGHTS): [4096000]}
+
+
+def test_two_total_labels_on_one_line():
+    slots = found(document("AlexNet", "   total conn ≈ 1.45 GFLOP        total wts ≈ 61 M"), PAPER)
+    assert slots[("alexnet", "total", Q.CONNECTIONS)] == [1450000000]  # "G" before FLOP is a scale
+    assert slots[("alexnet", "total", Q.WEIGHTS)] == [61000000]

@@ -119,6 +119,12 @@ def test_dots_that_multiply_beside_an_equals(text, expression, stated):
     assert written.expression == expression and written.stated == stated
 
 
+def test_a_scale_letter_before_a_unit_of_work():
+    assert values("1.45 GFLOP") == [1_450_000_000]
+    assert values("724 MMACs") == [724_000_000]
+    assert values("4 GB") == [4]  # a size, not a count: the extractor leaves sizes out
+
+
 def test_dots_grouped_as_thousands_stay_one_number():
     assert values("= 1.400.000") == [1_400_000]
     assert values("307.200") == [307_200]

@@ -108,7 +108,7 @@ _TOKEN = re.compile(
     rf"(?P<cjk>[0-9]+(?:\.[0-9]+)?(?:{_CJK})(?:[0-9]+(?:\.[0-9]+)?(?:{_CJK}))+)"
     rf"|(?P<number>(?P<run>[0-9]+(?:{_GROUP_SEP}[0-9]+){{0,64}})"
     r"(?P<exp>[eE][+-]?[0-9]+(?![A-Za-z0-9_]))?"
-    rf"(?P<scale>[ ]?(?:(?:thousand|million|billion)s?(?![A-Za-z])|[KMG](?![A-Za-z0-9_])|{_CJK})"
+    rf"(?P<scale>[ ]?(?:(?:thousand|million|billion)s?(?![A-Za-z])|[KMG](?![A-Za-z0-9_])|[KMG](?=FLOPs?|MACs?|MACC)|{_CJK})"
     r"|(?:mln|bn|[kB])(?![A-Za-z0-9_]))?)"
     r"|(?P<xmul>(?<=[0-9)\]}])[xX](?=[ ]*(?:[0-9(\[{]|\\[(\[{]|\\left)))"
     rf"|(?P<word>[{_LETTER}](?:[{_LETTER}0-9_]+|\\_|-(?=[A-Za-z0-9]))*)"

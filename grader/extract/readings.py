@@ -433,6 +433,8 @@ class _Walker:
                 return  # a paragraph of explanation: its numbers are worked examples, not answers
             reach = None if len(text) <= SHORT_SENTENCE else LABEL_REACH
             layer = parse_layer(text, within=reach, bare=False)
+            if layer is not None and _sum_of_layers(text):
+                return  # "FC6 + FC7 hold 54M of the 61M parameters": no one layer's
             total = layer is None and (network_line or names_total(text[:LABEL_REACH]))
             if (layer is None or layer.is_input) and not total:
                 return
@@ -482,6 +484,8 @@ class _Walker:
             return  # "Input channels = 1", "卷积核大小：…"
         if _DIFFERENCE.search(label_text) or _DIFFERENCE.match(value.strip()[::-1]):
             return  # "5,309,696 more than VGG16": a difference, no count
+        if _sum_of_layers(label_text) or _sum_of_layers(value):
+            return  # "FC6 + FC7 = 54M": several layers' count, no layer's
         if label.total and not _total_label(label_text):
             label = Label(label.role, phrase=label.phrase)  # "Pooling takes the sum of the 3x3 window"
         if layer is not None and not layer.is_input:
@@ -1058,6 +1062,18 @@ def _clauses(body: str) -> list[Clause]:
 _INPUT_LABEL = re.compile(r"\s*(?:input|输入|입력)[^:：]{0,20}[:：]", re.IGNORECASE)
 
 
+def _sum_of_layers(text: str) -> bool:
+    """"FC6 + FC7 = 54M of 61M": a layer named with a plus and another of its kind (a sum of their
+    counts); not "CONV1 + POOL1", a convolution and its pooling."""
+    mentions = find_layers(text[:LABEL_REACH * 2])
+    return any(a.kind == b.kind and re.fullmatch(r"\s*(?:[+＋]|plus)\s*", text[a.end:b.start], re.IGNORECASE)
+               for a, b in zip(mentions, mentions[1:]))
+
+
+# a quantity's word and its number: the next label after a value ("… total wts ≈ 61 M")
+_NEXT_LABEL = re.compile(r"\s*[^\W\d_]{2,}(?:\s+[^\W\d_]+)?\s*[:：=≈~]?\s*(?:约|about\s+)?[\d(]")
+
+
 def _named_late(text: str) -> LayerLabel | None:
     """"There are 186,624 neurons in the second convolutional layer", "the weights are 663,552 for
     conv4": a short sentence that names one layer after its numbers is about that layer."""
@@ -1076,9 +1092,13 @@ def _opens(sentence: str, start: int, end: int, total: bool = False) -> bool:
     prefix = sentence[:start]
     if _REFERENCE_BEFORE.search(prefix) or (not total and _REFERENCE_AFTER.match(sentence, end)):
         return False
+    if not total and _sum_of_layers(sentence[start:]):
+        return False  # "FC6 + FC7 = 54M": no clause of one layer's
     if not prefix.strip():
         return True
     if total:  # "In total …", "…, total 61,706", "So the total is …"; not "the sum of the pixels"
+        if re.search(r"\d\s*(?:[^\W\d_]+\s*)?$", prefix) and _NEXT_LABEL.match(sentence, end):
+            return True  # "total conn ≈ 1.45 GFLOP total wts ≈ 61 M": a value, then the next label
         return bool(_LEADING.fullmatch(prefix)) and not re.match(r"\s+of(?![^\W\d_])", sentence[end:])
     if _PUNCTUATED.search(prefix):  # "conv1 290400, conv2 186624", "conv1层的参数为34944，conv2层的参数为…"
         return True
