@@ -218,7 +218,7 @@ def _run_blocks(rows: Sequence[Sequence[Cell]], number_cells: bool) -> list:
     if not rows:
         return []
     if all(len(_filled(row)) <= 1 for row in rows):
-        return [_line(row) for row in rows]
+        return [_line(row) for row in rows if _filled(row)]  # a cell of spaces fills nothing
     start, end = 0, len(rows)
     while _prose_row(rows[start]):
         start += 1
