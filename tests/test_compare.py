@@ -300,7 +300,7 @@ def test_answers_only_another_convention_explains_are_never_correct():
     checked = 0
     for layer, figures in KEY.items():
         for quantity, expected in zip((Quantity.UNITS, Quantity.WEIGHTS, Quantity.CONNECTIONS), figures):
-            for value in index._layer(layer).get(quantity, {}):
+            for value in index._layer(layer, quantity):
                 if value == expected:
                     continue
                 answers = make_answers([{"layer": layer, "quantity": quantity.value, "value": value}])
@@ -391,6 +391,23 @@ def test_an_exact_answer_answers_its_slot_before_a_restatement(restatement):
     assert total.answer.value == 60_965_224
     assert total.verdict is Verdict.CORRECT
     assert "total-inconsistent" not in raised(comparison)
+
+
+def test_connections_counted_as_flops_are_no_merged_towers_and_nothing_misplaced():
+    # Two FLOPs per connection (a multiply and an add), the split weights kept: conv2 2·307,200·27·27 =
+    # 447,897,600 is also the towers-merged figure, and conv5 2·442,368·13·13 = 149,520,384 is conv3's
+    # right count; neither is what the student did.
+    doubled = {f"{layer}_connections": 2 * figures[2] for layer, figures in KEY.items()}
+    comparison = compare(key_answers(**doubled), PAPER)
+    assert raised(comparison) == {}
+    conv5 = judgement(comparison, "conv5", "connections")
+    assert conv5.verdict is Verdict.WRONG
+    assert "FLOPs" in conv5.note
+
+
+def test_merged_towers_still_explain_doubled_connections_where_the_weights_are_merged_too():
+    comparison = compare(key_answers(conv2_weights=614_400, conv2_connections=447_897_600), PAPER)
+    assert judgement(comparison, "conv2", "connections").pitfalls == ("tower-split-missed",)
 
 
 # ---------------------------------------------------------------- free text

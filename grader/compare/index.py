@@ -1,7 +1,8 @@
 """Every figure a perturbation gives, indexed by value: which flips turn a slot into a student's number.
 
-One `SlotIndex` per network, required conventions and set of global flips, built lazily layer by
-layer and cached: a batch computes each combination once, not once per submission.
+One `SlotIndex` per network, required conventions and set of global flips, built lazily slot by
+slot (layer and quantity) and cached: a batch computes each combination once, not once per
+submission, and a self-check only the slots it answers.
 """
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ class SlotIndex:
     base: Network | None = None
     conventions: Conventions | None = None
     figures: Figures | None = None
-    _layers: dict = field(default_factory=dict)  # layer -> {quantity: {key: [Explanation]}}
+    _layers: dict = field(default_factory=dict)  # (layer, quantity) -> {key: [Explanation]}; "total" -> its table
+    _variants: dict = field(default_factory=dict)  # layer -> its counts under each layer and formula flip
     _candidates: dict = field(default_factory=dict)  # stage -> flips
     _by_layer: dict = field(default_factory=dict)  # (stage, layer) -> flips
     _contexts: dict = field(default_factory=dict)  # (layer, layer flip) -> LayerContext | None
@@ -95,12 +97,11 @@ class SlotIndex:
         if not self.valid:
             return []
         if layer == "total":
-            table = self._totals()
+            by_value = self._totals().get(quantity, {})
         elif layer == "input":
-            table = {Quantity.SHAPE: {value_key(self.figures.input_shape): [Explanation()]}}
+            by_value = {value_key(self.figures.input_shape): [Explanation()]} if quantity is Quantity.SHAPE else {}
         else:
-            table = self._layer(layer)
-        by_value = table.get(quantity, {})
+            by_value = self._layer(layer, quantity)
         found: list[Explanation] = []
         for key in value_keys(value):
             found += by_value.get(key, [])
@@ -161,11 +162,11 @@ class SlotIndex:
             return self.perturbations[bias.code].apply(bias, counts, quantity)
         return counts.read(quantity)
 
-    def _layer(self, name: str) -> dict:
-        if name in self._layers:
-            return self._layers[name]
-        table: dict = {}
-        biases = self.candidates(BIAS, name)
+    def _counts(self, name: str) -> list[tuple[Flip | None, Flip | None, Counts, Counts]]:
+        """(layer flip, formula flip, their counts, the counts without the formula) of one layer."""
+        if name in self._variants:
+            return self._variants[name]
+        variants = []
         for layer_flip in (None, *self.candidates(LAYER, name)):
             context = self._context(name, layer_flip)
             if context is None:
@@ -173,26 +174,36 @@ class SlotIndex:
             plain = context.counts
             for formula in (None, *self.candidates(FORMULA, name)):
                 counts = plain if formula is None else self.perturbations[formula.code].apply(formula, context)
-                if counts is None:
+                if counts is not None:
+                    variants.append((layer_flip, formula, counts, plain))
+        self._variants[name] = variants
+        return variants
+
+    def _layer(self, name: str, quantity: Quantity) -> dict:
+        """{value key: explanations} of one slot, built when first asked: a submission asks a few
+        quantities of each layer, not all."""
+        if (name, quantity) in self._layers:
+            return self._layers[name, quantity]
+        table: dict = {}
+        biases = self.candidates(BIAS, name)
+        for layer_flip, formula, counts, plain in self._counts(name):
+            value = counts.read(quantity)
+            # a flip that leaves the slot as it was explains nothing in it
+            if formula is None or value != plain.read(quantity):
+                self._add(table, quantity, value, Explanation(layer_flip, formula, None))
+            for bias in biases:
+                read = self.perturbations[bias.code].apply
+                biased = read(bias, counts, quantity)
+                if biased is None or biased == value:
                     continue
-                for quantity in SPATIAL_QUANTITIES:
-                    value = counts.read(quantity)
-                    # a flip that leaves the slot as it was explains nothing in it
-                    if formula is None or value != plain.read(quantity):
-                        self._add(table, quantity, value, Explanation(layer_flip, formula, None))
-                    for bias in biases:
-                        read = self.perturbations[bias.code].apply
-                        biased = read(bias, counts, quantity)
-                        if biased is None or biased == value:
-                            continue
-                        if formula is not None and biased == read(bias, plain, quantity):
-                            continue
-                        self._add(table, quantity, biased, Explanation(layer_flip, formula, bias))
-        for by_value in table.values():
-            for explanations in by_value.values():
-                explanations.sort(key=self._cost)
-        self._layers[name] = table
-        return table
+                if formula is not None and biased == read(bias, plain, quantity):
+                    continue
+                self._add(table, quantity, biased, Explanation(layer_flip, formula, bias))
+        by_value = table.get(quantity, {})
+        for explanations in by_value.values():
+            explanations.sort(key=self._cost)
+        self._layers[name, quantity] = by_value
+        return by_value
 
     @staticmethod
     def _add(table: dict, quantity: Quantity, value, explanation: Explanation):
