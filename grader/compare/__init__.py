@@ -346,7 +346,8 @@ class _NetworkTable:
             return _Outcome(Verdict.FOLLOW_THROUGH, codes, origins, accepted, flips=flips, note=follows)
         note = ", ".join(f.describe() for f in here if f.code not in PITFALLS)
         if note:
-            note = "counted with " + note.replace("connections_with_bias", "connections with biases")
+            note = "counted with " + note.replace("connections_with_bias", "connections with biases").replace(
+                "connections_as_flops", "connections as FLOPs (2 per connection)")
         return _Outcome(Verdict.WRONG, codes, origins, accepted, note="; ".join(filter(None, [note, follows])),
                         flips=flips)
 
@@ -455,7 +456,8 @@ class _NetworkTable:
     def _apply_checks(self, answer: Answer, quantity: Quantity, expected, outcome: _Outcome, primary: bool):
         from grader.compare.pitfalls import PITFALLS
 
-        explained = outcome.verdict is not Verdict.WRONG or bool(outcome.codes or outcome.origins)
+        # a value some flip explains (a convention the rubric does not accept, too) is no slip
+        explained = outcome.verdict is not Verdict.WRONG or bool(outcome.codes or outcome.origins or outcome.flips)
         context = self._context(answer, quantity, expected, explained)
         # The transcription slip comes last: it applies only where nothing else explains the number
         # (a written expression that does not give the result written is an arithmetic slip).

@@ -8,7 +8,8 @@ changes the figures. Four stages, applied in this order:
   every later layer; another variant of the network; connections counted with biases);
 - `layer`: one layer of the spec, without effect on the shapes (a split layer merged, a wrong depth);
 - `formula`: one layer's counts read with a wrong formula ((k·k+1)·Cin·Cout, units = weights, ...);
-- `bias`: which of the counts a slot reads (weights with the biases in, params without them).
+- `bias`: which of the counts a slot reads (weights with the biases in, params without them,
+  connections as FLOPs).
 
 This module knows nothing of the pitfall registry: `pitfalls.py` pairs each code with its
 perturbation, and the index and the diagnosis read them from there.
@@ -405,6 +406,17 @@ def _bias_missed_read(flip, counts: Counts, quantity: Quantity):
     return counts.weights
 
 
+def _flops_candidates(network, conventions):
+    return tuple(Flip("connections_as_flops", layer.name) for layer in network.layers if layer.counted)
+
+
+def _flops_read(flip, counts: Counts, quantity: Quantity):
+    # FLOPs = 2·MACs: a multiply and an add per connection
+    if quantity is not Quantity.CONNECTIONS or not counts.connections:
+        return None
+    return 2 * counts.connections
+
+
 # ---------------------------------------------------------------- the perturbations
 
 INPUT_224 = Perturbation(GLOBAL, _input_224_candidates, _input_224_apply, origin="input",
@@ -444,3 +456,5 @@ BIAS_COUNTED = Perturbation(BIAS, _weighted_candidates("bias-counted"), _bias_co
                             description="weights read with the biases in")
 BIAS_MISSED = Perturbation(BIAS, _weighted_candidates("bias-missed"), _bias_missed_read,
                            description="parameters read without the biases")
+CONNECTIONS_AS_FLOPS = Perturbation(BIAS, _flops_candidates, _flops_read,
+                                    description="connections read as FLOPs, two per connection (multiply, add)")

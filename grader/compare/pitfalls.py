@@ -254,7 +254,11 @@ RANK: dict[str, int] = {code: rank for rank, code in enumerate(PITFALLS)}
 PERTURBATIONS: dict[str, Perturbation] = {
     **{p.code: p.perturbation for p in _CATALOGUE if p.perturbation is not None},
     "connections_with_bias": perturb.CONNECTIONS_WITH_BIAS,
+    "connections_as_flops": perturb.CONNECTIONS_AS_FLOPS,
 }
 RANK["connections_with_bias"] = -1  # a convention, not a mistake: the first explanation to try
+# Another quantity than the one asked, said so (no pitfall names it): the last explanation to try,
+# after every mistake that doubles a count (a merged tower doubles conv2's connections too).
+RANK["connections_as_flops"] = len(RANK)
 
 __all__ = ["PITFALLS", "PERTURBATIONS", "RANK", "Pitfall"]
