@@ -299,3 +299,28 @@ def test_two_total_labels_on_one_line():
     slots = found(document("AlexNet", "   total conn ≈ 1.45 GFLOP        total wts ≈ 61 M"), PAPER)
     assert slots[("alexnet", "total", Q.CONNECTIONS)] == [1450000000]  # "G" before FLOP is a scale
     assert slots[("alexnet", "total", Q.WEIGHTS)] == [61000000]
+
+
+def test_a_line_that_opens_with_a_total_is_of_totals():
+    slots = found(document("## AlexNet", "### FC6", "- neurons: 4,096",
+                           "Total: 60,954,656 weights (≈ 61M); connections about 724M."), PAPER)
+    assert slots[("alexnet", "total", Q.WEIGHTS)] == [60954656]
+    assert slots[("alexnet", "total", Q.CONNECTIONS)] == [724000000]  # not FC6's
+    assert set(slots) == {("alexnet", "fc6", Q.UNITS), ("alexnet", "total", Q.WEIGHTS),
+                          ("alexnet", "total", Q.CONNECTIONS)}
+
+
+def test_the_network_named_again_with_counts_gives_its_totals():
+    slots = found(document("## AlexNet", "- CONV3: 884,736 weights",
+                           "Sanity check: the lecture says AlexNet has 61M parameters and 724M MACs."),
+                  {"alexnet": (Q.WEIGHTS, Q.PARAMS, Q.CONNECTIONS)})
+    assert slots[("alexnet", "total", Q.CONNECTIONS)] == [724000000]  # not conv3's
+    assert slots[("alexnet", "total", Q.PARAMS)] == [61000000]
+    assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
+
+
+def test_layers_in_the_plural_hold_no_layers_count():
+    slots = found(document("## AlexNet", "- CONV5: 442,368 weights",
+                           "The three FC layers hold 58,621,952 weights, about 96% of all.",
+                           "三个全连接层一共有 58,621,952 个权重。"), PAPER)
+    assert slots == {("alexnet", "conv5", Q.WEIGHTS): [442368]}

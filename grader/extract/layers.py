@@ -118,6 +118,8 @@ def _mentions(text: str) -> list[LayerLabel]:
         kind = _kind_of(m[2])
         found.append(LayerLabel(text, kind, int(m[1]), f"{kind}{int(m[1])}", start=m.start(), end=m.end()))
     for m in pats["ordinal"].finditer(norm):
+        if m[1] in CJK_NUMERALS and "个" in m[0] and not norm[:m.start()].rstrip().endswith("第"):
+            continue  # "三个全连接层": three FC layers, a count (the third is "第三个")
         kind, n = _kind_of(m[2]), vocabulary().ordinal_words[m[1]]
         found.append(LayerLabel(text, kind, n, f"{kind}{n}", start=m.start(), end=m.end()))
     for m in pats["di"].finditer(norm):

@@ -255,6 +255,11 @@ class _Walker:
             if len({_family(n) for n in networks}) != 1:
                 return False
             if not heading and self.section.heading and not find_networks(body[:LABEL_REACH]):
+                if set(networks) <= set(self.section.networks) and not find_layers(plain):
+                    # "Sanity check: the slides say AlexNet has 61M parameters and 724M MACs": the
+                    # section's network named again, no layer: its totals
+                    self._sentences(plain, source, network_line=True)
+                    return True
                 return False  # named in passing under a heading that is about something else
             self.start_section(networks, False, body, heading)
         elif names_other_network(body[:LABEL_REACH] if not heading else body):
@@ -349,7 +354,9 @@ class _Walker:
 
     def _clauses_of(self, body: str, source: Source) -> None:
         line_row: Row | None = None  # the row a clause of this line opened: later clauses continue it
-        for clause in _clauses(body):
+        line_total = False  # "Total: 60,954,656 weights; connections about 724M": the line is of totals
+        for k, clause in enumerate(_clauses(body)):
+            line_total = (line_total or (k == 0 and clause.total)) and clause.layer is None
             if clause.per_item:  # "each filter has 121 weights": not the layer's count
                 named = find_layers(clause.text)
                 if named:  # "Each kernel of conv2 …": about conv2
@@ -359,32 +366,40 @@ class _Walker:
             lead = _lead_label(clause.text)
             if lead is not None:
                 self.lead, self.lead_line = lead, source.line
-            late = None if clause.layer is not None or line_row is not None or clause.total \
+            late = None if clause.layer is not None or line_row is not None or clause.total or line_total \
                 else _named_late(clause.text)
             if clause.layer is not None or late is not None:
                 line_row = self.row = self.new_row(clause.layer or late)
                 self.pending = None
             elif clause.paragraph and line_row is None and not clause.total and not _LABELLED.match(clause.text):
                 continue  # a paragraph's sentence that no layer, total or label opens: worked examples
-            before = len(self.section.readings)
             if line_row is not None and clause.layer is not None and self._arrow_shape(clause.text, source):
                 continue
-            equations = _equations(clause.text)
-            if len(equations) >= 2 or any(len(eq.names) > 1 for eq in equations):
-                # "units=69,984 weights=34,848", "W_fc6 = 43,264 x 4096 = 177,209,344 = C_fc6"
-                head = clause.text[:equations[0].start]
-                for label_text, value in _split_pairs(head) if head.strip() else ():
-                    self._pair(label_text, value, source)
-                for equation in equations:
-                    for name in equation.names:
-                        self._pair(name, equation.region, source)
-            else:
-                for label_text, value in _split_pairs(clause.text):
-                    self._pair(label_text, value, source)
-            if self.row is not None and self.line_rows.get(self.row.label.key) is self.row:
-                line_row = self.row
-            read = {r.parsed.value for r in self.section.readings[before:]}
-            self._beside(clause, source, read, line_row)
+            in_block, self.total_block = self.total_block, self.total_block or (line_total and line_row is None)
+            line_row = self._read_clause(clause, source, line_row)
+            self.total_block = in_block
+
+    def _read_clause(self, clause: Clause, source: Source, line_row: Row | None) -> Row | None:
+        """A clause's labelled values and the numbers named by the words beside them; the row the line
+        is on after it."""
+        before = len(self.section.readings)
+        equations = _equations(clause.text)
+        if len(equations) >= 2 or any(len(eq.names) > 1 for eq in equations):
+            # "units=69,984 weights=34,848", "W_fc6 = 43,264 x 4096 = 177,209,344 = C_fc6"
+            head = clause.text[:equations[0].start]
+            for label_text, value in _split_pairs(head) if head.strip() else ():
+                self._pair(label_text, value, source)
+            for equation in equations:
+                for name in equation.names:
+                    self._pair(name, equation.region, source)
+        else:
+            for label_text, value in _split_pairs(clause.text):
+                self._pair(label_text, value, source)
+        if self.row is not None and self.line_rows.get(self.row.label.key) is self.row:
+            line_row = self.row
+        read = {r.parsed.value for r in self.section.readings[before:]}
+        self._beside(clause, source, read, line_row)
+        return line_row
 
     def _definitions(self, body: str) -> None:
         """A student's own notation: "N_l = number of neurons, W_l = number of weights" makes "W_{conv1}"
@@ -433,7 +448,7 @@ class _Walker:
                 return  # a paragraph of explanation: its numbers are worked examples, not answers
             reach = None if len(text) <= SHORT_SENTENCE else LABEL_REACH
             layer = parse_layer(text, within=reach, bare=False)
-            if layer is not None and _sum_of_layers(text):
+            if (layer is not None and _sum_of_layers(text)) or _PLURAL_LAYERS.search(text):
                 return  # "FC6 + FC7 hold 54M of the 61M parameters": no one layer's
             total = layer is None and (network_line or names_total(text[:LABEL_REACH]))
             if (layer is None or layer.is_input) and not total:
@@ -484,8 +499,8 @@ class _Walker:
             return  # "Input channels = 1", "卷积核大小：…"
         if _DIFFERENCE.search(label_text) or _DIFFERENCE.match(value.strip()[::-1]):
             return  # "5,309,696 more than VGG16": a difference, no count
-        if _sum_of_layers(label_text) or _sum_of_layers(value):
-            return  # "FC6 + FC7 = 54M": several layers' count, no layer's
+        if _sum_of_layers(label_text) or _sum_of_layers(value) or _PLURAL_LAYERS.search(label_text):
+            return  # "FC6 + FC7 = 54M", "the three FC layers hold …": several layers' count, no layer's
         if label.total and not _total_label(label_text):
             label = Label(label.role, phrase=label.phrase)  # "Pooling takes the sum of the 3x3 window"
         if layer is not None and not layer.is_input:
@@ -1060,6 +1075,12 @@ def _clauses(body: str) -> list[Clause]:
 
 
 _INPUT_LABEL = re.compile(r"\s*(?:input|输入|입력)[^:：]{0,20}[:：]", re.IGNORECASE)
+
+
+# layers of a kind in the plural: "the three FC layers", "all conv layers", "两个全连接层"
+_PLURAL_LAYERS = re.compile(r"(?<![^\W\d_])(?:fc|fully[ -]connected|dense|linear|conv(?:olution(?:al)?)?|pool(?:ing)?)"
+                            r"\s+layers(?![^\W\d_])|(?:[两二三四五六七八九十几]|\d{1,2})\s*个\s*(?:全连接|卷积|池化)层",
+                            re.IGNORECASE)
 
 
 def _sum_of_layers(text: str) -> bool:
