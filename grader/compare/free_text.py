@@ -19,14 +19,18 @@ _CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "
 _NUMBER = r"(\d+|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 # An explicit question marker: "Q2", "Q.2", "Question 2", "Problem 2", "问题2", "题2", "第二题", "第2问".
 _EXPLICIT = re.compile(
-    rf"\s*(?:(?:q(?:uestion)?|problem|exercise)\s*\.?\s*(\d+)(?!\d)|(?:问题|习题|题目?)\s*{_NUMBER}"
+    rf"\s*(?:(?:q(?:uestion)?|problem|exercise)\s*(?:\.\s*)?(\d+)(?!\d)|(?:问题|习题|题目?)\s*{_NUMBER}"
     rf"|第\s*{_NUMBER}\s*[题題问問](?:目)?)\s*[,.，、:：)）]?", re.I)
 # A bare list number: "2.", "2)", "二、"; in a heading also "## 2 Parameters".
 _BARE = re.compile(rf"\s*{_NUMBER}\s*[,.，、:：)）](?!\d)")
 _BARE_HEADING = re.compile(rf"\s*{_NUMBER}\s*(?:[,.，、:：)）]|$|\s)")
 _PARENTHESISED = re.compile(rf"\s*[(（]{_NUMBER}[)）]")
 # What follows a list number that is an answer row, not a question: "2. 186624 / 307200 / 223948800".
-_FIGURES_ONLY = re.compile(r"[\d\s,.，、/×xX*+\-=()（）:：;|%≈~]*\d[\d\s,.，、/×xX*+\-=()（）:：;|%≈~]*")
+_FIGURE_CHARACTERS = re.compile(r"[\d\s,.，、/×xX*+\-=()（）:：;|%≈~]*")
+
+
+def _figures_only(text: str) -> bool:
+    return bool(_FIGURE_CHARACTERS.fullmatch(text)) and any(ch.isdigit() for ch in text)
 
 
 def _value(token: str) -> int:
@@ -48,7 +52,7 @@ def _marker(text: str, heading: bool) -> tuple[int, int, int] | None:
         found = (_value(next(g for g in match.groups() if g)), 3, match.end())
     else:
         match = (_BARE_HEADING if heading else _BARE).match(text)
-        if match and not _FIGURES_ONLY.fullmatch(text[match.end():]):
+        if match and not _figures_only(text[match.end():]):
             found = (_value(match.group(1)), 2, match.end())
         else:
             match = _PARENTHESISED.match(text)

@@ -203,7 +203,9 @@ _CATALOGUE = (
         "wrong-variant", "Another variant of the network",
         what="Answers for another well-known version of the network than the one asked.",
         why="Several networks go by the name: torchvision's AlexNet has 64-192-384-256-256 filters and "
-            "61,100,840 parameters; the paper's two-tower AlexNet has 96-256-384-384-256. The figures differ "
+            "61,100,840 parameters; the paper's two-tower AlexNet has 96-256-384-384-256. LeNet-5 as LeCun et al. "
+            "published it in 1998 has a partially connected C3 (1,516 parameters), trainable subsampling (S2 12, "
+            "S4 32) and an RBF output (840), 60,840 parameters; today's LeNet-5 has 61,706. The figures differ "
             "layer by layer.",
         example="conv1 parameters 11·11·3·64+64 = 23,296 (torchvision).",
         instead="conv1 of the paper's AlexNet: 11·11·3·96+96 = 34,944 parameters.",

@@ -260,14 +260,19 @@ def _math_content(pieces: Sequence[tuple[str, Source]], clean: Callable[[str], s
                   budget: CellBudget) -> list[Block]:
     """The blocks of a math block: its equations, and a table where its first environment is an
     array (an array inside `aligned` is part of an equation)."""
-    at = next((k for k, (text, _) in enumerate(pieces) if _FIRST_ENVIRONMENT.search(text)), None)
-    if at is None or _FIRST_ENVIRONMENT.search(pieces[at][0]).group(1) != "array":
-        return _math_rows(pieces)
-    found = detect_tabular([Line(text, source) for text, source in pieces], at, clean, budget)
-    if found is None or found[0] is None:
-        return _math_rows(pieces)
-    table, end = found
-    return [*_math_rows(pieces[:at]), table, *_math_content(pieces[end:], clean, budget)]
+    lines = [Line(text, source) for text, source in pieces]
+    blocks: list[Block] = []
+    start = 0  # the pieces before it are read
+    while True:
+        at = next((k for k in range(start, len(pieces)) if _FIRST_ENVIRONMENT.search(pieces[k][0])), None)
+        if at is None or _FIRST_ENVIRONMENT.search(pieces[at][0]).group(1) != "array":
+            break
+        found = detect_tabular(lines, at, clean, budget)
+        if found is None or found[0] is None:
+            break
+        blocks += [*_math_rows(pieces[start:at]), found[0]]
+        start = found[1]
+    return blocks + _math_rows(pieces[start:])
 
 
 def _math_rows(pieces: Sequence[tuple[str, Source]]) -> list[TextLine]:

@@ -187,12 +187,14 @@ def sheet_blocks(runs: Sequence[Sequence[Sequence[Cell]]], *, number_cells: bool
     before or after a table; a run of one-cell rows is no table at all."""
     blocks: list = []
     table: list[Sequence[Cell]] = []
+    width = 0
     for run in runs:
-        if table and _continues_table(table, run):
+        if table and _continues_table(width, run):
             table += run
-            continue
-        blocks += _run_blocks(table, number_cells)
-        table = list(run)
+        else:
+            blocks += _run_blocks(table, number_cells)
+            table, width = list(run), 0
+        width = max(width, *(len(row) for row in run))
     return blocks + _run_blocks(table, number_cells)
 
 
@@ -208,8 +210,7 @@ def _prose_row(row: Sequence[Cell]) -> bool:
     return len(filled) == 1 and len(re.findall(r"[^\W\d_]+", row[filled[0]].text)) >= _PROSE_WORDS
 
 
-def _continues_table(table: Sequence[Sequence[Cell]], run: Sequence[Sequence[Cell]]) -> bool:
-    width = max(len(row) for row in table)
+def _continues_table(width: int, run: Sequence[Sequence[Cell]]) -> bool:
     return (all(len(_filled(row)) >= 2 and len(row) <= width for row in run)
             and any(_NUMERIC_START.match(cell.text) for cell in run[0]))
 
