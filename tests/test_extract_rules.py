@@ -324,3 +324,21 @@ def test_layers_in_the_plural_hold_no_layers_count():
                            "The three FC layers hold 58,621,952 weights, about 96% of all.",
                            "三个全连接层一共有 58,621,952 个权重。"), PAPER)
     assert slots == {("alexnet", "conv5", Q.WEIGHTS): [442368]}
+
+
+def test_a_header_of_input_and_output_columns_is_no_row_of_layers():
+    slots = found(document("## AlexNet", table(
+        ["Layer", "Input channels per kernel", "Output size", "# Units", "# Weights"],
+        ["conv1", "3", "55", "290400", "34848"],
+        ["conv2", "48", "27", "186624", "307200"],
+        ["Note: weights without biases", "", "", "", ""],
+    )), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]  # read as it stands, not turned
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+
+
+def test_a_number_nothing_names_is_left_out():
+    # several quantities asked, no word, no heading, no figure it fits: no guess
+    slots = found(document("## AlexNet", "- conv2: 186,624 neurons",
+                           "Note: conv2 sees only its own GPU's 48 maps, conv4 reads 192."), PAPER)
+    assert slots == {("alexnet", "conv2", Q.UNITS): [186624]}

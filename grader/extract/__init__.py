@@ -49,11 +49,26 @@ How a number gets its slot (readings.py walks the document, slots.py places what
    a header all its values contradict, and places unlabelled numbers under a heading that names a
    quantity ("$$ 96 × 55 × 55 = 290,400 $$" under "#Activations") on the first layer they fit.
 6. Fallbacks: a reading with no quantity of its own takes the heading's, else the one quantity the
-   assignment asks of that network, else the one its value fits, else the first asked one at
-   confidence 0.3. A total's quantity is the one whose per-layer answers it sums, else the one whose
+   assignment asks of that network, else the one its value fits; else it is left out (a wrong value
+   in a slot costs more than a missing one). A headerless column of parameters short of their
+   biases, where only parameters are asked, is the parameters (the comparator names the pitfall). A total's quantity is the one whose per-layer answers it sums, else the one whose
    network total it equals. A total written before a section's rows ("ZFNET / → 61,100,840")
    closes the section before it. Numbers in a section that names no network, when several networks
    are asked and none fits them, are left out.
+
+7. Rules for forms the above misses (tests/test_extract_rules.py): a heading of a convolution and its
+   pooling ("### Layer 1 (CONV1 + POOL1)") is the convolution's, a bare kind under a heading is the
+   heading's layer, and the product after an arrow in a layer's line is its shape; layers named
+   together with no count of theirs ("conv2, conv4 and conv5 only see one GPU") open no row, and
+   layers in the plural or summed ("the three FC layers", "FC6 + FC7 = 54M") hold no layer's count;
+   a range ("conv3_2 ~ conv3_4: 590,080 each") gives each layer its value; one value may name two
+   quantities ("weights = connections = …", "… parameters and connections", "the same number of
+   connections"); an exact figure beats its rounded restatement ("= 34,848 ≈ 35K", "1.38 亿
+   （138,357,544）"); "network: number" with no layer is its total, each network of a line its own
+   (a bracketed remark names no layer; years and layer counts are no totals); a line that opens
+   with a total is of totals; a numbered list under a line of quantities ("units / weights /
+   connections") numbers the layers with weights; "#Parameters (no bias)" is the weights; a cell
+   that is only a label ("memory:") labels the next; a listing cut into small tables runs on.
 
 Confidence is 1.0 when words named the slot, and is multiplied down by each inference (0.9 for a
 heading's quantity or a position in a VGG-style table, 0.8 for the single asked quantity, 0.7 for a

@@ -783,10 +783,17 @@ def _running_index(rows: list[list[Cell]]) -> bool:
 
 
 def _layers_across(rows: list[list[Cell]]) -> bool:
-    """Layers along the first row and quantities down the first column: a table to read turned."""
-    across = sum(1 for cell in rows[0][1:] if parse_layer(clean(cell.text), within=12) is not None)
+    """Layers along the first row and quantities down the first column: a table to read turned. A
+    header's "Output size" or "Input channels" names no layer, and a table with more layers down its
+    first column than across its first row is read as it stands."""
+    def names_layer(text: str) -> bool:
+        label = parse_layer(text, within=12)
+        return label is not None and (label.kind is not None or classify(text, fuzzy=True).role is None)
+
+    across = sum(1 for cell in rows[0][1:] if names_layer(clean(cell.text)))
     down = sum(1 for row in rows[1:] if row and classify(clean(row[0].text), fuzzy=True).quantity is not None)
-    return across >= 2 and down >= 1
+    layers_down = sum(1 for row in rows[1:] if row and names_layer(clean(row[0].text)))
+    return across >= 2 and down >= 1 and across > layers_down
 
 
 def _transposed(rows: list[list[Cell]]) -> list[list[Cell]]:

@@ -402,9 +402,9 @@ def _quantity_of(reading: Reading, name: str, layer: str, columns: dict, asked) 
         return preferred[0], 0.7 if len(preferred) == 1 else 0.5
     if fitting:
         return fitting[0], 0.5
-    if asked:
-        return asked[0], 0.3
-    return Quantity.PARAMS, 0.3
+    # no word, no heading, no figure it fits, several quantities asked: a guess would put a wrong
+    # value in a slot (which costs more than a missing one), so the number is left out
+    return None, 0.0
 
 
 def _place_orphan(reading: Reading, name: str, network, previous: int, asked) -> tuple[str, Quantity, float] | None:
