@@ -342,3 +342,15 @@ def test_a_number_nothing_names_is_left_out():
     slots = found(document("## AlexNet", "- conv2: 186,624 neurons",
                            "Note: conv2 sees only its own GPU's 48 maps, conv4 reads 192."), PAPER)
     assert slots == {("alexnet", "conv2", Q.UNITS): [186624]}
+
+
+def test_a_flops_column_is_the_connections_only_where_nothing_else_is():
+    alone = found(document("## AlexNet", table(
+        ["Layer", "# Weights", "FLOPs"], ["conv1", "34,848", "210,830,400"], ["fc8", "4,096,000", "8,192,000"])),
+        PAPER)
+    assert alone[("alexnet", "conv1", Q.CONNECTIONS)] == [210830400]  # as stated: 2 per connection
+    beside = found(document("## AlexNet", table(
+        ["Layer", "#MACs", "FLOPs (= 2×MACs)"], ["conv1", "105,415,200", "210.8M"], ["fc8", "4,096,000", "8.2M"])),
+        PAPER)
+    assert beside[("alexnet", "conv1", Q.CONNECTIONS)] == [105415200]
+    assert beside[("alexnet", "fc8", Q.CONNECTIONS)] == [4096000]

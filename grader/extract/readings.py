@@ -660,7 +660,7 @@ class _Walker:
         has_header = block.has_header or _looks_like_header(rows[0])
         header = rows[0] if has_header else []
         body = rows[1:] if has_header else rows
-        roles = [classify(clean(c.text), fuzzy=True) for c in header]
+        roles = _with_flops_as_connections([classify(clean(c.text), fuzzy=True) for c in header])
         layer_col = _layer_column(header, roles, body)
         quantity_cols = [j for j, r in enumerate(roles) if r.quantity is not None]
         single = roles[quantity_cols[0]].quantity if len({roles[j].quantity for j in quantity_cols}) == 1 \
@@ -762,6 +762,16 @@ class _Walker:
         elif not answered:
             for parsed, source in evidence:
                 self.add(Reading("layer", parsed, source, row=row, evidence_only=True))
+
+
+def _with_flops_as_connections(roles: list[Label]) -> list[Label]:
+    """A table whose only count of work is a FLOPs column gives its connections there, as stated
+    (FLOPs are 2 × MACs; the value is kept as the student wrote it); beside a MACs or connections
+    column it is no answer."""
+    if any(role.quantity is Quantity.CONNECTIONS for role in roles):
+        return roles
+    return [Label(Quantity.CONNECTIONS, role.total, role.phrase) if role.role == NOT_ANSWER
+            and role.phrase in ("flops", "flop") else role for role in roles]
 
 
 _LABEL_CELL = re.compile(r"[^\d=:：]{1,30}[:：]")
