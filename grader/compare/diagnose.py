@@ -137,8 +137,11 @@ def explain(diagnosis: Diagnosis, slot: Slot, accepted, *, evidenced: frozenset 
     chosen = diagnosis.layer_flip(slot.layer)
 
     def cost(found: Found):
+        # a mistake the whole table shows (the diagnosis) explains an answer before one of its own
         flips = found.flips
-        return (sum(not accepted(f) for f in flips), len(flips), sorted(RANK.get(f.code, 99) for f in flips))
+        mistakes = [f for f in flips if not accepted(f)]
+        return (sum(f not in diagnosis.global_flips for f in mistakes), len(mistakes), len(flips),
+                sorted(RANK.get(f.code, 99) for f in flips))
 
     def search(global_sets, allow) -> Found | None:
         found = [Found(flips, e) for flips in global_sets
