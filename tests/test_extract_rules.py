@@ -354,3 +354,24 @@ def test_a_flops_column_is_the_connections_only_where_nothing_else_is():
         PAPER)
     assert beside[("alexnet", "conv1", Q.CONNECTIONS)] == [105415200]
     assert beside[("alexnet", "fc8", Q.CONNECTIONS)] == [4096000]
+
+
+def test_a_vgg_listing_split_into_tables_pools_by_window():
+    def rows(line: int, *texts: list[str]) -> Table:
+        cells = tuple(tuple(Cell(t, Source(line=line + r, cell=f"r{r + 1}c{c + 1}")) for c, t in enumerate(row))
+                      for r, row in enumerate(texts))
+        return Table(cells, Source(line=line), has_header=False)
+
+    doc = Document("hand.md", "markdown", (
+        TextLine("VGG-16 parameters (with biases)", Source(line=1), 1),
+        rows(3, ["CONV3-64", "[224x224x64]", "params: 1,792"], ["CONV3-64", "[224x224x64]", "params: 36,928"],
+             ["POOL2", "[112x112x64]", "params: 0"]),
+        rows(6, ["CONV3-128", "[112x112x128]", "params: 73,856"], ["POOL2", "[56x56x128]", "params: 0"]),
+    ))
+    slots = found(doc, PARAMS)
+    assert slots[("vgg16", "conv1_2", Q.PARAMS)] == [36928]
+    assert slots[("vgg16", "pool1", Q.SHAPE)] == [(112, 112, 64)]  # "POOL2": a 2x2 pool, the first
+    assert slots[("vgg16", "conv2_1", Q.PARAMS)] == [73856]  # the second table runs on from the first
+    assert slots[("vgg16", "pool2", Q.SHAPE)] == [(56, 56, 128)]
+    assert slots[("vgg16", "conv1_1", Q.SHAPE)] == [(224, 224, 64)]  # "[224x224x64]" is a shape, no units
+    assert not any(q is Q.UNITS for _, _, q in slots)

@@ -127,6 +127,8 @@ class _Walker:
         self.headings = 0  # headings passed: prose that names a layer again after one comes back to it
         self.list_number: int | None = None  # the number of the line's list item ("3. …")
         self.last_line: int | None = None  # the source line of the block read last
+        self.last_group = 0  # the group of the rows of the block read last
+        self.listing = False  # the block read last was a table of rows placed by position
         self.heading_row: Row | None = None  # the layer the last heading named: its section's layer
         # "### Layer 1 (CONV1 + POOL1)": a heading that names a convolution and its pooling is the
         # convolution's section; a line that names the pooling says only that line about it
@@ -170,7 +172,11 @@ class _Walker:
 
     def line(self, block: TextLine) -> None:
         text = clean(block.text[:MAX_LINE])
-        self.last_line = block.source.line
+        if self.listing and block.source.line is not None and self.last_line is not None \
+                and block.source.line == self.last_line + 1:
+            self.prose_group = self.last_group  # the listing's next line, after rows split off as a table
+        self.listing = False
+        self.last_line, self.last_group = block.source.line, self.prose_group
         if not text:
             return
         self.line_rows = {}
@@ -649,9 +655,10 @@ class _Walker:
             return
         # a listing cut into pieces ("CONV3-64 …" rows between "POOL2 …" lines, as a reader may split
         # space-aligned text): headerless rows placed by position run on from the lines right above
-        listing = follows and not block.has_header and self.prose_group and all(
-            (label := parse_layer(clean(r[0].text), within=12)) is not None and label.positional for r in rows)
-        group = self.prose_group if listing else self._new_group()
+        positional = not block.has_header and _placed_by_position(rows)
+        group = self.last_group if follows and positional and self.last_group else self._new_group()
+        self.last_group = group
+        self.listing = positional
         if _layers_across(rows):
             rows = _transposed(rows)  # "| | Conv1 | Conv2 |" over "| Units | … |": a layer per column
         elif self.row is not None and _quantities_down(rows):
@@ -741,6 +748,8 @@ class _Walker:
                 if (own or role.quantity) in (None, Quantity.SHAPE) and role.role != NOT_ANSWER:
                     self.add(Reading("input", parsed, cell.source, quantity=Quantity.SHAPE))
                 continue
+            if own is None and role.quantity is None and _BRACKETED_SHAPE.fullmatch(text):
+                own = Quantity.SHAPE  # "[224x224x64]": a tensor's shape, as cs231n writes it
             if own is not None:
                 self.add(Reading("layer", parsed, cell.source, row=row, quantity=own))
             elif role.quantity is not None:
@@ -772,6 +781,19 @@ def _with_flops_as_connections(roles: list[Label]) -> list[Label]:
         return roles
     return [Label(Quantity.CONNECTIONS, role.total, role.phrase) if role.role == NOT_ANSWER
             and role.phrase in ("flops", "flop") else role for role in roles]
+
+
+# VGG's way of naming a convolution by its kernel and filters ("CONV3-64"): a listing placed by position
+VGG_CONV = re.compile(r"conv\s*\d{1,2}\s*[-–]\s*\d{2,4}(?!\d)", re.IGNORECASE)
+
+
+def _placed_by_position(rows: list[list[Cell]]) -> bool:
+    """Rows whose labels give no layer number ("CONV3-64", "FC"; the input; in such a listing "POOL2"
+    is a 2x2 pool): a listing placed by position."""
+    labels = [parse_layer(clean(r[0].text), within=12) if r else None for r in rows]
+    vgg = any(VGG_CONV.search(clean(r[0].text)) for r in rows if r)
+    return all(label is not None and (label.positional or label.is_input or (vgg and label.kind == "pool"))
+               for label in labels) and any(label.positional for label in labels if label is not None)
 
 
 _LABEL_CELL = re.compile(r"[^\d=:：]{1,30}[:：]")

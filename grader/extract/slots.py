@@ -9,8 +9,8 @@ from typing import Mapping, Sequence
 
 from grader.core import Answer, Quantity
 from grader.extract import evidence
-from grader.extract.layers import resolve
-from grader.extract.readings import Reading, Row, Section
+from grader.extract.layers import LayerLabel, resolve
+from grader.extract.readings import VGG_CONV, Reading, Row, Section
 
 COUNTS = evidence.COUNTS
 # a section that names one network moves to another only when the numbers say so clearly
@@ -190,10 +190,15 @@ def place_rows(rows: list[Row], network, readings: list[Reading] = (),
     for row in rows:
         if row.label.number is not None:
             seen[(row.group, row.label.key)] = seen.get((row.group, row.label.key), 0) + 1
+    # in a listing that names convolutions by kernel and filters ("CONV3-64"), "POOL2" is a 2x2 pool
+    listings = {row.group for row in rows if row.label.positional and row.label.kind == "conv"
+                and VGG_CONV.search(row.label.text)}
     for row in rows:
         before = previous.get(row.group, -1)
         label = row.label
         name = resolve(label, network)
+        if row.group in listings and label.kind == "pool" and label.number is not None:
+            name, label = None, LayerLabel(label.text, "pool", None, "pool", positional=True)
         # "N_conv1 = …" then "W_conv1 = …": the same layer again, for something else (or after a row
         # that answered nothing, a heading)
         again = name in index and index[name] == before and not row.table \
