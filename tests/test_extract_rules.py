@@ -229,6 +229,9 @@ def test_a_numbered_list_under_a_line_of_quantities():
     assert slots[("alexnet", "conv1", Q.CONNECTIONS)] == [105415200]
     assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]  # item 3: the third layer with weights
     assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]  # item 7: the second FC layer
+    slots = found(document("AlexNet (units / weights / connections for each layer)",
+                           "2) 186,624 / 307,200 / 223,948,800"), PAPER)  # the order on the network's line
+    assert slots[("alexnet", "conv2", Q.CONNECTIONS)] == [223948800]
 
 
 def test_a_headerless_column_short_of_its_biases_is_the_asked_parameters():

@@ -275,6 +275,7 @@ class _Walker:
         label = classify(body)
         if heading:
             self.context = label.quantity
+        self.order = _declared_order(body)  # "AlexNet (units / weights / connections per layer)"
         head, colon, rest = (re.split(r"([:：=])", plain, maxsplit=1) + ["", ""])[:3]
         named = classify(head)
         if colon and (named.total or (len(head) <= LABEL_REACH and not named.role and networks
@@ -1177,6 +1178,7 @@ def _declared_order(text: str) -> tuple[Quantity, ...] | None:
         return None
     inner = re.search(r"[(（]([^()（）]+)[)）]", text)
     words = inner[1] if inner else text.rsplit(":", 1)[-1].rsplit("：", 1)[-1]
+    words = re.sub(r"\s+(?:for|of|in|per)\s+(?:each|every|the|a)?\s*layers?\s*$", "", words.strip(" .:"), flags=re.I)
     parts = [p.strip(" .") for p in _LIST_SEPARATOR.split(words) if p.strip(" .")]
     if parts and parts[0].lower() in LAYER_HEADERS:
         parts = parts[1:]
