@@ -378,3 +378,18 @@ def test_a_vgg_listing_split_into_tables_pools_by_window():
     assert slots[("vgg16", "pool2", Q.SHAPE)] == [(56, 56, 128)]
     assert slots[("vgg16", "conv1_1", Q.SHAPE)] == [(224, 224, 64)]  # "[224x224x64]" is a shape, no units
     assert not any(q is Q.UNITS for _, _, q in slots)
+
+
+def test_headings_that_number_the_pools_too_mean_layers_in_order_of_kind():
+    slots = found(document(
+        "# AlexNet",
+        "## Layer 1 (convolution)", "Weights: 34,848.",
+        "## Layer 2 (max pooling)", "Output 27 × 27 × 96.",
+        "## Layer 3 (convolution)", "Weights: 307,200.",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert slots[("alexnet", "pool1", Q.SHAPE)] == [(27, 27, 96)]
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]  # the second convolution, not conv3
+    # numbered among the layers with weights when no pool is numbered
+    slots = found(document("# AlexNet", "## Layer 3 (convolution)", "Weights: 884,736."), PAPER)
+    assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]

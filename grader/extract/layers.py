@@ -38,6 +38,9 @@ class LayerLabel:
     pool_after: bool = False  # "Pool(Conv 1)": the convolution, with pooling after it
     start: int = 0  # where the mention starts and ends in the normalised text
     end: int = 0
+    # "Layer 2 (max pooling)": the kind a bracket after a counted "Layer N" names (a student who
+    # numbers the pools too means the layers in order of kind, not the N-th with weights)
+    bracket_kind: str | None = None
 
     @property
     def is_input(self) -> bool:
@@ -140,7 +143,7 @@ def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> L
         found = [f for f in found if f.start <= within]
     if found:
         found.sort(key=lambda f: (f.kind == "layer", f.start))  # "Layer 1 (CONV1)": the specific kind
-        best = found[0]
+        best = _with_bracket_kind(found[0], text)
         pooled = best.kind == "conv" and re.search(r"pool", aligned(text)[:best.start]) is not None
         if pooled:
             return LayerLabel(best.text, best.kind, best.number, best.key, best.positional, True,
@@ -173,8 +176,19 @@ def find_layers(text: str) -> list[LayerLabel]:
             close = re.match(r"\s*[)）]", text[mention.end:])
             mention = LayerLabel(text, mention.kind, mention.number, mention.key, mention.positional,
                                  mention.pool_after, outer.start, mention.end + (close.end() if close else 0))
-        kept.append(mention)
+        kept.append(_with_bracket_kind(mention, text))
     return kept
+
+
+def _with_bracket_kind(mention: LayerLabel, text: str) -> LayerLabel:
+    if mention.kind != "layer":
+        return mention
+    inner = re.match(r"\s*[(（]([^()（）]{1,40})[)）]", aligned(text)[mention.end:])
+    word = _patterns()["bare"].search(inner[1]) if inner else None
+    if word is None or _kind_of(word[1]) == "layer":
+        return mention
+    return LayerLabel(mention.text, mention.kind, mention.number, mention.key, mention.positional,
+                      mention.pool_after, mention.start, mention.end, _kind_of(word[1]))
 
 
 _NAMES: dict[int, tuple] = {}

@@ -866,7 +866,10 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
         if mention is not None and "=" in text[:mention.start]:
             mention = None
         # (digits glued to a Latin word are a name, "conv5"; after a CJK word they are its number, "有64896")
-        end = re.compile(r"=|(?<![A-Za-z\u00C0-\u024F_])(?<![\d.])[\d(（]").search(text, mention.end if mention else 0)
+        after = mention.end if mention else 0
+        words = re.match(r"\s*[(（][^\d()（）]*[)）]", text[after:]) if mention else None
+        after += words.end() if words else 0  # "Layer 2 (max pooling)": the bracket is the label's
+        end = re.compile(r"=|(?<![A-Za-z\u00C0-\u024F_])(?<![\d.])[\d(（]").search(text, after)
         if end and end.start() > 0 and re.match(r"[^\W\d_]|#", text):
             return [(text[:end.start()], text[end.start():])]
         return [(text, "")]

@@ -193,12 +193,17 @@ def place_rows(rows: list[Row], network, readings: list[Reading] = (),
     # in a listing that names convolutions by kernel and filters ("CONV3-64"), "POOL2" is a 2x2 pool
     listings = {row.group for row in rows if row.label.positional and row.label.kind == "conv"
                 and VGG_CONV.search(row.label.text)}
+    # "Layer 2 (max pooling)": a student who numbers the pools too means the layers in order of kind
+    all_numbered = {row.group for row in rows if row.label.kind == "layer" and row.label.bracket_kind == "pool"}
     for row in rows:
         before = previous.get(row.group, -1)
         label = row.label
         name = resolve(label, network)
         if row.group in listings and label.kind == "pool" and label.number is not None:
             name, label = None, LayerLabel(label.text, "pool", None, "pool", positional=True)
+        elif row.group in all_numbered and label.kind == "layer" and label.bracket_kind is not None:
+            kind = label.bracket_kind
+            name, label = None, LayerLabel(label.text, kind, None, kind, positional=True)
         # "N_conv1 = …" then "W_conv1 = …": the same layer again, for something else (or after a row
         # that answered nothing, a heading)
         again = name in index and index[name] == before and not row.table \
