@@ -393,3 +393,17 @@ def test_headings_that_number_the_pools_too_mean_layers_in_order_of_kind():
     # numbered among the layers with weights when no pool is numbered
     slots = found(document("# AlexNet", "## Layer 3 (convolution)", "Weights: 884,736."), PAPER)
     assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
+
+
+def test_a_quantity_said_to_be_the_same_as_another():
+    slots = found(document(
+        "## AlexNet",
+        "FC7 has 4,096 neurons and 16,777,216 weights, and its connections equal its weights.",
+        "For FC8 the weights are 4,096,000, the connections the same.",
+        "F6 全连接层：权重 9216×4096 = 37,748,736，连接数与权重相同。",
+        "Conv1 has 290,400 units, equal to 55*55*96.",
+    ), PAPER)
+    assert slots[("alexnet", "fc7", Q.CONNECTIONS)] == [16777216]
+    assert slots[("alexnet", "fc8", Q.CONNECTIONS)] == [4096000]
+    assert slots[("alexnet", "fc6", Q.CONNECTIONS)] == [37748736]
+    assert ("alexnet", "conv1", Q.WEIGHTS) not in slots and ("alexnet", "conv1", Q.CONNECTIONS) not in slots

@@ -342,8 +342,26 @@ class _Walker:
             self.row = row_before
             if self.pending is not None and self.pending[1] in opened:
                 self.pending = None
+        self._same_as(body, self.section.readings[start:], source)
         if self.lead is not None and len(self.section.readings) > start:
             self.lead_line = source.line  # the list under the label goes on
+
+    def _same_as(self, body: str, read: list[Reading], source: Source) -> None:
+        """"… 16,777,216 weights, and its connections equal its weights", "the connections the same",
+        "连接数与权重相同": a quantity said to be the same as another the line gave one layer."""
+        layers = {id(r.row) for r in read if r.kind == "layer" and r.row is not None}
+        if len(layers) != 1:
+            return
+        row = next(r.row for r in read if r.kind == "layer")
+        given = {r.quantity: r for r in read if r.kind == "layer" and r.quantity not in (None, Quantity.SHAPE)}
+        for same, like in _same_statements(body):
+            if same in given:
+                continue
+            source_reading = given.get(like) if like is not None else (
+                list(given.values())[-1] if len(given) >= 1 else None)
+            if source_reading is not None and not isinstance(source_reading.parsed.value, tuple):
+                self.add(Reading("layer", source_reading.parsed, source, row=row, quantity=same))
+                given[same] = source_reading
 
     def _numbered_list(self, body: str, source: Source) -> bool:
         """"1. 290400 / 34848 / 105415200" under "For each layer: units / weights / connections": a list
@@ -999,6 +1017,32 @@ def _layer_range(label_text: str) -> list[LayerLabel] | None:
             and a.number < b.number <= a.number + 12:
         return [LayerLabel(label_text, a.kind, n, f"{a.kind}{n}") for n in range(a.number, b.number + 1)]
     return None
+
+
+_WORDS = r"[^\W\d_]+(?:\s+[^\W\d_]+)?"
+_SAME_STATEMENT = re.compile(
+    rf"(?:the\s+)?same\s+(?:number|count|amount)\s+of\s+(?P<a>{_WORDS})"
+    rf"|(?P<b>{_WORDS})\s+(?:is\s+|are\s+)?(?:also\s+)?(?:the\s+same|identical)(?![^\W\d_])"
+    rf"(?:\s+(?:to|as)\s+(?:the\s+|its\s+)?(?P<c>{_WORDS}))?(?!\s*\d)"
+    rf"|(?P<d>{_WORDS})\s+(?:equals?|(?:is\s+|are\s+)?equal\s+to)\s+(?:the\s+|its\s+)?(?P<e>{_WORDS})"
+    r"|(?P<f>连接数?|权重数?|参数量?)(?:与|和|跟|同)(?P<g>连接数?|权重数?|参数量?)(?:相同|相等|一样)"
+    r"|(?P<h>连接数?|权重数?|参数量?)(?:等于|=)(?P<i>连接数?|权重数?|参数量?)(?![\d])", re.IGNORECASE)
+
+
+def _same_statements(text: str) -> list[tuple[Quantity, Quantity | None]]:
+    """(the quantity said to be the same, the one it is the same as or None) for each statement."""
+    found = []
+    for m in _SAME_STATEMENT.finditer(text):
+        same = next(g for g in (m["a"], m["b"], m["d"], m["f"], m["h"]) if g is not None)
+        like = next((g for g in (m["c"], m["e"], m["g"], m["i"]) if g is not None), None)
+        same_label = classify(re.sub(r"^(?:its|the|and)\s+", "", same, flags=re.IGNORECASE))
+        like_label = classify(like) if like is not None else None
+        if same_label.quantity in (None, Quantity.SHAPE) or len(same.split()) > 2 and not same_label.phrase:
+            continue
+        if like is not None and (like_label.quantity in (None, Quantity.SHAPE)):
+            continue
+        found.append((same_label.quantity, like_label.quantity if like_label else None))
+    return found
 
 
 def _same_value(part: str) -> Quantity | None:
