@@ -133,6 +133,9 @@ def test_an_exact_figure_beats_its_rounded_restatement():
     assert read_value("61,706 个参数，约 6.2 万").value == 61706
     assert read_value("35K*55*55 ≈ 105M").value == 105000000  # a product, then its (rounded) value
     assert read_value("≈ 224M").value == 224000000  # rounded alone: as written
+    slots = found(document("## AlexNet", "总计：权重约 6095 万（60954656），连接数约 7.24 亿。"), PAPER)
+    assert slots[("alexnet", "total", Q.WEIGHTS)] == [60954656]  # in a sentence too
+    assert slots[("alexnet", "total", Q.CONNECTIONS)] == [724000000]
 
 
 def test_one_value_for_two_quantities():

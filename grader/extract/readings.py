@@ -32,8 +32,8 @@ from grader.core import Cell, Document, Quantity, Source, Table, TextLine
 from grader.extract.layers import LayerLabel, find_layers, find_networks, network_mentions, parse_layer
 from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, names_other_network,
                                       names_total, quantity_beside, total_adverb, vocabulary)
-from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, is_math, is_share, read_value,
-                                    read_values, strip_numbering)
+from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, exact_over_rounded, is_math, is_share,
+                                    read_value, read_values, strip_numbering)
 
 # prose: a layer named further into a label than this is a reference, not the label's subject
 LABEL_REACH = 30
@@ -465,7 +465,7 @@ class _Walker:
         layer") or a total: elsewhere a number and a word side by side say too little."""
         from grader.extract.numbers import scan
 
-        text = clause.text
+        text = exact_over_rounded(clause.text)  # "权重约 6095 万（60954656）": the exact figure
         layer = None
         total = clause.total or (self.total_block and line_row is None)
         if not total and line_row is None:

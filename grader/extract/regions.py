@@ -196,7 +196,7 @@ def read_values(region: str) -> list[Parsed]:
         for n in shape:
             product *= n
         return [Parsed(product, None, None, False, region.strip(), shape)]
-    text = _exact_over_rounded(drop_remarks(clean(region)))
+    text = exact_over_rounded(drop_remarks(clean(region)))
     text = APPROX.sub("=", text)
     text = re.sub(r"(?<![<>=!])=(?!=)|＝", "=", text)
     parts = [_restore_signs(p) for p in re.split(r"=", text)]
@@ -250,9 +250,19 @@ _MARKERS = re.compile(r"\\approx|≈|≒|~=|~|约")
 ROUNDING = 0.05
 
 
-def _exact_over_rounded(text: str) -> str:
+def exact_over_rounded(text: str) -> str:
     """A figure written exactly and restated rounded next to it ("= 34,848 ≈ 35K", "60,954,656 (≈61M)",
-    "1.38 亿（138,357,544）") states the exact figure: the rounded restatement is cut out."""
+    "1.38 亿（138,357,544）") states the exact figure: each rounded restatement is cut out."""
+    for _ in range(8):
+        shorter = _exact_over_rounded(text)
+        if shorter == text:
+            break
+        text = shorter
+    return text
+
+
+def _exact_over_rounded(text: str) -> str:
+    """The text with its first rounded restatement cut out."""
     from grader.extract.numbers import scan
 
     if not re.search(r"\d\D+\d", text):
