@@ -982,16 +982,15 @@ def _no_count(value: str) -> bool:
 
 
 def _owned_by_label(plain: str) -> bool:
-    """"Total: 143,667,240 (≈143.7M), i.e. … more than VGG16: …": a line that opens with a label of a
-    total or a quantity, with the networks named only after it, is the label's."""
+    """"Total: 143,667,240 (≈143.7M), i.e. … more than VGG16: …": a line that opens with the label of
+    a total, with the networks named only after it, is the label's."""
     colon = re.search(r"[:：]", plain)
     if colon is None or colon.start() > LABEL_REACH:
         return False
     label = plain[:colon.start()]
     if find_networks(label) or not re.search(r"\d", plain[colon.end():]):
         return False
-    named = classify(label)
-    return (named.total or named.quantity not in (None, Quantity.SHAPE)) and parse_layer(label, bare=False) is None
+    return names_total(label) and _total_label(label) and parse_layer(label, bare=False) is None
 
 
 # "conv3_2 ~ conv3_4", "conv1-conv3", "FC6 to FC8": a range of layers of one kind
