@@ -187,6 +187,12 @@ def test_several_networks_on_one_line_each_take_their_total():
     assert slots == {("vgg16", "total", Q.PARAMS): [138000000], ("vgg19", "total", Q.PARAMS): [144000000]}
 
 
+def test_a_label_before_the_network_is_no_network_total():
+    slots = found(document("## Notes", "- Example: AlexNet has 724M MACs, so 1.4G FLOPs"),
+                  {"alexnet": (Q.UNITS, Q.PARAMS, Q.CONNECTIONS)})
+    assert slots == {("alexnet", "total", Q.CONNECTIONS): [724000000]}  # named by its word, MACs
+
+
 def test_years_and_layer_counts_are_no_totals():
     slots = found(document("LeNet-5: 1998", "VGG16: 16 layers", "AlexNet：一共 8 层"), PARAMS)
     assert not slots

@@ -278,11 +278,11 @@ class _Walker:
         self.order = _declared_order(body)  # "AlexNet (units / weights / connections per layer)"
         head, colon, rest = (re.split(r"([:：=])", plain, maxsplit=1) + ["", ""])[:3]
         named = classify(head)
-        if colon and (named.total or (len(head) <= LABEL_REACH and not named.role and networks
+        if colon and (named.total or (len(head) <= LABEL_REACH and not named.role and find_networks(head)
                                       and not parse_layer(head, bare=False))):
             # "Total Parameters for LeNet-5: 156 (conv1) + … = 17166", "VGG16: 138,357,544"
-            quantity = named.quantity or classify(rest).quantity
             value = rest if named.total else _first_clause(rest)
+            quantity = named.quantity or classify(value).quantity or classify(rest).quantity
             if value.strip() and not _no_count(value) and self._value("total", None, quantity, value, source):
                 return True
             if named.total:
