@@ -196,6 +196,17 @@ def test_a_label_before_the_network_is_no_network_total():
 def test_years_and_layer_counts_are_no_totals():
     slots = found(document("LeNet-5: 1998", "VGG16: 16 layers", "AlexNet：一共 8 层"), PARAMS)
     assert not slots
+    slots = found(document("## LeNet-5", "一共 7 层，总参数 61706 个（约 6.2 万）。"), PARAMS)
+    assert slots == {("lenet5", "total", Q.PARAMS): [61706]}
+
+
+def test_chinese_totals_and_a_shape_word_before_its_value():
+    slots = found(document("## AlexNet", "参数总量：60,965,224（按论文两块 GPU 计算）"), PARAMS)
+    assert slots == {("alexnet", "total", Q.PARAMS): [60965224]}  # 总量: the amount in all
+    slots = found(document("## LeNet-5", "**C3 卷积层**：参数量 = (5×5×6+1)×16 = 2416",
+                           "**S4 池化层**：输出 5×5×16，无参数"), PARAMS)
+    assert slots[("lenet5", "pool2", Q.SHAPE)] == [(5, 5, 16)]  # not 400 parameters
+    assert ("lenet5", "pool2", Q.PARAMS) not in slots
 
 
 def test_a_total_label_owns_its_line_when_a_network_is_named_later():

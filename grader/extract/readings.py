@@ -552,12 +552,12 @@ class _Walker:
             named = classify(trailing[1]).quantity if trailing else None
             if named not in (None, Quantity.SHAPE, label.quantity):
                 more.append((named, value))  # "Weights 6*6*256*4096 = 37.7M = connections"
-        worded = _WORD_FIRST.fullmatch(value) if label.role is None and layer is not None else None
+        worded = _WORD_FIRST.match(value) if label.role is None and layer is not None else None
         if worded is not None:
             named = classify(worded[1])
-            if named.quantity not in (None, Quantity.SHAPE) and not named.total \
+            if named.quantity is not None and not named.total \
                     and len(worded[1]) <= len(named.phrase) + 2:
-                label, value = Label(named.quantity), worded[2]  # "FC7: units 4096"
+                label, value = Label(named.quantity), worded[2]  # "FC7: units 4096", "S4: 输出 5×5×16"
         if label.role is None and value:
             if len(segments) > 1 and any(units):
                 # "27×27×256 = 186,624 neurons; 5×5×48×256 = 307,200 weights; …"
@@ -651,6 +651,8 @@ class _Walker:
 
     def _value(self, kind: str, row: Row | None, quantity: Quantity | None, region: str, source: Source,
                *, before_rows: bool = False) -> bool:
+        if kind == "total" and _no_count(drop_remarks(clean(region))):
+            return True  # "一共 7 层": a number of layers, no total
         candidates = read_values(region)
         if not candidates:
             return False
@@ -950,7 +952,9 @@ _SAME_VALUE = re.compile(r"\s*(?:(?:and|also|as|with|the|same|number|count|amoun
 
 
 # a value that opens with the word for what it counts: "units 4096"
-_WORD_FIRST = re.compile(r"\s*([^\W\d_][^\W\d_ ]*(?:\s+[^\W\d_]+)?)\s*[:：=]?\s*([\d(（][^a-zA-Z\u3400-\u9fff]*?)[，,;；。.\s]*")
+# (what follows a separator is the sentence going on: "S4：输出 5×5×16，无参数")
+_WORD_FIRST = re.compile(r"\s*([^\W\d_][^\W\d_ ]*(?:\s+[^\W\d_]+)?)\s*[:：=]?\s*"
+                         r"([\d(（][^a-zA-Z\u3400-\u9fff，;；。]*?)\s*(?:[，;；。]|[,.](?!\d)|$)")
 
 
 # a difference between two counts: "biases more than VGG16: … = 5,309,696 more", "比 VGG16 多"
