@@ -427,3 +427,12 @@ def test_a_quantity_said_to_be_the_same_as_another():
     assert slots[("alexnet", "fc8", Q.CONNECTIONS)] == [4096000]
     assert slots[("alexnet", "fc6", Q.CONNECTIONS)] == [37748736]
     assert ("alexnet", "conv1", Q.WEIGHTS) not in slots and ("alexnet", "conv1", Q.CONNECTIONS) not in slots
+
+
+def test_a_row_label_with_its_own_value():
+    slots = found(document("AlexNet", table(
+        ["conv1 -> 290400 neurons", "34848 weights", "105415200 connections"],
+        ["fc6 -> 4096 neurons", "37748736 weights", "37748736 connections"], header=False)), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "fc6", Q.UNITS)] == [4096]
+    assert slots[("alexnet", "fc6", Q.CONNECTIONS)] == [37748736]

@@ -741,6 +741,12 @@ class _Walker:
         totals: list[Reading] = []
         carried: Label | None = None  # a cell that is only a label ("memory:") labels the cell after it
         for k, (cell, text) in enumerate(zip(cells, texts)):
+            if k == at and row is not None and layer is not None:
+                # "conv1 -> 290400 neurons": the label cell holds a value with its word
+                after = re.match(r"\s*(?:->|→|=>|:|：)\s*(.*\d.*)", text[layer.end:])
+                own = _cell_quantity(after[1]) if after else None
+                if own is not None and (found := read_values(after[1])):
+                    self.add(Reading("layer", found[0], cell.source, row=row, quantity=own))
             if k == at or not text:
                 continue
             if _LABEL_CELL.fullmatch(text):
