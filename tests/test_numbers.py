@@ -128,6 +128,9 @@ def test_a_scale_letter_before_a_unit_of_work():
 def test_dots_grouped_as_thousands_stay_one_number():
     assert values("= 1.400.000") == [1_400_000]
     assert values("307.200") == [307_200]
+    assert values("= 307.200 x 27 x 27 = 223.948.800") == [223_948_800]
+    (written,) = scan("192.192.384 = 14155776")  # grouped like thousands, but the result is the product
+    assert written.expression == "192*192*384"
 
 
 # ---------------------------------------------------------------- digits in names

@@ -675,8 +675,14 @@ def _dot_products(t: str) -> str:
     def sign(m: re.Match) -> str:
         run = m.group(0)
         in_equation = re.match(r"\s*(?:[=≈]|$)", t[m.end():]) or re.search(r"[=≈]\s*$", t[:m.start()])
-        if not in_equation or (" " not in run and _grouped(run.split("."), "dot")):
+        if not in_equation:
             return run  # "2.5.1 Latency": a section number
+        if " " not in run and _grouped(run.split("."), "dot"):
+            # "1.400.000" is one number, unless the result after it is the product ("192.192.3 = …")
+            result = re.match(r"\s*=\s*([\d,]+)(?![\d.])", t[m.end():])
+            product = math.prod(int(g) for g in run.split("."))
+            if result is None or int(result[1].replace(",", "")) != product:
+                return run
         return run.replace(".", "*")
 
     return _DOT_RUN.sub(sign, t)
