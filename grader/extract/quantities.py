@@ -48,6 +48,7 @@ class Vocabulary:
     other_networks: tuple[str, ...]
     patterns: dict  # role -> compiled alternation (for the `find` helpers)
     masked: re.Pattern | None = None  # phrases whose inner words are not labels (see `vocabulary`)
+    header_cells: dict | None = None  # whole header cell -> quantity ("W": weights)
 
 
 def normalise(text: str) -> str:
@@ -119,6 +120,8 @@ def vocabulary() -> Vocabulary:
         ordinal_words=ordinal_words,
         other_networks=tuple(normalise(str(w)) for w in raw["other_networks"]),
         patterns=patterns,
+        header_cells={normalise(str(w)): Quantity(name)
+                      for name, words in raw.get("header_cells", {}).items() for w in words},
     )
 
 
@@ -173,6 +176,8 @@ def classify(text: str, *, fuzzy: bool = False) -> Label:
         if role is Quantity.PARAMS and _NO_BIAS.search(norm):
             role = Quantity.WEIGHTS  # "#Parameters (no bias)": the weights, said so
         return Label(role, total=total, phrase=best[1])
+    if fuzzy and norm in (vocabulary().header_cells or {}):
+        return Label(vocabulary().header_cells[norm], total=total, phrase=norm)  # "| W |": a whole cell
     if fuzzy and len(norm) >= 4:
         from rapidfuzz import fuzz, process
 

@@ -1,0 +1,52 @@
+"""Terse and mixed answers: one-letter headers, typo'd layer names, a network column, shapes and
+figures in prose. Every text is written for the test; every value is an AlexNet / LeNet-5 figure
+worked by hand (DESIGN.md): AlexNet conv1 11·11·3·96 = 34,848 weights, 55·55·96 = 290,400 units;
+conv2 5·5·48·256 = 307,200 weights; conv3 3·3·256·384 = 884,736; conv4 3·3·192·384 = 663,552;
+fc6 6·6·256·4096 = 37,748,736; fc7 4096·4096 = 16,777,216; LeNet-5 with biases C1 156, C3 2,416."""
+from __future__ import annotations
+
+from grader.core import Cell, Document, Quantity, Source, Table, TextLine
+from grader.extract import extract
+from grader.extract.quantities import classify
+
+Q = Quantity
+PAPER = {"alexnet": (Q.UNITS, Q.WEIGHTS, Q.CONNECTIONS)}
+
+
+def document(*lines: str | Table) -> Document:
+    blocks = []
+    for number, line in enumerate(lines, 1):
+        if isinstance(line, Table):
+            blocks.append(line)
+            continue
+        level = len(line) - len(line.lstrip("#"))
+        blocks.append(TextLine(line.lstrip("#").strip(), Source(line=number), level))
+    return Document("hand.md", "markdown", tuple(blocks))
+
+
+def table(*rows: list[str]) -> Table:
+    cells = tuple(tuple(Cell(text, Source(line=100 + r, cell=f"r{r}c{c}")) for c, text in enumerate(row))
+                  for r, row in enumerate(rows))
+    return Table(cells, Source(line=100), has_header=True)
+
+
+def found(doc: Document, networks) -> dict:
+    slots: dict = {}
+    for answer in extract(doc, networks=networks):
+        slots.setdefault((answer.network, answer.layer, answer.quantity), []).append(answer.value)
+    return slots
+
+
+def test_a_lone_w_names_the_weights_only_as_a_whole_header_cell():
+    assert classify("W", fuzzy=True).quantity is Q.WEIGHTS
+    assert classify("#W", fuzzy=True).quantity is Q.WEIGHTS
+    assert classify("W").quantity is None  # in a sentence a letter is anything
+    assert classify("W x H", fuzzy=True).quantity is None
+    slots = found(document("## AlexNet", table(
+        ["layer", "#neurons", "W", "conn."],
+        ["conv1", "290400", "34848", "105415200"],
+        ["conv2", "186624", "307200", "223948800"],
+    )), PAPER)
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
