@@ -50,3 +50,17 @@ def test_a_lone_w_names_the_weights_only_as_a_whole_header_cell():
     assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
     assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
     assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
+
+
+def test_a_kind_word_with_two_letters_swapped_still_names_the_layer():
+    slots = found(document("## AlexNet", table(
+        ["layer", "weights"],
+        ["conv2", "307200"],
+        ["Cnov3", "884736"],
+        ["conv4", "663552"],
+        ["FC-6", "37748736"],
+        ["fc_7", "16777216"],
+    )), PAPER)
+    assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
+    assert slots[("alexnet", "fc6", Q.WEIGHTS)] == [37748736]
+    assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]

@@ -63,7 +63,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "block": re.compile(r"(?<![a-z])block\s*(\d)\s*_?\s*conv\s*(\d)(?!\d)"),
         "literal": re.compile(r"(?<![a-z])conv(\d)_(\d)(?!\d)"),
         "vgg": re.compile(r"(?<![a-z])conv\s*(\d{1,2})\s*[-–]\s*(\d{2,4})(?!\d)"),
-        "numbered": re.compile(rf"(?<![a-z])({kind_re})\s*[-_.]?\s*(\d{{1,2}})(?![\d.,]\d)(?![a-z])"),
+        "numbered": re.compile(rf"(?<![a-z])({kind_re}|{'|'.join(_swapped_kinds())})\s*[-_.]?\s*(\d{{1,2}})"
+                               r"(?![\d.,]\d)(?![a-z])"),
         "letter": re.compile(r"(?<![a-z0-9])([csf])(\d{1,2})(?![0-9a-z])"),
         "before": re.compile(rf"(?<![\d.])(\d{{1,2}})\s*(?:번째|st|nd|rd|th)\s*({kind_re})"),
         "ordinal": re.compile(rf"(?<![a-z])({ordinal_re})\s*(?:个|번째)?\s*({kind_re})"),
@@ -74,8 +75,24 @@ def _patterns() -> dict[str, re.Pattern]:
     }
 
 
+@lru_cache(maxsize=1)
+def _swapped_kinds() -> dict[str, str]:
+    """Kind words of four letters or more with two neighbouring letters swapped ("Covn3" for conv3),
+    read only before a layer number, where no word of the language stands."""
+    words = {w for ws in vocabulary().layer_kinds.values() for w in ws}
+    swapped = {}
+    for word in words:
+        if len(word) >= 4 and word.isalpha() and word.isascii():
+            for i in range(len(word) - 1):
+                typo = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+                if typo != word and typo not in words:
+                    swapped[typo] = word
+    return swapped
+
+
 def _kind_of(word: str) -> str:
     word = normalise(word)
+    word = _swapped_kinds().get(word, word)
     for kind, words in vocabulary().layer_kinds.items():
         if word in words or re.sub(r"\s+", "", word) in (re.sub(r"\s+", "", w) for w in words):
             return CANONICAL[kind]
