@@ -64,3 +64,17 @@ def test_a_kind_word_with_two_letters_swapped_still_names_the_layer():
     assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
     assert slots[("alexnet", "fc6", Q.WEIGHTS)] == [37748736]
     assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]
+
+
+def test_a_network_column_decides_each_rows_network():
+    networks = {"lenet5": (Q.PARAMS,), "alexnet": (Q.PARAMS,)}
+    slots = found(document(table(
+        ["Model", "layer", "params"],
+        ["LeNet-5", "conv1", "156"],
+        ["LeNet-5", "conv2", "2416"],
+        ["AlexNet", "conv1", "34944"],
+    )), networks)
+    assert slots[("lenet5", "conv1", Q.PARAMS)] == [156]
+    assert slots[("lenet5", "conv2", Q.PARAMS)] == [2416]
+    assert slots[("alexnet", "conv1", Q.PARAMS)] == [34944]
+    assert ("alexnet", "conv2", Q.PARAMS) not in slots

@@ -49,6 +49,7 @@ class Vocabulary:
     patterns: dict  # role -> compiled alternation (for the `find` helpers)
     masked: re.Pattern | None = None  # phrases whose inner words are not labels (see `vocabulary`)
     header_cells: dict | None = None  # whole header cell -> quantity ("W": weights)
+    network_columns: frozenset = frozenset()  # headers of a column naming each row's network
 
 
 def normalise(text: str) -> str:
@@ -122,6 +123,7 @@ def vocabulary() -> Vocabulary:
         patterns=patterns,
         header_cells={normalise(str(w)): Quantity(name)
                       for name, words in raw.get("header_cells", {}).items() for w in words},
+        network_columns=frozenset(normalise(str(w)) for w in raw.get("network_columns", ())),
     )
 
 
@@ -137,6 +139,11 @@ def names_total(text: str) -> bool:
 def total_adverb(phrase: str) -> bool:
     """"总共", "in total": a total word that can qualify one layer's count."""
     return vocabulary().patterns["adverb"].fullmatch(normalise(phrase)) is not None
+
+
+def names_network_column(header: str) -> bool:
+    """A header of a column whose cells name each row's network ("network", "网络")."""
+    return normalise(header) in vocabulary().network_columns
 
 
 def names_other_network(text: str) -> bool:

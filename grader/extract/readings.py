@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 
 from grader.core import Cell, Document, Quantity, Source, Table, TextLine
 from grader.extract.layers import LayerLabel, find_layers, find_networks, network_mentions, parse_layer
-from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, names_other_network,
-                                      names_total, quantity_beside, total_adverb, vocabulary)
+from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, names_network_column,
+                                      names_other_network, names_total, quantity_beside, total_adverb, vocabulary)
 from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, exact_over_rounded, is_math, is_share,
                                     read_value, read_values, strip_numbering)
 
@@ -694,7 +694,14 @@ class _Walker:
         single = roles[quantity_cols[0]].quantity if len({roles[j].quantity for j in quantity_cols}) == 1 \
             else None
         running = _running_index(body)
+        network_col = next((j for j, c in enumerate(header) if names_network_column(clean(c.text))), None)
         for cells in body:
+            named = find_networks(clean(cells[network_col].text)) if network_col is not None \
+                and network_col < len(cells) else ()
+            if len(named) == 1 and named != self.section.networks:
+                # "LeNet-5,conv1,…" then "AlexNet,conv1,…": the network column opens each network's section
+                self.start_section(named, False, clean(cells[network_col].text), heading=False)
+                group = self._new_group()
             self._table_row(cells, roles, layer_col, single, has_header, group, running)
 
     def _key_values(self, rows: list[list[Cell]]) -> None:
