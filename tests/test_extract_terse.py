@@ -8,6 +8,7 @@ from __future__ import annotations
 from grader.core import Cell, Document, Quantity, Source, Table, TextLine
 from grader.extract import extract
 from grader.extract.quantities import classify
+from grader.extract.regions import read_values
 
 Q = Quantity
 PAPER = {"alexnet": (Q.UNITS, Q.WEIGHTS, Q.CONNECTIONS)}
@@ -78,3 +79,10 @@ def test_a_network_column_decides_each_rows_network():
     assert slots[("lenet5", "conv2", Q.PARAMS)] == [2416]
     assert slots[("alexnet", "conv1", Q.PARAMS)] == [34944]
     assert ("alexnet", "conv2", Q.PARAMS) not in slots
+
+
+def test_the_exact_figure_before_a_rounding_marker_is_the_answer_even_in_scientific_notation():
+    # conv1 connections 34,848 · 55 · 55 = 105,415,200, restated as 1.05 × 10^8
+    text = r"$= 34\,848 \cdot 55 \cdot 55 = 105\,415\,200 \approx 1.05 \times 10^{8}$"
+    assert [p.value for p in read_values(text)] == [105415200]
+    assert [p.value for p in read_values("= 884,736 ≈ 8.8e5")] == [884736]

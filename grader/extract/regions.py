@@ -272,7 +272,10 @@ def _exact_over_rounded(text: str) -> str:
     written = [w for w in scan(apart) if w.stated is not None and isinstance(w.stated, (int, float))]
     for a, b in zip(written, written[1:]):
         gap = _RESTATEMENT_GAP.fullmatch(text, a.end, b.start)
-        if gap is None or a.approximate == b.approximate or b.expression is not None:
+        # a marker between them says the second is rounded, however exact it looks ("= 105,415,200
+        # \approx 1.05 \times 10^{8}")
+        marked = gap is not None and not a.approximate and _MARKERS.search(text, a.end, b.start) is not None
+        if gap is None or (a.approximate == b.approximate and not marked) or b.expression is not None:
             continue
         if a.expression is not None and "=" not in a.text.replace(";", ""):
             continue  # "35K*55*55 ≈ 105M": a product, then its value
@@ -283,7 +286,7 @@ def _exact_over_rounded(text: str) -> str:
             continue  # "37,748,736 weights, ≈37.7M connections": two counts
         close = re.match(r"\s*[)）]", text[b.end:]) if gap[1] or gap[2] else None
         end = close.end() + b.end if close else b.end
-        if b.approximate:  # the exact figure first
+        if b.approximate or marked:  # the exact figure first
             return text[:gap.end("word") if gap["word"] else a.end] + text[end:]
         return text[:a.start] + text[b.start:b.end] + text[end:]  # the rounded figure first
     return text
