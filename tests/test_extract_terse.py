@@ -86,3 +86,16 @@ def test_the_exact_figure_before_a_rounding_marker_is_the_answer_even_in_scienti
     text = r"$= 34\,848 \cdot 55 \cdot 55 = 105\,415\,200 \approx 1.05 \times 10^{8}$"
     assert [p.value for p in read_values(text)] == [105415200]
     assert [p.value for p in read_values("= 884,736 ≈ 8.8e5")] == [884736]
+
+
+def test_a_layer_named_by_its_number_and_by_its_name_is_one_layer():
+    for heading in ("第一层 卷积层 conv1", "Layer 1 (CONV1)"):
+        slots = found(document(heading, "神经元个数：55×55×96 = 290400", "权重个数：11×11×3×96 = 34848"), PAPER)
+        assert slots[("alexnet", "conv1", Q.UNITS)] == [290_400], heading
+        assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34_848], heading
+
+
+def test_layers_named_together_without_a_count_still_open_no_row():
+    slots = found(document("## conv1", "conv2, conv4 and conv5 only see their own GPU",
+                           "weights: 11×11×3×96 = 34848"), PAPER)
+    assert slots == {("alexnet", "conv1", Q.WEIGHTS): [34_848]}

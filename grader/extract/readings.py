@@ -335,7 +335,11 @@ class _Walker:
         opened = self.section.rows[rows_before:]
         counted = any(r.row is not None and any(r.row is row for row in opened) for r in self.section.readings[start:])
         # (not "FC6 and FC7:", a label waiting for its values below)
-        if not counted and len({r.label.key for r in opened}) >= 2 and not re.search(r"[:：=]\s*$", body):
+        # ("第一层 卷积层 conv1", "Layer 1 (CONV1)": a layer by its number and by its name is one layer)
+        named = {r.label.key for r in opened if r.label.kind != "layer"}
+        numbered = {r.label.key for r in opened if r.label.kind == "layer"}
+        together = len(named) >= 2 or (not named and len(numbered) >= 2)
+        if not counted and together and not re.search(r"[:：=]\s*$", body):
             # "conv2, conv4 and conv5 only see their own GPU": layers talked about together, no count
             # of theirs: no row, and the layer the text was on stays current
             del self.section.rows[rows_before:]
