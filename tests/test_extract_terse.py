@@ -99,3 +99,14 @@ def test_layers_named_together_without_a_count_still_open_no_row():
     slots = found(document("## conv1", "conv2, conv4 and conv5 only see their own GPU",
                            "weights: 11×11×3×96 = 34848"), PAPER)
     assert slots == {("alexnet", "conv1", Q.WEIGHTS): [34_848]}
+
+
+def test_a_weights_header_qualified_as_including_biases_is_the_parameters():
+    # LeNet-5 C1 (5·5·1+1)·6 = 156, C3 with biases 2,416; AlexNet conv1 with biases 34,848 + 96 = 34,944
+    networks = {"lenet5": (Q.PARAMS,)}
+    for header in ("W (weights + biases)", "weights incl. bias", "权重（含偏置）"):
+        slots = found(document(table(["LeNet-5 layer", header], ["C1", "156"], ["C3", "2416"])), networks)
+        assert slots[("lenet5", "conv1", Q.PARAMS)] == [156], header
+        assert slots[("lenet5", "conv2", Q.PARAMS)] == [2416], header
+    assert classify("weights (no bias)").quantity is Q.WEIGHTS
+    assert classify("权重（不含偏置）").quantity is Q.WEIGHTS

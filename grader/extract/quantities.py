@@ -159,6 +159,11 @@ _NO_BIAS = re.compile(r"(?<![a-z])(?:no|without|w/o|excl(?:uding|\.)?|minus|sans
                       r"|bias(?:es)?\s*(?:not|never)\s*(?:counted|included)|(?:不含|不算|不计|无|没有|除去|不包括)\s*(?:偏置|bias)")
 
 
+# a qualifier that counts the biases in: "W (weights + biases)", "weights incl. bias", "权重（含偏置）"
+_WITH_BIAS = re.compile(r"(?:\+|&|(?<![a-z])(?:with|incl(?:uding|\.)?|plus|and))\s*(?:the\s*)?bias(?:es)?(?![a-z])"
+                        r"|(?<![不无])(?:含|包含|包括|加|带|连同)\s*(?:偏置|bias)")
+
+
 @lru_cache(maxsize=4096)
 def classify(text: str, *, fuzzy: bool = False) -> Label:
     """The role of a label or header. `fuzzy` also tries a close match to a whole phrase
@@ -182,6 +187,8 @@ def classify(text: str, *, fuzzy: bool = False) -> Label:
         role = best[2]
         if role is Quantity.PARAMS and _NO_BIAS.search(norm):
             role = Quantity.WEIGHTS  # "#Parameters (no bias)": the weights, said so
+        elif role is Quantity.WEIGHTS and _WITH_BIAS.search(norm) and not _NO_BIAS.search(norm):
+            role = Quantity.PARAMS  # "weights incl. bias": the parameters, said so
         return Label(role, total=total, phrase=best[1])
     if fuzzy and norm in (vocabulary().header_cells or {}):
         return Label(vocabulary().header_cells[norm], total=total, phrase=norm)  # "| W |": a whole cell
