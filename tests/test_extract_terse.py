@@ -110,3 +110,11 @@ def test_a_weights_header_qualified_as_including_biases_is_the_parameters():
         assert slots[("lenet5", "conv2", Q.PARAMS)] == [2416], header
     assert classify("weights (no bias)").quantity is Q.WEIGHTS
     assert classify("权重（不含偏置）").quantity is Q.WEIGHTS
+
+
+def test_a_label_equating_two_counts_gives_the_value_to_both():
+    # a fully connected layer has as many connections as weights: fc6 6·6·256 = 9216 inputs × 4096
+    for label in ("  - weights = connections", "权重 = 连接数"):
+        slots = found(document("- FC6", f"{label}: 9216 × 4096 = 37,748,736"), PAPER)
+        assert slots[("alexnet", "fc6", Q.WEIGHTS)] == [37_748_736], label
+        assert slots[("alexnet", "fc6", Q.CONNECTIONS)] == [37_748_736], label

@@ -556,6 +556,8 @@ class _Walker:
             named = classify(trailing[1]).quantity if trailing else None
             if named not in (None, Quantity.SHAPE, label.quantity):
                 more.append((named, value))  # "Weights 6*6*256*4096 = 37.7M = connections"
+        if label.quantity is not None and value:
+            more += [(q, value) for q in _equated_quantities(label_text) if q is not label.quantity]
         worded = _WORD_FIRST.match(value) if label.role is None and layer is not None else None
         if worded is not None:
             named = classify(worded[1])
@@ -1256,6 +1258,19 @@ def _declared_order(text: str) -> tuple[Quantity, ...] | None:
         return None
     quantities = tuple(label.quantity for label in labels)
     return quantities if len(set(quantities)) == len(quantities) else None
+
+
+def _equated_quantities(label_text: str) -> tuple[Quantity, ...]:
+    """"weights = connections": a label that equates the words for two counts names both, each
+    part the word for a quantity and little else (as in `_declared_order`)."""
+    parts = [p.strip(" .:：-*•") for p in re.split(r"\s*=\s*", label_text)]
+    if len(parts) < 2:
+        return ()
+    labels = [classify(p) for p in parts]
+    if any(label.quantity in (None, Quantity.SHAPE) or len(part) > len(label.phrase) + 12
+           for part, label in zip(parts, labels)):
+        return ()
+    return tuple(dict.fromkeys(label.quantity for label in labels))
 
 
 def _listed_values(value: str, count: int) -> list[str] | None:
