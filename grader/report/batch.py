@@ -659,7 +659,7 @@ class ReportWriter:
         self._workbook.add(result)
 
     def finish(self, skipped: tuple[tuple[str, str], ...] = ()) -> ClassStats:
-        from grader.report.dashboard import dashboard_html
+        from grader.report.dashboard import write_dashboard
         from grader.report.gradebook import AnswersWorkbook, canvas_csv, gradescope_csv, moodle_csv
         from grader.report.render import atomic_output, write_atomic
 
@@ -676,8 +676,8 @@ class ReportWriter:
                     path.unlink()
             return stats
         links = {row.key: feedback_link(row.key) for row in stats.submissions}
-        write_atomic(self._out / "index.html",
-                     dashboard_html(stats, assignment=self._assignment, links=links, skipped=skipped))
+        with atomic_output(self._out / "index.html") as target:
+            write_dashboard(target, stats, assignment=self._assignment, links=links, skipped=skipped)
         max_score = self._rubric.max_score
         write_atomic(gradebook / "canvas.csv", canvas_csv(self._rows, assignment=self._assignment, max_score=max_score))
         write_atomic(gradebook / "gradescope.csv",

@@ -2,7 +2,9 @@
 script and no network, readable printed. Everything on it comes from `stats.class_stats`."""
 from __future__ import annotations
 
-from grader.report.render import render_html
+from typing import BinaryIO
+
+from grader.report.render import stream_html
 from grader.report.stats import ClassStats, SlotAccuracy
 from grader.report.teaching import explain, format_score
 
@@ -42,12 +44,17 @@ def _titles(stats: ClassStats) -> dict[str, str]:
     return titles
 
 
-def dashboard_html(stats: ClassStats, *, assignment: str, links: dict[str, str],
-                   skipped: tuple[tuple[str, str], ...] = ()) -> str:
-    """`links` maps a submission to its feedback page, relative to the dashboard."""
+def _page(stats: ClassStats, *, assignment: str, links: dict[str, str], skipped: tuple[tuple[str, str], ...]) -> dict:
     names = {row.key: row.name if row.name == row.key else f"{row.name} ({row.key})" for row in stats.submissions}
     graded = dict(stats.statuses).get("graded", 0)
-    return render_html(
-        "dashboard.html.j2", stats=stats, assignment=assignment or stats.rubric, links=links, names=names,
-        titles=_titles(stats), chart=_chart(stats), heat=_heat,
-        graded=graded, several_networks=len({network for network, _ in stats.layers}) > 1, skipped=skipped)
+    return dict(stats=stats, assignment=assignment or stats.rubric, links=links, names=names,
+                titles=_titles(stats), chart=_chart(stats), heat=_heat,
+                graded=graded, several_networks=len({network for network, _ in stats.layers}) > 1, skipped=skipped)
+
+
+def write_dashboard(target: BinaryIO, stats: ClassStats, *, assignment: str, links: dict[str, str],
+                    skipped: tuple[tuple[str, str], ...] = ()) -> None:
+    """The page, written as it is rendered: it lists every student, and a class of ten thousand
+    rendered whole took 50 MB. `links` maps a submission to its feedback page, relative to the
+    dashboard."""
+    stream_html(target, "dashboard.html.j2", **_page(stats, assignment=assignment, links=links, skipped=skipped))

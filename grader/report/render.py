@@ -3,6 +3,7 @@ escaped by `finalize`) and atomic writes, so a crash never leaves a half-written
 looks complete."""
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -60,6 +61,14 @@ def markdown_environment():
 
 def render_html(template: str, **context) -> str:
     return html_environment().get_template(template).render(**context)
+
+
+def stream_html(target: BinaryIO, template: str, **context) -> None:
+    """`render_html` into a binary file as the template yields it, never whole in memory."""
+    text = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=False)
+    text.writelines(html_environment().get_template(template).generate(**context))
+    text.flush()
+    text.detach()  # the file stays its caller's to close
 
 
 def render_markdown(template: str, **context) -> str:
