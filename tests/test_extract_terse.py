@@ -118,3 +118,13 @@ def test_a_label_equating_two_counts_gives_the_value_to_both():
         slots = found(document("- FC6", f"{label}: 9216 × 4096 = 37,748,736"), PAPER)
         assert slots[("alexnet", "fc6", Q.WEIGHTS)] == [37_748_736], label
         assert slots[("alexnet", "fc6", Q.CONNECTIONS)] == [37_748_736], label
+
+
+def test_the_output_shape_in_a_layers_prose_line_is_its_shape():
+    # AlexNet conv1 as some write it with a 224 input: (224 - 11)/4 + 1 = 54, 54·54·96 = 279,936 units
+    asked = {"alexnet": (Q.UNITS, Q.SHAPE)}
+    slots = found(document("conv1: output 54x54x96 -> neurons = 54*54*96 = 279,936"), asked)
+    assert slots[("alexnet", "conv1", Q.SHAPE)] == [(54, 54, 96)]
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [279_936]
+    slots = found(document("conv2: input 27x27x96, output 27x27x256, neurons = 186,624"), asked)
+    assert slots[("alexnet", "conv2", Q.SHAPE)] == [(27, 27, 256)]

@@ -586,6 +586,9 @@ class _Walker:
         if layer is not None and not layer.is_input:
             self.row = self._row_of(layer, heading)
             self.pending = None
+            shown = _OUTPUT_SHAPE.search(value) if label.role is None else None
+            if shown:  # "conv1: output 54x54x96 -> neurons = …": the layer's shape, said in passing
+                self._value("layer", self.row, Quantity.SHAPE, shown["shape"], source)
             if label.role is None and self._arrow_shape(value if ARROW.search(value) else label_text + value, source):
                 return  # "conv: 96 kernels 11x11x3, stride 4 → 55x55x96", "max pool → 13x13x256"
         if not value and label.quantity not in (None, Quantity.SHAPE) and re.match(r"\s*[\d(（]", label_text):
@@ -1258,6 +1261,12 @@ def _declared_order(text: str) -> tuple[Quantity, ...] | None:
         return None
     quantities = tuple(label.quantity for label in labels)
     return quantities if len(set(quantities)) == len(quantities) else None
+
+
+# "output 54x54x96", "输出 27×27×256", "out: 13x13x384": the output's H×W×C in a layer's prose
+_OUTPUT_SHAPE = re.compile(r"(?<![^\W\d_])(?:output|out|输出)(?:\s*(?:shape|size|dims?|feature\s*maps?|尺寸|大小|特征图))?"
+                           r"\s*(?:is|为|是|[:：=])?\s*(?P<shape>\d+(?:\s*(?:[xX×*]|\\times)\s*\d+){2})"
+                           r"(?!\s*(?:[xX×*]|\\times)\s*\d)", re.IGNORECASE)
 
 
 def _equated_quantities(label_text: str) -> tuple[Quantity, ...]:
