@@ -128,3 +128,13 @@ def test_the_output_shape_in_a_layers_prose_line_is_its_shape():
     assert slots[("alexnet", "conv1", Q.UNITS)] == [279_936]
     slots = found(document("conv2: input 27x27x96, output 27x27x256, neurons = 186,624"), asked)
     assert slots[("alexnet", "conv2", Q.SHAPE)] == [(27, 27, 256)]
+
+
+def test_a_network_named_only_as_the_one_compared_with_keeps_the_sections_network():
+    # VGG19 conv1_1 (3·3·3+1)·64 = 1,792 parameters, the same in VGG16; conv3_4 (3·3·256+1)·256 = 590,080
+    asked = {"vgg19": (Q.PARAMS,), "vgg16": (Q.PARAMS,)}
+    for aside in ("比 VGG16 多 3 个卷积层。", "It has 3 more conv layers than VGG16:", "与 VGG16 相比，多了 3 层。"):
+        slots = found(document("## 4. VGG19", aside, "- conv1_1: 1,792 params"), asked)
+        assert slots == {("vgg19", "conv1_1", Q.PARAMS): [1_792]}, aside
+    slots = found(document("## 4. VGG19", "VGG16:", "- conv1_1: 1,792 params"), asked)
+    assert slots == {("vgg16", "conv1_1", Q.PARAMS): [1_792]}

@@ -257,6 +257,8 @@ class _Walker:
         if not heading and self._network_clauses(plain, source):
             return True
         networks = find_networks(body)
+        if networks and not heading and self.section.networks and _only_compared(plain):
+            return False  # "比 VGG16 多 3 个卷积层", "more than VGG16": the section's network still
         if networks:
             if len({_family(n) for n in networks}) != 1:
                 return False
@@ -982,6 +984,21 @@ _WORD_FIRST = re.compile(r"\s*([^\W\d_][^\W\d_ ]*(?:\s+[^\W\d_]+)?)\s*[:：=]?\s
 # a difference between two counts: "biases more than VGG16: … = 5,309,696 more", "比 VGG16 多"
 _DIFFERENCE = re.compile(r"(?<![^\W\d_])(?:more|fewer|less|larger|smaller|bigger)\s+than(?![^\W\d_])|^[.。]?\s*(?:erom|rewef|ssel)"
                          r"(?![^\W\d_])|比.{1,12}[多少]", re.IGNORECASE)
+# a network named as what another is compared with: "more … than VGG16", "比 VGG16 多", "与 VGG16 相比"
+_COMPARED_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:than|compared\s+(?:to|with)|versus|vs\.?)|比|相对于)\s*$", re.IGNORECASE)
+_COMPARED_WITH = re.compile(r"(?:与|和|跟)\s*$")
+_COMPARED_AFTER = re.compile(r"\s*(?:相比|比较)")
+
+
+def _only_compared(text: str) -> bool:
+    """Every network the line names is named as the one compared with, none as its subject."""
+    norm = aligned(text)
+    mentions = network_mentions(text)
+    return bool(mentions) and all(
+        _COMPARED_BEFORE.search(norm[:start]) or _COMPARED_WITH.search(norm[:start]) and _COMPARED_AFTER.match(norm, end)
+        for start, end, _ in mentions)
+
+
 # what may come before a network that opens a clause: the line's start, numbering, punctuation
 _CLAUSE_OPENER = re.compile(r"[\s*_#>\-•]*(?:[(（]?[\d一二三四五六七八九十]{1,2}[.、)）]\s*)?[\s*_]*")
 # after a network's name: a short label ("总参数约", "has", ":") and its number
