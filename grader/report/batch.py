@@ -557,13 +557,13 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     if not submissions:
         raise GraderError(f"{folder}: no submissions found")
     paths = [path for submission in submissions for path in submission.files]
-    writer = ReportWriter(out, rubric, reports=reports)
-    with closing(_grade_all(paths, rubric, _cache_dir(out, limits), workers, limits)) as grades:
-        for submission in submissions:
-            grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
-            writer.add(_submission_result(submission, grade, folder))
     skipped = tuple(_printable(skipped, _NOT_IN_A_NAME))
-    stats = writer.finish(skipped)
+    with ReportWriter(out, rubric, reports=reports) as writer:
+        with closing(_grade_all(paths, rubric, _cache_dir(out, limits), workers, limits)) as grades:
+            for submission in submissions:
+                grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
+                writer.add(_submission_result(submission, grade, folder))
+        stats = writer.finish(skipped)
     return BatchResult(out=out, results=SavedResults(out / "results", tuple(s.key for s in submissions)),
                        skipped=skipped, stats=stats)
 
@@ -635,6 +635,13 @@ class ReportWriter:
         self._tally = ClassTally()
         self._rows: list[dict] = []  # for the CSV gradebooks
         self._workbook = None  # answers.xlsx, begun with the first result
+
+    def __enter__(self) -> ReportWriter:
+        return self
+
+    def __exit__(self, *failure) -> None:
+        if self._workbook is not None:
+            self._workbook.discard()  # unsaved when the batch stopped early
 
     def _write(self, folder: str, name: str, data) -> None:
         from grader.report.render import write_atomic

@@ -153,6 +153,13 @@ class AnswersWorkbook:
             result.get("score"), result.get("max_score"), ", ".join(sorted({h["code"] for h in result.get("pitfalls") or ()})),
             "; ".join(result.get("errors") or ()))])
 
+    def discard(self) -> None:
+        """Ends the row streams of a workbook that will not be saved (a batch stopped early), so
+        nothing is left half-written; openpyxl removes their temporary files at exit."""
+        for sheet in (self._answers, self._scores):
+            if not sheet.closed:
+                sheet.close()
+
     def save(self, target: BinaryIO) -> None:
         """The workbook into `target`, the same bytes for the same results."""
         import tempfile
