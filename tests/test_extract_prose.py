@@ -8,39 +8,10 @@ connections; conv2 27·27·256 = 186,624 units, 5·5·48·256 = 307,200 weights;
 biases 156, 2,416, 48,120, 10,164, 850 (61,706 in all)."""
 from __future__ import annotations
 
-from grader.core import Cell, Document, Quantity, Source, Table, TextLine
-from grader.extract import extract
+from extract_helpers import PAPER, PARAMS, Q, document, found, table
 from grader.extract.quantities import NOT_ANSWER, classify, names_total
 from grader.extract.regions import read_value, read_values, strip_numbering
 
-Q = Quantity
-PAPER = {"alexnet": (Q.UNITS, Q.WEIGHTS, Q.CONNECTIONS)}
-PARAMS = {"lenet5": (Q.PARAMS,), "alexnet": (Q.PARAMS,), "vgg16": (Q.PARAMS,), "vgg19": (Q.PARAMS,)}
-
-
-def document(*lines: str | Table) -> Document:
-    """Lines in order ("#"s make a heading), numbered from 1; a Table is placed as it is."""
-    blocks = []
-    for number, line in enumerate(lines, 1):
-        if isinstance(line, Table):
-            blocks.append(line)
-            continue
-        level = len(line) - len(line.lstrip("#"))
-        blocks.append(TextLine(line.lstrip("#").strip(), Source(line=number), level))
-    return Document("hand.md", "markdown", tuple(blocks))
-
-
-def table(*rows: list[str]) -> Table:
-    cells = tuple(tuple(Cell(text, Source(line=100 + r, cell=f"r{r}c{c}")) for c, text in enumerate(row))
-                  for r, row in enumerate(rows))
-    return Table(cells, Source(line=100), has_header=True)
-
-
-def found(doc: Document, networks) -> dict:
-    slots: dict = {}
-    for answer in extract(doc, networks=networks):
-        slots.setdefault((answer.network, answer.layer, answer.quantity), []).append(answer.value)
-    return slots
 
 
 def every_value(slots: dict) -> set:

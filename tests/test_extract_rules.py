@@ -11,38 +11,10 @@ biases); totals 60,965,224 parameters, 60,954,656 weights; LeNet-5 61,706 parame
 138,357,544 and VGG19 143,667,240 parameters, VGG16's conv3_2 3·3·256·256+256 = 590,080."""
 from __future__ import annotations
 
-from grader.core import Cell, Document, Quantity, Source, Table, TextLine
-from grader.extract import extract
+from grader.core import Cell, Document, Source, Table, TextLine
+from extract_helpers import PAPER, PARAMS, Q, document, found, table
 from grader.extract.quantities import classify
 
-Q = Quantity
-PAPER = {"alexnet": (Q.UNITS, Q.WEIGHTS, Q.CONNECTIONS)}
-PARAMS = {"lenet5": (Q.PARAMS,), "alexnet": (Q.PARAMS,), "vgg16": (Q.PARAMS,), "vgg19": (Q.PARAMS,)}
-
-
-def document(*lines: str | Table) -> Document:
-    """Lines in order ("#"s make a heading), numbered from 1; a Table is placed as it is."""
-    blocks = []
-    for number, line in enumerate(lines, 1):
-        if isinstance(line, Table):
-            blocks.append(line)
-            continue
-        level = len(line) - len(line.lstrip("#"))
-        blocks.append(TextLine(line.lstrip("#").strip(), Source(line=number), level))
-    return Document("hand.md", "markdown", tuple(blocks))
-
-
-def table(*rows: list[str], header: bool = True) -> Table:
-    cells = tuple(tuple(Cell(text, Source(line=100 + r, cell=f"r{r}c{c}")) for c, text in enumerate(row))
-                  for r, row in enumerate(rows))
-    return Table(cells, Source(line=100), has_header=header)
-
-
-def found(doc: Document, networks) -> dict:
-    slots: dict = {}
-    for answer in extract(doc, networks=networks):
-        slots.setdefault((answer.network, answer.layer, answer.quantity), []).append(answer.value)
-    return slots
 
 
 # ------------------------------------------------------------------------------ words

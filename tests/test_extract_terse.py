@@ -5,37 +5,10 @@ conv2 5·5·48·256 = 307,200 weights; conv3 3·3·256·384 = 884,736; conv4 3·
 fc6 6·6·256·4096 = 37,748,736; fc7 4096·4096 = 16,777,216; LeNet-5 with biases C1 156, C3 2,416."""
 from __future__ import annotations
 
-from grader.core import Cell, Document, Quantity, Source, Table, TextLine
-from grader.extract import extract
+from extract_helpers import PAPER, PARAMS, Q, document, found, table
 from grader.extract.quantities import classify
 from grader.extract.regions import read_values
 
-Q = Quantity
-PAPER = {"alexnet": (Q.UNITS, Q.WEIGHTS, Q.CONNECTIONS)}
-
-
-def document(*lines: str | Table) -> Document:
-    blocks = []
-    for number, line in enumerate(lines, 1):
-        if isinstance(line, Table):
-            blocks.append(line)
-            continue
-        level = len(line) - len(line.lstrip("#"))
-        blocks.append(TextLine(line.lstrip("#").strip(), Source(line=number), level))
-    return Document("hand.md", "markdown", tuple(blocks))
-
-
-def table(*rows: list[str]) -> Table:
-    cells = tuple(tuple(Cell(text, Source(line=100 + r, cell=f"r{r}c{c}")) for c, text in enumerate(row))
-                  for r, row in enumerate(rows))
-    return Table(cells, Source(line=100), has_header=True)
-
-
-def found(doc: Document, networks) -> dict:
-    slots: dict = {}
-    for answer in extract(doc, networks=networks):
-        slots.setdefault((answer.network, answer.layer, answer.quantity), []).append(answer.value)
-    return slots
 
 
 def test_a_lone_w_names_the_weights_only_as_a_whole_header_cell():
