@@ -12,18 +12,8 @@ import pytest
 
 from benchmarks import synth  # the project root is on pytest's pythonpath (pyproject.toml)
 from benchmarks.synth import Look, Mistake, Plan
+from figures import SEED_001_KEY as KEY
 
-# Seed 001, the instructor's key: (units, weights, connections) per layer.
-KEY = {
-    "conv1": (290_400, 34_848, 105_415_200),
-    "conv2": (186_624, 307_200, 223_948_800),
-    "conv3": (64_896, 884_736, 149_520_384),
-    "conv4": (64_896, 663_552, 112_140_288),
-    "conv5": (43_264, 442_368, 74_760_192),
-    "fc6": (4_096, 37_748_736, 37_748_736),
-    "fc7": (4_096, 16_777_216, 16_777_216),
-    "fc8": (1_000, 4_096_000, 4_096_000),
-}
 
 
 def answers(plan: Plan) -> dict[tuple[str, str], synth.TruthAnswer]:

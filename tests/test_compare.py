@@ -10,6 +10,7 @@ import pytest
 from grader.compare import compare
 from grader.core import Answer, Document, Quantity, Source, TextLine, Verdict
 from grader.rubric import load_rubric, parse_rubric
+from figures import SEED_001_KEY as KEY
 
 # ---------------------------------------------------------------- helpers
 
@@ -71,17 +72,6 @@ def judgement(comparison, layer: str, quantity: str, network: str = "alexnet", a
 PAPER = load_rubric("alexnet-paper")
 PARAMS = load_rubric("cnn-params")
 
-# Seed 001, the answer key: units, weights, connections of conv1-5 and fc6-8.
-KEY = {
-    "conv1": (290_400, 34_848, 105_415_200),
-    "conv2": (186_624, 307_200, 223_948_800),
-    "conv3": (64_896, 884_736, 149_520_384),
-    "conv4": (64_896, 663_552, 112_140_288),
-    "conv5": (43_264, 442_368, 74_760_192),
-    "fc6": (4_096, 37_748_736, 37_748_736),
-    "fc7": (4_096, 16_777_216, 16_777_216),
-    "fc8": (1_000, 4_096_000, 4_096_000),
-}
 
 
 def key_answers(**changes) -> tuple[Answer, ...]:

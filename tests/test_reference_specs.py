@@ -9,21 +9,10 @@ import pytest
 from grader.core import GraderError, Quantity
 from grader.reference.engine import Conventions, compute
 from grader.reference.spec import list_networks, load_network
+from figures import SEED_001_KEY as SEED_001
 
 U, W, B, P, C = Quantity.UNITS, Quantity.WEIGHTS, Quantity.BIASES, Quantity.PARAMS, Quantity.CONNECTIONS
 
-# The instructor's answer key for AlexNet (shared/seeds/001_*.txt, labelled in
-# shared/seeds/expected/001_*.yaml): units, weights without biases, connections without biases.
-SEED_001 = {
-    "conv1": (290_400, 34_848, 105_415_200),
-    "conv2": (186_624, 307_200, 223_948_800),
-    "conv3": (64_896, 884_736, 149_520_384),
-    "conv4": (64_896, 663_552, 112_140_288),
-    "conv5": (43_264, 442_368, 74_760_192),
-    "fc6": (4_096, 37_748_736, 37_748_736),
-    "fc7": (4_096, 16_777_216, 16_777_216),
-    "fc8": (1_000, 4_096_000, 4_096_000),
-}
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
