@@ -28,7 +28,7 @@ from labels import grade_problems, load_label, pitfall_problems, result_problems
 
 HELDOUT = Path(__file__).resolve().parent / "data" / "heldout"
 LABELS = sorted((HELDOUT / "expected").glob("*.yaml"))
-PITFALLS_MD = Path(__file__).resolve().parents[2] / "shared" / "PITFALLS.md"
+PITFALLS_MD = Path(__file__).resolve().parents[1] / "PITFALLS.md"
 
 # Where the grader fails today, by stage (found with `grader read FILE` and the comparator test).
 KNOWN_END_TO_END: dict[str, str] = {}

@@ -1,5 +1,6 @@
 """Every pitfall's cases (tests/pitfall_cases/<code>.yaml), and a meta-test that the registry is
-exactly PITFALLS.md's table, documented, and tested both ways."""
+exactly PITFALLS.md's table (the project's copy, kept equal to the team's ../shared/PITFALLS.md
+when that is beside the checkout), documented, and tested both ways."""
 from __future__ import annotations
 
 import re
@@ -14,7 +15,8 @@ from grader.rubric import load_rubric
 from test_compare import judgement, make_answers, make_document, raised
 
 CASES_DIR = Path(__file__).parent / "pitfall_cases"
-PITFALLS_MD = Path(__file__).resolve().parents[2] / "shared" / "PITFALLS.md"
+PITFALLS_MD = Path(__file__).resolve().parents[1] / "PITFALLS.md"
+SHARED_PITFALLS_MD = Path(__file__).resolve().parents[2] / "shared" / "PITFALLS.md"
 
 
 def _load_cases():
@@ -52,15 +54,19 @@ def test_pitfall_case(code, case):
 # ---------------------------------------------------------------- the registry
 
 
-def _documented_codes() -> list[str]:
-    text = PITFALLS_MD.read_text(encoding="utf-8")
-    return re.findall(r"^\| `([a-z0-9-]+)` \|", text, flags=re.M)
+def _documented_codes(path: Path) -> list[str]:
+    return re.findall(r"^\| `([a-z0-9-]+)` \|", path.read_text(encoding="utf-8"), flags=re.M)
 
 
 def test_registry_codes_are_exactly_pitfalls_md():
-    documented = _documented_codes()
+    documented = _documented_codes(PITFALLS_MD)
     assert len(documented) >= 20  # the table was read
     assert list(PITFALLS) == documented
+
+
+@pytest.mark.skipif(not SHARED_PITFALLS_MD.is_file(), reason="../shared/PITFALLS.md not beside the checkout")
+def test_project_catalogue_matches_the_teams():
+    assert _documented_codes(PITFALLS_MD) == _documented_codes(SHARED_PITFALLS_MD)
 
 
 @pytest.mark.parametrize("code", list(PITFALLS))

@@ -1,4 +1,4 @@
-"""The pitfalls: the known mistakes, by name (../shared/PITFALLS.md, same codes).
+"""The pitfalls: the known mistakes, by name (PITFALLS.md, the project's copy of ../shared/PITFALLS.md: same codes).
 
 One explicit table. Each entry has its code, a title, the explanation a student reads in ruff's
 four sections (what it does, why it is bad, an example, what to do instead) and its detection:
