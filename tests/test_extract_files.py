@@ -201,7 +201,7 @@ def test_corpus_python_comments():
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared/corpus not available")
-@pytest.mark.parametrize("path", sorted(p for p in CORPUS.glob("*") if p.name != "README.md"),
+@pytest.mark.parametrize("path", sorted(p for p in CORPUS.glob("*") if p.is_file() and p.name != "README.md"),
                          ids=lambda p: p.name[:2])
 def test_corpus_extracts_without_error(path):
     for answer in extract(read(path), networks=PARAMS):

@@ -11,7 +11,7 @@ from grader.readers import read
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
-CORPUS = sorted(path for path in (SHARED / "corpus").glob("*") if path.name != "README.md")
+CORPUS = sorted(path for path in (SHARED / "corpus").glob("*") if path.is_file() and path.name != "README.md")
 
 pytestmark = pytest.mark.skipif(not SEEDS, reason="shared/seeds not available")
 

@@ -354,7 +354,24 @@ def test_python_file_comments_are_text_not_headings(tmp_path):
     document = read(write(tmp_path, text, "vgg.py"))
     assert document.format == "text"
     assert [(line.text, line.heading) for line in lines(document)] == [
-        ("# 1. conv3 - 64", 0), ("# 参数： （3*3*3）*64 =1728", 0), ("x = conv(3, 64)", 0)]
+        ("1. conv3 - 64", 0), ("参数： （3*3*3）*64 =1728", 0), ("x = conv(3, 64)", 0)]
+
+
+def test_a_commented_summary_table_in_code_is_a_table(tmp_path):
+    text = ("#  Layer (type)            Output Shape          Param #\n"
+            "# ======================================================\n"
+            "#  conv2d (Conv2D)         (None, 30, 30, 32)    896\n"
+            "#\n"
+            "#  dense (Dense)           (None, 10)            2890\n"
+            "// kept: C and JavaScript comments too\n"
+            "#define UNITS 290400\n")
+    document = read(write(tmp_path, text, "summary.py"))
+    tables = [b for b in document.blocks if isinstance(b, Table)]
+    assert [[c.text for c in row] for row in tables[0].rows] == [
+        ["Layer (type)", "Output Shape", "Param #"],
+        ["conv2d (Conv2D)", "(None, 30, 30, 32)", "896"],
+        ["dense (Dense)", "(None, 10)", "2890"]]
+    assert [line.text for line in lines(document)] == ["kept: C and JavaScript comments too", "#define UNITS 290400"]
 
 
 def test_html_export_styles_and_scripts_are_not_read(tmp_path):

@@ -170,21 +170,36 @@ def read_value(region: str) -> Parsed | None:
     return next(iter(read_values(region)), None)
 
 
-_TUPLE = re.compile(r"[(\[]\s*(?:(?:none|null|\?|batch)\s*,\s*(\d+(?:\s*,\s*\d+)*)|(\d+(?:\s*,\s*\d+)+)"
-                    r"|-1\s*,\s*(\d+(?:\s*,\s*\d+)*))\s*,?\s*[)\]]", re.IGNORECASE)
+# a tuple as frameworks print shapes, brackets possibly nested ("[(None, 224, 224, 3)]")
+_TUPLE = re.compile(r"[(\[]{1,2}\s*((?:(?:none|null|\?|batch|-?\d+)\s*,\s*)+\d+)\s*,?\s*[)\]]{1,2}", re.IGNORECASE)
+_BATCH = re.compile(r"none|null|\?|batch|-1", re.IGNORECASE)
 
 
 def read_shape(region: str) -> tuple[int, ...] | None:
-    """A shape written as a tuple, as Keras prints it: "(None, 55, 55, 96)" is (55, 55, 96), the batch
-    dimension dropped; "(None, 4096)" is (4096,); PyTorch's "[-1, 96, 55, 55]" puts the channels first. A map's sides are small: a tuple with more than one
-    number over 1,024 ("(64896, 884736, 149520384)") is a list of counts, not a shape."""
+    """A shape written as a tuple, as frameworks print it, as (H, W, C): the batch dimension dropped
+    (Keras' "(None, 55, 55, 96)", PyTorch's "[-1, 96, 55, 55]", torchinfo's "[1, 96, 55, 55]": a
+    four-number tuple always has one), the order taken from the sides (see `hwc`); "(None, 4096)"
+    is (4096,). A map's sides are small: a tuple with more than one number over 1,024 ("(64896,
+    884736, 149520384)") is a list of counts, not a shape."""
     match = _TUPLE.fullmatch(clean(region).strip())
     if not match:
         return None
-    shape = tuple(int(n) for n in re.findall(r"\d+", match[1] or match[2] or match[3]))
-    if match[3] and len(shape) == 3:
-        shape = shape[1:] + shape[:1]  # PyTorch's "[-1, 64, 224, 224]": channels first
+    parts = [p.strip() for p in match[1].split(",")]
+    if _BATCH.fullmatch(parts[0]) or len(parts) == 4:
+        parts = parts[1:]
+    if any(not p.isdigit() for p in parts):
+        return None
+    shape = hwc(tuple(int(p) for p in parts))
     return shape if sum(1 for n in shape if n > 1024) <= 1 else None
+
+
+def hwc(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """A map's shape as (H, W, C) whatever order it was written in: maps are square, so of three
+    numbers the two equal ones are the sides ("384 × 13 × 13", PyTorch's channels first, is
+    13×13×384). Anything else stays as written."""
+    if len(shape) == 3 and shape[1] == shape[2] != shape[0]:
+        return shape[1], shape[2], shape[0]
+    return shape
 
 
 def read_values(region: str) -> list[Parsed]:

@@ -10,6 +10,7 @@ from typing import Mapping, Sequence
 from grader.core import Answer, Quantity
 from grader.extract import evidence
 from grader.extract.layers import LayerLabel, resolve
+from grader.extract.regions import hwc
 from grader.extract.readings import VGG_CONV, Reading, Row, Section
 
 COUNTS = evidence.COUNTS
@@ -438,7 +439,7 @@ def _shape(factors: tuple[int, ...], kind: str | None) -> tuple[int, ...] | None
         return (units[0],) if len(units) == 1 else (tuple(factors) if kind is None else None)
     if len(factors) < 2:
         return None
-    return tuple(factors)
+    return hwc(tuple(factors))
 
 
 def _answer(reading: Reading, name: str, network, layer: str, quantity: Quantity, confidence: float) -> Answer | None:

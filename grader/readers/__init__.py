@@ -35,7 +35,14 @@ def _read_tex(text: str, *, path: str, encoding: str | None, limits: Limits) -> 
     return read_markdown(text, path=path, encoding=encoding, limits=limits, flavour="tex")
 
 
+# A line comment's marker ("# ", "// ", "% ", "-- "); "#define" and other directives are code.
+_COMMENT_MARKER = re.compile(r"^([ \t]*)(#(?![a-z])|//+|%+|--(?!-))", re.MULTILINE)
+
+
 def _read_code(text: str, *, path: str, encoding: str | None, limits: Limits) -> Document:
+    """Source code: its comments are text (a pasted `model.summary()` or a worked count is often
+    one), read with their markers blanked so that the columns of a commented table stay aligned."""
+    text = _COMMENT_MARKER.sub(lambda m: m[1] + " " * len(m[2]), text)
     return read_markdown(text, path=path, encoding=encoding, limits=limits, flavour="plain")
 
 
