@@ -25,3 +25,36 @@ def test_shapes_in_framework_orders_are_height_width_channels():
     assert got[("alexnet", "conv2", Q.SHAPE)] == [(27, 27, 256)]
     assert got[("alexnet", "conv3", Q.SHAPE)] == [(13, 13, 384)]
     assert got[("alexnet", "conv1", Q.PARAMS)] == [34944]
+
+
+def _vgg_listing(convs_per_block: tuple[int, ...]) -> list[list[str]]:
+    """A VGG table named by kernel and filters ("CONV3-64"), with each conv's parameters with biases
+    worked by hand: (3·3·Cin + 1)·Cout."""
+    rows, channels = [["Layer", "Parameters"]], 3
+    for block, convs in enumerate(convs_per_block):
+        filters = (64, 128, 256, 512, 512)[block]
+        for _ in range(convs):
+            rows.append([f"CONV3-{filters}", str((9 * channels + 1) * filters)])
+            channels = filters
+        rows.append(["POOL2", "0"])
+    return rows
+
+
+def test_a_table_headed_vgg19_that_lists_vgg16s_layers_is_vgg16s():
+    got = found(document("## VGG19", table(*_vgg_listing((2, 2, 3, 3, 3)))), PARAMS)
+    assert got[("vgg16", "conv3_3", Q.PARAMS)] == [590080]  # 3·3·256·256 + 256
+    assert got[("vgg16", "pool3", Q.PARAMS)] == [0]
+    assert got[("vgg16", "conv5_3", Q.PARAMS)] == [2359808]
+    assert not any(network == "vgg19" and value for (network, _, _), values in got.items() for value in values)
+
+
+def test_a_table_headed_vgg16_that_lists_vgg19s_layers_is_vgg19s():
+    got = found(document("## VGG16", table(*_vgg_listing((2, 2, 4, 4, 4)))), PARAMS)
+    assert got[("vgg19", "conv3_4", Q.PARAMS)] == [590080]
+    assert got[("vgg19", "conv5_4", Q.PARAMS)] == [2359808]
+
+
+def test_a_listing_of_only_the_convolutions_keeps_the_network_it_names():
+    rows = [r for r in _vgg_listing((2, 2, 3, 3, 3)) if r[0] != "POOL2"]
+    got = found(document("## VGG16", table(*rows)), PARAMS)
+    assert got[("vgg16", "conv5_3", Q.PARAMS)] == [2359808]

@@ -91,6 +91,26 @@ def _score(section: Section, name: str) -> int:
     return hits
 
 
+def _gaps(section: Section, name: str) -> int:
+    """How many layers the section's rows pass over in that network, of the kinds its rows list: a
+    listing of VGG16 placed on VGG19 leaves out conv3_4, conv4_4 and conv5_4 (its pool rows land on
+    pool3 after conv3_3). Rows that list only some kinds (the convolutions) pass over no other kind."""
+    network = _network(name)
+    index = {layer.name: k for k, layer in enumerate(network.layers)}
+    placements = place_rows(section.rows, network, section.readings, name)
+    placed: dict[int, list[int]] = {}
+    for row in section.rows:
+        layer = placements[id(row)].layer
+        if layer in index:
+            placed.setdefault(row.group, []).append(index[layer])
+    gaps = 0
+    for positions in placed.values():
+        kinds = {network.layers[k].kind for k in positions}
+        for a, b in zip(positions, positions[1:]):
+            gaps += sum(1 for layer in network.layers[a + 1:b] if layer.counted and layer.kind in kinds)
+    return gaps
+
+
 def _shaped(reading: Reading):
     if reading.quantity is Quantity.SHAPE and reading.parsed.factors:
         return _shape(reading.parsed.factors, kind=None)
@@ -112,6 +132,8 @@ def _choose_networks(sections: list[Section], asked: list[str], shipped: list[st
             clear = score[best] >= score.get(named, 0) + MOVE_MARGIN and 2 * score[best] >= values
             if best != named and clear and (best in asked or named not in asked):
                 choice[id(section)] = (best, 0.7)
+            elif (follows := _follows_other(section, named, shipped, score)) is not None:
+                choice[id(section)] = (follows, 0.7)
             else:
                 choice[id(section)] = (named, 1.0)
         elif section.other:
@@ -147,6 +169,16 @@ def _choose_networks(sections: list[Section], asked: list[str], shipped: list[st
         if clear and others:
             choice[id(section)] = (best, 0.7)
     return choice
+
+
+def _follows_other(section: Section, named: str, shipped: list[str], score: dict) -> str | None:
+    """The network whose layer sequence the section's rows follow without a gap, where the network
+    it names would leave layers out and fits its numbers no better ("VGG19" over a table of 13
+    convolutions is VGG16's table)."""
+    if len(section.rows) < 3 or not _gaps(section, named):
+        return None
+    whole = [n for n in shipped if n != named and score[n] >= max(score.get(named, 0), 1) and not _gaps(section, n)]
+    return max(whole, key=lambda n: score[n]) if whole else None
 
 
 # ---------------------------------------------------------------------------- rows
