@@ -361,8 +361,9 @@ def test_a_heading_names_the_quantity_of_unlabelled_working():
         "Conv Layer 1", "$$ 96 \\times 3 \\times 11 \\times 11 \\times 55 \\times 55 = 105,415,200 $$",
     )
     found = slots(doc, PAPER)
-    assert values(found, "alexnet", "conv1", Q.PARAMS) == [34848]
-    assert values(found, "alexnet", "fc8", Q.PARAMS) == [4096000]
+    # "#Parameters" whose figures are the weights, where the weights are asked: the weights
+    assert values(found, "alexnet", "conv1", Q.WEIGHTS) == [34848]
+    assert values(found, "alexnet", "fc8", Q.WEIGHTS) == [4096000]
     assert values(found, "alexnet", "conv1", Q.UNITS) == [290400]  # placed by its number alone
     assert values(found, "alexnet", "pool1", Q.UNITS) == [69984]
     assert found[("alexnet", "conv1", Q.UNITS)][0].confidence <= 0.5

@@ -58,3 +58,28 @@ def test_a_listing_of_only_the_convolutions_keeps_the_network_it_names():
     rows = [r for r in _vgg_listing((2, 2, 3, 3, 3)) if r[0] != "POOL2"]
     got = found(document("## VGG16", table(*rows)), PARAMS)
     assert got[("vgg16", "conv5_3", Q.PARAMS)] == [2359808]
+
+
+def test_parameters_that_are_the_weights_answer_the_weights_asked():
+    doc = document(
+        "Parameters of AlexNet, one line a layer:",
+        "1. #Params Conv 1 = 96 x 3 x 11 x 11 = 34,848",
+        "2. #Params Conv 2 = (256 x 96 x 5 x 5) / 2 = 307,200",
+        "3. #Params Conv 3 = 384 x 256 x 3 x 3 = 884,736",
+    )
+    got = found(doc, PAPER)
+    assert got[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+    assert ("alexnet", "conv2", Q.PARAMS) not in got
+
+
+def test_parameters_with_their_biases_stay_parameters():
+    doc = document(
+        "Parameters of AlexNet:",
+        "1. #Params Conv 1 = (11 x 11 x 3 + 1) x 96 = 34,944",
+        "2. #Params Conv 2 = (5 x 5 x 48 + 1) x 256 = 307,456",
+    )
+    got = found(doc, PAPER)
+    assert got[("alexnet", "conv1", Q.PARAMS)] == [34944]
+    assert got[("alexnet", "conv2", Q.PARAMS)] == [307456]
+    # where the parameters are asked, a count short of its biases stays a parameter count
+    assert found(document("AlexNet", "conv2 parameters: 307,200"), PARAMS)[("alexnet", "conv2", Q.PARAMS)] == [307200]

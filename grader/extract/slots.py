@@ -4,7 +4,7 @@ Labels decide where they are clear; the numbers decide where labels are weak (se
 Every inference lowers the answer's confidence; nothing is placed on a guess at full confidence."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
 from grader.core import Answer, Quantity
@@ -323,7 +323,22 @@ def _answers(section: Section, name: str, network_confidence: float, asked: tupl
         answer = _answer(reading, name, network, layer, quantity, confidence * network_confidence)
         if answer is not None:
             answers.append(answer)
-    return answers
+    return _parameters_as_weights(answers, name, asked)
+
+
+def _parameters_as_weights(answers: list[Answer], name: str, asked: tuple[Quantity, ...]) -> list[Answer]:
+    """"Parameters" is the word for weights too: where the weights are asked and the parameters are
+    not, a section whose parameter counts fit the layers' weights more often than their weights and
+    biases counted the weights ("#Params Conv 2 = 307,200", biases ignored). Where the parameters
+    are asked, a parameter count short of its biases stays one (the comparator names that mistake)."""
+    if Quantity.WEIGHTS not in asked or Quantity.PARAMS in asked:
+        return answers
+    counted = [a for a in answers if a.quantity is Quantity.PARAMS and a.layer != "total" and a.value]
+    as_weights = sum(evidence.fits(name, a.layer, Quantity.WEIGHTS, a.value) for a in counted)
+    as_params = sum(evidence.fits(name, a.layer, Quantity.PARAMS, a.value) for a in counted)
+    if as_weights <= as_params:
+        return answers
+    return [replace(a, quantity=Quantity.WEIGHTS) if a.quantity is Quantity.PARAMS else a for a in answers]
 
 
 def _total_quantity(reading: Reading, name: str, answers: list[Answer], columns: dict, asked) -> tuple[Quantity | None, float]:
