@@ -40,6 +40,9 @@ class Verdict(str, Enum):
     FOLLOW_THROUGH = "follow-through"
     WRONG = "wrong"
     MISSING = "missing"
+    # read below the review threshold and fitting no figure: not charged (no points lost, no
+    # pitfall) until a person confirms the reading
+    REVIEW = "review"
 
     def __str__(self) -> str:
         return self.value

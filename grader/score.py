@@ -1,7 +1,8 @@
 """Scoring: a Comparison and a rubric make a Grade.
 
 Each asked answer earns the rubric's points: correct in full, accepted less the accepted
-convention's deduction, follow-through times the follow-through credit, wrong and missing nothing.
+convention's deduction, follow-through times the follow-through credit, wrong and missing nothing;
+an answer under review (not read for sure) loses nothing until a person has confirmed the reading.
 Each pitfall raised costs its deduction, once per submission or once per layer it lies on. The
 written questions add their points. A score is never below 0.
 
@@ -18,7 +19,7 @@ from grader.core import Grade, ReviewItem, Verdict
 
 def answer_points(verdict: Verdict, accepted: tuple[str, ...], rubric) -> float:
     full = rubric.points_per_answer
-    if verdict is Verdict.CORRECT:
+    if verdict in (Verdict.CORRECT, Verdict.REVIEW):
         return full
     if verdict is Verdict.ACCEPTED:
         deduction = sum(entry.deduction for entry in rubric.accepted if entry.convention in accepted)

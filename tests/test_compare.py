@@ -10,6 +10,7 @@ import pytest
 from grader.compare import compare
 from grader.core import Answer, Document, Quantity, Source, TextLine, Verdict
 from grader.rubric import load_rubric, parse_rubric
+from grader.score import score
 from figures import SEED_001_KEY as KEY
 
 # ---------------------------------------------------------------- helpers
@@ -526,16 +527,21 @@ def test_a_spatial_size_alone_is_right_when_it_matches():
     assert conv2.verdict is Verdict.WRONG and conv2.pitfalls == ("padding-missed",)
 
 
-def test_a_guessed_slot_names_no_pitfall_but_its_own_slips():
+def test_a_reading_below_the_review_threshold_is_never_charged():
     guessed = make_answers([
         {"layer": "conv2", "quantity": "weights", "value": 614_400, "confidence": 0.3},
         {"layer": "conv1", "quantity": "weights", "value": 34_944, "confidence": 0.3,
          "expression": "11*11*3*96", "computed": 34_848},
     ])
     comparison = compare(guessed, PAPER)
-    assert judgement(comparison, "conv2", "weights").verdict is Verdict.WRONG
-    assert set(raised(comparison)) == {"arithmetic-slip"}
-    assert any("inferred" in item.reason for item in comparison.review)
+    # 614,400 is conv2's weights with the towers merged, 34,944 conv1's with biases: were these
+    # slots sure, both would be wrong with a pitfall; read this unsurely, a person checks them first
+    for layer in ("conv1", "conv2"):
+        assert judgement(comparison, layer, "weights").verdict is Verdict.REVIEW
+    assert raised(comparison) == {}
+    assert {item.reason.split(":")[0] for item in comparison.review} >= {"alexnet.conv1 weights", "alexnet.conv2 weights"}
+    grade = score(comparison, PAPER, file="guessed.md")
+    assert sum(j.points for j in grade.judgements if j.layer in ("conv1", "conv2") and j.quantity.value == "weights") == 2
 
 
 def test_a_network_the_rubric_does_not_ask_names_no_pitfall_but_its_own_slips():

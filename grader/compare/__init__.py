@@ -19,7 +19,10 @@ from grader.compare.index import Explanation, slot_index, value_key, value_keys
 from grader.compare.perturb import Flip
 from grader.reference.engine import Conventions
 
-LOW_CONFIDENCE = 0.5  # below: the slot was guessed from the number, a human should confirm a wrong verdict
+# The review threshold: below it a reading's slot is not sure enough to charge the student for it.
+# A wrong value read below it gets the `review` verdict (no points lost, no pitfall) and goes to
+# the review queue; it takes no part in the diagnosis of the student's conventions either.
+LOW_CONFIDENCE = 0.5
 COUNTED_QUANTITIES = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.PARAMS, Quantity.CONNECTIONS)
 
 
@@ -170,7 +173,8 @@ class _NetworkTable:
                         for slot, items in by_slot.items()}
         self.by_slot = by_slot
         slots = [Slot(a.layer, self.slot_quantity(a), a.value) for _, a in self.primary.values()
-                 if a.layer != "total" and not a.approximate and a.value is not None]
+                 if a.layer != "total" and not a.approximate and a.value is not None
+                 and a.confidence >= LOW_CONFIDENCE]
         self.diagnosis = diagnose(network, self.required, slots)
         self.evidenced = evidenced_flips(self.diagnosis, slots)
         self.other_figures = _merge(other_figures, self._own_convention_figures())
@@ -283,10 +287,15 @@ class _NetworkTable:
             outcome.note = "; ".join(filter(None, ["another answer to a slot already answered", outcome.note]))
         elif quantity is not answer.quantity:
             outcome.note = "; ".join(filter(None, [f"judged as the {quantity.value} asked", outcome.note]))
-        if outcome.verdict is Verdict.WRONG and answer.confidence < LOW_CONFIDENCE and asked:
-            self.review.append(ReviewItem(
-                f"{self.network}.{layer} {quantity.value}: slot inferred from the number alone", answer.text,
-                answer.source))
+        if outcome.verdict is Verdict.WRONG and answer.confidence < LOW_CONFIDENCE:
+            # a misread must never cost the student: a person confirms the reading first
+            outcome.verdict, outcome.codes, outcome.origins = Verdict.REVIEW, [], []
+            outcome.note = "; ".join(filter(None, ["not read for sure: a person will check this reading",
+                                                   outcome.note]))
+            if asked:
+                self.review.append(ReviewItem(
+                    f"{self.network}.{layer} {quantity.value}: not read for sure (confidence "
+                    f"{answer.confidence:.2f})", answer.text, answer.source))
         judgement = Judgement(
             self.network, layer, answer.quantity, outcome.verdict, expected, answer,
             pitfalls=tuple(dict.fromkeys(outcome.codes)), formula=self.formula(layer, quantity),

@@ -61,7 +61,7 @@ from grader.report.stats import ClassStats, ClassTally
 
 DEFAULT_ID_PATTERN = r"(?P<id>.+)"
 ID_GROUPS = ("id", "name", "section", "login", "canvas_id")
-VERDICT_RANK = {"correct": 0, "accepted": 1, "follow-through": 2, "wrong": 3, "missing": 4}
+VERDICT_RANK = {"correct": 0, "accepted": 1, "follow-through": 2, "review": 3, "wrong": 4, "missing": 5}
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 from grader.core import GraderError
 from grader.report.teaching import CREDITED, describe_source, format_score, format_value
 
-VERDICTS = ("correct", "accepted", "follow-through", "wrong", "missing")
+VERDICTS = ("correct", "accepted", "follow-through", "wrong", "missing", "review")
 STATUSES = ("graded", "empty", "unreadable")
 
 

@@ -24,7 +24,7 @@ from grader.report.teaching import (
 )
 
 VERDICT_STYLES = {"correct": "green", "accepted": "cyan", "follow-through": "yellow", "wrong": "red",
-                  "missing": "dim"}
+                  "missing": "dim", "review": "magenta"}
 
 
 def _console():
