@@ -83,3 +83,18 @@ def test_parameters_with_their_biases_stay_parameters():
     assert got[("alexnet", "conv2", Q.PARAMS)] == [307456]
     # where the parameters are asked, a count short of its biases stays a parameter count
     assert found(document("AlexNet", "conv2 parameters: 307,200"), PARAMS)[("alexnet", "conv2", Q.PARAMS)] == [307200]
+
+
+def test_numbers_that_describe_a_layer_are_no_answers_without_a_word():
+    doc = document(
+        "## AlexNet",
+        "Conv1: 96 kernels of 11x11x3, stride 4",
+        "Conv1: parameters 11x11x3x96+96 = 34944",
+        "Conv2: 256 个 5x5x48 卷积核",
+        "Conv2: 参数数量 5x5x48x256+256 = 307456",
+    )
+    got = found(doc, PARAMS)
+    assert got[("alexnet", "conv1", Q.PARAMS)] == [34944]
+    assert got[("alexnet", "conv2", Q.PARAMS)] == [307456]
+    # a word makes the filter count a count: conv1 has 96 biases
+    assert found(document("## AlexNet", "Conv1 biases: 96"), PARAMS)[("alexnet", "conv1", Q.BIASES)] == [96]

@@ -59,6 +59,38 @@ def _shapes(network_name: str) -> dict:
     return table
 
 
+@lru_cache(maxsize=None)
+def _settings(network_name: str) -> dict:
+    """layer -> the numbers that describe it rather than count it: its filters, kernel sides,
+    stride, padding, the depth its input has and its output's side and depth, under every
+    perturbation ("96个11x11x3的卷积核": 96 kernels of 11×11×3)."""
+    from grader.reference.spec import load_network
+
+    network = load_network(network_name)
+    table: dict = {}
+    for figures in _figures(network_name):
+        for record in figures.layers:
+            layer = network.layer(record.name)
+            table.setdefault(record.name, set()).update(
+                {layer.filters, *layer.kernel, *layer.stride, *layer.padding, *record.input_shape, *record.shape})
+    for numbers in table.values():
+        numbers.discard(0)
+    return table
+
+
+def describes(network: str, layer: str, value) -> bool:
+    """The value is one of the numbers that describe the layer (a filter count, a kernel's side, a
+    stride, a map's side or depth) and no count of it but its biases: no answer, unless a word says
+    it is one."""
+    if isinstance(value, tuple) or not isinstance(value, (int, float)) or value != int(value):
+        return False
+    if int(value) not in _settings(network).get(layer, ()):
+        return False
+    # a layer has as many biases as filters: only a word makes the filter count its biases
+    return not any(slot_layer == layer and quantity is not Quantity.BIASES
+                   for slot_layer, quantity in slots_of(network, value))
+
+
 def _same_shape(value: tuple, figure: tuple) -> bool:
     if value == figure:
         return True

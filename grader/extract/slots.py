@@ -319,6 +319,8 @@ def _answers(section: Section, name: str, network_confidence: float, asked: tupl
                 quantity, q_confidence = _quantity_of(reading, name, layer, columns, asked)
             if quantity is None:
                 continue
+            if q_confidence < 1 and evidence.describes(name, layer, reading.parsed.value):
+                continue  # "CNN1: 96个11x11x3的卷积核": the layer's filters, not a count it was asked
             confidence *= q_confidence
         answer = _answer(reading, name, network, layer, quantity, confidence * network_confidence)
         if answer is not None:
