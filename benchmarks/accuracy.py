@@ -190,6 +190,10 @@ class Grader:
     """grade_file + grade_to_json, as `grader check --json` does it, with each rubric loaded once."""
 
     def __init__(self):
+        import grader.compare  # noqa: F401  (the stages grade_file imports lazily: loaded here, so the
+        import grader.extract  # noqa: F401   first file's seconds are grading, not imports)
+        import grader.readers  # noqa: F401
+        import grader.score  # noqa: F401
         from grader.pipeline import grade_file
         from grader.report.json_result import grade_to_json
         from grader.rubric import load_rubric
