@@ -295,14 +295,17 @@ def _reliability_cells(tally: Counter) -> tuple[str, ...]:
 
 def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-    line = lambda row: "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)  # noqa: E731
-                                 for i, (cell, w) in enumerate(zip(row, widths)))
+
+    def line(row: tuple[str, ...]) -> str:  # names left-aligned, figures right-aligned
+        return "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+
     return "\n".join([line(header), *(line(row) for row in rows)])
 
 
 def _commit() -> str | None:
+    """The checkout measured (`-dirty` when it has uncommitted changes), None outside git."""
     try:
-        out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        out = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
                              capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
