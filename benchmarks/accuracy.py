@@ -18,7 +18,8 @@ grade_to_json with the rubric's reveal policy), so what is counted is the JSON c
 - status right (status, and `score: full` with blank written questions aside, as check_labels).
 
 Then a reliability table over all the sets shown: readings binned by their `confidence`, for each
-bin how many sit in a labelled slot and how many of those hold the labelled value.
+bin how many sit in a labelled slot and how many of those hold the labelled value; two more rows
+sum the readings at >= 0.9 and at >= the review threshold.
 
 Sets: `seeds` (SHARED/seeds), `heldout` … `heldout4` (tests/data), `corpus-dev` and `corpus-held`
 (SHARED/corpus, split by benchmarks/corpus_split.yaml), and any `--set`. SHARED is ../shared beside
@@ -55,7 +56,13 @@ COUNTS = ("files", "figures", "right", "wrong_slot", "missed", "spurious_asked",
           "charged_on_misreads", "status_right", "no_result")
 # Confidence bins, lower bound inclusive; an answer without a confidence goes to "none".
 BINS = (("<0.5", 0.0), ("0.5-0.7", 0.5), ("0.7-0.9", 0.7), ("0.9-1.0", 0.9), ("1.0", 1.0))
-CUMULATIVE = (">=0.9", 0.9)
+
+def cumulative_rows() -> tuple[tuple[str, float], ...]:
+    """Rows summing every reading at or above a bound: 0.9, and the review threshold of compare
+    (below it a wrong value is never charged), read from the grader so the row follows it."""
+    from grader.compare import LOW_CONFIDENCE
+
+    return ((">=0.9", 0.9), (f">={LOW_CONFIDENCE:g} (review threshold)", LOW_CONFIDENCE))
 
 
 class BenchmarkError(Exception):
@@ -128,13 +135,18 @@ def score_result(label: dict, result: dict) -> Score:
             continue  # a `missing` judgement: nothing was read
         slot, value = _slot(answer), answer["value"]
         charged = answer["verdict"] == "wrong" or bool(answer["pitfalls"])
-        tally = score.reliability.setdefault(confidence_bin(answer.get("confidence")), Counter())
-        tally["readings"] += 1
+        confidence = answer.get("confidence")
+        rows = [confidence_bin(confidence)] + [name for name, low in cumulative_rows()
+                                               if confidence is not None and confidence >= low]
+        tallies = [score.reliability.setdefault(row, Counter()) for row in rows]
+        for tally in tallies:
+            tally["readings"] += 1
         if slot in wanted:
-            tally["labelled"] += 1
-            if same(value, wanted[slot]):
-                tally["right"] += 1
-            elif charged:
+            right = same(value, wanted[slot])
+            for tally in tallies:
+                tally["labelled"] += 1
+                tally["right"] += right
+            if not right and charged:
                 counts["charged_on_misreads"] += 1
                 notes.append(f"charged on a misread: {'.'.join(slot)} = {value} ({answer['verdict']}, "
                              f"{answer['pitfalls']}), label {wanted[slot]}")
@@ -279,13 +291,8 @@ def set_row(name: str, counts: Counter, seconds: float) -> tuple[str, ...]:
 
 def reliability_rows(reliability: dict[str, Counter]) -> list[tuple[str, ...]]:
     names = [name for name, _ in BINS] + (["none"] if "none" in reliability else [])
-    rows = [(name, *_reliability_cells(reliability.get(name, Counter()))) for name in names]
-    label, low = CUMULATIVE
-    above = Counter()
-    for name, bound in BINS:
-        if bound >= low:
-            above.update(reliability.get(name, Counter()))
-    return rows + [(label, *_reliability_cells(above))]
+    names += [name for name, _ in cumulative_rows()]
+    return [(name, *_reliability_cells(reliability.get(name, Counter()))) for name in names]
 
 
 def _reliability_cells(tally: Counter) -> tuple[str, ...]:
