@@ -544,6 +544,27 @@ def test_a_reading_below_the_review_threshold_is_never_charged():
     assert sum(j.points for j in grade.judgements if j.layer in ("conv1", "conv2") and j.quantity.value == "weights") == 2
 
 
+def test_an_unexplained_value_on_an_inferred_slot_needs_evidence_to_be_charged():
+    answers = make_answers([
+        # the sum of conv1-5's parameters (2,334,080) on a slot inferred from the line before:
+        # within 10x of fc8's 4,096,000 weights, but no working and no words: review
+        {"layer": "fc8", "quantity": "weights", "value": 2_334_080, "confidence": 0.7},
+        # 100x conv1's weights on an inferred slot: no count of that slot
+        {"layer": "conv1", "quantity": "weights", "value": 3_484_800, "confidence": 0.7,
+         "expression": "34848*100", "computed": 3_484_800},
+        # the student's own working, of the slot's size: a mistake of theirs, charged
+        {"layer": "conv2", "quantity": "weights", "value": 300_000, "confidence": 0.7,
+         "expression": "5*5*48*250", "computed": 300_000},
+        # words named the slot: an unexplained value there is the student's
+        {"layer": "conv3", "quantity": "weights", "value": 12_345, "confidence": 1.0},
+    ])
+    comparison = compare(answers, PAPER)
+    assert judgement(comparison, "fc8", "weights").verdict is Verdict.REVIEW
+    assert judgement(comparison, "conv1", "weights").verdict is Verdict.REVIEW
+    assert judgement(comparison, "conv2", "weights").verdict is Verdict.WRONG
+    assert judgement(comparison, "conv3", "weights").verdict is Verdict.WRONG
+
+
 def test_a_network_the_rubric_does_not_ask_names_no_pitfall_but_its_own_slips():
     # torchvision AlexNet conv3 3·3·192·384 + 384 = 663,936, written 336,936 (seed 003)
     other = make_answers([

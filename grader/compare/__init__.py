@@ -23,6 +23,11 @@ from grader.reference.engine import Conventions
 # A wrong value read below it gets the `review` verdict (no points lost, no pitfall) and goes to
 # the review queue; it takes no part in the diagnosis of the student's conventions either.
 LOW_CONFIDENCE = 0.5
+# An unexplained wrong value further than this factor from the slot's figure is no sure reading.
+MAGNITUDE = 10
+# Below this confidence (the slot inferred: the one quantity asked, a repaired row, a moved
+# section) an unexplained wrong value needs the student's own working to be charged.
+SURE_WITHOUT_WORKING = 0.85
 COUNTED_QUANTITIES = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.PARAMS, Quantity.CONNECTIONS)
 
 
@@ -287,7 +292,7 @@ class _NetworkTable:
             outcome.note = "; ".join(filter(None, ["another answer to a slot already answered", outcome.note]))
         elif quantity is not answer.quantity:
             outcome.note = "; ".join(filter(None, [f"judged as the {quantity.value} asked", outcome.note]))
-        if outcome.verdict is Verdict.WRONG and answer.confidence < LOW_CONFIDENCE:
+        if outcome.verdict is Verdict.WRONG and self._unsure(answer, expected, outcome):
             # a misread must never cost the student: a person confirms the reading first
             outcome.verdict, outcome.codes, outcome.origins = Verdict.REVIEW, [], []
             outcome.note = "; ".join(filter(None, ["not read for sure: a person will check this reading",
@@ -301,6 +306,26 @@ class _NetworkTable:
             pitfalls=tuple(dict.fromkeys(outcome.codes)), formula=self.formula(layer, quantity),
             note=outcome.note, asked=asked)
         return _Judged(judgement, order, outcome.accepted, tuple(outcome.origins))
+
+    @staticmethod
+    def _unsure(answer: Answer, expected, outcome: _Outcome) -> bool:
+        """A wrong value is charged only where the reading is sure: its confidence at the review
+        threshold, and, where nothing (no flip of the reference, no check of the student's own work)
+        explains the value, evidence that it answers this slot: the slot read from words, or a
+        value of the slot's order of magnitude written with the student's own working. Misreads
+        are values of other slots or of no slot (a sum of layers, a size in bytes, a ratio): they
+        fit nothing, and are often orders of magnitude away from the figure."""
+        if answer.confidence < LOW_CONFIDENCE:
+            return True
+        if outcome.codes or outcome.origins or outcome.flips:
+            return False
+        if answer.confidence >= 1:
+            return False  # words named the slot: an unexplained value there is the student's
+        value = answer.value
+        if isinstance(value, (int, float)) and isinstance(expected, int) and expected > 0 \
+                and not 1 / MAGNITUDE <= value / expected <= MAGNITUDE:
+            return True
+        return answer.confidence < SURE_WITHOUT_WORKING and not answer.expression
 
     def _verdict(self, answer: Answer, quantity: Quantity, expected, judged) -> _Outcome:
         value = answer.value
