@@ -98,3 +98,11 @@ def test_numbers_that_describe_a_layer_are_no_answers_without_a_word():
     assert got[("alexnet", "conv2", Q.PARAMS)] == [307456]
     # a word makes the filter count a count: conv1 has 96 biases
     assert found(document("## AlexNet", "Conv1 biases: 96"), PARAMS)[("alexnet", "conv1", Q.BIASES)] == [96]
+
+
+def test_a_result_then_the_next_product_is_not_one_product_with_a_sign_dropped():
+    from grader.extract.regions import read_values
+
+    # the side of pool2's map ((112-2)/2+1 = 56), then its units 56·56·128 = 401,408
+    assert [p.value for p in read_values("（112-2）/2+1=56 56*56*128")] == [401408, 56]
+    assert [p.value for p in read_values("(5 5 + 1) 6 28 28 = 122304")] == [122304]  # signs dropped

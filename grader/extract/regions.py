@@ -214,9 +214,11 @@ def read_values(region: str) -> list[Parsed]:
     text = exact_over_rounded(drop_remarks(clean(region)))
     text = APPROX.sub("=", text)
     text = re.sub(r"(?<![<>=!])=(?!=)|＝", "=", text)
-    parts = [_restore_signs(p) for p in re.split(r"=", text)]
-    if len(parts) > 1:  # "…=224 224*224*64": a result, then the next expression
+    parts = re.split(r"=", text)
+    if len(parts) > 1:  # "…=56 56*56*128": a result, then the next expression (before any sign is
+        # restored: "56 56" is no product with a sign dropped)
         parts[-1] = re.sub(r"^(\s*\d+)\s+(?=\d[\d\s]*(?:[*×·]|\\times|\\cdot))", r"\1 ; ", parts[-1])
+    parts = [_restore_signs(p) for p in parts]
     # a link holding a symbol ("C = W_{conv1} x 55 x 55 = 105,415,200") is not an expression of numbers
     scanned = [[] if symbolic(p) else _scan(p) for p in parts]
     candidates: list[Parsed] = []
