@@ -106,3 +106,8 @@ def test_a_result_then_the_next_product_is_not_one_product_with_a_sign_dropped()
     # the side of pool2's map ((112-2)/2+1 = 56), then its units 56·56·128 = 401,408
     assert [p.value for p in read_values("（112-2）/2+1=56 56*56*128")] == [401408, 56]
     assert [p.value for p in read_values("(5 5 + 1) 6 28 28 = 122304")] == [122304]  # signs dropped
+
+
+def test_an_fc_output_written_one_by_one_by_depth_stays_as_written():
+    got = found(document("## AlexNet", "FC6: [1x1x4096] weights: 6*6*256*4096 = 37,748,736"), SHAPES)
+    assert got[("alexnet", "fc6", Q.SHAPE)] == [(1, 1, 4096)]

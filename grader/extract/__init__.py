@@ -76,7 +76,7 @@ repaired row or a section moved by evidence, 0.6 for a header in doubt, 0.5 or l
 placed by its number alone).
 
 Shapes are tuples (H, W, C) as written; a map written without its depth stays (H, W); an FC layer's
-"4096 × 1" (or "1 × 1 × 4096", or Keras' "(None, 4096)") is (4096,), the engine's shape for FC layers.
+"4096 × 1" (or Keras' "(None, 4096)") is (4096,), the engine's shape for FC layers; "1 × 1 × 4096" stays as written.
 """
 from __future__ import annotations
 
