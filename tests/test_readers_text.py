@@ -380,3 +380,8 @@ def test_html_export_styles_and_scripts_are_not_read(tmp_path):
     document = read(write(tmp_path, text, "export.html"))
     assert [(line.text, line.source.line, line.heading) for line in lines(document)] == [
         ("AlexNet", 5, 1), ("conv1 weights: 34848", 6, 0)]
+
+
+def test_inline_code_shows_its_text(tmp_path):
+    document = read(write(tmp_path, "`trainable params = (5 * 5 * 1 + 1) * 6 = 156`\n", "c1.md"))
+    assert [line.text for line in lines(document)] == ["trainable params = (5 * 5 * 1 + 1) * 6 = 156"]

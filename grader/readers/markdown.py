@@ -133,13 +133,16 @@ def _front_matter(raw: Sequence[str]) -> int:
 
 def clean_inline(text: str) -> str:
     """Markdown inline markup a reader does not see: image and link targets, HTML tags and entities.
-    Emphasis, LaTeX and backslash escapes are kept: they are part of what the student wrote."""
+    Emphasis, LaTeX and backslash escapes are kept: they are part of what the student wrote; inline
+    code's backticks are dropped, its text kept."""
     if "](" in text:
         text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text))
     if "<" in text:
         text = _TAG.sub("", _BREAK_TAG.sub(" ", text))
     if "&" in text:
         text = html.unescape(text)
+    if "`" in text:  # inline code shows its text, not its backticks
+        text = re.sub(r"`+", "", text)
     return text.replace("\xa0", " ").strip()
 
 
