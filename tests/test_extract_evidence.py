@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from extract_helpers import PAPER, PARAMS, Q, document, found, table
 
+from grader.extract import extract
+
 SHAPES = {"alexnet": (Q.SHAPE, Q.PARAMS)}
 
 
@@ -111,3 +113,19 @@ def test_a_result_then_the_next_product_is_not_one_product_with_a_sign_dropped()
 def test_an_fc_output_written_one_by_one_by_depth_stays_as_written():
     got = found(document("## AlexNet", "FC6: [1x1x4096] weights: 6*6*256*4096 = 37,748,736"), SHAPES)
     assert got[("alexnet", "fc6", Q.SHAPE)] == [(1, 1, 4096)]
+
+
+def test_a_paragraph_under_a_layer_heading_gives_the_numbers_its_words_name():
+    doc = document(
+        "# LeNet-5",
+        "## C1 层",
+        "这一层的输入是 32x32x1 的图像，过滤器尺寸为 5x5，深度为 6，不使用全 0 填充，步长为 1，所以输出的尺寸为"
+        " 32-5+1=28，深度为 6。这个卷积层总共有 5x5x1x6+6=156 个参数，其中 6 个为偏置项参数。下一层的节点矩阵有"
+        " 28x28x6=4704 个节点，每个节点和 5x5=25 个当前层节点相连，所以本层总共有 4704x(25+1)=122304 个连接。",
+    )
+    got = found(doc, PARAMS)
+    assert got[("lenet5", "conv1", Q.PARAMS)] == [156]
+    assert got[("lenet5", "conv1", Q.CONNECTIONS)] == [122304]
+    answers = {a.quantity: a for a in extract(doc, networks=PARAMS) if a.layer == "conv1"}
+    assert answers[Q.CONNECTIONS].confidence < 1  # the layer came from the heading, not the sentence
+    assert ("lenet5", "total", Q.PARAMS) not in got  # "总共" qualifies C1's count here

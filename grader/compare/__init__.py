@@ -292,7 +292,9 @@ class _NetworkTable:
             outcome.note = "; ".join(filter(None, ["another answer to a slot already answered", outcome.note]))
         elif quantity is not answer.quantity:
             outcome.note = "; ".join(filter(None, [f"judged as the {quantity.value} asked", outcome.note]))
-        if outcome.verdict is Verdict.WRONG and self._unsure(answer, expected, outcome):
+        if outcome.verdict is Verdict.WRONG and (self._unsure(answer, expected, outcome)
+                                                 or (extra and answer.confidence < 1 and not outcome.flips)):
+            # (a second reading of a slot already answered, on an inferred slot, is no evidence either)
             # a misread must never cost the student: a person confirms the reading first
             outcome.verdict, outcome.codes, outcome.origins = Verdict.REVIEW, [], []
             outcome.note = "; ".join(filter(None, ["not read for sure: a person will check this reading",
@@ -310,17 +312,17 @@ class _NetworkTable:
     @staticmethod
     def _unsure(answer: Answer, expected, outcome: _Outcome) -> bool:
         """A wrong value is charged only where the reading is sure: its confidence at the review
-        threshold, and, where nothing (no flip of the reference, no check of the student's own work)
-        explains the value, evidence that it answers this slot: the slot read from words, or a
-        value of the slot's order of magnitude written with the student's own working. Misreads
-        are values of other slots or of no slot (a sum of layers, a size in bytes, a ratio): they
-        fit nothing, and are often orders of magnitude away from the figure."""
+        threshold, and evidence that it answers this slot: the slot read from words, a flip of the
+        reference that turns the slot's figure into the value, or a value of the slot's order of
+        magnitude written with the student's own working. Misreads are values of other slots
+        (another slot's figure on an inferred slot) or of no slot (a sum of layers, a size in
+        bytes, a ratio): they fit nothing here, and are often orders of magnitude away."""
         if answer.confidence < LOW_CONFIDENCE:
             return True
-        if outcome.codes or outcome.origins or outcome.flips:
-            return False
-        if answer.confidence >= 1:
-            return False  # words named the slot: an unexplained value there is the student's
+        if answer.confidence >= 1 or outcome.flips:
+            return False  # words named the slot, or a mistake of the reference's explains the value there
+        if "misplaced-answer" in outcome.codes:
+            return True  # another slot's figure on a slot we inferred: our placement is the likelier slip
         value = answer.value
         if isinstance(value, (int, float)) and isinstance(expected, int) and expected > 0 \
                 and not 1 / MAGNITUDE <= value / expected <= MAGNITUDE:

@@ -69,6 +69,9 @@ class Reading:
     column: tuple[int, int] | None = None  # (table, column): columns are judged as a whole
     evidence_only: bool = False  # from a column that is not an answer: kept only if it fits a figure
     before_rows: bool = False  # a total written before its section's rows (the previous section's)
+    # its layer is the one a heading or label above made current, not one its own clause names
+    # ("第一层 …" then a paragraph: "…总共有156个参数"): a weaker placement
+    from_context: bool = False
 
 
 @dataclass(eq=False, slots=True)
@@ -114,6 +117,9 @@ class _Walker:
         self.tables = 0
         self.context: Quantity | None = None
         self.pending: tuple[str, Row | None, Quantity | None] | None = None  # (kind, row, quantity)
+        # while a clause whose only total word can qualify a layer's count is read: the layer a
+        # heading made current, which its "totals" may belong to ("总共有156个参数" under "## C1")
+        self.adverb_row: Row | None = None
         self.pending_age = 0
         # a label line that names a quantity and no number ("Number of neurons of each layer:"): the
         # quantity of the bare numbers on the lines right below it
@@ -387,6 +393,7 @@ class _Walker:
         line_row: Row | None = None  # the row a clause of this line opened: later clauses continue it
         line_total = False  # "Total: 60,954,656 weights; connections about 724M": the line is of totals
         for k, clause in enumerate(_clauses(body)):
+            self.adverb_row = None
             line_total = (line_total or (k == 0 and clause.total)) and clause.layer is None
             if clause.per_item:  # "each filter has 121 weights": not the layer's count
                 named = find_layers(clause.text)
@@ -403,12 +410,17 @@ class _Walker:
                 line_row = self.row = self.new_row(clause.layer or late)
                 self.pending = None
             elif clause.paragraph and line_row is None and not clause.total and not _LABELLED.match(clause.text):
-                continue  # a paragraph's sentence that no layer, total or label opens: worked examples
+                # a paragraph's sentence that no layer, total or label opens: worked examples, but for
+                # a number with its word beside it ("…共有156个参数") under the heading's layer
+                if self._prose_row() is not None:
+                    self._beside(clause, source, set(), None)
+                continue
             if line_row is not None and clause.layer is not None and self._arrow_shape(clause.text, source):
                 continue
             in_block, self.total_block = self.total_block, self.total_block or (line_total and line_row is None)
             line_row = self._read_clause(clause, source, line_row)
             self.total_block = in_block
+        self.adverb_row = None
 
     def _read_clause(self, clause: Clause, source: Source, line_row: Row | None) -> Row | None:
         """A clause's labelled values and the numbers named by the words beside them; the row the line
@@ -474,15 +486,18 @@ class _Walker:
         text = exact_over_rounded(clause.text)  # "权重约 6095 万（60954656）": the exact figure
         layer = None
         total = clause.total or (self.total_block and line_row is None)
+        context_row = None  # the layer a heading above made current, for a sentence that names none
         if not total and line_row is None:
-            if clause.paragraph:
-                return  # a paragraph of explanation: its numbers are worked examples, not answers
             reach = None if len(text) <= SHORT_SENTENCE else LABEL_REACH
-            layer = parse_layer(text, within=reach, bare=False)
+            layer = None if clause.paragraph else parse_layer(text, within=reach, bare=False)
             if (layer is not None and _sum_of_layers(text)) or _PLURAL_LAYERS.search(text):
                 return  # "FC6 + FC7 hold 54M of the 61M parameters": no one layer's
             total = layer is None and (network_line or names_total(text[:LABEL_REACH]))
-            if (layer is None or layer.is_input) and not total:
+            if total and not network_line and _only_adverbs(text[:LABEL_REACH]):
+                self.adverb_row = self._prose_row()  # "总共有156个参数" under "## C1": C1's, or the total
+            if layer is None and not total and not network_line:
+                context_row = self._prose_row()
+            if (layer is None or layer.is_input) and not total and context_row is None:
                 return
         found = []  # (quantity, text, a total)
         names = [(m.start, m.end) for m in find_layers(text)]
@@ -505,10 +520,11 @@ class _Walker:
             return
         row = None
         if not all(in_total for _, _, in_total in found):
-            row = line_row if line_row is not None else self.new_row(layer)
+            row = line_row or context_row or self.new_row(layer)
             self.row, self.pending = row, None
         for quantity, value, in_total in found:
-            self._value("total" if in_total else "layer", None if in_total else row, quantity, value, source)
+            self._value("total" if in_total else "layer", None if in_total else row, quantity, value, source,
+                        from_context=context_row is not None and not in_total)
 
     def _pair(self, label_text: str, value: str, source: Source, heading: bool = False) -> None:
         span = _layer_range(label_text)
@@ -534,6 +550,8 @@ class _Walker:
             return  # "FC6 + FC7 = 54M", "the three FC layers hold …": several layers' count, no layer's
         if label.total and not _total_label(label_text):
             label = Label(label.role, phrase=label.phrase)  # "Pooling takes the sum of the 3x3 window"
+        if label.total and layer is None and _only_adverbs(label_text):
+            self.adverb_row = self._prose_row()  # "这个卷积层总共有…" under "## C1": C1's count, or the total
         if layer is not None and not layer.is_input:
             # "Output Layer": the words of the layer's name are not a quantity
             label = classify(label_text[:layer.start] + " " + label_text[layer.end:])
@@ -661,7 +679,7 @@ class _Walker:
         self.pending_age = 0
 
     def _value(self, kind: str, row: Row | None, quantity: Quantity | None, region: str, source: Source,
-               *, before_rows: bool = False) -> bool:
+               *, before_rows: bool = False, from_context: bool = False) -> bool:
         if kind == "total" and _no_count(drop_remarks(clean(region))):
             return True  # "一共 7 层": a number of layers, no total
         candidates = read_values(region)
@@ -670,9 +688,17 @@ class _Walker:
         parsed = candidates[0]
         if quantity is not Quantity.SHAPE and parsed.size_formula and len(candidates) == 1:
             return True  # an output-size formula where a count was asked: no answer here
+        if kind == "total" and row is None and self.adverb_row is not None:
+            row, from_context = self.adverb_row, True  # the slot stage decides by the value
         self.add(Reading(kind, parsed, source, row=row, quantity=quantity,
-                         context=(self.lead or self.context) if quantity is None else None, before_rows=before_rows))
+                         context=(self.lead or self.context) if quantity is None else None, before_rows=before_rows,
+                         from_context=from_context))
         return True
+
+    def _prose_row(self) -> Row | None:
+        """The layer a heading or a prose label made current in this section, if any (not a table's)."""
+        row = self.row
+        return row if row is not None and not row.table and row in self.section.rows else None
 
     # ------------------------------------------------------------------------------ tables
 
@@ -1210,6 +1236,12 @@ _INPUT_LABEL = re.compile(r"\s*(?:input|输入|입력)[^:：]{0,20}[:：]", re.I
 _PLURAL_LAYERS = re.compile(r"(?<![^\W\d_])(?:fc|fully[ -]connected|dense|linear|conv(?:olution(?:al)?)?|pool(?:ing)?)"
                             r"\s+layers(?![^\W\d_])|(?:[两二三四五六七八九十几]|\d{1,2})\s*个\s*(?:全连接|卷积|池化)层",
                             re.IGNORECASE)
+
+
+def _only_adverbs(text: str) -> bool:
+    """Every total word in the text is one that can qualify a layer's count ("总共", "in total")."""
+    found = list(vocabulary().patterns[TOTAL].finditer(aligned(text)))
+    return bool(found) and all(total_adverb(m[0]) for m in found)
 
 
 def _sum_of_layers(text: str) -> bool:

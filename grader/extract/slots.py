@@ -20,6 +20,8 @@ MOVE_MARGIN = 2
 # (the answers keep the header's quantity, with a lower confidence)
 OVERRIDE_MIN = 3
 OVERRIDE_SHARE = 0.6
+# the confidence kept by a number whose layer is the current heading's, not named in its sentence
+CONTEXT_LAYER = 0.7
 
 
 # counts that differ only by the biases
@@ -310,6 +312,7 @@ def _answers(section: Section, name: str, network_confidence: float, asked: tupl
             layer, quantity, confidence = placed
             previous = [lay.name for lay in network.layers].index(layer)
         else:
+            reading = _total_or_row(reading, name, placements)
             layer, confidence = _layer_of(reading, placements, stray_rows)
             if layer is None:
                 continue
@@ -368,6 +371,19 @@ def _total_quantity(reading: Reading, name: str, answers: list[Answer], columns:
     return (asked[0], 0.3) if asked else (Quantity.PARAMS, 0.3)
 
 
+def _total_or_row(reading: Reading, name: str, placements: dict) -> Reading:
+    """A total whose only total word can qualify one layer's count ("总共有156个参数" under a C1
+    heading) is that layer's count where its value fits the layer and not the network's total."""
+    if reading.kind != "total" or reading.row is None:
+        return reading
+    layer = placements[id(reading.row)].layer
+    value = reading.parsed.value
+    if layer not in (None, "input") and not evidence.fits(name, "total", None, value) \
+            and evidence.fits(name, layer, reading.quantity, value):
+        return replace(reading, kind="layer")
+    return replace(reading, row=None, from_context=False)
+
+
 def _layer_of(reading: Reading, placements: dict, stray_rows: set) -> tuple[str | None, float]:
     if reading.kind == "total":
         return "total", 1.0
@@ -378,7 +394,8 @@ def _layer_of(reading: Reading, placements: dict, stray_rows: set) -> tuple[str 
     if id(reading.row) in stray_rows:
         return None, 0.0
     placement = placements[id(reading.row)]
-    return placement.layer, placement.confidence
+    # a layer made current by the heading above a sentence that names none: likely, not sure
+    return placement.layer, placement.confidence * (CONTEXT_LAYER if reading.from_context else 1.0)
 
 
 def _stray_rows(section: Section, placements: dict) -> set:
