@@ -58,6 +58,7 @@ def _documented_codes(path: Path) -> list[str]:
     return re.findall(r"^\| `([a-z0-9-]+)` \|", path.read_text(encoding="utf-8"), flags=re.M)
 
 
+@pytest.mark.skipif(not PITFALLS_MD.is_file(), reason="../shared/PITFALLS.md is not beside this clone")
 def test_registry_codes_are_exactly_pitfalls_md():
     documented = _documented_codes(PITFALLS_MD)
     assert len(documented) >= 20  # the table was read
