@@ -582,3 +582,12 @@ def test_rounding_intervals():
     assert rounding(34_848, "34,848") is None
     assert rounding(61_706, "≈ 61,706", approximate=True) is None
     assert rounding(34_848, approximate=False) is None
+
+
+def test_a_scale_word_keeps_its_point_and_its_de():
+    # "Mio." and "тыс." are abbreviations, not sentence ends; "millions de" (fr, es, pt) joins the noun
+    assert [w.text for w in scan("307,2 Tsd. Gewichte, 223,9 Mio. Verbindungen")] == ["307,2 Tsd.", "223,9 Mio."]
+    assert [w.text for w in scan("34,8 тыс. весов")] == ["34,8 тыс."]
+    assert [(w.text, w.value) for w in scan("223,9 millions de connexions")] == [("223,9 millions de", 223_900_000)]
+    assert [(w.text, w.value) for w in scan("2 millions d'unités")] == [("2 millions d'", 2_000_000)]
+    assert [w.text for w in scan("61 millions demain")] == ["61 millions"]

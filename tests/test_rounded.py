@@ -101,3 +101,9 @@ def test_a_rounded_total_of_the_students_own_layers_follows_through():
     rubric = lenient("lenet5", ["conv1", "conv2", "fc1", "fc2", "fc3", "total"], ["params"])
     _, total = judge(rubric, "total", "params", 61_500, "61.5K", others=layers)
     assert total.verdict is Verdict.FOLLOW_THROUGH
+
+
+def test_a_decimal_comma_before_a_scale_word_is_no_odd_grouping():
+    # 223,9 millions: conv2's 223,948,800 connections (307,200·27·27) rounded, not "223,9" grouped oddly
+    _, conv2 = judge(STRICT, "conv2", "connections", 223_900_000, "223,9 millions de")
+    assert conv2.pitfalls == () and "written rounded" in conv2.note

@@ -119,7 +119,18 @@ _SCALE_WORDS = {
 }
 _SCALES = {"k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9, **_SCALE_WORDS, **_CJK_UNITS}
 _CJK = "|".join(sorted(_CJK_UNITS, key=len, reverse=True))
-_WORD_SCALE = "|".join(re.escape(w).replace(r"\ ", "[ \u00a0]") for w in sorted(_SCALE_WORDS, key=len, reverse=True))
+_ABBREVIATED = ("tsd", "mio", "mrd", "mln", "bn", "тыс", "млн", "млрд")  # "61 Mio.": the point is theirs
+# French, Spanish and Portuguese join the counted noun with "de": "223,9 millions de connexions"
+_WITH_DE = ("millions", "milliards", "millones", "mil millones", "milhões", "bilhões", "mil milhões")
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", "[ \u00a0]") for w in sorted(words, key=len, reverse=True))
+
+
+_WORD_SCALE = (rf"(?:{_alternation(_ABBREVIATED)})(?![^\W\d_])\.?"
+               rf"|(?:{_alternation(_WITH_DE)})(?![^\W\d_])(?:[ \u00a0]d(?:e(?![^\W\d_])|['’](?=[^\W\d_])))?"
+               rf"|(?:{_alternation(set(_SCALE_WORDS) - set(_ABBREVIATED) - set(_WITH_DE))})(?![^\W\d_])")
 _NON_ASCII_LETTER = r"\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF"  # Latin, Greek, Cyrillic
 _LETTER = "A-Za-z" + _NON_ASCII_LETTER
 # between digit groups: thousands separators, or a decimal point
@@ -140,7 +151,7 @@ _TOKEN = re.compile(
     r"(?:(?<=[万萬만])[0-9]{4}(?![0-9.,]))?)"
     rf"|(?P<number>(?P<run>[0-9]+(?:{_GROUP_SEP}[0-9]+){{0,64}})"
     r"(?P<exp>[eE][+-]?[0-9]+(?![A-Za-z0-9_]))?"
-    rf"(?P<scale>[ \u00a0\u202f]?(?:(?i:{_WORD_SCALE})(?![^\W\d_])|[KMG](?![A-Za-z0-9_])|[KMG](?=FLOPs?|MACs?|MACC)|{_CJK})"
+    rf"(?P<scale>[ \u00a0\u202f]?(?:(?i:{_WORD_SCALE})|[KMG](?![A-Za-z0-9_])|[KMG](?=FLOPs?|MACs?|MACC)|{_CJK})"
     r"|[kB](?![A-Za-z0-9_]))?)"
     r"|(?P<xmul>(?<=[0-9)\]}])[xX](?=[ ]*(?:[0-9(\[{]|\\[(\[{]|\\left)))"
     rf"|(?P<word>[{_LETTER}](?:[{_LETTER}0-9_]+|\\_|-(?=[A-Za-z0-9]))*)"
@@ -314,7 +325,7 @@ def _literal(whole: str, frac: str, exp: str | None, scale: str | None, start: i
         return (_BIG, start, end, None)
     unit = Fraction(10) ** power
     if scale:
-        word = " ".join(scale.split())
+        word = re.sub(r"\.$|\s+d(?:e|['’])$", "", " ".join(scale.split()))
         unit *= _SCALES[word if word in _CJK_UNITS else word.lower()]
     value = Fraction(int(whole + frac), 10 ** len(frac)) * unit
     if _too_big(value, limits):
