@@ -107,3 +107,16 @@ def test_a_decimal_comma_before_a_scale_word_is_no_odd_grouping():
     # 223,9 millions: conv2's 223,948,800 connections (307,200·27·27) rounded, not "223,9" grouped oddly
     _, conv2 = judge(STRICT, "conv2", "connections", 223_900_000, "223,9 millions de")
     assert conv2.pitfalls == () and "written rounded" in conv2.note
+
+
+def test_a_rounding_of_the_slots_figure_is_evidence_of_the_slot():
+    # a slot inferred (confidence 0.7, no working written): 34.8K is conv1's 34,848 rounded, so the
+    # reading is sure enough to be judged; 29K (28,500 to 29,500) rounds no figure of conv1 under any
+    # mistake (one channel 11,616, torchvision's 64 filters 23,232, biases counted 34,944, ...) and goes
+    # to a person
+    answers = make_answers([{"layer": "conv1", "quantity": "weights", "value": 34_800, "text": "34.8K",
+                             "approximate": True, "confidence": 0.7}])
+    assert judgement(compare(answers, STRICT), "conv1", "weights").verdict is Verdict.WRONG
+    answers = make_answers([{"layer": "conv1", "quantity": "weights", "value": 29_000, "text": "29K",
+                             "approximate": True, "confidence": 0.7}])
+    assert judgement(compare(answers, STRICT), "conv1", "weights").verdict is Verdict.REVIEW

@@ -156,7 +156,7 @@ class _Outcome:
     accepted: tuple[str, ...] = ()
     note: str = ""
     flips: tuple[Flip, ...] = ()
-    rounded: bool = False  # judged as a rounding of a figure: no slip of the digits to look for
+    rounded: bool = False  # a rounding of one of the slot's figures: no slip of the digits to look for
 
 
 class _NetworkTable:
@@ -326,8 +326,8 @@ class _NetworkTable:
         fit nothing, and are often orders of magnitude away from the figure."""
         if answer.confidence < LOW_CONFIDENCE:
             return True
-        if outcome.codes or outcome.origins or outcome.flips:
-            return False
+        if outcome.codes or outcome.origins or outcome.flips or outcome.rounded:
+            return False  # a flip, a check or the slot's own figure rounded explains the value
         if answer.confidence >= 1:
             return False  # words named the slot: an unexplained value there is the student's
         value = answer.value
@@ -383,8 +383,7 @@ class _NetworkTable:
                 if best is None or cost < best[0]:
                     best = (cost, figure, found)
         if best is None:
-            return _Outcome(Verdict.WRONG, note="written rounded, and no figure of this slot rounds to it",
-                            rounded=True)
+            return _Outcome(Verdict.WRONG, note="written rounded, and no figure of this slot rounds to it")
         _, figure, found = best
         outcome = (self._explained_total(found, judged) if answer.layer == "total"
                    else self._from_flips(found, answer.layer))
