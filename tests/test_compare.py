@@ -140,7 +140,8 @@ def test_approximate_answers_only_within_the_rubrics_tolerance():
     lenient_raw = {"name": "lenient", "networks": {"alexnet": {"layers": ["total"], "quantities": ["params"]}},
                    "approximate": 0.01}
     lenient = parse_rubric(lenient_raw, "lenient.yaml")
-    assert judgement(compare(make_answers([total]), lenient), "total", "params").verdict is Verdict.CORRECT
+    # a rounding the rubric accepts: its verdict for rounded answers (tests/test_rounded.py has the rest)
+    assert judgement(compare(make_answers([total]), lenient), "total", "params").verdict is Verdict.ACCEPTED
     far = dict(total, value=70_000_000)
     assert judgement(compare(make_answers([far]), lenient), "total", "params").verdict is Verdict.WRONG
 

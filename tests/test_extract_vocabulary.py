@@ -118,3 +118,101 @@ def test_approximate_values():
 ])
 def test_markup_and_numbering(line, body):
     assert strip_numbering(clean(line)) == body
+
+
+# ------------------------------------------------------------------------------ languages
+
+# Labels as students of each language write them (our own phrasings): inflected, with and without
+# accents, in headers and in prose labels. (label, quantity, names a total)
+LANGUAGE_LABELS = {
+    "en": [("Number of neurons", Q.UNITS, False), ("# weights", Q.WEIGHTS, False), ("biases", Q.BIASES, False),
+           ("Total params", Q.PARAMS, True), ("connections", Q.CONNECTIONS, False), ("Output shape", Q.SHAPE, False)],
+    "zh": [("神經元數量", Q.UNITS, False), ("權重", Q.WEIGHTS, False), ("偏置项", Q.BIASES, False),
+           ("參數量", Q.PARAMS, False), ("總參數", Q.PARAMS, True), ("連接數", Q.CONNECTIONS, False),
+           ("输出维度", Q.SHAPE, False)],
+    "ko": [("뉴런 개수", Q.UNITS, False), ("가중치의 수", Q.WEIGHTS, False), ("바이어스", Q.BIASES, False),
+           ("매개변수 수", Q.PARAMS, False), ("총 파라미터 수", Q.PARAMS, True), ("연결 개수", Q.CONNECTIONS, False),
+           ("출력 형태", Q.SHAPE, False)],
+    "ja": [("ニューロン数", Q.UNITS, False), ("ﾆｭｰﾛﾝ数", Q.UNITS, False),  # half-width katakana
+           ("重みの数", Q.WEIGHTS, False), ("バイアス項", Q.BIASES, False), ("パラメータ数", Q.PARAMS, False),
+           ("パラメーター数の合計", Q.PARAMS, True), ("結合数", Q.CONNECTIONS, False), ("接続数", Q.CONNECTIONS, False),
+           ("出力サイズ", Q.SHAPE, False)],
+    "es": [("Número de neuronas", Q.UNITS, False), ("Pesos", Q.WEIGHTS, False), ("sesgos", Q.BIASES, False),
+           ("Parámetros", Q.PARAMS, False), ("Parametros totales", Q.PARAMS, True),
+           ("Conexiones", Q.CONNECTIONS, False), ("Tamaño de salida", Q.SHAPE, False)],
+    "pt": [("Neurônios", Q.UNITS, False), ("neuronios", Q.UNITS, False), ("Número de pesos", Q.WEIGHTS, False),
+           ("Vieses", Q.BIASES, False), ("parâmetros", Q.PARAMS, False), ("Total de parâmetros", Q.PARAMS, True),
+           ("Conexões", Q.CONNECTIONS, False), ("Tamanho da saída", Q.SHAPE, False)],
+    "fr": [("Nombre de neurones", Q.UNITS, False), ("Poids", Q.WEIGHTS, False), ("biais", Q.BIASES, False),
+           ("Paramètres", Q.PARAMS, False), ("parametres", Q.PARAMS, False), ("Paramètres au total", Q.PARAMS, True),
+           ("Connexions", Q.CONNECTIONS, False), ("Taille de sortie", Q.SHAPE, False)],
+    "de": [("Anzahl der Neuronen", Q.UNITS, False), ("Gewichte", Q.WEIGHTS, False), ("Bias", Q.BIASES, False),
+           ("Parameter", Q.PARAMS, False), ("mit Parametern", Q.PARAMS, False), ("Gesamtparameter", Q.PARAMS, True),
+           ("Parameter insgesamt", Q.PARAMS, True), ("Verbindungen", Q.CONNECTIONS, False),
+           ("Ausgabegröße", Q.SHAPE, False)],
+    "ru": [("Число нейронов", Q.UNITS, False), ("нейроны", Q.UNITS, False), ("весов", Q.WEIGHTS, False),
+           ("Весовые коэффициенты", Q.WEIGHTS, False), ("смещения", Q.BIASES, False),
+           ("Количество параметров", Q.PARAMS, False), ("Всего параметров", Q.PARAMS, True),
+           ("связей", Q.CONNECTIONS, False), ("соединений", Q.CONNECTIONS, False), ("Размер выхода", Q.SHAPE, False)],
+    "vi": [("Số nơ-ron", Q.UNITS, False), ("số lượng neuron", Q.UNITS, False), ("Trọng số", Q.WEIGHTS, False),
+           ("Số tham số", Q.PARAMS, False), ("so tham so", Q.PARAMS, False),  # typed without diacritics
+           ("Tổng số tham số", Q.PARAMS, True), ("Số kết nối", Q.CONNECTIONS, False),
+           ("Kích thước đầu ra", Q.SHAPE, False)],
+}
+LABEL_CASES = [pytest.param(label, quantity, total, id=f"{language}-{label}")
+               for language, cases in LANGUAGE_LABELS.items() for label, quantity, total in cases]
+
+
+@pytest.mark.parametrize("label, quantity, total", LABEL_CASES)
+def test_labels_in_every_language(label, quantity, total):
+    found = classify(label)
+    assert found.quantity is quantity
+    assert found.total is total
+
+
+@pytest.mark.parametrize("label", [
+    "canales de salida", "Canaux d'entrée", "Ausgabekanäle", "выходных каналов", "kênh đầu ra", "出力チャネル",
+    "출력 채널", "输出通道", "Número de filtros", "Anzahl der Filter", "число фильтров", "フィルタ数", "Kernelgröße",
+    "размер ядра", "kích thước kernel",
+])
+def test_channel_and_filter_columns_hold_no_answers_in_every_language(label):
+    # "canales de salida" holds "salida" (output), "выходных каналов" holds "выход": the longer phrase wins
+    assert classify(label).role == NOT_ANSWER
+
+
+@pytest.mark.parametrize("label", ["Свёрточная нейронная сеть", "Весь слой", "связующий"])
+def test_cyrillic_words_do_not_match_inside_longer_words(label):
+    # "нейрон" (neuron) is in "нейронная сеть" (neural network), "вес" in "весь" (whole)
+    assert classify(label).quantity is None
+
+
+@pytest.mark.parametrize("label", ["imagen de entrada", "Image d'entrée", "Eingabebild", "входное изображение",
+                                   "ảnh đầu vào", "入力画像"])
+def test_input_labels_in_every_language(label):
+    assert classify(label).role == INPUT
+
+
+@pytest.mark.parametrize("text, layer", [
+    ("Capa convolucional 2", "conv2"), ("primera capa totalmente conectada", "fc6"), ("tercera capa de pooling", "pool3"),
+    ("Camada de convolução 3", "conv3"), ("segunda camada totalmente conectada", "fc7"), ("2ª camada convolucional", "conv2"),
+    ("Couche de convolution 4", "conv4"), ("deuxième couche entièrement connectée", "fc7"), ("2e couche de convolution", "conv2"),
+    ("Faltungsschicht 5", "conv5"), ("zweite vollständig verbundene Schicht", "fc7"), ("Pooling-Schicht 1", "pool1"),
+    ("Свёрточный слой 2", "conv2"), ("Сверточный слой 3", "conv3"), ("второй полносвязный слой", "fc7"),
+    ("3-й свёрточный слой", "conv3"),
+    ("Lớp tích chập 1", "conv1"), ("lớp kết nối đầy đủ 2", "fc7"),
+    ("畳み込み層1", "conv1"), ("全結合層2", "fc7"), ("2番目の畳み込み層", "conv2"),
+    ("卷積層3", "conv3"), ("全連接層1", "fc6"), ("합성곱 층 2", "conv2"), ("완전연결층 3", "fc8"),
+])
+def test_layer_kinds_in_every_language(text, layer):
+    from grader.extract.layers import parse_layer, resolve
+    from grader.reference.spec import load_network
+
+    # AlexNet: conv1-5, then fc6-8, the first fully connected layer being fc6
+    assert resolve(parse_layer(text), load_network("alexnet")) == layer
+
+
+def test_layer_kinds_do_not_make_connections():
+    # "全結合" (fully connected) holds "結合" (connection), "kết nối đầy đủ" holds "kết nối"
+    assert classify("全結合層").quantity is None
+    assert classify("lớp kết nối đầy đủ").quantity is None
+    assert classify("全結合層の結合数").quantity is Q.CONNECTIONS

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from grader.core import GraderError
-from grader.extract.numbers import LIMITS, ExpressionError, Limits, Written, evaluate, parse_number, scan
+from grader.extract.numbers import (LIMITS, ExpressionError, Limits, Written, evaluate, parse_number, rounding,
+                                   scan)
 
 
 def one(text: str) -> Written:
@@ -453,3 +454,140 @@ def test_hostile_lines_do_not_blow_up():
         found = scan(text)
         assert len(found) <= LIMITS.numbers
         assert all(text[w.start:w.end] == w.text for w in found)
+
+
+# ---------------------------------------------------------------- number forms of every language (issue 11)
+
+# (text, value, approximate, step): each figure worked by hand beside it; the step is the unit of the
+# last significant digit of a value that may be rounded, None when every digit is written.
+NUMBER_FORMS = {
+    "grouping": [
+        ("34 848", 34_848, False, None),  # a plain space
+        ("34\u2009848", 34_848, False, None),  # thin space
+        ("34\u202f848", 34_848, False, None),  # narrow no-break space (French typography)
+        ("34\u00a0848", 34_848, False, None),  # no-break space
+        ("34\u2007848", 34_848, False, None),  # figure space
+        ("34'848", 34_848, False, None),  # Swiss apostrophe
+        ("105\u202f415\u202f200", 105_415_200, False, None),
+        ("60.965.224", 60_965_224, False, None),  # dots as thousands (de, es, pt, vi)
+        ("34.848", 34_848, False, None),  # three digits after the dot: thousands
+    ],
+    "decimals": [
+        ("0,5", 0.5, False, None),  # a decimal comma: "0,5" is no list and no thousands
+        ("0,25", 0.25, False, None),
+        ("1.234,5", 1_234.5, False, None),  # dot thousands, comma decimals
+        ("60.965.224,0", 60_965_224, False, None),
+        ("34 848,5", 34_848.5, False, None),  # space thousands, comma decimals
+        ("1'234.5", 1_234.5, False, None),
+        ("3,5", None, False, None),  # no scale after it: "(3,5)" is a pair more often than 3.5
+    ],
+    "suffixes": [
+        ("34.8K", 34_800, True, 100),  # 34.8 * 1,000; the last digit is hundreds
+        ("34,8K", 34_800, True, 100),  # the same with a decimal comma
+        ("34,848K", 34_848_000, True, 1_000),  # three digits after the comma: thousands, then K
+        ("61M", 61_000_000, True, 1_000_000),
+        ("60M", 60_000_000, True, 10_000_000),  # the zero ending a whole number is not significant
+        ("3.20M", 3_200_000, True, 10_000),  # a zero after the point is
+        ("1.05G", 1_050_000_000, True, 10_000_000),
+        ("1.2B", 1_200_000_000, True, 100_000_000),
+    ],
+    "words": [
+        ("61 million", 61_000_000, True, 1_000_000),
+        ("61 Mio.", 61_000_000, True, 1_000_000),  # de
+        ("60,97 Mio", 60_970_000, True, 10_000),  # 60.97 * 1,000,000
+        ("1,2 Mrd.", 1_200_000_000, True, 100_000_000),
+        ("35 Tsd.", 35_000, True, 1_000),
+        ("61 millions", 61_000_000, True, 1_000_000),  # fr
+        ("1,2 milliard", 1_200_000_000, True, 100_000_000),
+        ("61 millones", 61_000_000, True, 1_000_000),  # es
+        ("34,8 mil", 34_800, True, 100),
+        ("61 milhões", 61_000_000, True, 1_000_000),  # pt
+        ("61 млн", 61_000_000, True, 1_000_000),  # ru
+        ("34,8 тыс.", 34_800, True, 100),
+        ("61 миллион", 61_000_000, True, 1_000_000),
+        ("61 triệu", 61_000_000, True, 1_000_000),  # vi
+        ("35 nghìn", 35_000, True, 1_000),
+    ],
+    "cjk": [
+        ("6100万", 61_000_000, True, 1_000_000),  # 6,100 * 10,000; its last significant digit is the 1
+        ("6100萬", 61_000_000, True, 1_000_000),  # traditional characters
+        ("0.61亿", 61_000_000, True, 1_000_000),  # 0.61 * 100,000,000
+        ("0.61億", 61_000_000, True, 1_000_000),
+        ("6096.5万", 60_965_000, True, 1_000),  # 6,096.5 * 10,000
+        ("6100만", 61_000_000, True, 1_000_000),  # ko
+        ("6천만", 60_000_000, True, 10_000_000),  # ko: 6 * 10,000,000
+        ("6亿3000万", 630_000_000, True, 10_000_000),  # 600,000,000 + 30,000,000
+        ("3万4848", 34_848, False, None),  # 30,000 + 4,848: every digit written
+        ("6096万5224", 60_965_224, False, None),  # 60,960,000 + 5,224
+    ],
+    "scientific": [
+        ("3.4848e4", 34_848, False, None),  # every digit of 34,848
+        ("3.072e5", 307_200, False, 100),  # 307,200, or anything from 307,150 to 307,250
+        ("1.05e8", 105_000_000, False, 1_000_000),
+        ("1.05 \\times 10^{8}", 105_000_000, False, 1_000_000),
+    ],
+    "approximately": [
+        ("~35,000", 35_000, True, 1_000),
+        ("≈ 61,706", 61_706, True, None),  # every digit written
+        ("约6000万", 60_000_000, True, 10_000_000),
+    ],
+}
+FORM_CASES = [pytest.param(text, value, approximate, step, id=f"{form}-{text}")
+              for form, cases in NUMBER_FORMS.items() for text, value, approximate, step in cases]
+
+
+@pytest.mark.parametrize("text, value, approximate, step", FORM_CASES)
+def test_number_forms(text, value, approximate, step):
+    found = scan(text)
+    if value is None:  # not one number
+        assert len(found) != 1
+        return
+    assert len(found) == 1, found
+    (written,) = found
+    assert written.value == value and type(written.value) is type(value)
+    assert written.text in text and text[written.start:written.end] == written.text
+    assert (written.approximate, written.step) == (approximate, step)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("34 848 весов", [34_848]),  # the word after the number ends it
+    ("Параметров: 60 965 224.", [60_965_224]),
+    ("1,5 млн параметров", [1_500_000]),
+    ("(5,5)", [5, 5]),  # a kernel size stays a pair
+    ("(0,0)", [0, 0]),  # a zero padding, not 0.0
+    ("(0,5,1)", [0, 5, 1]),
+    ("3 mil millones", [3_000_000_000]),  # es: 3 * 1,000,000,000
+    ("Conv1: 34 848 Gewichte, 105.415.200 Verbindungen", [34_848, 105_415_200]),
+    ("3萬4848個", [34_848]),
+])
+def test_numbers_in_sentences_of_every_language(text, expected):
+    assert values(text) == expected
+
+
+def test_a_scale_word_glued_to_a_word_is_not_a_scale():
+    assert values("34 millimetres") == [34]  # not 34 thousand ("mil")
+    assert values("5 Milchkühe") == [5]
+
+
+def test_rounding_intervals():
+    # 34.8K stands for 34,750 up to (not including) 34,850; 61M for 61 million within half a million
+    assert rounding(34_800, "34.8K") == (34_750, 34_850)
+    assert rounding(61_000_000, "Alexnet with 61 M.") == (60_500_000, 61_500_000)
+    assert rounding(60_970_000, "60,97 Mio") == (60_965_000, 60_975_000)
+    assert rounding(307_200, "3.072e5") == (307_150, 307_250)
+    # without a text, an approximate value's own digits show its precision
+    assert rounding(61_000_000, approximate=True) == (60_500_000, 61_500_000)
+    assert rounding(3_500_000.0, approximate=True) == (3_450_000, 3_550_000)
+    # every digit written: exact as it stands
+    assert rounding(34_848, "34,848") is None
+    assert rounding(61_706, "≈ 61,706", approximate=True) is None
+    assert rounding(34_848, approximate=False) is None
+
+
+def test_a_scale_word_keeps_its_point_and_its_de():
+    # "Mio." and "тыс." are abbreviations, not sentence ends; "millions de" (fr, es, pt) joins the noun
+    assert [w.text for w in scan("307,2 Tsd. Gewichte, 223,9 Mio. Verbindungen")] == ["307,2 Tsd.", "223,9 Mio."]
+    assert [w.text for w in scan("34,8 тыс. весов")] == ["34,8 тыс."]
+    assert [(w.text, w.value) for w in scan("223,9 millions de connexions")] == [("223,9 millions de", 223_900_000)]
+    assert [(w.text, w.value) for w in scan("2 millions d'unités")] == [("2 millions d'", 2_000_000)]
+    assert [w.text for w in scan("61 millions demain")] == ["61 millions"]

@@ -6,6 +6,13 @@ diagnosis: `correct` (the rubric's conventions), `accepted` (a convention the ru
 `follow-through` (wrong only because of the student's own earlier mistake, carried forward),
 `wrong`, `missing`. Pitfalls are named from the flips that explain an answer and from checks of
 the student's own work (checks.py). Points are the scorer's job (grader/score.py).
+
+A value written rounded (34.8K, 61M, 约6000万, 1.05e8) stands for every figure that rounds to it
+(34.8K: 34,750 to 34,850; `rounding` in grader/extract/numbers.py). When the expected figure is one
+of them, the rubric's `approximate` decides: a rounding within its relative tolerance is `accepted`,
+else the answer is `wrong` with a note saying it is the right figure rounded, never an unexplained
+value. When another figure of the slot is one of them (34.9K is 34,944 rounded: biases counted), the
+answer gets that figure's verdict and pitfalls, then the same rule for its rounding.
 """
 from __future__ import annotations
 
@@ -17,6 +24,7 @@ from grader.compare.diagnose import Diagnosis, Found, Slot, diagnose, evidenced_
 from grader.compare.free_text import grade_free_text
 from grader.compare.index import Explanation, slot_index, value_key, value_keys
 from grader.compare.perturb import Flip
+from grader.extract.numbers import rounding
 from grader.reference.engine import Conventions
 
 # The review threshold: below it a reading's slot is not sure enough to charge the student for it.
@@ -148,6 +156,7 @@ class _Outcome:
     accepted: tuple[str, ...] = ()
     note: str = ""
     flips: tuple[Flip, ...] = ()
+    rounded: bool = False  # a rounding of one of the slot's figures: no slip of the digits to look for
 
 
 class _NetworkTable:
@@ -319,8 +328,8 @@ class _NetworkTable:
         bytes, a ratio): they fit nothing here, and are often orders of magnitude away."""
         if answer.confidence < LOW_CONFIDENCE:
             return True
-        if answer.confidence >= 1 or outcome.flips:
-            return False  # words named the slot, or a mistake of the reference's explains the value there
+        if answer.confidence >= 1 or outcome.flips or outcome.rounded:
+            return False  # words named the slot, or a flip or the slot's own figure rounded explains it
         if "misplaced-answer" in outcome.codes:
             return True  # another slot's figure on a slot we inferred: our placement is the likelier slip
         value = answer.value
@@ -335,10 +344,13 @@ class _NetworkTable:
             return _Outcome(Verdict.WRONG, note=f"{answer.layer} has no {quantity.value}")
         if value is None:
             return _Outcome(Verdict.WRONG, note="no value read")
-        if answer.approximate:
-            return self._approximate(value, expected)
         if value_key(expected) in value_keys(value):
             return _Outcome(Verdict.CORRECT)
+        if isinstance(value, (int, float)):
+            interval = rounding(value, answer.text, approximate=answer.approximate)
+            if interval is not None:
+                return self._rounded(answer, quantity, expected, interval, judged)
+        # written with every digit ("≈ 62,378,344"): judged as it stands
         if isinstance(value, tuple) and len(value) == 2 and isinstance(expected, tuple) and len(expected) == 3 \
                 and tuple(value) == expected[:2]:
             return _Outcome(Verdict.CORRECT, note="the spatial size (height × width)")
@@ -350,14 +362,65 @@ class _NetworkTable:
             return _Outcome(Verdict.WRONG)
         return self._from_flips(found, answer.layer)
 
-    def _approximate(self, value, expected) -> _Outcome:
-        tolerance = self.tolerance
-        if isinstance(value, (int, float)) and isinstance(expected, int) and tolerance > 0 \
-                and abs(value - expected) <= tolerance * abs(expected):
-            return _Outcome(Verdict.CORRECT, note="approximately")
-        if tolerance == 0:
-            return _Outcome(Verdict.WRONG, note="an approximate answer: this assignment asks for exact counts")
-        return _Outcome(Verdict.WRONG)
+    def _rounded(self, answer: Answer, quantity: Quantity, expected, interval, judged) -> _Outcome:
+        """A value written rounded: the expected figure, or else the simplest-explained figure of the
+        slot it rounds (for a total, first the sum of the student's own layers), then the rubric's rule
+        for roundings."""
+        low, high = interval
+        if isinstance(expected, (int, float)) and low <= expected < high:
+            return self._rounding_rule(answer.value, expected, _Outcome(Verdict.CORRECT))
+        if answer.layer == "total":
+            context = self._context(answer, quantity, None, explained=False)
+            sums = [total for total in own_sums(context) if low <= total < high]
+            if sums:
+                outcome = _Outcome(Verdict.FOLLOW_THROUGH, note="the sum of your own per-layer values")
+                return self._rounding_rule(answer.value, sums[0], outcome)
+        best = None
+        for figure in self._figures_within(answer.layer, quantity, low, high):
+            found = explain(self.diagnosis, Slot(answer.layer, quantity, figure), self.acceptance,
+                            evidenced=self.evidenced)
+            if found is not None:
+                mistakes = [f for f in found.flips if not self.acceptance(f)]
+                cost = (len(mistakes), len(found.flips), abs(figure - answer.value))
+                if best is None or cost < best[0]:
+                    best = (cost, figure, found)
+        if best is None:
+            return _Outcome(Verdict.WRONG, note="written rounded, and no figure of this slot rounds to it")
+        _, figure, found = best
+        outcome = (self._explained_total(found, judged) if answer.layer == "total"
+                   else self._from_flips(found, answer.layer))
+        outcome.note = "; ".join(filter(None, [f"read as {figure:,} rounded", outcome.note]))
+        return self._rounding_rule(answer.value, figure, outcome)
+
+    def _figures_within(self, layer: str, quantity: Quantity, low, high) -> list:
+        """Every figure of a slot in [low, high) under the diagnosis, fewer of its global flips or one
+        more (the combinations `explain` searches)."""
+        from grader.compare.index import global_candidates
+        from grader.compare.pitfalls import PERTURBATIONS
+
+        flips = self.diagnosis.global_flips
+        sets = {frozenset(), flips} | {flips | {flip} for flip in global_candidates(self.network, self.required)
+                                       if PERTURBATIONS[flip.code].min_layers == 1}
+        figures = {figure for chosen in sets
+                   for figure in slot_index(self.network, self.required, chosen).values(layer, quantity, low, high)}
+        return sorted(figures)
+
+    def _rounding_rule(self, value, figure, outcome: _Outcome) -> _Outcome:
+        """The rubric's verdict on a figure written rounded: accepted within its `approximate`
+        tolerance, else wrong and said so. A mistake stays the mistake it is."""
+        outcome.rounded = True
+        if outcome.verdict is Verdict.WRONG:
+            return outcome
+        if self.tolerance > 0 and abs(value - figure) <= self.tolerance * abs(figure):
+            if outcome.verdict is Verdict.CORRECT:
+                outcome.verdict, outcome.accepted = Verdict.ACCEPTED, outcome.accepted + ("approximate",)
+            outcome.note = "; ".join(filter(None, ["written rounded, within the rubric's tolerance", outcome.note]))
+            return outcome
+        reason = ("this assignment asks for exact counts" if self.tolerance == 0 else
+                  f"rounded more coarsely than the {self.tolerance * 100:g}% this assignment accepts")
+        outcome.verdict = Verdict.WRONG
+        outcome.note = "; ".join(filter(None, [f"the figure written rounded: {reason}", outcome.note]))
+        return outcome
 
     def _from_flips(self, found: Found, layer: str) -> _Outcome:
         from grader.compare.pitfalls import PITFALLS
@@ -420,6 +483,9 @@ class _NetworkTable:
                         evidenced=self.evidenced)
         if found is None:
             return _Outcome(Verdict.WRONG)
+        return self._explained_total(found, judged)
+
+    def _explained_total(self, found: Found, judged) -> _Outcome:
         outcome = self._from_flips(found, "total")
         charged = {code for j in judged if j.judgement.network == self.network for code in j.judgement.pitfalls}
         if outcome.verdict is Verdict.WRONG and all(code in charged for code in outcome.codes):
@@ -493,7 +559,8 @@ class _NetworkTable:
         from grader.compare.pitfalls import PITFALLS
 
         # a value some flip explains (a convention the rubric does not accept, too) is no slip
-        explained = outcome.verdict is not Verdict.WRONG or bool(outcome.codes or outcome.origins or outcome.flips)
+        explained = outcome.verdict is not Verdict.WRONG or outcome.rounded or bool(
+            outcome.codes or outcome.origins or outcome.flips)
         context = self._context(answer, quantity, expected, explained)
         # The transcription slip comes last: it applies only where nothing else explains the number
         # (a written expression that does not give the result written is an arithmetic slip).

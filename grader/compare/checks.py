@@ -124,7 +124,8 @@ def near_by_digits(value, figure) -> bool:
 def transcription_slip(ctx: AnswerContext) -> bool:
     """The right working, a number copied wrong: a few digits off the expected figure (or off the
     figure the student's own conventions give) and nothing else explains it; or digits grouped oddly."""
-    if ctx.answer.text and odd_grouping(ctx.answer.text):
+    # a comma before a scale word is a decimal one: "223,9 millions", "34,8K"
+    if ctx.answer.text and not ctx.answer.approximate and odd_grouping(ctx.answer.text):
         return True
     if ctx.explained or ctx.answer.approximate or not ctx.slot_sure:
         return False

@@ -107,6 +107,14 @@ class SlotIndex:
             found += by_value.get(key, [])
         return found
 
+    def values(self, layer: str, quantity: Quantity, low, high) -> list:
+        """The numbers any explanation gives a slot within [low, high): what a value written rounded
+        may stand for."""
+        if not self.valid or layer == "input":
+            return []
+        by_value = self._totals().get(quantity, {}) if layer == "total" else self._layer(layer, quantity)
+        return sorted(key for key in by_value if isinstance(key, (int, float)) and low <= key < high)
+
     def figure(self, layer: str, quantity: Quantity, explanation: Explanation = Explanation()):
         """The value of one slot under an explanation (None where it does not apply)."""
         if not self.valid:

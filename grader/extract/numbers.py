@@ -1,16 +1,26 @@
 """Numbers and arithmetic expressions as students write them, found in a piece of text.
 
 `scan` finds every number or expression in a text, left to right; `evaluate` computes one
-expression exactly (integers and fractions inside, never `eval`); `parse_number` reads one number.
+expression exactly (integers and fractions inside, never `eval`); `parse_number` reads one number;
+`rounding` says which exact values a number written rounded stands for.
 
-Forms read: thousands separators (`34,848` `34 848` `34{,}848` `34\\,848` `34'848` `34_848`, dot
-grouping `307.200`), dots that multiply in handwriting (`55.55.96 = 290400`, `27 . 27 . 256`: three
-integers or more, not grouped as thousands, beside an `=` or ending the text), odd groupings (`61,4656`, `1516,000`), scale words (`35K` `61M` `1.4G` `61
-million` `6000万` `0.61亿` `6亿3000万`, marked approximate, as are `~` `≈` `约`), scientific notation
-(`3.4848e4`, `3.4848 \\times 10^{4}`), full-width digits and signs (`１２３（）＊`), the signs
+Forms read: thousands separators (`34,848` `34 848` with a space, a no-break, thin, narrow or figure
+space, `34{,}848` `34\\,848` `34'848` `34_848`, dot grouping `307.200` `60.965.224`: three digits
+after each dot), decimals after grouping of the other kind (`1,234.5` `1.234,5` `34 848,5`), decimal
+commas where they cannot be thousands (`0,5`, and before a scale word: `34,8K` `1,5 млн`), dots that
+multiply in handwriting (`55.55.96 = 290400`, `27 . 27 . 256`: three integers or more, not grouped as
+thousands, beside an `=` or ending the text), odd groupings (`61,4656`, `1516,000`), scale words
+(`35K` `61M` `1.4G` `61 million` `61 Mio.` `1,2 Mrd.` `60 millones` `34 mil` `61 milhões` `61 млн`
+`34,8 тыс.` `61 triệu` `6000万` `6100萬` `0.61亿` `0.61億` `6100만` `6천만` `6亿3000万`, marked
+approximate, as are `~` `≈` `约`; `3万4848` writes every digit), scientific notation (`3.4848e4`,
+`3.4848 \\times 10^{4}`), full-width digits and signs (`１２３（）＊`), the signs
 `x X × * · ∗ \\times \\cdot` and Markdown's escaped `\\*` `\\(` `\\)`, `+ - / ^ **`, LaTeX (`$…$`,
 `\\left( \\right)`, braces, `\\frac{a}{b}`, `{a \\over b}`), and `=` chains: "(11 x 11 x 3 x 96) + 96
 = 34848" is one Written whose expression computes 34944 and whose stated result is 34848.
+
+A value's `step` is the unit of its last significant digit where its notation may round it (34.8K:
+100, so 34,750 to 34,850; 61M: 1,000,000; 6000万: 10,000,000, since zeros ending a whole number are
+not significant; 3.072e5: 100); None where every digit is written.
 
 Not numbers: digits glued to a word (`conv1`, `FC6`, `Linear-1`, `conv3-64`, `block1_conv1`).
 A number list keeps its numbers apart: `1, 96, 11`, `(227,227,3)`, `28 28 6` (groups of other than
@@ -33,7 +43,7 @@ from typing import Iterator, Union
 
 from grader.core import GraderError
 
-__all__ = ["LIMITS", "ExpressionError", "Limits", "Written", "evaluate", "parse_number", "scan"]
+__all__ = ["LIMITS", "ExpressionError", "Limits", "Written", "evaluate", "parse_number", "rounding", "scan"]
 
 
 class ExpressionError(GraderError):
@@ -69,6 +79,10 @@ class Written:
     stated: Number | None  # the result the student wrote: the plain number, or the one after the last "="
     factors: tuple[int, ...] | None  # a pure product of integers: "55 x 55 x 96" -> (55, 55, 96)
     approximate: bool = False  # a scale word (61M, 6000万) or "~", "≈", "约"
+    # the unit of the stated value's last significant digit where it is more than 1: the value may be
+    # rounded (34.8K: 100; 61M: 1,000,000; 6000万: 10,000,000, zeros ending a whole number not being
+    # significant; 1.05e8: 1,000,000; ~35,000: 1,000); None when every digit is written. See `rounding`.
+    step: Number | None = None
 
     @property
     def value(self) -> Number | None:
@@ -86,18 +100,45 @@ _SAME_WIDTH = {
     **{ord(c): ord("-") for c in "−‐‑"},
 }
 
-_CJK_UNITS = {"亿": 10**8, "千万": 10**7, "百万": 10**6, "十万": 10**5, "万": 10**4, "千": 10**3}
-_SCALES = {"k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, "mln": 10**6,
-           "g": 10**9, "b": 10**9, "billion": 10**9, "bn": 10**9, **_CJK_UNITS}
-_CJK = "亿|千万|百万|十万|万|千"
+# Chinese (simplified and traditional), Japanese and Korean units of ten thousand and more
+_CJK_UNITS = {"亿": 10**8, "億": 10**8, "억": 10**8, "千万": 10**7, "千萬": 10**7, "천만": 10**7,
+              "百万": 10**6, "百萬": 10**6, "백만": 10**6, "十万": 10**5, "十萬": 10**5, "십만": 10**5,
+              "万": 10**4, "萬": 10**4, "만": 10**4, "千": 10**3, "천": 10**3}
+# Scale words after a number, by language; matched without regard to case
+_SCALE_WORDS = {
+    "thousand": 10**3, "thousands": 10**3, "million": 10**6, "millions": 10**6, "mln": 10**6,
+    "billion": 10**9, "billions": 10**9, "bn": 10**9,
+    "tausend": 10**3, "tsd": 10**3, "mio": 10**6, "millionen": 10**6, "mrd": 10**9, "milliarde": 10**9,
+    "milliarden": 10**9, "milliard": 10**9, "milliards": 10**9,
+    "mil": 10**3, "millón": 10**6, "millones": 10**6, "mil millones": 10**9,
+    "milhão": 10**6, "milhões": 10**6, "bilhão": 10**9, "bilhões": 10**9, "mil milhões": 10**9,
+    "тыс": 10**3, "тысяча": 10**3, "тысячи": 10**3, "тысяч": 10**3, "млн": 10**6, "миллион": 10**6,
+    "миллиона": 10**6, "миллионов": 10**6, "млрд": 10**9, "миллиард": 10**9, "миллиарда": 10**9,
+    "миллиардов": 10**9,
+    "nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9,
+}
+_SCALES = {"k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9, **_SCALE_WORDS, **_CJK_UNITS}
+_CJK = "|".join(sorted(_CJK_UNITS, key=len, reverse=True))
+_ABBREVIATED = ("tsd", "mio", "mrd", "mln", "bn", "тыс", "млн", "млрд")  # "61 Mio.": the point is theirs
+# French, Spanish and Portuguese join the counted noun with "de": "223,9 millions de connexions"
+_WITH_DE = ("millions", "milliards", "millones", "mil millones", "milhões", "bilhões", "mil milhões")
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", "[ \u00a0]") for w in sorted(words, key=len, reverse=True))
+
+
+_WORD_SCALE = (rf"(?:{_alternation(_ABBREVIATED)})(?![^\W\d_])\.?"
+               rf"|(?:{_alternation(_WITH_DE)})(?![^\W\d_])(?:[ \u00a0]d(?:e(?![^\W\d_])|['’](?=[^\W\d_])))?"
+               rf"|(?:{_alternation(set(_SCALE_WORDS) - set(_ABBREVIATED) - set(_WITH_DE))})(?![^\W\d_])")
 _NON_ASCII_LETTER = r"\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF"  # Latin, Greek, Cyrillic
 _LETTER = "A-Za-z" + _NON_ASCII_LETTER
 # between digit groups: thousands separators, or a decimal point
-_GROUP_SEP = r"(?:,|\{,\}|'|’|_|\\,|\.|[ \u00a0\u2009\u202f])"
+_GROUP_SEP = r"(?:,|\{,\}|'|’|_|\\,|\.|[ \u00a0\u2007\u2009\u202f])"
 _SEP_KIND = {",": "comma", "{,}": "comma", "'": "apostrophe", "’": "apostrophe", "_": "underscore",
-             ".": "dot", " ": "space", "\u00a0": "space", "\u2009": "space", "\u202f": "space",
-             "\\,": "space"}
-_SEPARATOR = re.compile(r"(\{,\}|\\,|[,'’_. \u00a0\u2009\u202f])")
+             ".": "dot", " ": "space", "\u00a0": "space", "\u2007": "space", "\u2009": "space",
+             "\u202f": "space", "\\,": "space"}
+_SEPARATOR = re.compile(r"(\{,\}|\\,|[,'’_. \u00a0\u2007\u2009\u202f])")
 _SPACE_GROUPS = 4  # "138 357 544" is one number; "96 256 384 384 256" is a list
 
 _TOKEN = re.compile(
@@ -105,11 +146,13 @@ _TOKEN = re.compile(
     r"(?:[ \u00a0\u2009\u202f\u3000$]|\\[,;:! ]"
     r"|\\(?:q?quad|enspace|thinspace|displaystyle|textstyle|[Bb]igg?[lr]?|left\.|right\.)(?![A-Za-z]))*"
     r"(?:"
-    rf"(?P<cjk>[0-9]+(?:\.[0-9]+)?(?:{_CJK})(?:[0-9]+(?:\.[0-9]+)?(?:{_CJK}))+)"
+    # "6亿3000万", "3万4848" (four digits after a unit of ten thousand: the rest of the number)
+    rf"(?P<cjk>[0-9]+(?:\.[0-9]+)?(?:{_CJK})(?:(?:[0-9]+(?:\.[0-9]+)?(?:{_CJK}))+|(?=[0-9]{{4}}(?![0-9.,])))"
+    r"(?:(?<=[万萬만])[0-9]{4}(?![0-9.,]))?)"
     rf"|(?P<number>(?P<run>[0-9]+(?:{_GROUP_SEP}[0-9]+){{0,64}})"
     r"(?P<exp>[eE][+-]?[0-9]+(?![A-Za-z0-9_]))?"
-    rf"(?P<scale>[ ]?(?:(?:thousand|million|billion)s?(?![A-Za-z])|[KMG](?![A-Za-z0-9_])|[KMG](?=FLOPs?|MACs?|MACC)|{_CJK})"
-    r"|(?:mln|bn|[kB])(?![A-Za-z0-9_]))?)"
+    rf"(?P<scale>[ \u00a0\u202f]?(?:(?i:{_WORD_SCALE})|[KMG](?![A-Za-z0-9_])|[KMG](?=FLOPs?|MACs?|MACC)|{_CJK})"
+    r"|[kB](?![A-Za-z0-9_]))?)"
     r"|(?P<xmul>(?<=[0-9)\]}])[xX](?=[ ]*(?:[0-9(\[{]|\\[(\[{]|\\left)))"
     rf"|(?P<word>[{_LETTER}](?:[{_LETTER}0-9_]+|\\_|-(?=[A-Za-z0-9]))*)"
     rf"|(?P<prose>[^\x00-\x7f\u00a0\u2009\u202f\u3000{_NON_ASCII_LETTER}≈≒≃∼约]+|[,:;|#%&@\"'`?._]+)"
@@ -202,7 +245,9 @@ def _number_tokens(m: re.Match, limits: Limits) -> Iterator[Token]:
 
 def _pieces(groups: list[str], seps: list[str], tail: bool) -> list[tuple[int, int, str, str]]:
     """Split digit groups into numbers: (first group, last group, integer digits, decimals).
-    Groups joined by one kind of separator are one number when grouped as thousands are."""
+    Groups joined by one kind of separator are one number when grouped as thousands are; a dot or a
+    comma of the other kind after them starts its decimals ("1,234.5", "1.234,5", "34 848,5").
+    A comma is a decimal one in "0,5" and before a scale word ("34,8K", "1,5 млн")."""
     out: list[tuple[int, int, str, str]] = []
     i, n = 0, len(groups)
     while i < n:
@@ -214,26 +259,43 @@ def _pieces(groups: list[str], seps: list[str], tail: bool) -> list[tuple[int, i
         while j < n - 1 and _SEP_KIND[seps[j]] == kind:
             j += 1
         chain = groups[i:j + 1]
+        last_of_run = j == n - 1
         if kind == "dot":
             # "307.200" is 307200, but "1.400G" and "3.484e4" are decimals
-            if _grouped(chain, kind) and not (tail and j == n - 1 and j == i + 1):
-                out.append((i, j, "".join(chain), ""))
-            elif j == i + 1:
+            if _grouped(chain, kind) and not (tail and last_of_run and j == i + 1):
+                i = _with_decimals(out, groups, seps, i, j, ",")
+                continue
+            if j == i + 1:
                 out.append((i, j, groups[i], groups[j]))
             else:  # "2.5.1": a section number
                 out.extend((k, k, groups[k], "") for k in range(i, j + 1))
             i = j + 1
+        elif kind == "comma" and j == i + 1 and _decimal_comma(chain, tail and last_of_run):
+            out.append((i, j, groups[i], groups[j]))
+            i = j + 1
         elif _grouped(chain, kind):
-            if j < n - 1 and seps[j] == ".":  # "1,234.5"
-                out.append((i, j + 1, "".join(chain), groups[j + 1]))
-                i = j + 2
-            else:
-                out.append((i, j, "".join(chain), ""))
-                i = j + 1
+            i = _with_decimals(out, groups, seps, i, j, "." if kind == "comma" else ".,")
         else:  # a list: "227,227,3", "28 28 6"
             out.extend((k, k, groups[k], "") for k in range(i, j))
             i = j
     return out
+
+
+def _with_decimals(out: list, groups: list[str], seps: list[str], i: int, j: int, points: str) -> int:
+    """Groups i..j as one integer, with the next group as its decimals when one of `points`
+    separates them; returns the next group to read."""
+    if j < len(groups) - 1 and seps[j] in points:
+        out.append((i, j + 1, "".join(groups[i:j + 1]), groups[j + 1]))
+        return j + 2
+    out.append((i, j, "".join(groups[i:j + 1]), ""))
+    return j + 1
+
+
+def _decimal_comma(chain: list[str], scaled: bool) -> bool:
+    """Two groups joined by a comma that make a decimal: "0,5" (not "0,0"), or before a scale word
+    without three digits after the comma ("34,8K"; "34,848K" stays thousands)."""
+    whole, frac = chain
+    return (whole == "0" and frac.strip("0") != "") or (scaled and len(frac) != 3)
 
 
 def _grouped(chain: list[str], kind: str) -> bool:
@@ -257,29 +319,52 @@ def _literal(whole: str, frac: str, exp: str | None, scale: str | None, start: i
         return (_BIG, start, end, None)
     if not (frac or exp or scale):  # an integer: kept an int, the cheapest exact number
         value = int(whole)
-        return (_NUM, start, end, (value, str(value), False))
-    value = Fraction(int(whole + frac), 10 ** len(frac))
-    if exp:
-        power = int(exp[1:])
-        if abs(power) > limits.digits:
-            return (_BIG, start, end, None)
-        value *= Fraction(10) ** power
+        return (_NUM, start, end, (value, str(value), False, None))
+    power = int(exp[1:]) if exp else 0
+    if abs(power) > limits.digits:
+        return (_BIG, start, end, None)
+    unit = Fraction(10) ** power
     if scale:
-        word = scale.strip()
-        value *= _SCALES[word if word in _CJK_UNITS else word.lower().removesuffix("s")]
+        word = re.sub(r"\.$|\s+d(?:e|['’])$", "", " ".join(scale.split()))
+        unit *= _SCALES[word if word in _CJK_UNITS else word.lower()]
+    value = Fraction(int(whole + frac), 10 ** len(frac)) * unit
     if _too_big(value, limits):
         return (_BIG, start, end, None)
-    return (_NUM, start, end, (value, _decimal_text(value), bool(scale)))
+    return (_NUM, start, end, (value, _decimal_text(value), bool(scale), _step(whole, frac, unit)))
+
+
+def _step(whole: str, frac: str, unit: Exact) -> Fraction:
+    """The unit of the last significant digit of whole.frac × unit: "34.8" × 1,000: 100; "6000" ×
+    10,000: 10,000,000 (zeros ending a whole number are not significant)."""
+    if frac:
+        return Fraction(unit) / 10 ** len(frac)
+    zeros = len(whole) - len(whole.rstrip("0")) if whole.strip("0") else 0
+    return Fraction(unit) * 10**zeros
+
+
+def _digit_step(value: Exact) -> Fraction | None:
+    """The unit of a whole number's last digit that is not a zero (61,000,000: 1,000,000)."""
+    value = Fraction(value)
+    if value.denominator != 1:
+        return None
+    digits = str(abs(value.numerator))
+    return _step(digits, "", 1)
 
 
 def _cjk_token(text: str, start: int, end: int, limits: Limits) -> Token:
-    """"6亿3000万": 600,000,000 + 30,000,000."""
-    value = Fraction(0)
-    for whole, frac, unit in _CJK_PAIR.findall(text):
-        if len(whole) + len(frac) > limits.digits:
+    """"6亿3000万": 600,000,000 + 30,000,000; "3万4848": 30,000 + 4,848, every digit written."""
+    value, step = Fraction(0), None
+    for m in _CJK_PAIR.finditer(text):
+        whole, frac, unit = m.groups()
+        if len(whole) + len(frac or "") > limits.digits:
             return (_BIG, start, end, None)
-        value += Fraction(int(whole + frac), 10 ** len(frac)) * _CJK_UNITS[unit]
-    return (_NUM, start, end, (value, _decimal_text(value), True))
+        value += Fraction(int(whole + (frac or "")), 10 ** len(frac or "")) * _CJK_UNITS[unit]
+        step = _step(whole, frac or "", _CJK_UNITS[unit])
+        rest = m.end()
+    if rest < len(text):
+        value += int(text[rest:])
+        step = None
+    return (_NUM, start, end, (value, _decimal_text(value), step is not None, step))
 
 
 def _decimal_text(value: Fraction) -> str:
@@ -310,6 +395,7 @@ class _Num:
     value: Exact
     text: str  # normalised: "34848"
     approx: bool
+    step: Fraction | None  # the unit of the last significant digit; None for a plain integer
     start: int
     end: int
 
@@ -530,15 +616,15 @@ def _unwrapped(node: Node) -> Node:
     return node
 
 
-def _plain(node: Node, limits: Limits) -> tuple[Exact, bool, int, int] | None:
-    """A number (value, approximate, start, end) when the tree is one: "34848", "(34848)", "-0.1",
-    or scientific notation "3.4848 \\times 10^{4}"."""
+def _plain(node: Node, limits: Limits) -> tuple[Exact, bool, Fraction | None, int, int] | None:
+    """A number (value, approximate, step, start, end) when the tree is one: "34848", "(34848)",
+    "-0.1", or scientific notation "3.4848 \\times 10^{4}"."""
     node = _unwrapped(node)
     if isinstance(node, _Num):
-        return node.value, node.approx, node.start, node.end
+        return node.value, node.approx, node.step, node.start, node.end
     if isinstance(node, _Neg):
         inner = _unwrapped(node.inner)
-        return (-inner.value, inner.approx, node.start, node.end) if isinstance(inner, _Num) else None
+        return (-inner.value, inner.approx, inner.step, node.start, node.end) if isinstance(inner, _Num) else None
     if isinstance(node, _Chain) and len(node.items) == 2 and node.items[1][0] == "*":
         mantissa, power = node.items[0][1], node.items[1][1]
         if (isinstance(mantissa, _Num) and not mantissa.approx and isinstance(power, _Pow)
@@ -548,7 +634,8 @@ def _plain(node: Node, limits: Limits) -> tuple[Exact, bool, int, int] | None:
             if isinstance(exp, _Neg):
                 exp, sign = _unwrapped(exp.inner), -1
             if isinstance(exp, _Num) and exp.value.denominator == 1 and exp.value <= limits.digits:
-                return mantissa.value * Fraction(10) ** (sign * exp.value.numerator), False, node.start, node.end
+                unit = Fraction(10) ** (sign * exp.value.numerator)
+                return mantissa.value * unit, False, (mantissa.step or 1) * unit, node.start, node.end
     return None
 
 
@@ -615,15 +702,15 @@ class _Reader:
         except _Oversize as err:  # what is over the limit is read as the numbers in it
             for tok in toks[q:err.index + 1]:
                 if tok[0] == _NUM and not self.full:
-                    self.add_number(tok[3][0], tok[3][2], tok[1], tok[2])
+                    self.add_number(tok[3][0], tok[3][2], tok[3][3], tok[1], tok[2])
             return err.index + 1
         if parsed is None:
             return q + 1
         node, end = parsed
         plain = _plain(node, self.limits)
         if plain is not None:
-            value, approx, start, stop = plain
-            self.add_number(value, approx or lead, start, stop)
+            value, approx, step, start, stop = plain
+            self.add_number(value, approx or lead, step, start, stop)
             return end
         segments, approx = [node], lead
         while end < n and toks[end][0] == _EQ:
@@ -643,8 +730,9 @@ class _Reader:
         self.add_chain(segments, approx)
         return end
 
-    def add_number(self, value: Exact, approx: bool, start: int, end: int) -> None:
-        self.found.append(Written(self.text[start:end], start, end, None, None, _number(value), None, approx))
+    def add_number(self, value: Exact, approx: bool, step: Fraction | None, start: int, end: int) -> None:
+        self.found.append(Written(self.text[start:end], start, end, None, None, _number(value), None, approx,
+                                  _rounded_step(value, approx, step)))
 
     def add_chain(self, segments: list[Node], approx: bool) -> None:
         first, last = segments[0], segments[-1]
@@ -652,13 +740,22 @@ class _Reader:
             computed = _number(_value(first, self.limits))
         except ExpressionError:
             computed = None
-        stated = None
+        stated = step = None
         result = _plain(last, self.limits) if len(segments) > 1 else None
+        approx = approx or any(_approximate(segment) for segment in segments)
         if result is not None:
             stated = _number(result[0])
-        approx = approx or any(_approximate(segment) for segment in segments)
+            step = _rounded_step(result[0], approx, result[2])
         self.found.append(Written(self.text[first.start:last.end], first.start, last.end, _render(first),
-                                  computed, stated, _factors(first), approx))
+                                  computed, stated, _factors(first), approx, step))
+
+
+def _rounded_step(value: Exact, approx: bool, step: Fraction | None) -> Number | None:
+    """A stated value's step (see Written.step): as its notation shows it, else for an approximate
+    value from its digits ("~35,000": 1,000)."""
+    if step is None and approx:
+        step = _digit_step(value)
+    return _number(step) if step is not None and step > 1 else None
 
 
 # three or more integers joined by dots (spaced or not): handwriting's multiplication, "55.55.96",
@@ -728,6 +825,20 @@ def parse_number(token: str) -> Number | None:
     if (token[:written.start] + token[written.end:]).strip(" \t\u00a0\u3000$()（）=＝~≈约"):
         return None
     return written.stated
+
+
+def rounding(value: Number, text: str = "", *, approximate: bool = False) -> tuple[Fraction, Fraction] | None:
+    """[low, high): the values that round to `value` as the student wrote it in `text` ("34.8K": 34,750
+    to 34,850; "61M": 60,500,000 to 61,500,000; "3.072e5": 307,150 to 307,250), else, when the value
+    is `approximate`, as its own digits show it (61,000,000: to the million). None when every digit
+    is written: the value is exact as it stands."""
+    step = next((w.step for w in scan(text) if w.step is not None and w.value == value), None) if text else None
+    if step is None and approximate and isinstance(value, (int, float)):
+        step = _rounded_step(Fraction(value), True, None)
+    if step is None:
+        return None
+    centre, half = Fraction(value), Fraction(step) / 2
+    return centre - half, centre + half
 
 
 def evaluate(expression: str, limits: Limits = LIMITS) -> Number:

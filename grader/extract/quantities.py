@@ -53,25 +53,43 @@ class Vocabulary:
 
 
 def normalise(text: str) -> str:
-    """Lower case, NFKC (full-width letters and digits), markup and spacing folded."""
+    """Lower case, NFKC (full-width letters and digits), accents off Latin and Cyrillic letters,
+    markup and spacing folded."""
     return re.sub(r"\s+", " ", aligned(text)).strip()
 
 
 def aligned(text: str) -> str:
-    """Lower case, full-width folded, markup blanked, character for character: positions in the
-    result are positions in `text`."""
+    """Lower case, full-width folded, accents dropped, markup blanked, character for character:
+    positions in the result are positions in `text`."""
     out = []
     for ch in text:
         folded = unicodedata.normalize("NFKC", ch).lower()
-        out.append(folded if len(folded) == 1 else ch.lower())
+        out.append(_unaccented(folded) if len(folded) == 1 else ch.lower())
     return re.sub(r"[*`~$\\]", " ", "".join(out))
 
 
+@lru_cache(maxsize=4096)
+def _unaccented(ch: str) -> str:
+    """"é" "ü" "ơ" "ё" "й" as "e" "u" "o" "е" "и", "đ" as "d": students write "parametres",
+    "Gewichte", "so tham so" and "свёрточный" with or without their accents. Only Latin and Cyrillic
+    letters (kana and hangul keep their marks)."""
+    if not "\u00c0" <= ch <= "\u1eff" or "\u0500" <= ch < "\u1e00":
+        return ch
+    if ch == "đ":
+        return "d"
+    return unicodedata.normalize("NFD", ch)[0]
+
+
+_WORD_START = re.compile(r"[a-z0-9а-я]")
+_WORD_END = re.compile(r"[a-z0-9а-я]$")
+
+
 def _bounded(phrase: str) -> str:
-    """A regex for a phrase that does not match inside a longer latin word ("out" in "output")."""
+    """A regex for a phrase that does not match inside a longer Latin or Cyrillic word ("out" in
+    "output", "нейрон" in "нейронная")."""
     body = re.escape(phrase).replace(r"\ ", r"\s*")
-    start = r"(?<![a-z0-9])" if re.match(r"[a-z0-9]", phrase) else ""
-    end = r"(?![a-z])" if re.search(r"[a-z0-9]$", phrase) else ""
+    start = r"(?<![a-z0-9а-я])" if _WORD_START.match(phrase) else ""
+    end = r"(?![a-zа-я])" if _WORD_END.search(phrase) else ""
     return start + body + end
 
 
