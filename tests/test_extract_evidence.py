@@ -129,3 +129,11 @@ def test_a_paragraph_under_a_layer_heading_gives_the_numbers_its_words_name():
     answers = {a.quantity: a for a in extract(doc, networks=PARAMS) if a.layer == "conv1"}
     assert answers[Q.CONNECTIONS].confidence < 1  # the layer came from the heading, not the sentence
     assert ("lenet5", "total", Q.PARAMS) not in got  # "总共" qualifies C1's count here
+
+
+def test_a_block_of_layers_holds_no_single_layers_count():
+    doc = document("## VGG16 parameters by block", "conv3-64 x 2 : 38,720", "conv3-128 x 2 : 221,440",
+                   "fc6 : 102,764,544")
+    got = found(doc, PARAMS)
+    assert got[("vgg16", "fc6", Q.PARAMS)] == [102764544]
+    assert not {38720, 221440} & {v for values in got.values() for v in values}

@@ -385,3 +385,11 @@ def test_html_export_styles_and_scripts_are_not_read(tmp_path):
 def test_inline_code_shows_its_text(tmp_path):
     document = read(write(tmp_path, "`trainable params = (5 * 5 * 1 + 1) * 6 = 156`\n", "c1.md"))
     assert [line.text for line in lines(document)] == ["trainable params = (5 * 5 * 1 + 1) * 6 = 156"]
+
+
+def test_labels_and_values_aligned_with_spaces_after_a_colon_are_prose(tmp_path):
+    text = ("fc7    : 4,096x4,096     (weights) + 4,096 (biases)\n"
+            "fc8    : 4,096x1,000     (weights) + 1,000 (biases)\n")
+    document = read(write(tmp_path, text, "fc.txt"))
+    assert not [b for b in document.blocks if isinstance(b, Table)]
+    assert len(lines(document)) == 2

@@ -1232,9 +1232,11 @@ def _clauses(body: str) -> list[Clause]:
 _INPUT_LABEL = re.compile(r"\s*(?:input|输入|입력)[^:：]{0,20}[:：]", re.IGNORECASE)
 
 
-# layers of a kind in the plural: "the three FC layers", "all conv layers", "两个全连接层"
+# layers of a kind in the plural: "the three FC layers", "all conv layers", "两个全连接层",
+# or a block of them, "conv3-64 x 2": two layers' count
 _PLURAL_LAYERS = re.compile(r"(?<![^\W\d_])(?:fc|fully[ -]connected|dense|linear|conv(?:olution(?:al)?)?|pool(?:ing)?)"
-                            r"\s+layers(?![^\W\d_])|(?:[两二三四五六七八九十几]|\d{1,2})\s*个\s*(?:全连接|卷积|池化)层",
+                            r"\s+layers(?![^\W\d_])|(?:[两二三四五六七八九十几]|\d{1,2})\s*个\s*(?:全连接|卷积|池化)层"
+                            r"|(?<![^\W\d_])(?:conv|fc|pool|dense|linear)[\w-]*\s+[x×]\s?[2-9](?![\d.x×])",
                             re.IGNORECASE)
 
 

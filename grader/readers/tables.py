@@ -496,6 +496,10 @@ def detect_space_table(lines: Sequence[Line], i: int, clean: Clean, budget: Cell
     # a double space) lay out as one-cell rows: a table has most rows of two cells or more.
     if 2 * sum(sum(bool(text) for text in texts) >= 2 for _, texts in laid_out) <= len(laid_out):
         return None, j
+    # "fc2    : 4,096x4,096     (weights) + 4,096 (biases)": labels and values aligned with
+    # spaces, each value after a colon, are lines of prose, however their words line up
+    if all(any(text.startswith((":", "：")) for text in texts[1:]) for _, texts in laid_out):
+        return None, j
     table_rows = [_cells(texts, line.source, clean, budget) for line, texts in laid_out]
     return build_table(table_rows, has_header=True if header_rule else None), j
 
