@@ -131,8 +131,8 @@ def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
     grade = grade_file(path, rubric)
     result = grade_to_json(grade)
     if as_json:
-        shown = Reveal.of(result, rubric.reveal).result(result)
-        print(json.dumps({**shown, "reveal": rubric.reveal}, ensure_ascii=False, indent=2))
+        policy = Reveal.of(result, rubric.reveal)
+        print(json.dumps({**policy.result(result), "reveal": policy.policy}, ensure_ascii=False, indent=2))
         return 0 if passed(result) else 1
     from rich.markup import escape
 
