@@ -485,17 +485,20 @@ def merge_grades(grades: list[Grade], *, file: str) -> Grade:
             network = next(j.network for j in chosen if code in j.pitfalls)
             hits[code] = PitfallHit(code, network, tuple(layers))
 
-    def slot_points(grade: Grade) -> float:
-        return sum(j.points for j in grade.judgements if j.asked) - sum(h.deduction for h in grade.pitfalls)
-
-    # points not earned by slots (free-text questions) from the file that earned the most of them
-    extra = max((g.score or 0) - slot_points(g) for g in graded)
+    # each written question answered by the file that earned the most for it (kept: the score is theirs)
+    written: dict = {}
+    for grade in graded:
+        for answer in grade.free_text:
+            if answer.id not in written or answer.points > written[answer.id].points:
+                written[answer.id] = answer
     max_score = max(g.max_score for g in graded)
-    score = sum(j.points for j in chosen if j.asked) - sum(h.deduction for h in hits.values()) + extra
+    score = sum(j.points for j in chosen if j.asked) - sum(h.deduction for h in hits.values()) \
+        + sum(answer.points for answer in written.values())
     leading = max(graded, key=lambda g: sum(j.verdict in ("correct", "accepted") for j in g.judgements))
-    return Grade(file=file, rubric=leading.rubric, status="graded", score=min(max_score, max(0.0, score)),
+    return Grade(file=file, rubric=leading.rubric, status="graded", score=round(min(max_score, max(0.0, score)), 2),
                  max_score=max_score, judgements=chosen, pitfalls=tuple(hits[code] for code in sorted(hits)),
-                 conventions=leading.conventions, review=_once(r for g in graded for r in g.review) + notes)
+                 conventions=leading.conventions, review=_once(r for g in graded for r in g.review) + notes,
+                 free_text=tuple(written.values()))
 
 
 def _once(items) -> tuple:
