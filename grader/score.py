@@ -59,7 +59,8 @@ def score(comparison, rubric, *, file: str) -> Grade:
         pitfalls=tuple(hits),
         conventions=comparison.conventions,
         # an empty submission says why in its errors; a graded one (written answers found) asks a person
-        review=comparison.review + (tuple(ReviewItem(reason) for reason in mismatch) if status == "graded" else ()),
+        review=comparison.review + (tuple(ReviewItem(reason, kind="ungradable") for reason in mismatch)
+                                    if status == "graded" else ()),
         free_text=comparison.free_text,
         errors=mismatch if status == "empty" else (),
     )

@@ -429,13 +429,24 @@ def test_free_text_forgives_small_typos():
     assert connections.points == 1.0
 
 
-def test_free_text_missing_or_unrecognised_goes_to_review():
+def test_free_text_unanswered_is_a_verdict_and_unrecognised_goes_to_review():
     nothing = compare(key_answers(), PAPER, document=make_document("1, the table only"))
     assert [a.points for a in nothing.free_text] == [0.0, 0.0]
-    assert len(nothing.review) == 2
+    assert nothing.review == ()  # no answer: no points, nothing for a person to decide
     vague = compare(key_answers(), PAPER, document=make_document("Q2: make the network better"))
     assert all(not a.sure for a in vague.free_text)
-    assert len(vague.review) == 2
+    assert [item.kind for item in vague.review] == ["low-confidence", "low-confidence"]
+
+
+def test_a_slot_given_two_different_values_goes_to_review_with_both_places():
+    answers = key_answers() + make_answers([{"layer": "conv2", "quantity": "weights", "value": 614_400,
+                                             "line": 40}])
+    comparison = compare(answers, PAPER)
+    [item] = comparison.review
+    assert item.kind == "conflict" and "conv2 weights" in item.reason and "line 40" in item.reason
+    restated = key_answers() + make_answers([{"layer": "fc6", "quantity": "weights", "value": 37_700_000,
+                                              "approximate": True, "line": 41}])
+    assert compare(restated, PAPER).review == ()  # 37.7M restates 37,748,736: no conflict
 
 
 def test_a_numbered_note_inside_question_1_is_not_question_2():

@@ -111,11 +111,10 @@ def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
         if 224 not in others and not accepted and stated_input_224(document, inputs[asked.network]):
             hits = _add_hit(hits, "input-224", asked.network, "input")
     free = grade_free_text(document, rubric.free_text) if rubric.free_text else ()
-    for answer in free:
-        if not answer.sure:
-            reason = (f"free text {answer.id}: no answer found" if not answer.text else
-                      f"free text {answer.id}: mentions {len(answer.concepts)} of the expected concepts")
-            review.append(ReviewItem(reason, answer.text, answer.source))
+    for answer in free:  # no answer found is a verdict (no points), not something to review
+        if not answer.sure and answer.text:
+            review.append(ReviewItem(f"free text {answer.id}: mentions {len(answer.concepts)} of the expected concepts",
+                                     answer.text, answer.source, kind="low-confidence"))
     ordered = sorted(judged, key=lambda j: j.order)
     return Comparison(
         rubric=rubric.name,
@@ -200,6 +199,7 @@ class _NetworkTable:
                                                            item[1].confidence, -item[0]))
                         for slot, items in by_slot.items()}
         self.by_slot = by_slot
+        self.review += self._conflicts()
         slots = [Slot(a.layer, self.slot_quantity(a), a.value) for _, a in self.primary.values()
                  if a.layer != "total" and not a.approximate and a.value is not None
                  and a.confidence >= LOW_CONFIDENCE]
@@ -208,6 +208,23 @@ class _NetworkTable:
         self.other_figures = _merge(other_figures, self._own_convention_figures())
         self.used: set = set()  # (formula code, bias code) pairs the student's answers show
         self.flips_seen: list[Flip] = []  # every flip the best-supported answers needed
+
+    def _conflicts(self) -> list[ReviewItem]:
+        """A slot given different exact values (not a restatement such as 61M): the grade uses one,
+        a person should confirm which the student meant."""
+        items = []
+        for (layer, quantity), answers in self.by_slot.items():
+            exact = [a for _, a in answers if not a.approximate and a.value is not None]
+            if len({value_key(a.value) for a in exact}) < 2:
+                continue
+            _, used = self.primary[(layer, quantity)]
+            others = [a for a in exact if a is not used]
+            where = ", ".join(a.source.describe() for a in others)
+            items.append(ReviewItem(
+                f"{self.network}.{layer} {quantity.value}: {len(exact)} different values; graded: the one at "
+                f"{used.source.describe()} (others at {where})", used.text or str(used.value), used.source,
+                kind="conflict"))
+        return items
 
     def _own_convention_figures(self) -> dict:
         """value key -> the slots of this network whose figure it is under the student's diagnosed
@@ -399,7 +416,7 @@ class _NetworkTable:
             if asked:
                 self.review.append(ReviewItem(
                     f"{self.network}.{layer} {quantity.value}: not read for sure (confidence "
-                    f"{answer.confidence:.2f})", answer.text, answer.source))
+                    f"{answer.confidence:.2f})", answer.text, answer.source, kind="low-confidence"))
         judgement = Judgement(
             self.network, layer, answer.quantity, outcome.verdict, expected, answer,
             pitfalls=tuple(dict.fromkeys(outcome.codes)), formula=self.formula(layer, quantity),

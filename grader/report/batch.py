@@ -445,7 +445,7 @@ def merge_grades(grades: list[Grade], *, file: str) -> Grade:
     answered the FC layers in a second file gets them); pitfalls kept where a kept judgement shows
     them, or where no judgement of any file carries them (submission-wide findings)."""
     graded = [g for g in grades if g.status == "graded"]
-    notes = tuple(ReviewItem(f"{Path(g.file).name} could not be read", "; ".join(g.errors))
+    notes = tuple(ReviewItem(f"{Path(g.file).name} could not be read", "; ".join(g.errors), kind="unreadable")
                   for g in grades if g.status == "unreadable" and len(grades) > 1)
     if not graded:
         first = next((g for g in grades if g.status == "empty"), grades[0])

@@ -60,7 +60,7 @@ def grade_to_json(grade: Grade) -> dict:
         "pitfalls": [{"code": hit.code, "network": hit.network, "layers": list(hit.layers),
                       "deduction": hit.deduction} for hit in grade.pitfalls],
         "errors": list(grade.errors),
-        "review": [{"reason": item.reason, "text": item.text,
+        "review": [{"reason": item.reason, "text": item.text, "kind": item.kind,
                     "source": item.source.to_json() if item.source is not None else None}
                    for item in grade.review],
         "written": [{"id": item.id, "prompt": item.prompt, "text": item.text,
