@@ -183,6 +183,7 @@ class ReviewItem:
     text: str = ""
     source: Source | None = None
     kind: str = "other"  # one of REVIEW_KINDS
+    slot: str = ""  # "network.layer.quantity" when it is about one answer (a correction settles it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,3 +214,5 @@ class Grade:
     review: tuple[ReviewItem, ...] = ()
     free_text: tuple[FreeTextAnswer, ...] = ()
     errors: tuple[str, ...] = ()
+    # the TA's decisions applied (grader/corrections.py): (the slots each settles, what it decided)
+    corrections: tuple[tuple[tuple[str, ...], str], ...] = ()

@@ -223,7 +223,7 @@ class _NetworkTable:
             items.append(ReviewItem(
                 f"{self.network}.{layer} {quantity.value}: {len(exact)} different values; graded: the one at "
                 f"{used.source.describe()} (others at {where})", used.text or str(used.value), used.source,
-                kind="conflict"))
+                kind="conflict", slot=f"{self.network}.{layer}.{quantity.value}"))
         return items
 
     def _own_convention_figures(self) -> dict:
@@ -416,7 +416,8 @@ class _NetworkTable:
             if asked:
                 self.review.append(ReviewItem(
                     f"{self.network}.{layer} {quantity.value}: not read for sure (confidence "
-                    f"{answer.confidence:.2f})", answer.text, answer.source, kind="low-confidence"))
+                    f"{answer.confidence:.2f})", answer.text, answer.source,
+                    kind="low-confidence", slot=f"{self.network}.{layer}.{quantity.value}"))
         judgement = Judgement(
             self.network, layer, answer.quantity, outcome.verdict, expected, answer,
             pitfalls=tuple(dict.fromkeys(outcome.codes)), formula=self.formula(layer, quantity),

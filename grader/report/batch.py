@@ -534,9 +534,10 @@ def _grade_all(paths: list[Path], rubric, cache_dir: Path, workers: int | None, 
 
 
 def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern: str | None = None,
-                 limits: Limits | None = None, reports: bool = True) -> BatchResult:
+                 limits: Limits | None = None, reports: bool = True, corrections=None) -> BatchResult:
     """Grade every submission in `folder` and write the reports into `out` (layout above), each file
-    within `limits` (the defaults when None); with `reports=False` only the results."""
+    within `limits` (the defaults when None); with `reports=False` only the results. `corrections`:
+    a corrections file (grader/corrections.py), applied to each submission it names."""
     from contextlib import closing
 
     from grader.rubric import load_rubric
@@ -559,12 +560,24 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     submissions, skipped = find_submissions(folder, pattern)
     if not submissions:
         raise GraderError(f"{folder}: no submissions found")
+    decisions = {}
+    if corrections is not None:
+        from grader.corrections import load_corrections
+
+        decisions = load_corrections(corrections)
+        unknown = sorted(set(decisions) - {submission.key for submission in submissions})
+        if unknown:
+            raise GraderError(f"{corrections}: no submission {', '.join(map(repr, unknown))} in {folder}")
     paths = [path for submission in submissions for path in submission.files]
     skipped = tuple(_printable(skipped, _NOT_IN_A_NAME))
     with ReportWriter(out, rubric, reports=reports) as writer:
         with closing(_grade_all(paths, rubric, _cache_dir(out, limits), workers, limits)) as grades:
             for submission in submissions:
                 grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
+                if submission.key in decisions:
+                    from grader.corrections import apply_corrections
+
+                    grade = apply_corrections(grade, decisions[submission.key], rubric)
                 writer.add(_submission_result(submission, grade, folder))
         stats = writer.finish(skipped)
     return BatchResult(out=out, results=SavedResults(out / "results", tuple(s.key for s in submissions)),
@@ -698,12 +711,13 @@ class ReportWriter:
         return stats
 
 
-def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = None, reports: bool = True) -> int:
+def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = None, reports: bool = True,
+              corrections: str | None = None) -> int:
     from rich.console import Console
     from rich.markup import escape
 
     result = grade_folder(folder, rubric=rubric, out=out, workers=workers, id_pattern=id_pattern,
-                          limits=Limits.parse(limits) if limits else None, reports=reports)
+                          limits=Limits.parse(limits) if limits else None, reports=reports, corrections=corrections)
     console = Console(highlight=False)
     counts = ", ".join(f"{result.count(status)} {status}" for status in ("graded", "empty", "unreadable")
                        if result.count(status))

@@ -8,7 +8,9 @@ Beyond the contract's keys (`file rubric status score max_score answers pitfalls
 answer `network layer quantity value expected verdict pitfalls source`) each answer carries
 `asked` (False: read and judged but not scored), `points`, `max_points`, `expression`, `text`,
 `formula`, `note`, `confidence`, and the result carries `review`,
-`written` (the written questions: points and the concepts found) and `conventions`: additions a consumer of the contract can ignore.
+`written` (the written questions: points and the concepts found), `corrections` (a TA's decisions
+applied: the slots each settles, and what it decided) and `conventions`: additions a consumer of
+the contract can ignore.
 
 This is the whole result, as a TA's saved results keep it; what a student may see of it (`grader
 check --json`, the feedback pages) is decided by the reveal policy, `grader.report.reveal`.
@@ -60,7 +62,7 @@ def grade_to_json(grade: Grade) -> dict:
         "pitfalls": [{"code": hit.code, "network": hit.network, "layers": list(hit.layers),
                       "deduction": hit.deduction} for hit in grade.pitfalls],
         "errors": list(grade.errors),
-        "review": [{"reason": item.reason, "text": item.text, "kind": item.kind,
+        "review": [{"reason": item.reason, "text": item.text, "kind": item.kind, "slot": item.slot,
                     "source": item.source.to_json() if item.source is not None else None}
                    for item in grade.review],
         "written": [{"id": item.id, "prompt": item.prompt, "text": item.text,
@@ -68,6 +70,7 @@ def grade_to_json(grade: Grade) -> dict:
                      "max_points": item.max_points, "sure": item.sure,
                      "source": item.source.to_json() if item.source is not None else None}
                     for item in grade.free_text],
+        "corrections": [{"slots": list(slots), "text": text} for slots, text in grade.corrections],
         "conventions": {str(key): _plain(value) for key, value in sorted(grade.conventions.items(),
                                                                         key=lambda kv: str(kv[0]))},
     }

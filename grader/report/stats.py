@@ -187,6 +187,7 @@ class ClassTally:
                                                     files if where == "-" else where, kind)))
         if result["status"] != "graded":
             return
+        decided = {slot for correction in result.get("corrections") or () for slot in correction.get("slots") or ()}
         for position, item in enumerate(result.get("answers") or []):
             slot = (item["network"], item["layer"], item["quantity"])
             if item.get("asked", True):
@@ -194,7 +195,8 @@ class ClassTally:
                 seen = order + (position,)
                 if slot not in self._first_seen or seen < self._first_seen[slot]:
                     self._first_seen[slot] = seen
-            if item["verdict"] == "wrong" and not item.get("pitfalls") and item.get("value") is not None:
+            if item["verdict"] == "wrong" and not item.get("pitfalls") and item.get("value") is not None \
+                    and ".".join(slot) not in decided:  # a TA decided about it already
                 self._wrong[slot + (format_value(item["value"]),)][key] = describe_source(item.get("source"))
 
     def build(self) -> ClassStats:
