@@ -676,7 +676,7 @@ class ReportWriter:
             return
         self._write("feedback", f"{key}.html", feedback_html(result, reveal=reveal, assignment=self._assignment))
         self._write("feedback", f"{key}.md", feedback_markdown(result, reveal=reveal, assignment=self._assignment))
-        self._rows.append(gradebook_row(result))
+        self._rows.append(gradebook_row(result, reveal=reveal))
         if self._workbook is None:
             self._workbook = AnswersWorkbook()
         self._workbook.add(result)
