@@ -210,14 +210,16 @@ class _NetworkTable:
         self.flips_seen: list[Flip] = []  # every flip the best-supported answers needed
 
     def _conflicts(self) -> list[ReviewItem]:
-        """A slot given different exact values (not a restatement such as 61M): the grade uses one,
-        a person should confirm which the student meant."""
+        """An asked slot given different exact values (not a restatement such as 61M): the grade
+        uses one, a person should confirm which the student meant."""
         items = []
         for (layer, quantity), answers in self.by_slot.items():
+            _, used = self.primary[(layer, quantity)]
+            if layer not in self.asked_layers or self.slot_quantity(used) not in self.asked_quantities:
+                continue  # not scored: whichever was meant, the grade is the same
             exact = [a for _, a in answers if not a.approximate and a.value is not None]
             if len({value_key(a.value) for a in exact}) < 2:
                 continue
-            _, used = self.primary[(layer, quantity)]
             others = [a for a in exact if a is not used]
             where = ", ".join(a.source.describe() for a in others)
             items.append(ReviewItem(
