@@ -108,3 +108,12 @@ def test_the_224_input_costs_its_deduction_and_nothing_else():
     # conv1 (224-11)/4+1 = 54 (floored): 54·54·96 = 279,936 units, 34,848·54·54 = 101,616,768 connections
     changes = {"conv1_units": 279_936, "conv1_connections": 101_616_768}
     assert lost(changes) == PAPER.deductions["input-224"].points == 2
+
+
+def test_every_pitfall_says_what_one_occurrence_is():
+    from grader.compare.pitfalls import PITFALLS
+
+    assert {p.charged for p in PITFALLS.values()} <= {"network", "layer", "answer"}
+    # a slip in one number is never carried to another: each is its own
+    for code in ("arithmetic-slip", "transcription-slip", "misplaced-answer", "total-inconsistent"):
+        assert PITFALLS[code].charged == "answer", code
