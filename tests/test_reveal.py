@@ -149,3 +149,16 @@ def test_check_says_which_policy_it_applies(draft, capsys, policy):
     name = "none" if policy == "verdicts" else policy
     assert f"shown: {name}" in shown("terminal", policy, draft, capsys)
     assert json.loads(shown("json", policy, draft, capsys))["reveal"] == name
+
+
+def test_a_result_without_its_expected_figures_hides_every_figure(draft, capsys):
+    # feedback rendered from what a student was shown already (no expected figures): the policy
+    # cannot tell the asked figures, so none of the registry's figures is shown
+    rubric = load_rubric("alexnet-paper")
+    full = grade_to_json(grade_file(draft, rubric))
+    from grader.report.reveal import Reveal
+
+    filtered = Reveal.of(full, "hints").result(full)
+    page = feedback_markdown(filtered, reveal="hints")
+    assert figures_shown(page, ASKED) == set() and formulas_giving(page, ASKED) == []
+    assert "caption-253440" in page

@@ -15,7 +15,8 @@ result through `Reveal.of(result, policy)`: `.result()` is the result as the stu
 - `answers`: everything, the expected figures included (after the deadline).
 
 The asked figures are the expected values of the result's asked answers: a TA's saved result
-(`grade_to_json`'s default) carries them; what a student is shown never does below `answers`.
+(`grade_to_json`) carries them; what a student is shown never does below `answers`. Given a result
+already filtered (no expected figures), every figure counts as asked: nothing is given away.
 """
 from __future__ import annotations
 
@@ -162,8 +163,11 @@ class _Values:
         return value
 
 
-def _gives(side: str, asked: frozenset) -> bool:
-    """Whether a figure or formula gives an asked answer: it, or any part of it, is one."""
+def _gives(side: str, asked: frozenset | None) -> bool:
+    """Whether a figure or formula gives an asked answer: it, or any part of it, is one (any
+    figure at all when the asked ones are unknown, None)."""
+    if asked is None:
+        return True
     values = _Values(side).collect()
     if values is None:  # not arithmetic after all: judge its figures one by one
         values = {_figure(n) for n, _ in _TOKEN.findall(side) if n}
@@ -180,15 +184,16 @@ def _bare(side: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class Reveal:
     policy: str
-    asked: frozenset = frozenset()  # the asked answers' expected figures
+    asked: frozenset | None = frozenset()  # the asked answers' expected figures; None: unknown
     working: dict = field(default_factory=dict)  # asked figure -> its formula without the result
 
     @classmethod
     def of(cls, result: dict, policy: str) -> Reveal:
         policy = policy_name(policy)
-        asked, working = set(), {}
+        asked, working, unknown = set(), {}, False
         for item in result.get("answers") or ():
             expected = item.get("expected")
+            unknown = unknown or (item.get("asked", True) and "expected" not in item)
             if not item.get("asked", True) or isinstance(expected, (list, tuple, bool)) or expected is None:
                 continue
             value = Fraction(expected)
@@ -196,7 +201,7 @@ class Reveal:
             head, sep, _ = (item.get("formula") or "").rpartition(" = ")
             if sep and value not in working:
                 working[value] = head
-        return cls(policy, frozenset(asked), working)
+        return cls(policy, None if unknown else frozenset(asked), working)
 
     # ------------------------------------------------------------ text
 
@@ -230,7 +235,7 @@ class Reveal:
         """Each asked figure in a formula replaced by its own working, where it has some."""
         def one(match: re.Match) -> str:
             value = _figure(match.group(0))
-            working = self.working.get(value) if value in self.asked and depth < 3 else None
+            working = self.working.get(value) if depth < 3 else None
             if not working:
                 return match.group(0)
             return f"({self._working_run(working, depth + 1).strip()})"
@@ -265,6 +270,8 @@ class Reveal:
                                     for key, value in (result.get("conventions") or {}).items()}
         shown["review"] = [{**item, "reason": self._redact(item.get("reason") or "")}
                            for item in result.get("review") or ()]
+        shown["corrections"] = [{**item, "text": self._redact(item.get("text") or "")}
+                                for item in result.get("corrections") or ()]
         return shown
 
     def _answer(self, item: dict) -> dict:
@@ -281,7 +288,8 @@ class Reveal:
             return self.text(value)
         if isinstance(value, list):
             return [self._convention(v) for v in value]
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and Fraction(value) in self.asked:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and (self.asked is None or Fraction(value) in self.asked):
             return None
         return value
 
