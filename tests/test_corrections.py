@@ -131,6 +131,10 @@ def test_grade_applies_the_corrections_on_every_run(tmp_path):
     assert (klass / "ann.md").read_text(encoding="utf-8") == ANN
     grade_folder(klass, rubric=RUBRIC, out=out, workers=1)  # without the file: as read
     assert json.loads((out / "results" / "ann.json").read_text(encoding="utf-8"))["score"] == 2
+    (out / "corrections.yaml").write_bytes(corrections.read_bytes())  # kept beside the reports: always applied
+    grade_folder(klass, rubric=RUBRIC, out=out, workers=1)
+    assert json.loads((out / "results" / "ann.json").read_text(encoding="utf-8"))["score"] == 3
+    assert (out / "corrections.yaml").read_bytes() == corrections.read_bytes()
 
 
 def test_a_decision_for_a_submission_not_in_the_folder_is_an_error(tmp_path):

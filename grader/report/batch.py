@@ -9,6 +9,8 @@ The output layout (the one place it is described; OUT is `--out`, `reports/` by 
     OUT/gradebook/gradescope.csv     SID, <Assignment>, <Assignment> - Max Points
     OUT/gradebook/moodle.csv         identifier, grade, feedback
     OUT/gradebook/answers.xlsx       one row per answer (sheet answers), one per submission (scores)
+    OUT/corrections.yaml             a TA's decisions (grader/corrections.py), applied on every run;
+                                     the grader reads it, never writes it (--corrections FILE: another)
     OUT/.cache/                      what was read and extracted, so a re-run only re-scores
                                      (in .cache/limits-<hash>/ when read under other --limits)
 
@@ -561,6 +563,8 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     if not submissions:
         raise GraderError(f"{folder}: no submissions found")
     decisions = {}
+    if corrections is None and (out / CORRECTIONS).is_file():  # the TA's file kept beside the reports
+        corrections = out / CORRECTIONS
     if corrections is not None:
         from grader.corrections import load_corrections
 
@@ -617,6 +621,7 @@ def _printable(value, unwanted: re.Pattern = _UNWRITABLE):
 
 
 REPORT_FOLDERS = ("results", "feedback", "gradebook", ".cache")  # in OUT: written, and cleaned of old reports
+CORRECTIONS = "corrections.yaml"  # in OUT: a TA's decisions (grader/corrections.py), read, never written
 
 
 def _cache_dir(out: Path, limits: Limits) -> Path:
