@@ -134,6 +134,23 @@ def load_corrections(path) -> dict[str, tuple[Correction, ...]]:
     return {key: tuple(decisions) for key, decisions in found.items()}
 
 
+IN_OUT = "corrections.yaml"  # the file kept beside the reports (OUT/), applied without --corrections
+
+
+def decisions_for(path, out, submissions) -> dict[str, tuple[Correction, ...]]:
+    """The decisions a batch applies: from `path`, else from OUT/corrections.yaml when it is there;
+    a decision for a submission the batch does not have is an error (a misspelt name, most likely)."""
+    if path is None:
+        path = Path(out) / IN_OUT
+        if not path.is_file():
+            return {}
+    decisions = load_corrections(path)
+    unknown = sorted(set(decisions) - set(submissions))
+    if unknown:
+        raise GraderError(f"{path}: no submission {', '.join(map(repr, unknown))} in the graded folder")
+    return decisions
+
+
 def _matches(quantity: Quantity, wanted: Quantity) -> bool:
     """A params column answers the weights asked (and the other way round): the slot the review
     queue names may be the answer's own quantity or the one it was judged as."""

@@ -562,26 +562,16 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     submissions, skipped = find_submissions(folder, pattern)
     if not submissions:
         raise GraderError(f"{folder}: no submissions found")
-    decisions = {}
-    if corrections is None and (out / CORRECTIONS).is_file():  # the TA's file kept beside the reports
-        corrections = out / CORRECTIONS
-    if corrections is not None:
-        from grader.corrections import load_corrections
+    from grader.corrections import apply_corrections, decisions_for
 
-        decisions = load_corrections(corrections)
-        unknown = sorted(set(decisions) - {submission.key for submission in submissions})
-        if unknown:
-            raise GraderError(f"{corrections}: no submission {', '.join(map(repr, unknown))} in {folder}")
+    decisions = decisions_for(corrections, out, [submission.key for submission in submissions])
     paths = [path for submission in submissions for path in submission.files]
     skipped = tuple(_printable(skipped, _NOT_IN_A_NAME))
     with ReportWriter(out, rubric, reports=reports) as writer:
         with closing(_grade_all(paths, rubric, _cache_dir(out, limits), workers, limits)) as grades:
             for submission in submissions:
                 grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
-                if submission.key in decisions:
-                    from grader.corrections import apply_corrections
-
-                    grade = apply_corrections(grade, decisions[submission.key], rubric)
+                grade = apply_corrections(grade, decisions.get(submission.key, ()), rubric)
                 writer.add(_submission_result(submission, grade, folder))
         stats = writer.finish(skipped)
     return BatchResult(out=out, results=SavedResults(out / "results", tuple(s.key for s in submissions)),
@@ -621,7 +611,6 @@ def _printable(value, unwanted: re.Pattern = _UNWRITABLE):
 
 
 REPORT_FOLDERS = ("results", "feedback", "gradebook", ".cache")  # in OUT: written, and cleaned of old reports
-CORRECTIONS = "corrections.yaml"  # in OUT: a TA's decisions (grader/corrections.py), read, never written
 
 
 def _cache_dir(out: Path, limits: Limits) -> Path:
