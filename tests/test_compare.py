@@ -396,8 +396,10 @@ def test_connections_counted_as_flops_are_no_merged_towers_and_nothing_misplaced
     comparison = compare(key_answers(**doubled), PAPER)
     assert raised(comparison) == {}
     conv5 = judgement(comparison, "conv5", "connections")
-    assert conv5.verdict is Verdict.WRONG
     assert "FLOPs" in conv5.note
+    # one way of counting, applied to every layer: charged once, on the first answer it changes
+    assert judgement(comparison, "conv1", "connections").verdict is Verdict.WRONG
+    assert conv5.verdict is Verdict.FOLLOW_THROUGH and "charged once, on conv1 connections" in conv5.note
 
 
 def test_merged_towers_still_explain_doubled_connections_where_the_weights_are_merged_too():

@@ -48,6 +48,8 @@ MAGNITUDE = 10
 # section) an unexplained wrong value needs the student's own working to be charged.
 SURE_WITHOUT_WORKING = 0.85
 COUNTED_QUANTITIES = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.PARAMS, Quantity.CONNECTIONS)
+# Mistakes the comparator recognises that no pitfall names, as a note says them.
+UNNAMED = {"connections_as_flops": "connections counted as FLOPs"}
 # The order a layer's figures are worked out in: a mistake's origin is its first answer in it.
 DERIVATION = (Quantity.SHAPE, Quantity.UNITS, Quantity.WEIGHTS, Quantity.BIASES, Quantity.PARAMS,
               Quantity.CONNECTIONS)
@@ -159,6 +161,7 @@ class _Judged:
     order: tuple
     accepted: tuple[str, ...] = ()
     origins: tuple[tuple[str, str], ...] = ()  # (code, layer where the mistake lies)
+    unnamed: tuple[str, ...] = ()  # mistakes no pitfall names (connections as FLOPs): charged once too
 
 
 @dataclass(slots=True)
@@ -332,11 +335,11 @@ class _NetworkTable:
             j = item.judgement
             quantity = self.slot_quantity(j.answer)
             where = f"{j.layer} {quantity.value}"
-            codes = list(dict.fromkeys(code for code, _ in item.origins if code in PITFALLS))
+            codes = list(dict.fromkeys([*(code for code, _ in item.origins if code in PITFALLS), *item.unnamed]))
             note = ""
             if j.verdict is Verdict.WRONG and (derived := self._derived(j.layer, quantity, j.answer.value)):
                 verdict, note = Verdict.FOLLOW_THROUGH, derived
-            elif any(PITFALLS[code].charged == "answer" for code in codes) or not codes:
+            elif any(code in PITFALLS and PITFALLS[code].charged == "answer" for code in codes) or not codes:
                 verdict = j.verdict  # a slip of this number, or a value nothing names: its own
                 for code in codes:
                     charged.setdefault(self._charge_key(code, j.layer), where)
@@ -348,8 +351,9 @@ class _NetworkTable:
                 verdict = Verdict.WRONG if new else Verdict.FOLLOW_THROUGH
                 if not new and j.verdict is Verdict.WRONG:
                     note = "; ".join(
-                        f"{code} is charged once, by its deduction" if code in self.deductions else
-                        f"{code} is charged once, on {charged[self._charge_key(code, j.layer)]}" for code in codes)
+                        f"{UNNAMED.get(code, code)} is charged once, by its deduction" if code in self.deductions else
+                        f"{UNNAMED.get(code, code)} is charged once, on {charged[self._charge_key(code, j.layer)]}"
+                        for code in codes)
             if verdict is not j.verdict:
                 item.judgement = replace(j, verdict=verdict, note="; ".join(filter(None, [j.note, note])))
 
@@ -357,7 +361,7 @@ class _NetworkTable:
     def _charge_key(code: str, layer: str) -> tuple:
         from grader.compare.pitfalls import PITFALLS
 
-        return (code, layer if PITFALLS[code].charged == "layer" else None)
+        return (code, layer if code in PITFALLS and PITFALLS[code].charged == "layer" else None)
 
     def _derived(self, layer: str, quantity: Quantity, value) -> str:
         """A note when a layer's connections are its weights times its output positions with the
@@ -390,6 +394,8 @@ class _NetworkTable:
         return (0, self.rank, layer_index, quantity_index) if asked else (1, self.rank, answer_index, 0)
 
     def _judge(self, answer: Answer, quantity: Quantity, asked: bool, *, primary: bool, judged, extra=False):
+        from grader.compare.pitfalls import PITFALLS
+
         layer = answer.layer
         expected = self.expected(layer, quantity)
         outcome = self._verdict(answer, quantity, expected, judged)
@@ -424,7 +430,8 @@ class _NetworkTable:
             self.network, layer, answer.quantity, outcome.verdict, expected, answer,
             pitfalls=tuple(dict.fromkeys(outcome.codes)), formula=self.formula(layer, quantity),
             note=outcome.note, asked=asked)
-        return _Judged(judgement, order, outcome.accepted, tuple(outcome.origins))
+        unnamed = tuple(dict.fromkeys(f.code for f in outcome.flips if f.code not in PITFALLS and not self.acceptance(f)))
+        return _Judged(judgement, order, outcome.accepted, tuple(outcome.origins), unnamed)
 
     @staticmethod
     def _unsure(answer: Answer, expected, outcome: _Outcome) -> bool:
