@@ -5,7 +5,7 @@
 
 Each label (the seeds' format; semantics of ../shared/tools/check_labels.py, in benchmarks/labels.py)
 is graded in this one process as `grader check FILE --rubric R --json` does it (grade_file, then
-grade_to_json with the rubric's reveal policy), so what is counted is the JSON contract. Per set:
+grade_to_json under the rubric's reveal policy), so what is counted is the JSON contract. Per set:
 
 - figures: the labelled slots; right (a reading holds the labelled value), in a wrong slot (the slot
   has a reading but with another value), missed (no reading for it);
@@ -208,16 +208,21 @@ class Grader:
         import grader.score  # noqa: F401
         from grader.pipeline import grade_file
         from grader.report.json_result import grade_to_json
+        from grader.report.reveal import Reveal
         from grader.rubric import load_rubric
 
-        self._grade_file, self._to_json, self._load_rubric = grade_file, grade_to_json, load_rubric
+        def to_json(grade, policy: str) -> dict:
+            result = grade_to_json(grade)
+            return Reveal.of(result, policy).result(result)
+
+        self._grade_file, self._to_json, self._load_rubric = grade_file, to_json, load_rubric
         self._rubrics: dict[str, object] = {}
 
     def result(self, path: Path, rubric_name: str) -> dict:
         if rubric_name not in self._rubrics:
             self._rubrics[rubric_name] = self._load_rubric(rubric_name)
         rubric = self._rubrics[rubric_name]
-        return self._to_json(self._grade_file(path, rubric), reveal=rubric.reveal)
+        return self._to_json(self._grade_file(path, rubric), rubric.reveal)
 
 
 def measure_set(labelled: LabelledSet, grader: Grader) -> tuple[Score, list[dict], float]:

@@ -279,17 +279,23 @@ def truth_of(plan: Plan) -> tuple[dict[tuple[str, str], Working | int | None], t
     for slot in plan.missing:
         shown[slot] = None
 
+    from grader.compare.pitfalls import PITFALLS
+
     answers = []
-    for (layer, quantity), working in shown.items():
+    charged: set[str] = set()  # each mistake costs the first answer it changes; the later ones follow through
+    for (layer, quantity), working in shown.items():  # layer order, units before weights before connections
         value = None if working is None else stated[layer, quantity]
         codes = tuple(causes[layer, quantity])
+        own = [code for code in codes if code not in GLOBAL_CODES]
         if value is None:
             verdicts = ("missing",)
             codes = ()
         elif value == expected[layer, quantity]:
             verdicts = ("correct",)
-        elif set(codes) - set(GLOBAL_CODES):
-            verdicts = ("wrong",)
+        elif own:
+            slip = any(PITFALLS[code].charged == "answer" for code in own)
+            verdicts = ("wrong",) if slip or set(own) - charged else ("follow-through",)
+            charged.update(own)
         elif codes:  # only the input: the first layer shows it, the later ones carry it
             verdicts = ("wrong", "follow-through")
         elif (layer, quantity) in accepted:

@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="per-file limits other than the defaults, e.g. seconds=120,bytes=50MB")
     grade.add_argument("--no-reports", dest="reports", action="store_false",
                        help="write only the results (OUT/results/*.json): no feedback, dashboard or gradebooks")
+    grade.add_argument("--corrections", default=None, metavar="FILE",
+                       help="a TA's decisions (YAML: confirm, value, move, points) applied on every run")
 
     check = verbs.add_parser("check", help="self-check one submission (exit 0 when all correct)")
     check.add_argument("file")
@@ -86,7 +88,8 @@ def _run(args: argparse.Namespace) -> int:
         from grader.report.batch import run_grade
 
         return run_grade(args.folder, rubric=args.rubric, out=args.out, workers=args.workers,
-                         id_pattern=args.id_pattern, limits=args.limits, reports=args.reports)
+                         id_pattern=args.id_pattern, limits=args.limits, reports=args.reports,
+                         corrections=args.corrections)
     if args.verb == "stats":
         from grader.report.stats import run_stats
 

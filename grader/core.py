@@ -168,13 +168,22 @@ class PitfallHit:
     deduction: float = 0.0
 
 
+# What a review item asks of a TA, most urgent first (the review queue's order): a file that could
+# not be read; a file graded as nothing or under the wrong rubric; a reading the grader is not sure
+# of; a slot given conflicting values; a wrong value nothing explains that several students share;
+# anything else.
+REVIEW_KINDS = ("unreadable", "ungradable", "low-confidence", "conflict", "shared-wrong", "other")
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
-    """Something a human should look at: a low-confidence read, a free-text answer."""
+    """Something a human should look at: a file not read, a reading not sure, conflicting values."""
 
     reason: str
     text: str = ""
     source: Source | None = None
+    kind: str = "other"  # one of REVIEW_KINDS
+    slot: str = ""  # "network.layer.quantity" when it is about one answer (a correction settles it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,3 +214,5 @@ class Grade:
     review: tuple[ReviewItem, ...] = ()
     free_text: tuple[FreeTextAnswer, ...] = ()
     errors: tuple[str, ...] = ()
+    # the TA's decisions applied (grader/corrections.py): (the slots each settles, what it decided)
+    corrections: tuple[tuple[tuple[str, ...], str], ...] = ()

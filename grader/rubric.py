@@ -10,7 +10,10 @@ from pathlib import Path
 from grader.core import RUBRICS_DIR, GraderError, Quantity
 from grader.reference.engine import Conventions
 
-REVEAL_POLICIES = ("verdicts", "hints", "answers")
+# What a self-check and the feedback may show (grader/report/reveal.py applies it): none (verdicts
+# only), hints, working (formulas without results), answers. `verdicts` is the older name of none.
+REVEAL_POLICIES = ("none", "hints", "working", "answers")
+REVEAL_ALIASES = {"verdicts": "none"}
 CONVENTION_KEYS = ("input_size", "towers", "connections_with_bias")
 
 
@@ -188,8 +191,10 @@ def parse_rubric(raw, path: str) -> Rubric:
             reader.fail(node, f"deductions.{code}.per", "must be 'submission' or 'layer'")
         deductions[code] = Deduction(float(reader.get(node, "points", (int, float), required=True)), per)
     reveal = reader.get(raw, "reveal", str, default="hints")
-    if reveal not in REVEAL_POLICIES:
-        reader.fail(raw, "reveal", f"must be one of {', '.join(REVEAL_POLICIES)}")
+    if reveal not in REVEAL_POLICIES and reveal not in REVEAL_ALIASES:
+        reader.fail(raw, "reveal", f"must be one of {', '.join(REVEAL_POLICIES)} ({', '.join(REVEAL_ALIASES)} "
+                                   "is the older name of none)")
+    reveal = REVEAL_ALIASES.get(reveal, reveal)
     free_text = []
     for item in reader.get(raw, "free_text", list, default=[]):
         reader.check_keys(item, {"id", "prompt", "points", "concepts", "needed"}, "free_text")

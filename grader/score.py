@@ -29,6 +29,13 @@ def answer_points(verdict: Verdict, accepted: tuple[str, ...], rubric) -> float:
     return 0.0
 
 
+def total_score(judgements, hits, free_text) -> float:
+    """The asked answers' points and the written answers' points, less the deductions; never below 0."""
+    total = sum(j.points for j in judgements if j.asked) + sum(answer.points for answer in free_text) \
+        - sum(hit.deduction for hit in hits)
+    return round(max(0.0, total), 2)
+
+
 def score(comparison, rubric, *, file: str) -> Grade:
     accepted = comparison.accepted or ((),) * len(comparison.judgements)
     judgements = tuple(
@@ -40,7 +47,6 @@ def score(comparison, rubric, *, file: str) -> Grade:
         rule = rubric.deductions.get(hit.code)
         deduction = 0.0 if rule is None else rule.points * (len(hit.layers) if rule.per == "layer" else 1)
         hits.append(replace(hit, deduction=deduction))
-    free_text = sum(answer.points for answer in comparison.free_text)
     answered = [j.network for j in judgements if j.answer is not None]
     on_asked = any(network in rubric.networks for network in answered)
     others = [network for network in dict.fromkeys(answered) if network not in rubric.networks]
@@ -48,18 +54,18 @@ def score(comparison, rubric, *, file: str) -> Grade:
     mismatch = () if on_asked or not others else (
         f"no answers for {' or '.join(rubric.networks)} found; the file seems to answer "
         f"{', '.join(others)}: is the rubric right?",)
-    total = sum(j.points for j in judgements) + free_text - sum(hit.deduction for hit in hits)
     return Grade(
         file=file,
         rubric=rubric.name,
         status=status,
-        score=round(max(0.0, total), 2),
+        score=total_score(judgements, hits, comparison.free_text),
         max_score=rubric.max_score,
         judgements=judgements,
         pitfalls=tuple(hits),
         conventions=comparison.conventions,
         # an empty submission says why in its errors; a graded one (written answers found) asks a person
-        review=comparison.review + (tuple(ReviewItem(reason) for reason in mismatch) if status == "graded" else ()),
+        review=comparison.review + (tuple(ReviewItem(reason, kind="ungradable") for reason in mismatch)
+                                    if status == "graded" else ()),
         free_text=comparison.free_text,
         errors=mismatch if status == "empty" else (),
     )

@@ -155,6 +155,24 @@ def test_merge_keeps_the_best_judgement_and_the_pitfalls_it_shows(pitfalls):
     assert [h.code for h in still.pitfalls] == ["tower-split-missed"] and still.score == 8
 
 
+def test_merge_keeps_the_written_answers_that_its_score_counts(pitfalls):
+    from dataclasses import replace
+
+    from grader.core import FreeTextAnswer
+
+    # the table in a.md (every answer right: 9), question 2 answered in b.md (1 of 2 points)
+    answered = FreeTextAnswer("q2a", "Parameters?", "shrink the fc layers", Source(line=2), ("fc",), 1.0, 1.0, True)
+    blank = FreeTextAnswer("q2a", "Parameters?", "", None, (), 0.0, 1.0, False)
+    other = FreeTextAnswer("q2b", "Connections?", "", None, (), 0.0, 1.0, False)
+    table = replace(grade("s/a.md", {}), free_text=(blank, other), max_score=11.0)
+    notes = replace(grade("s/b.md", {(layer, q): None for layer in ("conv1", "conv2", "fc8")
+                                     for q in ("units", "weights", "connections")}),
+                    free_text=(answered, other), score=1.0, max_score=11.0)
+    merged = merge_grades([table, notes], file="s")
+    assert merged.score == 9 + 1
+    assert [(a.id, a.points) for a in merged.free_text] == [("q2a", 1.0), ("q2b", 0.0)]
+
+
 def test_merge_lists_each_review_item_once(pitfalls):
     unanswered = ReviewItem("free text q2: no answer found")
     merged = merge_grades([grade("s/a.md", {}, review=(unanswered,)),

@@ -64,7 +64,9 @@ def test_tower_split_missed_on_the_split_layers_only():
     assert truth["conv3", "weights"].value == 884_736  # conv3 connects across towers: right already
     flagged = {slot for slot, a in truth.items() if a.pitfalls}
     assert flagged == {(layer, q) for layer in ("conv2", "conv4", "conv5") for q in ("weights", "connections")}
-    assert all(truth[slot].verdicts == ("wrong",) for slot in flagged)
+    # one root mistake: charged on the first answer it changes, the others follow through
+    assert truth["conv2", "weights"].verdicts == ("wrong",)
+    assert all(truth[slot].verdicts == ("follow-through",) for slot in flagged - {("conv2", "weights")})
 
 
 def test_input_224_with_towers_merged_names_both():
@@ -72,7 +74,8 @@ def test_input_224_with_towers_merged_names_both():
     connections = truth["conv2", "connections"]
     assert connections.value == 5 * 5 * 96 * 256 * 26 * 26 == 415_334_400
     assert set(connections.pitfalls) == {"input-224", "tower-split-missed"}
-    assert connections.verdicts == ("wrong",)
+    assert connections.verdicts == ("follow-through",)  # the merged towers are charged on conv2's weights
+    assert truth["conv2", "weights"].verdicts == ("wrong",)
     assert truth["conv2", "weights"].pitfalls == ("tower-split-missed",)  # 224 leaves kernels alone
 
 
@@ -96,8 +99,12 @@ def test_formula_mistakes_per_layer():
         (Mistake("wrong-input-channels", ("conv2",)), ("conv2", "weights"), 5 * 5 * 3 * 256),  # 19,200
     ]
     for mistake, slot, figure in cases:
-        answer = answers(student(mistake))[slot]
-        assert (answer.value, answer.pitfalls, answer.verdicts) == (figure, (mistake.code,), ("wrong",)), mistake
+        truth = answers(student(mistake))
+        answer = truth[slot]
+        first = next(key for key, a in truth.items() if a.pitfalls)  # where the mistake is charged
+        verdicts = ("wrong",) if slot == first else ("follow-through",)
+        assert (answer.value, answer.pitfalls, answer.verdicts) == (figure, (mistake.code,), verdicts), mistake
+        assert truth[first].verdicts == ("wrong",)
 
 
 def test_connections_with_biases_are_accepted_not_a_pitfall():

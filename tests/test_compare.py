@@ -398,8 +398,10 @@ def test_connections_counted_as_flops_are_no_merged_towers_and_nothing_misplaced
     comparison = compare(key_answers(**doubled), PAPER)
     assert raised(comparison) == {}
     conv5 = judgement(comparison, "conv5", "connections")
-    assert conv5.verdict is Verdict.WRONG
     assert "FLOPs" in conv5.note
+    # one way of counting, applied to every layer: charged once, on the first answer it changes
+    assert judgement(comparison, "conv1", "connections").verdict is Verdict.WRONG
+    assert conv5.verdict is Verdict.FOLLOW_THROUGH and "charged once, on conv1 connections" in conv5.note
 
 
 def test_merged_towers_still_explain_doubled_connections_where_the_weights_are_merged_too():
@@ -431,13 +433,24 @@ def test_free_text_forgives_small_typos():
     assert connections.points == 1.0
 
 
-def test_free_text_missing_or_unrecognised_goes_to_review():
+def test_free_text_unanswered_is_a_verdict_and_unrecognised_goes_to_review():
     nothing = compare(key_answers(), PAPER, document=make_document("1, the table only"))
     assert [a.points for a in nothing.free_text] == [0.0, 0.0]
-    assert len(nothing.review) == 2
+    assert nothing.review == ()  # no answer: no points, nothing for a person to decide
     vague = compare(key_answers(), PAPER, document=make_document("Q2: make the network better"))
     assert all(not a.sure for a in vague.free_text)
-    assert len(vague.review) == 2
+    assert [item.kind for item in vague.review] == ["low-confidence", "low-confidence"]
+
+
+def test_a_slot_given_two_different_values_goes_to_review_with_both_places():
+    answers = key_answers() + make_answers([{"layer": "conv2", "quantity": "weights", "value": 614_400,
+                                             "line": 40}])
+    comparison = compare(answers, PAPER)
+    [item] = comparison.review
+    assert item.kind == "conflict" and "conv2 weights" in item.reason and "line 40" in item.reason
+    restated = key_answers() + make_answers([{"layer": "fc6", "quantity": "weights", "value": 37_700_000,
+                                              "approximate": True, "line": 41}])
+    assert compare(restated, PAPER).review == ()  # 37.7M restates 37,748,736: no conflict
 
 
 def test_a_numbered_note_inside_question_1_is_not_question_2():

@@ -77,7 +77,7 @@ def test_every_submission_has_a_label_and_the_labels_are_well_formed():
 def test_heldout_end_to_end(label_path):
     label = load_label(label_path)
     rubric = load_rubric(label["rubric"])
-    result = grade_to_json(grade_file(HELDOUT / label["file"], rubric), reveal=rubric.reveal)
+    result = grade_to_json(grade_file(HELDOUT / label["file"], rubric))
     problems = result_problems(label, result)
     assert not problems, "\n".join(problems)
 

@@ -11,7 +11,7 @@ from test_report_fixtures import ReviewItem, Source, grade, hit, towers_merged, 
 from grader.report.feedback import feedback_html, feedback_markdown
 from grader.report.json_result import grade_to_json
 from grader.report.render import escape_markdown
-from grader.report.teaching import hint_formula
+from grader.report.reveal import Reveal
 
 EVIL = '<script>alert("x")</script> =HYPERLINK("http://evil.example","click") [link](javascript:alert(1)) | *bold*'
 
@@ -89,8 +89,8 @@ def test_hints_policy_explains_pitfalls_without_the_figure(pitfalls):
     for text in (html, md):
         for section in (explanation.what, explanation.why, explanation.title):
             assert escape_markdown(section) in text or section in text
-        assert "formula of conv2 weights" in text  # the working ...
-        assert "formula of conv2 weights = 307,200" not in text  # ... without its result
+        assert "formula of conv2 weights" not in text  # no formula under hints
+        assert "307,200" not in text  # the stand-in "Use instead" holds conv2's expected weights
         assert "Expected" not in text
     # explained once, although it shows on two answers
     assert html.count('data-pitfall="tower-split-missed"') == 1
@@ -102,10 +102,25 @@ def test_answers_policy_shows_expected_and_formula(pitfalls):
     assert "307,200" in html and "formula of conv2 weights = 307,200" in html
 
 
-def test_hint_formula_drops_the_final_figure():
-    assert hint_formula("5·5·48·256 = 307,200") == "5·5·48·256"
-    assert hint_formula("34,848·55·55 = 105,415,200") == "34,848·55·55"
-    assert hint_formula("4,096") == ""
+def test_working_policy_shows_the_formula_without_its_result(pitfalls):
+    result = result_of(towers_merged("bob.md"))
+    for text in (feedback_html(result, reveal="working"), feedback_markdown(result, reveal="working")):
+        assert "formula of conv2 weights" in text
+        assert "307,200" not in text
+
+
+def test_working_formula_drops_results_and_expands_asked_figures():
+    result = {"answers": [
+        {"layer": "conv1", "quantity": "weights", "asked": True, "expected": 34_848, "formula": "11·11·3·96 = 34,848"},
+        {"layer": "conv1", "quantity": "connections", "asked": True, "expected": 105_415_200,
+         "formula": "34,848·55·55 = 105,415,200"},
+        {"layer": "fc8", "quantity": "units", "asked": True, "expected": 1_000, "formula": "1,000"}]}
+    working = Reveal.of(result, "working")
+    assert working.formula("5·5·48·256 = 307,200", credited=False) == "5·5·48·256"
+    assert working.formula("34,848·55·55 = 105,415,200", credited=False) == "(11·11·3·96)·55·55"
+    assert working.formula("1,000", credited=False) is None  # a bare figure is its own result
+    assert working.formula("11·11·3·96 = 34,848", credited=True) is None  # nothing to finish
+    assert Reveal.of(result, "hints").formula("5·5·48·256 = 307,200", credited=False) is None
 
 
 def test_unreadable_feedback_names_the_reason(pitfalls):
@@ -127,14 +142,31 @@ def test_follow_through_note_shown_with_hints(pitfalls):
 def test_score_breakdown_accounts_for_every_point(pitfalls):
     # 9 answers at 1 point, 7 earned (towers merged on conv2), a 2-point deduction, and written
     # questions worth 2 of which the student earned 1: 7 - 2 + 1 = 6 out of 11
+    from grader.core import FreeTextAnswer
+
+    written = (FreeTextAnswer("q2a", "Parameters?", "shrink the fc layers", Source(line=9), ("fc",), 1.0, 1.0, True),
+               FreeTextAnswer("q2b", "Connections?", "", None, (), 0.0, 1.0, True))
     g = towers_merged("bob.md")
     g = g.__class__(**{**{f: getattr(g, f) for f in g.__slots__}, "score": 6.0, "max_score": 11.0,
-                       "pitfalls": (hit("tower-split-missed", "conv2", deduction=2),)})
+                       "pitfalls": (hit("tower-split-missed", "conv2", deduction=2),), "free_text": written})
     html = feedback_html(result_of(g), reveal="hints")
     assert "answers 7 / 9 · deductions for mistakes −2 · written questions 1 / 2" in html
     assert "−2 point(s)" in html
     md = feedback_markdown(result_of(g), reveal="hints")
     assert "answers 7 / 9 · deductions for mistakes −2 · written questions 1 / 2" in md
+
+
+def test_written_questions_score_is_the_written_answers_points(pitfalls):
+    # A score floored at 0 (deductions above the points earned) must not show up as written points:
+    # 0 answers earned, 2 deducted, no written answer: written questions 0 / 2, not 2 / 2.
+    from grader.core import FreeTextAnswer
+
+    unanswered = tuple(FreeTextAnswer(q, q, "", None, (), 0.0, 1.0, True) for q in ("q2a", "q2b"))
+    g = towers_merged("bob.md")
+    g = g.__class__(**{**{f: getattr(g, f) for f in g.__slots__}, "score": 0.0, "max_score": 11.0,
+                       "pitfalls": (hit("input-224", "input", deduction=9),), "free_text": unanswered})
+    for page in (feedback_html(result_of(g), reveal="hints"), feedback_markdown(result_of(g), reveal="hints")):
+        assert "written questions 0 / 2" in page
 
 
 def test_written_questions_show_their_points_and_the_ideas_found(pitfalls):

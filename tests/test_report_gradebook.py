@@ -84,6 +84,16 @@ def test_gradescope_and_moodle_layouts(pitfalls):
     assert unreadable[1] == "" and "not a zip file" in unreadable[2]
 
 
+def test_moodle_feedback_names_no_mistake_under_the_none_policy(pitfalls):
+    from grader.report.gradebook import gradebook_row
+
+    rows_none = [gradebook_row(r, reveal="none") for r in results()]
+    bob = next(row for row in rows(moodle_csv(rows_none)) if row[0] == "bob")
+    assert bob[1] == "7" and pitfalls["tower-split-missed"].title not in bob[2]
+    rows_hints = [gradebook_row(r, reveal="hints") for r in results()]
+    assert pitfalls["tower-split-missed"].title in next(row for row in rows(moodle_csv(rows_hints)) if row[0] == "bob")[2]
+
+
 def test_answers_workbook_one_row_per_answer_and_reproducible():
     import openpyxl
 

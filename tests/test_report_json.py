@@ -29,12 +29,15 @@ def test_contract_keys_and_values():
 
 
 def test_expected_and_formula_hidden_unless_answers_revealed():
-    for reveal in ("verdicts", "hints"):
-        answers = grade_to_json(towers_merged("a.md"), reveal=reveal)["answers"]
-        assert all("expected" not in a and "formula" not in a for a in answers)
+    from grader.report.reveal import Reveal
+
+    result = grade_to_json(towers_merged("a.md"))
+    for reveal in ("verdicts", "none", "hints"):
+        answers = Reveal.of(result, reveal).result(result)["answers"]
+        assert all("expected" not in a and a["formula"] is None for a in answers)
         assert all("pitfalls" in a and "verdict" in a for a in answers)
-    answers = grade_to_json(towers_merged("a.md"), reveal="answers")["answers"]
-    assert all("expected" in a and "formula" in a for a in answers)
+    answers = Reveal.of(result, "answers").result(result)["answers"]
+    assert all("expected" in a and a["formula"] for a in answers)
 
 
 def test_missing_answer_has_null_value_and_source():

@@ -50,10 +50,34 @@ def test_counts():
     [shared] = stats.shared_wrong
     assert (shared.layer, shared.quantity, shared.value, shared.students) == ("conv2", "units", "129,792",
                                                                               ("dan", "eve"))
-    assert [(e.submission, e.reason) for e in stats.review] == [("fay", "unreadable")]
+    assert [(e.submission, e.kind) for e in stats.review] == [
+        ("fay", "unreadable"), ("dan", "shared-wrong"), ("eve", "shared-wrong")]
+    assert stats.review[0].where == "fay.docx" and stats.review[1].text == "conv2 units = 129,792"
+    assert stats.review[1].where == "line 1"  # the fixture's answers are all on line 1
     # scores: amy 9, bob 7, cai 7, dan 8, eve 7
     assert stats.mean == pytest.approx(38 / 5) and stats.median == 7
     assert sum(b.count for b in stats.bins) == 5
+
+
+def test_the_review_queue_puts_first_what_a_ta_must_act_on():
+    from grader.core import ReviewItem, Source
+
+    def with_review(key, *items, **options):
+        return saved(grade(f"{key}.md", {}, review=items, **options), key)
+
+    results = [
+        with_review("ann", ReviewItem("the name does not match --id-pattern", "ann")),
+        with_review("ben", ReviewItem("alexnet.conv2 weights: 2 different values", "614400", Source(line=7),
+                                      kind="conflict")),
+        with_review("cat", ReviewItem("alexnet.fc6 units: slot inferred from the number alone", "4096",
+                                      Source(line=3), kind="low-confidence")),
+        with_review("dov", ReviewItem("no answers for alexnet found: is the rubric right?", kind="ungradable")),
+        saved(grade("eli.xlsx", {}, status="unreadable", errors=("eli.xlsx: not a zip file",)), "eli"),
+    ]
+    review = class_stats(results).review
+    assert [(e.submission, e.kind) for e in review] == [
+        ("eli", "unreadable"), ("dov", "ungradable"), ("cat", "low-confidence"), ("ben", "conflict"), ("ann", "other")]
+    assert [e.where for e in review] == ["eli.xlsx", "dov.md", "line 3", "line 7", "ann.md"]
 
 
 def test_the_same_statistics_whatever_order_the_results_come_in():

@@ -84,10 +84,15 @@ def test_human_output_follows_the_reveal_policy(submission, capsys, pitfalls):
     out = capsys.readouterr().out
     assert "wrong" in out and "Score: 7 / 9" in out
     assert "307,200" not in out and explanation.what not in out and "tower-split-missed" not in out
+    assert "shown: none" in out
     run_check(path, rubric=rubric("hints"), as_json=False, show_read=False)
     out = capsys.readouterr().out
-    assert explanation.what in out and explanation.instead in out and out.count(explanation.title) == 1
-    assert "formula of conv2 weights" in out and "307,200" not in out.replace(explanation.instead, "")
+    assert explanation.what in out and out.count(explanation.title) == 1
+    assert "Instead of tower-split-missed: …" in out  # its 307,200 is conv2's expected weights
+    assert "formula of conv2 weights" not in out and "307,200" not in out and "shown: hints" in out
+    run_check(path, rubric=rubric("working"), as_json=False, show_read=False)
+    out = capsys.readouterr().out
+    assert "formula of conv2 weights" in out and "307,200" not in out
     run_check(path, rubric=rubric("answers"), as_json=False, show_read=False)
     assert "307,200" in capsys.readouterr().out
 

@@ -49,3 +49,21 @@ def test_both_loaders_read_the_same(monkeypatch):
     fast = [_LineLoader.load(path.read_text(encoding="utf-8")) for path in files]
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
     assert [_LineLoader.load(path.read_text(encoding="utf-8")) for path in files] == fast
+
+
+@pytest.mark.parametrize("written, policy", [("none", "none"), ("verdicts", "none"), ("hints", "hints"),
+                                              ("working", "working"), ("answers", "answers")])
+def test_reveal_policies_and_the_older_name_of_none(tmp_path, written, policy):
+    text = (RUBRICS_DIR / "alexnet-paper.yaml").read_text(encoding="utf-8").replace("reveal: hints",
+                                                                                 f"reveal: {written}")
+    path = tmp_path / f"reveal-{written}.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_rubric(str(path)).reveal == policy
+
+
+def test_an_unknown_reveal_policy_names_the_choices(tmp_path):
+    text = (RUBRICS_DIR / "alexnet-paper.yaml").read_text(encoding="utf-8").replace("reveal: hints", "reveal: all")
+    path = tmp_path / "reveal-all.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GraderError, match="reveal: must be one of none, hints, working, answers"):
+        load_rubric(str(path))

@@ -86,21 +86,33 @@ def test_224_used_consistently_costs_its_deduction_once():
 
 
 def test_follow_through_credit_scales_follow_through_answers():
-    half = rubric_with(follow_through_credit=0.5, deductions={})
+    # 224 carried into conv1's and conv2's units: both follow through, at half their point, and
+    # input-224 costs its 2-point deduction
+    half = rubric_with(follow_through_credit=0.5)
     result = grade(key_answers(conv1_units=54 * 54 * 96, conv2_units=26 * 26 * 256), half)
-    assert result.score == 22 + 0.5 + 0.5
+    assert result.score == 22 + 0.5 + 0.5 - 2
+
+
+def test_a_mistake_without_a_deduction_costs_its_first_answer():
+    # no deduction for input-224: conv1's units, the first answer it changes, carry its charge
+    result = grade(key_answers(conv1_units=54 * 54 * 96, conv2_units=26 * 26 * 256), rubric_with(deductions={}))
+    verdicts = {(j.layer, j.quantity.value): j.verdict for j in result.judgements}
+    assert verdicts[("conv1", "units")] is Verdict.WRONG
+    assert verdicts[("conv2", "units")] is Verdict.FOLLOW_THROUGH
+    assert result.score == 23
 
 
 def test_deductions_per_layer_are_charged_on_each_layer():
+    # A mistake with a deduction is charged by it alone: the answers it explains follow through.
     per_layer = rubric_with(deductions={"tower-split-missed": {"points": 0.5, "per": "layer"}})
     # conv2 5·5·96·256, conv4 3·3·384·384, conv5 3·3·384·256: merged towers
     result = grade(key_answers(conv2_weights=614_400, conv4_weights=1_327_104, conv5_weights=884_736), per_layer)
     hit = {h.code: h for h in result.pitfalls}["tower-split-missed"]
     assert hit.layers == ("conv2", "conv4", "conv5") and hit.deduction == 1.5
-    assert result.score == 24 - 3 - 1.5
+    assert result.score == 24 - 1.5
     once = rubric_with(deductions={"tower-split-missed": {"points": 0.5, "per": "submission"}})
     result = grade(key_answers(conv2_weights=614_400, conv4_weights=1_327_104, conv5_weights=884_736), once)
-    assert result.score == 24 - 3 - 0.5
+    assert result.score == 24 - 0.5
 
 
 def test_accepted_answers_lose_the_accepted_deduction():

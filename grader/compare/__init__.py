@@ -13,6 +13,17 @@ of them, the rubric's `approximate` decides: a rounding within its relative tole
 else the answer is `wrong` with a note saying it is the right figure rounded, never an unexplained
 value. When another figure of the slot is one of them (34.9K is 34,944 rounded: biases counted), the
 answer gets that figure's verdict and pitfalls, then the same rule for its rounding.
+
+Charging, one principle: each root mistake is charged once, at its origin, and every answer that
+follows from it is `follow-through`. Within a layer, connections computed from the student's own
+weights (or own output size) follow from those; across layers, a mistake carried forward (a wrong
+input size, a padding left out) follows from where it was made; and a way of working applied again
+(the towers merged on conv4 after conv2, biases counted in every layer) is the same root mistake.
+Its charge is the rubric's deduction for it when it has one (then no answer loses its points for
+it), else the points of the first answer it makes wrong, in layer order and, within a layer,
+units before weights before connections. A slip in one number (an arithmetic or transcription
+slip, a misplaced answer) is its own mistake each time (`Pitfall.charged`). So the same mistake
+costs the same on whichever layer it is made.
 """
 from __future__ import annotations
 
@@ -37,6 +48,11 @@ MAGNITUDE = 10
 # section) an unexplained wrong value needs the student's own working to be charged.
 SURE_WITHOUT_WORKING = 0.85
 COUNTED_QUANTITIES = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.PARAMS, Quantity.CONNECTIONS)
+# Mistakes the comparator recognises that no pitfall names, as a note says them.
+UNNAMED = {"connections_as_flops": "connections counted as FLOPs"}
+# The order a layer's figures are worked out in: a mistake's origin is its first answer in it.
+DERIVATION = (Quantity.SHAPE, Quantity.UNITS, Quantity.WEIGHTS, Quantity.BIASES, Quantity.PARAMS,
+              Quantity.CONNECTIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +95,7 @@ def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
                        for a in answers if a.network == network]
             continue
         table = _NetworkTable(network, asked_by_network.get(network), [a for a in answers if a.network == network],
-                              acceptance, other_figures, rubric.approximate, rank)
+                              acceptance, other_figures, rubric.approximate, rank, rubric.deductions)
         judged += table.judge()
         conventions_networks.append(network)
         conventions.update({f"{network}.{name}": value for name, value in table.conventions().items()})
@@ -97,11 +113,10 @@ def compare(answers, rubric, *, document: Document | None = None) -> Comparison:
         if 224 not in others and not accepted and stated_input_224(document, inputs[asked.network]):
             hits = _add_hit(hits, "input-224", asked.network, "input")
     free = grade_free_text(document, rubric.free_text) if rubric.free_text else ()
-    for answer in free:
-        if not answer.sure:
-            reason = (f"free text {answer.id}: no answer found" if not answer.text else
-                      f"free text {answer.id}: mentions {len(answer.concepts)} of the expected concepts")
-            review.append(ReviewItem(reason, answer.text, answer.source))
+    for answer in free:  # no answer found is a verdict (no points), not something to review
+        if not answer.sure and answer.text:
+            review.append(ReviewItem(f"free text {answer.id}: mentions {len(answer.concepts)} of the expected concepts",
+                                     answer.text, answer.source, kind="low-confidence"))
     ordered = sorted(judged, key=lambda j: j.order)
     return Comparison(
         rubric=rubric.name,
@@ -146,6 +161,7 @@ class _Judged:
     order: tuple
     accepted: tuple[str, ...] = ()
     origins: tuple[tuple[str, str], ...] = ()  # (code, layer where the mistake lies)
+    unnamed: tuple[str, ...] = ()  # mistakes no pitfall names (connections as FLOPs): charged once too
 
 
 @dataclass(slots=True)
@@ -161,11 +177,11 @@ class _Outcome:
 
 class _NetworkTable:
     def __init__(self, network: str, asked, answers: list[Answer], acceptance: _Acceptance, other_figures: dict,
-                 tolerance: float, rank: int):
+                 tolerance: float, rank: int, deductions: dict | None = None):
         from grader.reference.spec import load_network
 
         self.network, self.asked, self.acceptance, self.other_figures = network, asked, acceptance, other_figures
-        self.tolerance, self.rank = tolerance, rank
+        self.tolerance, self.rank, self.deductions = tolerance, rank, deductions or {}
         self.required = asked.conventions if asked else Conventions()
         self.spec = load_network(network)
         self.base = slot_index(network, self.required, frozenset())
@@ -186,6 +202,7 @@ class _NetworkTable:
                                                            item[1].confidence, -item[0]))
                         for slot, items in by_slot.items()}
         self.by_slot = by_slot
+        self.review += self._conflicts()
         slots = [Slot(a.layer, self.slot_quantity(a), a.value) for _, a in self.primary.values()
                  if a.layer != "total" and not a.approximate and a.value is not None
                  and a.confidence >= LOW_CONFIDENCE]
@@ -194,6 +211,25 @@ class _NetworkTable:
         self.other_figures = _merge(other_figures, self._own_convention_figures())
         self.used: set = set()  # (formula code, bias code) pairs the student's answers show
         self.flips_seen: list[Flip] = []  # every flip the best-supported answers needed
+
+    def _conflicts(self) -> list[ReviewItem]:
+        """An asked slot given different exact values (not a restatement such as 61M): the grade
+        uses one, a person should confirm which the student meant."""
+        items = []
+        for (layer, quantity), answers in self.by_slot.items():
+            _, used = self.primary[(layer, quantity)]
+            if layer not in self.asked_layers or self.slot_quantity(used) not in self.asked_quantities:
+                continue  # not scored: whichever was meant, the grade is the same
+            exact = [a for _, a in answers if not a.approximate and a.value is not None]
+            if len({value_key(a.value) for a in exact}) < 2:
+                continue
+            others = [a for a in exact if a is not used]
+            where = ", ".join(a.source.describe() for a in others)
+            items.append(ReviewItem(
+                f"{self.network}.{layer} {quantity.value}: {len(exact)} different values; graded: the one at "
+                f"{used.source.describe()} (others at {where})", used.text or str(used.value), used.source,
+                kind="conflict", slot=f"{self.network}.{layer}.{quantity.value}"))
+        return items
 
     def _own_convention_figures(self) -> dict:
         """value key -> the slots of this network whose figure it is under the student's diagnosed
@@ -277,12 +313,89 @@ class _NetworkTable:
                     judged.append(_Judged(Judgement(
                         self.network, layer, quantity, Verdict.MISSING, self.expected(layer, quantity),
                         formula=self.formula(layer, quantity)), self._order(True, li, qi)))
+        self._charge_once(judged)
         return judged
+
+    # ------------------------------------------------------------ charging (the module docstring)
+
+    def _charge_once(self, judged: list[_Judged]) -> None:
+        from dataclasses import replace
+
+        from grader.compare.pitfalls import PITFALLS
+
+        def origin_order(item: _Judged):
+            j = item.judgement
+            quantity = self.slot_quantity(j.answer)
+            return (self.position.get(j.layer, len(self.position)), DERIVATION.index(quantity), item.order)
+
+        scored = sorted((item for item in judged if item.judgement.asked and item.judgement.answer is not None
+                         and item.judgement.verdict in (Verdict.WRONG, Verdict.FOLLOW_THROUGH)), key=origin_order)
+        charged: dict = {}  # (code, layer or None) -> where it was charged
+        for item in scored:
+            j = item.judgement
+            quantity = self.slot_quantity(j.answer)
+            where = f"{j.layer} {quantity.value}"
+            codes = list(dict.fromkeys([*(code for code, _ in item.origins if code in PITFALLS), *item.unnamed]))
+            note = ""
+            if j.verdict is Verdict.WRONG and (derived := self._derived(j.layer, quantity, j.answer.value)):
+                verdict, note = Verdict.FOLLOW_THROUGH, derived
+            elif any(code in PITFALLS and PITFALLS[code].charged == "answer" for code in codes) or not codes:
+                verdict = j.verdict  # a slip of this number, or a value nothing names: its own
+                for code in codes:
+                    charged.setdefault(self._charge_key(code, j.layer), where)
+            else:
+                new = [code for code in codes
+                       if code not in self.deductions and self._charge_key(code, j.layer) not in charged]
+                for code in new:
+                    charged[self._charge_key(code, j.layer)] = where
+                verdict = Verdict.WRONG if new else Verdict.FOLLOW_THROUGH
+                if not new and j.verdict is Verdict.WRONG:
+                    note = "; ".join(
+                        f"{UNNAMED.get(code, code)} is charged once, by its deduction" if code in self.deductions else
+                        f"{UNNAMED.get(code, code)} is charged once, on {charged[self._charge_key(code, j.layer)]}"
+                        for code in codes)
+            if verdict is not j.verdict:
+                item.judgement = replace(j, verdict=verdict, note="; ".join(filter(None, [j.note, note])))
+
+    @staticmethod
+    def _charge_key(code: str, layer: str) -> tuple:
+        from grader.compare.pitfalls import PITFALLS
+
+        return (code, layer if code in PITFALLS and PITFALLS[code].charged == "layer" else None)
+
+    def _derived(self, layer: str, quantity: Quantity, value) -> str:
+        """A note when a layer's connections are its weights times its output positions with the
+        student's own weights or own output size in them (a wrong figure carried within the layer)."""
+        if quantity is not Quantity.CONNECTIONS or not self.base.valid or layer in ("total", "input") \
+                or not isinstance(value, (int, float)):
+            return ""
+        figures = self.base.figures.layer(layer)
+        own = {(a.layer, self.slot_quantity(a)): a.value for _, a in self.primary.values()
+               if not a.approximate and isinstance(a.value, (int, float))}
+        weights, units = own.get((layer, Quantity.WEIGHTS)), own.get((layer, Quantity.UNITS))
+        if figures.kind == "fc":
+            positions = {1: False}
+        else:
+            positions = {figures.shape[0] * figures.shape[1]: False}
+            channels = figures.shape[2]
+            if units and channels and units % channels == 0:
+                positions.setdefault(int(units // channels), True)
+        kernels = {figures.weights: False}
+        if weights:
+            kernels.setdefault(weights, True)
+        for kernel, own_kernel in kernels.items():
+            for count, own_count in positions.items():
+                if (own_kernel or own_count) and value in (kernel * count, (kernel + figures.biases) * count):
+                    mine = [name for name, used in (("weights", own_kernel), ("units", own_count)) if used]
+                    return f"follows from your own {layer} {' and '.join(mine)}"
+        return ""
 
     def _order(self, asked: bool, layer_index: int, quantity_index: int, answer_index: int = 0) -> tuple:
         return (0, self.rank, layer_index, quantity_index) if asked else (1, self.rank, answer_index, 0)
 
     def _judge(self, answer: Answer, quantity: Quantity, asked: bool, *, primary: bool, judged, extra=False):
+        from grader.compare.pitfalls import PITFALLS
+
         layer = answer.layer
         expected = self.expected(layer, quantity)
         outcome = self._verdict(answer, quantity, expected, judged)
@@ -312,12 +425,14 @@ class _NetworkTable:
             if asked:
                 self.review.append(ReviewItem(
                     f"{self.network}.{layer} {quantity.value}: not read for sure (confidence "
-                    f"{answer.confidence:.2f})", answer.text, answer.source))
+                    f"{answer.confidence:.2f})", answer.text, answer.source,
+                    kind="low-confidence", slot=f"{self.network}.{layer}.{quantity.value}"))
         judgement = Judgement(
             self.network, layer, answer.quantity, outcome.verdict, expected, answer,
             pitfalls=tuple(dict.fromkeys(outcome.codes)), formula=self.formula(layer, quantity),
             note=outcome.note, asked=asked)
-        return _Judged(judgement, order, outcome.accepted, tuple(outcome.origins))
+        unnamed = tuple(dict.fromkeys(f.code for f in outcome.flips if f.code not in PITFALLS and not self.acceptance(f)))
+        return _Judged(judgement, order, outcome.accepted, tuple(outcome.origins), unnamed)
 
     @staticmethod
     def _unsure(answer: Answer, expected, outcome: _Outcome) -> bool:

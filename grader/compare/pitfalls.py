@@ -4,6 +4,11 @@ One explicit table. Each entry has its code, a title, the explanation a student 
 four sections (what it does, why it is bad, an example, what to do instead) and its detection:
 a perturbation of the reference engine (perturb.py) and/or a check of the student's own work
 (checks.py). Codes never change meaning; new ones are added at the end of their family.
+
+`charged` says what one occurrence of the mistake is (the comparator charges each once, see
+grader/compare/__init__.py): "network", a way of working applied wherever it fits (biases counted,
+the towers merged: one root mistake however many layers show it); "layer", a fact of one layer
+got wrong (its filters); "answer", a slip in one number (a digit copied wrong), each its own.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ class Pitfall:
     instead: str  # Use instead: the right working
     perturbation: Perturbation | None = None
     check: Check | None = None
+    charged: str = "network"  # "network", "layer" or "answer": what one occurrence is
 
     @property
     def detection(self) -> str:
@@ -53,6 +59,7 @@ _CATALOGUE = (
         example="conv1 units 253,440.",
         instead="conv1 units = 55·55·96 = 290,400.",
         perturbation=perturb.CAPTION_253440,
+        charged="layer",
     ),
     Pitfall(
         "bias-counted", "Biases counted as weights",
@@ -198,6 +205,7 @@ _CATALOGUE = (
         example="conv1 with \"55 filters\": 55·55·55 = 166,375 units.",
         instead="conv1 has 96 filters: 55·55·96 = 290,400 units.",
         check=checks.FILTERS_WRONG,
+        charged="layer",
     ),
     Pitfall(
         "wrong-variant", "Another variant of the network",
@@ -219,6 +227,7 @@ _CATALOGUE = (
         example="(11×11×3×96)+96 = 34,848 (the expression is 34,944).",
         instead="Evaluate the expression again: (11×11×3×96)+96 = 34,944, or drop the +96 if biases are not asked.",
         check=checks.ARITHMETIC_SLIP,
+        charged="answer",
     ),
     Pitfall(
         "transcription-slip", "A number copied wrong",
@@ -229,6 +238,7 @@ _CATALOGUE = (
         example="conv4 336,936 for 663,936; \"61,4656\".",
         instead="Copy the result digit by digit and group digits by three: 663,936; 614,656.",
         check=checks.TRANSCRIPTION_SLIP,
+        charged="answer",
     ),
     Pitfall(
         "total-inconsistent", "A total that is not the sum of the layers",
@@ -237,6 +247,7 @@ _CATALOGUE = (
         example="per-layer parameters adding up to 60,965,224 with a total of 60,965,128.",
         instead="Add the per-layer values again and give that sum as the total.",
         check=checks.TOTAL_INCONSISTENT,
+        charged="answer",
     ),
     Pitfall(
         "misplaced-answer", "The right number in the wrong place",
@@ -246,6 +257,7 @@ _CATALOGUE = (
         example="conv2 units 64,896 (conv3's units).",
         instead="conv2 units 27·27·256 = 186,624; 64,896 = 13·13·384 belongs to conv3.",
         check=checks.MISPLACED_ANSWER,
+        charged="answer",
     ),
 )
 

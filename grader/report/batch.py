@@ -9,6 +9,8 @@ The output layout (the one place it is described; OUT is `--out`, `reports/` by 
     OUT/gradebook/gradescope.csv     SID, <Assignment>, <Assignment> - Max Points
     OUT/gradebook/moodle.csv         identifier, grade, feedback
     OUT/gradebook/answers.xlsx       one row per answer (sheet answers), one per submission (scores)
+    OUT/corrections.yaml             a TA's decisions (grader/corrections.py), applied on every run;
+                                     the grader reads it, never writes it (--corrections FILE: another)
     OUT/.cache/                      what was read and extracted, so a re-run only re-scores
                                      (in .cache/limits-<hash>/ when read under other --limits)
 
@@ -445,7 +447,7 @@ def merge_grades(grades: list[Grade], *, file: str) -> Grade:
     answered the FC layers in a second file gets them); pitfalls kept where a kept judgement shows
     them, or where no judgement of any file carries them (submission-wide findings)."""
     graded = [g for g in grades if g.status == "graded"]
-    notes = tuple(ReviewItem(f"{Path(g.file).name} could not be read", "; ".join(g.errors))
+    notes = tuple(ReviewItem(f"{Path(g.file).name} could not be read", "; ".join(g.errors), kind="unreadable")
                   for g in grades if g.status == "unreadable" and len(grades) > 1)
     if not graded:
         first = next((g for g in grades if g.status == "empty"), grades[0])
@@ -485,17 +487,20 @@ def merge_grades(grades: list[Grade], *, file: str) -> Grade:
             network = next(j.network for j in chosen if code in j.pitfalls)
             hits[code] = PitfallHit(code, network, tuple(layers))
 
-    def slot_points(grade: Grade) -> float:
-        return sum(j.points for j in grade.judgements if j.asked) - sum(h.deduction for h in grade.pitfalls)
-
-    # points not earned by slots (free-text questions) from the file that earned the most of them
-    extra = max((g.score or 0) - slot_points(g) for g in graded)
+    # each written question answered by the file that earned the most for it (kept: the score is theirs)
+    written: dict = {}
+    for grade in graded:
+        for answer in grade.free_text:
+            if answer.id not in written or answer.points > written[answer.id].points:
+                written[answer.id] = answer
     max_score = max(g.max_score for g in graded)
-    score = sum(j.points for j in chosen if j.asked) - sum(h.deduction for h in hits.values()) + extra
+    score = sum(j.points for j in chosen if j.asked) - sum(h.deduction for h in hits.values()) \
+        + sum(answer.points for answer in written.values())
     leading = max(graded, key=lambda g: sum(j.verdict in ("correct", "accepted") for j in g.judgements))
-    return Grade(file=file, rubric=leading.rubric, status="graded", score=min(max_score, max(0.0, score)),
+    return Grade(file=file, rubric=leading.rubric, status="graded", score=round(min(max_score, max(0.0, score)), 2),
                  max_score=max_score, judgements=chosen, pitfalls=tuple(hits[code] for code in sorted(hits)),
-                 conventions=leading.conventions, review=_once(r for g in graded for r in g.review) + notes)
+                 conventions=leading.conventions, review=_once(r for g in graded for r in g.review) + notes,
+                 free_text=tuple(written.values()))
 
 
 def _once(items) -> tuple:
@@ -531,9 +536,10 @@ def _grade_all(paths: list[Path], rubric, cache_dir: Path, workers: int | None, 
 
 
 def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern: str | None = None,
-                 limits: Limits | None = None, reports: bool = True) -> BatchResult:
+                 limits: Limits | None = None, reports: bool = True, corrections=None) -> BatchResult:
     """Grade every submission in `folder` and write the reports into `out` (layout above), each file
-    within `limits` (the defaults when None); with `reports=False` only the results."""
+    within `limits` (the defaults when None); with `reports=False` only the results. `corrections`:
+    a corrections file (grader/corrections.py), applied to each submission it names."""
     from contextlib import closing
 
     from grader.rubric import load_rubric
@@ -556,12 +562,16 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     submissions, skipped = find_submissions(folder, pattern)
     if not submissions:
         raise GraderError(f"{folder}: no submissions found")
+    from grader.corrections import apply_corrections, decisions_for
+
+    decisions = decisions_for(corrections, out, [submission.key for submission in submissions])
     paths = [path for submission in submissions for path in submission.files]
     skipped = tuple(_printable(skipped, _NOT_IN_A_NAME))
     with ReportWriter(out, rubric, reports=reports) as writer:
         with closing(_grade_all(paths, rubric, _cache_dir(out, limits), workers, limits)) as grades:
             for submission in submissions:
                 grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
+                grade = apply_corrections(grade, decisions.get(submission.key, ()), rubric)
                 writer.add(_submission_result(submission, grade, folder))
         stats = writer.finish(skipped)
     return BatchResult(out=out, results=SavedResults(out / "results", tuple(s.key for s in submissions)),
@@ -660,7 +670,7 @@ class ReportWriter:
             return
         self._write("feedback", f"{key}.html", feedback_html(result, reveal=reveal, assignment=self._assignment))
         self._write("feedback", f"{key}.md", feedback_markdown(result, reveal=reveal, assignment=self._assignment))
-        self._rows.append(gradebook_row(result))
+        self._rows.append(gradebook_row(result, reveal=reveal))
         if self._workbook is None:
             self._workbook = AnswersWorkbook()
         self._workbook.add(result)
@@ -695,12 +705,13 @@ class ReportWriter:
         return stats
 
 
-def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = None, reports: bool = True) -> int:
+def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = None, reports: bool = True,
+              corrections: str | None = None) -> int:
     from rich.console import Console
     from rich.markup import escape
 
     result = grade_folder(folder, rubric=rubric, out=out, workers=workers, id_pattern=id_pattern,
-                          limits=Limits.parse(limits) if limits else None, reports=reports)
+                          limits=Limits.parse(limits) if limits else None, reports=reports, corrections=corrections)
     console = Console(highlight=False)
     counts = ", ".join(f"{result.count(status)} {status}" for status in ("graded", "empty", "unreadable")
                        if result.count(status))

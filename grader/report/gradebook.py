@@ -52,12 +52,17 @@ def _student(result: dict) -> dict:
     return student
 
 
-def gradebook_row(result: dict) -> dict:
-    """What the CSV gradebooks read of a result, all a batch keeps of each submission."""
+def gradebook_row(result: dict, *, reveal: str = "hints") -> dict:
+    """What the CSV gradebooks read of a result, all a batch keeps of each submission; the mistakes
+    the LMS feedback names only where the reveal policy shows mistakes (not under "none")."""
+    from grader.report.reveal import policy_name
+
+    shown = policy_name(reveal) != "none"
     return {"submission": submission_key(result), "student": result.get("student") or {},
             "status": result["status"], "score": result.get("score"), "max_score": result.get("max_score"),
             "errors": list(result.get("errors") or ()),
-            "pitfalls": [{"code": code} for code in sorted({hit["code"] for hit in result.get("pitfalls") or ()})]}
+            "pitfalls": [{"code": code} for code in sorted({hit["code"] for hit in result.get("pitfalls") or ()})
+                         if shown]}
 
 
 def _ordered(results: list[dict]) -> list[dict]:

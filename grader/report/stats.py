@@ -6,7 +6,10 @@ Counting rules (the dashboard's test recomputes them from the JSON):
   answers; its layers are the union of both;
 - accuracy per slot counts the asked answers of graded submissions; `credited` is correct + accepted;
 - a shared wrong value is one (network, layer, quantity, value) judged `wrong` with no pitfall,
-  given by two students or more.
+  given by two students or more;
+- the review queue is ordered by what a TA must act on (`grader.core.REVIEW_KINDS`): files not
+  read, files graded as nothing or under the wrong rubric, readings the grader is not sure of,
+  conflicting values, shared wrong values; then by submission. Each row says where to look.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.core import GraderError
+from grader.core import REVIEW_KINDS, GraderError
 from grader.report.teaching import CREDITED, describe_source, format_score, format_value
 
 VERDICTS = ("correct", "accepted", "follow-through", "wrong", "missing", "review")
@@ -77,7 +80,8 @@ class ReviewEntry:
     submission: str
     reason: str
     text: str
-    where: str
+    where: str  # the source line, cell or file to look at
+    kind: str = "other"  # one of REVIEW_KINDS: the queue's order
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +151,7 @@ class ClassTally:
         self._made: dict[str, dict[str, tuple[tuple[str, int], set[str]]]] = defaultdict(dict)
         self._verdicts: dict[tuple[str, str, str], Counter] = {}
         self._first_seen: dict[tuple[str, str, str], tuple[str, int, int]] = {}
-        self._wrong: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+        self._wrong: dict[tuple[str, str, str, str], dict[str, str]] = defaultdict(dict)  # -> {key: where}
 
     def add(self, result: dict) -> None:
         key = submission_key(result)
@@ -169,16 +173,21 @@ class ClassTally:
             key=key, student_id=str(student.get("id") or key), name=str(student.get("name") or student.get("id") or key),
             status=result["status"], score=result.get("score"), max_score=result.get("max_score") or 0,
             pitfalls=tuple(sorted(codes)), errors=tuple(result.get("errors") or ()))))
+        files = ", ".join(result.get("files") or (result["file"],))
         if result["status"] == "unreadable":
-            self._review.append((order, ReviewEntry(key, "unreadable", "; ".join(result.get("errors") or ()), "-")))
+            self._review.append((order, ReviewEntry(key, "unreadable", "; ".join(result.get("errors") or ()), files,
+                                                    "unreadable")))
         elif result["status"] == "empty":
             self._review.append((order, ReviewEntry(key, "nothing gradable found",
-                                                    "; ".join(result.get("errors") or ()), "-")))
+                                                    "; ".join(result.get("errors") or ()), files, "ungradable")))
         for item in result.get("review") or []:
+            kind = item.get("kind") if item.get("kind") in REVIEW_KINDS else "other"
+            where = describe_source(item.get("source"))
             self._review.append((order, ReviewEntry(key, item.get("reason", ""), item.get("text", ""),
-                                                    describe_source(item.get("source")))))
+                                                    files if where == "-" else where, kind)))
         if result["status"] != "graded":
             return
+        decided = {slot for correction in result.get("corrections") or () for slot in correction.get("slots") or ()}
         for position, item in enumerate(result.get("answers") or []):
             slot = (item["network"], item["layer"], item["quantity"])
             if item.get("asked", True):
@@ -186,8 +195,9 @@ class ClassTally:
                 seen = order + (position,)
                 if slot not in self._first_seen or seen < self._first_seen[slot]:
                     self._first_seen[slot] = seen
-            if item["verdict"] == "wrong" and not item.get("pitfalls") and item.get("value") is not None:
-                self._wrong[slot + (format_value(item["value"]),)].add(key)
+            if item["verdict"] == "wrong" and not item.get("pitfalls") and item.get("value") is not None \
+                    and ".".join(slot) not in decided:  # a TA decided about it already
+                self._wrong[slot + (format_value(item["value"]),)][key] = describe_source(item.get("source"))
 
     def build(self) -> ClassStats:
         rows = [row for _, row in sorted(self._rows, key=lambda entry: entry[0])]
@@ -199,6 +209,15 @@ class ClassTally:
                 students=tuple((key, tuple(sorted(students[key][1]))) for key in sorted(students)),
                 layers=tuple(sorted(per_layer.items(), key=lambda kv: (-kv[1], kv[0])))))
         pitfalls.sort(key=lambda p: (-p.count, p.code))
+        shared = sorted((SharedWrong(*slot, tuple(sorted(keys))) for slot, keys in self._wrong.items() if len(keys) >= 2),
+                        key=lambda g: (-len(g.students), g.network, g.layer, g.quantity, g.value))
+        review = sorted(self._review, key=lambda entry: (REVIEW_KINDS.index(entry[1].kind), entry[0]))
+        review += [(None, ReviewEntry(
+            key, f"the same wrong value as {len(group.students) - 1} other student(s), and no known mistake explains it",
+            f"{group.layer} {group.quantity} = {group.value}",
+            self._wrong[(group.network, group.layer, group.quantity, group.value)][key], "shared-wrong"))
+            for group in shared for key in group.students]
+        review.sort(key=lambda entry: REVIEW_KINDS.index(entry[1].kind))  # stable: "other" after the shared values
         scores = [r.score for r in rows if r.status == "graded" and r.score is not None]
         max_score = max((r.max_score for r in rows), default=0)
         return ClassStats(
@@ -212,10 +231,8 @@ class ClassTally:
             pitfalls=tuple(pitfalls),
             accuracy=tuple(SlotAccuracy(*slot, tuple((v, self._verdicts[slot][v]) for v in VERDICTS))
                            for slot in sorted(self._verdicts, key=self._first_seen.__getitem__)),
-            shared_wrong=tuple(sorted((SharedWrong(*slot, tuple(sorted(keys))) for slot, keys in self._wrong.items()
-                                       if len(keys) >= 2),
-                                      key=lambda g: (-len(g.students), g.network, g.layer, g.quantity, g.value))),
-            review=tuple(entry for _, entry in sorted(self._review, key=lambda entry: entry[0])),
+            shared_wrong=tuple(shared),
+            review=tuple(entry for _, entry in review),
         )
 
 
@@ -297,5 +314,6 @@ def run_stats(reports_dir: str) -> int:
         console.print(f"[bold]Review queue[/bold]: {len(stats.review)} item(s)")
         for entry in stats.review:
             text = f": {entry.text}" if entry.text else ""
-            console.print(f"  {entry.submission}: {entry.reason}{text}", markup=False)
+            where = f" ({entry.where})" if entry.where != "-" else ""
+            console.print(f"  [{entry.kind}] {entry.submission}: {entry.reason}{text}{where}", markup=False)
     return 0

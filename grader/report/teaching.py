@@ -1,13 +1,10 @@
-"""What a student is shown: the rubric's reveal policy applied to one result, as a view that the
-terminal, the HTML and the Markdown feedback all render. It teaches, it does not hand out answers:
-
-- "verdicts": the verdict of each answer and the score, nothing more;
-- "hints": also the pitfalls by name with their explanations, follow-through notes, and for a
-  wrong or missing answer the worked formula without its final figure;
-- "answers": also the expected figure and the whole worked formula.
+"""What a student is shown: one result under the rubric's reveal policy, as a view that the
+terminal, the HTML and the Markdown feedback all render. What each policy lets through is decided
+in one place, `grader.report.reveal` (none, hints, working, answers); this module arranges what it
+lets through, and teaches rather than hands out answers.
 
 Pitfall wording lives in one place, the registry (`grader.compare.pitfalls.PITFALLS`); this module
-only arranges its sections.
+only arranges its sections, each filtered by the policy.
 """
 from __future__ import annotations
 
@@ -15,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from grader.core import Source
+from grader.report.reveal import Reveal, describe
 
-REVEAL_POLICIES = ("verdicts", "hints", "answers")
 CREDITED = ("correct", "accepted")
 
 
@@ -49,13 +46,6 @@ def describe_source(source: dict | None) -> str:
     return Source(**source).describe()
 
 
-def hint_formula(formula: str) -> str:
-    """The worked formula without its final figure: `5·5·48·256 = 307,200` -> `5·5·48·256`.
-    A formula that is only a figure (`4,096`) gives nothing away: it is dropped."""
-    head, sep, _ = formula.rpartition(" = ")
-    return head if sep else ""
-
-
 @dataclass(frozen=True, slots=True)
 class PitfallView:
     """One pitfall explained once, with the sections of the registry's documentation."""
@@ -80,10 +70,10 @@ class AnswerView:
     expression: str  # the student's working or text as written, when it says more than the value
     verdict: str
     credited: bool
-    pitfalls: tuple[str, ...]  # empty under the "verdicts" policy
+    pitfalls: tuple[str, ...]  # empty under the "none" policy
     where: str
     expected: str  # "" unless the policy reveals answers
-    formula: str  # the worked formula ("answers"), without its final figure ("hints"), or ""
+    formula: str  # the worked formula ("answers"), without its results ("working"), or ""
     note: str
     points: str
     max_points: str
@@ -100,7 +90,7 @@ class Feedback:
     score: str
     max_score: str
     all_credited: bool
-    reveal: str
+    reveal: str  # the policy: none, hints, working or answers
     answers: tuple[AnswerView, ...]  # the asked ones, in the rubric's order
     also_read: tuple[AnswerView, ...]  # read and judged but not asked
     pitfalls: tuple[PitfallView, ...]
@@ -109,6 +99,7 @@ class Feedback:
     files: tuple[str, ...]
     breakdown: tuple[tuple[str, str], ...] = ()  # (part, points) adding up to the score
     written: tuple[tuple[str, str, str, str], ...] = ()  # (question, points, concepts found, answer text)
+    shows: str = ""  # what the policy shows, said to the student
 
 
 def pitfall_registry() -> dict:
@@ -117,19 +108,22 @@ def pitfall_registry() -> dict:
     return PITFALLS
 
 
-def explain(code: str, *, network: str = "", layers: tuple[str, ...] = (), deduction: float = 0.0) -> PitfallView:
-    """The registry's explanation of a pitfall; a code the registry does not know (a result saved
-    by another version) is shown by its code alone."""
+def explain(code: str, *, network: str = "", layers: tuple[str, ...] = (), deduction: float = 0.0,
+            reveal: Reveal | None = None) -> PitfallView:
+    """The registry's explanation of a pitfall, each section as `reveal` lets it be shown (whole
+    when None: `grader pitfalls`); a code the registry does not know (a result saved by another
+    version) is shown by its code alone."""
     pitfall = pitfall_registry().get(code)
     if pitfall is None:
         return PitfallView(code, code, "", "", "", "", network, layers, deduction)
-    return PitfallView(code, pitfall.title, pitfall.what, pitfall.why, pitfall.example, pitfall.instead,
-                       network, layers, deduction)
+    shown = reveal.text if reveal is not None else str
+    return PitfallView(code, shown(pitfall.title), shown(pitfall.what), shown(pitfall.why), shown(pitfall.example),
+                       shown(pitfall.instead), network, layers, deduction)
 
 
 def score_breakdown(result: dict) -> tuple[tuple[str, str], ...]:
-    """The score in parts: the answers' points, the deductions, and what the rest of the score
-    holds (the written questions, which the result does not list one by one)."""
+    """The score in parts, each read from the result: the answers' points, the deductions, and the
+    written questions' points (the same figures the JSON lists; a score is never below 0)."""
     if result.get("score") is None:
         return ()
     asked = [item for item in result.get("answers") or () if item.get("asked", True)]
@@ -139,10 +133,10 @@ def score_breakdown(result: dict) -> tuple[tuple[str, str], ...]:
     parts = [("answers", f"{format_score(earned)} / {format_score(possible)}")]
     if deducted:
         parts.append(("deductions for mistakes", f"−{format_score(deducted)}"))
-    rest = (result.get("max_score") or 0) - possible
-    if rest > 0:
-        written = min(rest, max(0.0, result["score"] - earned + deducted))
-        parts.append(("written questions", f"{format_score(written)} / {format_score(rest)}"))
+    written = result.get("written") or ()
+    if written:
+        parts.append(("written questions", f"{format_score(sum(item.get('points') or 0 for item in written))} / "
+                                            f"{format_score(sum(item.get('max_points') or 0 for item in written))}"))
     return tuple(parts)
 
 
@@ -150,15 +144,12 @@ def _bare(text: str) -> str:
     return re.sub(r"[\s,]", "", text)
 
 
-def _answer_view(item: dict, reveal: str) -> AnswerView:
+def _answer_view(item: dict) -> AnswerView:
+    """One answer of a result the reveal policy has filtered already."""
     verdict = item["verdict"]
     credited = verdict in CREDITED
     formula = item.get("formula") or ""
-    if reveal == "answers":
-        expected = format_value(item.get("expected"))
-    else:
-        expected = ""
-        formula = hint_formula(formula) if reveal == "hints" and not credited else ""
+    expected = format_value(item["expected"]) if "expected" in item else ""
     value = format_value(item.get("value"))
     written = item.get("expression") or item.get("text") or ""
     if _bare(written) == _bare(value):  # "290400" read as 290,400: nothing more to show
@@ -167,23 +158,25 @@ def _answer_view(item: dict, reveal: str) -> AnswerView:
         network=item["network"], layer=item["layer"], quantity=item["quantity"],
         value=value, expression=written,
         verdict=verdict, credited=credited,
-        pitfalls=tuple(item.get("pitfalls") or ()) if reveal != "verdicts" else (),
+        pitfalls=tuple(item.get("pitfalls") or ()),
         where=describe_source(item.get("source")),
         expected=expected, formula=formula,
-        note=(item.get("note") or "") if reveal != "verdicts" else "",
+        note=item.get("note") or "",
         points=format_score(item.get("points")), max_points=format_score(item.get("max_points")),
     )
 
 
 def feedback_view(result: dict, reveal: str) -> Feedback:
-    """`result` is a dict of the JSON contract with its formulas (grade_to_json's default)."""
-    if reveal not in REVEAL_POLICIES:
-        raise ValueError(f"reveal policy {reveal!r} is not one of {REVEAL_POLICIES}")
+    """`result` is a dict of the JSON contract with its expected figures and formulas
+    (grade_to_json's default); `reveal` the rubric's policy, applied by `grader.report.reveal`."""
+    policy = Reveal.of(result, reveal)
+    result = policy.result(result)
+    reveal = policy.policy
     answers = result.get("answers") or []
-    asked = tuple(_answer_view(item, reveal) for item in answers if item.get("asked", True))
-    also = tuple(_answer_view(item, reveal) for item in answers if not item.get("asked", True))
+    asked = tuple(_answer_view(item) for item in answers if item.get("asked", True))
+    also = tuple(_answer_view(item) for item in answers if not item.get("asked", True))
     pitfalls: tuple[PitfallView, ...] = ()
-    if reveal != "verdicts":
+    if reveal != "none":
         shown_on: dict[str, list[str]] = {}  # the layers of the answers that show each pitfall
         for item in answers:
             for code in item.get("pitfalls") or ():
@@ -198,7 +191,8 @@ def feedback_view(result: dict, reveal: str) -> Feedback:
                 old = seen[code]
                 layers = old.layers + tuple(layer for layer in layers if layer not in old.layers)
                 deduction += old.deduction
-            seen[code] = explain(code, network=hit.get("network", ""), layers=layers, deduction=deduction)
+            seen[code] = explain(code, network=hit.get("network", ""), layers=layers, deduction=deduction,
+                                 reveal=policy)
         pitfalls = tuple(seen[code] for code in sorted(seen))
     return Feedback(
         title=result.get("submission") or result["file"],
@@ -222,4 +216,5 @@ def feedback_view(result: dict, reveal: str) -> Feedback:
                        item.get("text") or "")
                       for item in result.get("written") or ()),
         breakdown=score_breakdown(result),
+        shows=describe(reveal),
     )

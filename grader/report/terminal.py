@@ -1,9 +1,9 @@
 """The terminal verbs: `grader check` (a student's self-check), `grader read` (what the grader
 understood, before any verdict) and `grader pitfalls` (the mistakes explained).
 
-`check` teaches without handing out answers: what it shows follows the rubric's reveal policy
-(see `teaching`); `--json` prints the result contract with `expected` left out unless the policy
-is "answers". Exit codes: 0 when every asked answer is correct or accepted, 1 otherwise (including a
+`check` teaches without handing out answers: what it shows, on the terminal and with `--json`
+alike, is the result under the rubric's reveal policy (`grader.report.reveal`), and it says which
+policy that is; `expected` is in the JSON only under "answers". Exit codes: 0 when every asked answer is correct or accepted, 1 otherwise (including a
 file that could not be read: its reason is printed), 2 for a usage error (raised as GraderError).
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from grader.core import Answer, GraderError
 from grader.report.json_result import grade_to_json
+from grader.report.reveal import Reveal
 from grader.report.teaching import (
     Feedback,
     PitfallView,
@@ -82,8 +83,9 @@ def _verdicts_table(feedback: Feedback):
     table.add_column("verdict")
     if feedback.reveal == "answers":
         table.add_column("expected", justify="right")
-    if feedback.reveal != "verdicts":
+    if feedback.reveal in ("working", "answers"):
         table.add_column("formula")
+    if feedback.reveal != "none":
         table.add_column("mistakes")
     table.add_column("where")
     for answer in feedback.answers:
@@ -91,11 +93,13 @@ def _verdicts_table(feedback: Feedback):
                f"[{VERDICT_STYLES.get(answer.verdict, '')}]{answer.verdict}[/]"]
         if feedback.reveal == "answers":
             row.append(answer.expected)
-        if feedback.reveal != "verdicts":
+        if feedback.reveal in ("working", "answers"):
+            row.append(escape(answer.formula))
+        if feedback.reveal != "none":
             mistakes = ", ".join(answer.pitfalls)
             if answer.note:
                 mistakes = f"{mistakes} ({answer.note})" if mistakes else answer.note
-            row += [escape(answer.formula), escape(mistakes)]
+            row.append(escape(mistakes))
         row.append(escape(answer.where))
         table.add_row(*row)
     return table
@@ -125,15 +129,17 @@ def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
     path = _submission(file)
     rubric = _rubric(rubric)
     grade = grade_file(path, rubric)
+    result = grade_to_json(grade)
     if as_json:
-        print(json.dumps(grade_to_json(grade, reveal=rubric.reveal), ensure_ascii=False, indent=2))
-        return 0 if passed(grade_to_json(grade)) else 1
+        policy = Reveal.of(result, rubric.reveal)
+        print(json.dumps({**policy.result(result), "reveal": policy.policy}, ensure_ascii=False, indent=2))
+        return 0 if passed(result) else 1
     from rich.markup import escape
 
-    result = grade_to_json(grade)
     feedback = feedback_view(result, rubric.reveal)
     console = _console()
     console.print(f"[bold]{escape(str(path))}[/bold] · {escape(rubric.title or rubric.name)}")
+    console.print(f"[dim]shown: {escape(feedback.shows)}[/dim]")
     if grade.status == "unreadable":
         for error in grade.errors:
             console.print(f"[red]could not be read:[/red] {escape(error)}")
@@ -149,7 +155,7 @@ def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
                           "(conv1 …) and its columns with the quantities (units, weights, connections).")
         return 1
     console.print(_verdicts_table(feedback))
-    if feedback.reveal == "hints":
+    if feedback.reveal == "working":
         console.print("[dim]For a wrong or missing answer the formula column shows the working without "
                       "its result: finish it yourself.[/dim]")
     for pitfall in feedback.pitfalls:
