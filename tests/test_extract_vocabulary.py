@@ -216,3 +216,10 @@ def test_layer_kinds_do_not_make_connections():
     assert classify("全結合層").quantity is None
     assert classify("lớp kết nối đầy đủ").quantity is None
     assert classify("全結合層の結合数").quantity is Q.CONNECTIONS
+
+
+def test_a_shape_word_after_a_count_word_names_a_shape_or_no_count():
+    assert classify("Activation Shape", fuzzy=True).quantity is Quantity.SHAPE
+    assert classify("神经元尺寸").quantity is Quantity.SHAPE
+    assert classify("Weight shape").role == NOT_ANSWER  # a kernel's shape, no count
+    assert classify("Activations").quantity is Quantity.UNITS

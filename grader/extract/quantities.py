@@ -50,6 +50,7 @@ class Vocabulary:
     masked: re.Pattern | None = None  # phrases whose inner words are not labels (see `vocabulary`)
     header_cells: dict | None = None  # whole header cell -> quantity ("W": weights)
     network_columns: frozenset = frozenset()  # headers of a column naming each row's network
+    shape_head: re.Pattern | None = None  # a shape word right after a count's ("activation shape")
 
 
 def normalise(text: str) -> str:
@@ -130,7 +131,9 @@ def vocabulary() -> Vocabulary:
     kinds = {normalise(str(w)) for words in raw["layer_kinds"].values() for w in words}
     masked = sorted({k for k in kinds if any(_bounded_in(q, k) for q in counted)}
                     | {t for t in totals if any(_bounded_in(q, t) for q in others)}, key=len, reverse=True)
+    heads = [normalise(str(w)) for w in raw.get("shape_heads", ())]
     return Vocabulary(
+        shape_head=re.compile(r"\s*(?:" + "|".join(_bounded(h) for h in heads) + ")") if heads else None,
         masked=re.compile("|".join(_bounded(k) for k in masked)) if masked else None,
         phrases=tuple(phrases),
         totals=totals,
@@ -195,14 +198,20 @@ def classify(text: str, *, fuzzy: bool = False) -> Label:
     if vocabulary().masked is not None:
         norm = vocabulary().masked.sub(" ", norm)
     best: tuple[int, str, Quantity | str] | None = None
+    end = 0
     for pattern, phrase, role in _phrase_patterns():
         if best is not None and len(phrase) < best[0]:
             break  # phrases are longest first: nothing shorter can win
-        if pattern.search(norm):
+        if found := pattern.search(norm):
             if best is None or _priority(role) > _priority(best[2]):
-                best = (len(phrase), phrase, role)
+                best, end = (len(phrase), phrase, role), found.end()
     if best is not None:
         role = best[2]
+        head = vocabulary().shape_head
+        if isinstance(role, Quantity) and role is not Quantity.SHAPE and head is not None and head.match(norm, end):
+            # "Activation Shape": the activations' shape; "Weight shape", "Params size": a kernel's
+            # shape, a size in bytes: no count
+            return Label(Quantity.SHAPE if role is Quantity.UNITS else NOT_ANSWER, total=total, phrase=best[1])
         if role is Quantity.PARAMS and _NO_BIAS.search(norm):
             role = Quantity.WEIGHTS  # "#Parameters (no bias)": the weights, said so
         elif role is Quantity.WEIGHTS and _WITH_BIAS.search(norm) and not _NO_BIAS.search(norm):
