@@ -53,9 +53,12 @@ class Vocabulary:
 
 
 def normalise(text: str) -> str:
-    """Lower case, NFKC (full-width letters and digits), accents off Latin and Cyrillic letters,
-    markup and spacing folded."""
-    return re.sub(r"\s+", " ", aligned(text)).strip()
+    """Lower case, NFKC (full-width letters and digits), accents off Latin and Cyrillic letters
+    (written as one character or, decomposed, as a letter and its mark), markup and spacing folded."""
+    folded = aligned(text)
+    if not folded.isascii():
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", folded).strip()
 
 
 def aligned(text: str) -> str:
