@@ -180,6 +180,12 @@ def test_channel_and_filter_columns_hold_no_answers_in_every_language(label):
     assert classify(label).role == NOT_ANSWER
 
 
+def test_accents_written_decomposed():
+    # a letter then its combining mark, as some editors save text: "è" as "e" + U+0300
+    assert classify("Parame\u0300tres").quantity is Q.PARAMS
+    assert classify("So\u0302\u0301 tham so\u0302\u0301").quantity is Q.PARAMS  # "Số tham số"
+
+
 @pytest.mark.parametrize("label", ["Свёрточная нейронная сеть", "Весь слой", "связующий"])
 def test_cyrillic_words_do_not_match_inside_longer_words(label):
     # "нейрон" (neuron) is in "нейронная сеть" (neural network), "вес" in "весь" (whole)

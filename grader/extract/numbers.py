@@ -151,7 +151,8 @@ _TOKEN = re.compile(
     r"(?:(?<=[万萬만])[0-9]{4}(?![0-9.,]))?)"
     rf"|(?P<number>(?P<run>[0-9]+(?:{_GROUP_SEP}[0-9]+){{0,64}})"
     r"(?P<exp>[eE][+-]?[0-9]+(?![A-Za-z0-9_]))?"
-    rf"(?P<scale>[ \u00a0\u202f]?(?:(?i:{_WORD_SCALE})|[KMG](?![A-Za-z0-9_])|[KMG](?=FLOPs?|MACs?|MACC)|{_CJK})"
+    # (a scale is a letter or a CJK unit, after one blank at most: the lookahead fails fast on the rest)
+    rf"(?P<scale>(?=[ \u00a0\u202f]?[^\W\d_])[ \u00a0\u202f]?(?:(?i:{_WORD_SCALE})|[KMG](?![A-Za-z0-9_])|[KMG](?=FLOPs?|MACs?|MACC)|{_CJK})"
     r"|[kB](?![A-Za-z0-9_]))?)"
     r"|(?P<xmul>(?<=[0-9)\]}])[xX](?=[ ]*(?:[0-9(\[{]|\\[(\[{]|\\left)))"
     rf"|(?P<word>[{_LETTER}](?:[{_LETTER}0-9_]+|\\_|-(?=[A-Za-z0-9]))*)"

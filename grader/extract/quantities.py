@@ -54,31 +54,38 @@ class Vocabulary:
 
 
 def normalise(text: str) -> str:
-    """Lower case, NFKC (full-width letters and digits), accents off Latin and Cyrillic letters,
-    markup and spacing folded."""
-    return re.sub(r"\s+", " ", aligned(text)).strip()
+    """Lower case, NFKC (full-width letters and digits), accents off Latin and Cyrillic letters
+    (written as one character or, decomposed, as a letter and its mark), markup and spacing folded."""
+    folded = aligned(text)
+    if not folded.isascii():
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", folded).strip()
 
 
 def aligned(text: str) -> str:
     """Lower case, full-width folded, accents dropped, markup blanked, character for character:
     positions in the result are positions in `text`."""
-    out = []
-    for ch in text:
-        folded = unicodedata.normalize("NFKC", ch).lower()
-        out.append(_unaccented(folded) if len(folded) == 1 else ch.lower())
-    return re.sub(r"[*`~$\\]", " ", "".join(out))
+    folded = text.lower() if text.isascii() else "".join(map(_folded, text))
+    return _MARKUP.sub(" ", folded)
 
 
-@lru_cache(maxsize=4096)
-def _unaccented(ch: str) -> str:
-    """"é" "ü" "ơ" "ё" "й" as "e" "u" "o" "е" "и", "đ" as "d": students write "parametres",
-    "Gewichte", "so tham so" and "свёрточный" with or without their accents. Only Latin and Cyrillic
-    letters (kana and hangul keep their marks)."""
-    if not "\u00c0" <= ch <= "\u1eff" or "\u0500" <= ch < "\u1e00":
-        return ch
-    if ch == "đ":
+_MARKUP = re.compile(r"[*`~$\\]")
+
+
+@lru_cache(maxsize=8192)
+def _folded(ch: str) -> str:
+    """One character NFKC-folded and lower case ("Ａ" "a"), without its accent where it is a Latin or
+    Cyrillic letter: "é" "ü" "ơ" "ё" "й" as "e" "u" "o" "е" "и", "đ" as "d" (students write
+    "parametres", "so tham so" and "сверточный" as often as with their accents; kana and hangul keep
+    their marks)."""
+    folded = unicodedata.normalize("NFKC", ch).lower()
+    if len(folded) != 1:
+        return ch.lower()
+    if not "\u00c0" <= folded <= "\u1eff" or "\u0500" <= folded < "\u1e00":
+        return folded
+    if folded == "đ":
         return "d"
-    return unicodedata.normalize("NFD", ch)[0]
+    return unicodedata.normalize("NFD", folded)[0]
 
 
 _WORD_START = re.compile(r"[a-z0-9а-я]")
@@ -92,6 +99,31 @@ def _bounded(phrase: str) -> str:
     start = r"(?<![a-z0-9а-я])" if _WORD_START.match(phrase) else ""
     end = r"(?![a-zа-я])" if _WORD_END.search(phrase) else ""
     return start + body + end
+
+
+def _alternation(phrases) -> str:
+    """A regex matching any of the phrases as `_bounded` matches each, the longest first, with their
+    common beginnings shared: Python's re tries every alternative at every position, and a vocabulary
+    of ten languages has hundreds (a shared beginning is tried once)."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict, last: str | None) -> str:
+        branches = []
+        for ch in sorted(k for k in node if k):
+            piece = r"\s*" if ch == " " else re.escape(ch)
+            if last is None and _WORD_START.match(ch):
+                piece = r"(?<![a-z0-9а-я])" + piece
+            branches.append(piece + emit(node[ch], ch))
+        if "" in node:  # a phrase ends here: after every longer one
+            branches.append(r"(?![a-zа-я])" if _WORD_END.search(last) else "")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(trie, None) if trie else "(?!)"
 
 
 def _bounded_in(phrase: str, longer: str) -> bool:
@@ -118,11 +150,11 @@ def vocabulary() -> Vocabulary:
     # "共" marks a total only right before its number ("共 6000 万"; not "共享", shared)
     before_number = [normalise(str(w)) for w in raw.get("total_before_number", ())]
     patterns = {
-        TOTAL: re.compile("|".join([_bounded(t) for t in totals]
+        TOTAL: re.compile("|".join([_alternation(totals)]
                                    + [rf"{re.escape(w)}(?=\s*(?:约|~|≈)?\s*[0-9])" for w in before_number])),
-        "other": re.compile("|".join(_bounded(normalise(str(w))) for w in raw["other_networks"])),
-        "counted": re.compile("|".join(_bounded(normalise(str(w))) for w in raw["not_total"])),
-        "adverb": re.compile("|".join(_bounded(normalise(str(w))) for w in raw["total_adverbs"])),
+        "other": re.compile(_alternation(normalise(str(w)) for w in raw["other_networks"])),
+        "counted": re.compile(_alternation(normalise(str(w)) for w in raw["not_total"])),
+        "adverb": re.compile(_alternation(normalise(str(w)) for w in raw["total_adverbs"])),
     }
     # words of another kind that hold a quantity's or a non-answer's word: a layer kind (全连接 holds
     # 连接, 완전연결 holds 연결) or a total ("in total" holds "in")
@@ -134,7 +166,7 @@ def vocabulary() -> Vocabulary:
     heads = [normalise(str(w)) for w in raw.get("shape_heads", ())]
     return Vocabulary(
         shape_head=re.compile(r"\s*(?:" + "|".join(_bounded(h) for h in heads) + ")") if heads else None,
-        masked=re.compile("|".join(_bounded(k) for k in masked)) if masked else None,
+        masked=re.compile(_alternation(masked)) if masked else None,
         phrases=tuple(phrases),
         totals=totals,
         layer_kinds={kind: tuple(sorted((normalise(str(w)) for w in words), key=len, reverse=True))
@@ -239,7 +271,7 @@ def _priority(role: Quantity | str) -> int:
 def _beside_patterns() -> tuple[re.Pattern, re.Pattern]:
     phrases = sorted((p for p, role in vocabulary().phrases if isinstance(role, Quantity) and role is not
                       Quantity.SHAPE), key=len, reverse=True)
-    alternation = "|".join(_bounded(p) for p in phrases)
+    alternation = _alternation(phrases)
     # a word with a colon after it labels what follows: "memory: 224*224*64=3.2M   params: …"
     after = re.compile(rf"\s*(?:个|개)?\s*(?:{alternation})(?!\s*[:：=])")
     before = re.compile(rf"(?:{alternation})\s*(?:is|are|was|were|has|have|=|:|：|为|是|有|共)?\s*"

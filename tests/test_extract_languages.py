@@ -1,0 +1,53 @@
+"""Answers in the languages the course is taught in, read end to end (documents written by hand).
+
+AlexNet as in the paper (input 227, two towers): conv1 has 55·55·96 = 290,400 units, 11·11·3·96 =
+34,848 weights and 34,848·55·55 = 105,415,200 connections; conv2 27·27·256 = 186,624 units, 5·5·48·256
+= 307,200 weights, 307,200·27·27 = 223,948,800 connections. Each language writes its digits its way:
+dots or spaces for thousands, 万 and 億 for ten thousands and hundred millions."""
+from __future__ import annotations
+
+import pytest
+
+from extract_helpers import PAPER, Q, document, found, table
+
+CONV1 = {Q.UNITS: 290_400, Q.WEIGHTS: 34_848, Q.CONNECTIONS: 105_415_200}
+CONV2 = {Q.UNITS: 186_624, Q.WEIGHTS: 307_200, Q.CONNECTIONS: 223_948_800}
+
+PROSE = {
+    "ru": ["# AlexNet", "Первый свёрточный слой: 290 400 нейронов, 34 848 весов, 105 415 200 связей.",
+           "Второй свёрточный слой: 186 624 нейрона, 307 200 весов, 223 948 800 связей."],
+    "de": ["# AlexNet", "Faltungsschicht 1: 290.400 Neuronen, 34.848 Gewichte, 105.415.200 Verbindungen.",
+           "Faltungsschicht 2: 186.624 Neuronen, 307.200 Gewichte, 223.948.800 Verbindungen."],
+    "fr": ["# AlexNet", "Couche de convolution 1 : 290 400 neurones, 34 848 poids, 105 415 200 connexions.",
+           "Couche de convolution 2 : 186 624 neurones, 307 200 poids, 223 948 800 connexions."],
+    "vi": ["# AlexNet", "Lớp tích chập 1: số nơ-ron 290.400, số trọng số 34.848, số kết nối 105.415.200.",
+           "Lớp tích chập 2: số nơ-ron 186.624, số trọng số 307.200, số kết nối 223.948.800."],
+}
+
+TABLES = {
+    "es": [["Capa", "Neuronas", "Pesos", "Conexiones"],
+           ["Capa convolucional 1", "290.400", "34.848", "105.415.200"],
+           ["Capa convolucional 2", "186.624", "307.200", "223.948.800"]],
+    "pt": [["Camada", "Neurônios", "Pesos", "Conexões"],
+           ["Camada de convolução 1", "290 400", "34 848", "105 415 200"],
+           ["Camada de convolução 2", "186 624", "307 200", "223 948 800"]],
+    "ja": [["層", "ニューロン数", "重みの数", "結合数"],
+           ["畳み込み層1", "290,400", "34,848", "105,415,200"],
+           ["畳み込み層2", "18万6624", "30万7200", "2億2394万8800"]],  # every digit written
+}
+
+
+def _check(slots: dict) -> None:
+    for layer, figures in (("conv1", CONV1), ("conv2", CONV2)):
+        for quantity, value in figures.items():
+            assert slots.get(("alexnet", layer, quantity)) == [value], (layer, quantity)
+
+
+@pytest.mark.parametrize("language", PROSE)
+def test_prose_in_every_language(language):
+    _check(found(document(*PROSE[language]), PAPER))
+
+
+@pytest.mark.parametrize("language", TABLES)
+def test_tables_in_every_language(language):
+    _check(found(document("# AlexNet", table(*TABLES[language])), PAPER))
