@@ -137,3 +137,14 @@ def test_a_block_of_layers_holds_no_single_layers_count():
     got = found(doc, PARAMS)
     assert got[("vgg16", "fc6", Q.PARAMS)] == [102764544]
     assert not {38720, 221440} & {v for values in got.values() for v in values}
+
+
+def test_a_scale_word_with_its_point_does_not_end_the_sentence():
+    # (307,3 thousand fits no figure: only the word after the point can say it counts weights)
+    got = found(document("## AlexNet", "Die Schicht conv2 hat 307,3 Tsd. Gewichte."), PAPER)
+    assert got[("alexnet", "conv2", Q.WEIGHTS)] == [307300]
+
+
+def test_a_number_grouped_with_narrow_spaces_is_one_number():
+    got = found(document("## AlexNet", "conv1 connections: 105\u202f415\u202f200"), PAPER)
+    assert got[("alexnet", "conv1", Q.CONNECTIONS)] == [105415200]

@@ -1169,7 +1169,9 @@ class Clause:
 
 
 # (not a dot between numbers: "13 . 13 . 384", handwriting's multiplication)
-_SENTENCE_END = re.compile(r"(?<=[!?;])\s+|(?<=\.)(?<!\d\.)(?<!\d\s\.)\s+|(?<=\.)\s+(?!\d)|(?<=[。；！？])")
+# (nor the point of a scale word after a number: "307,2 Tsd. Gewichte", "61 Mio. Parameter")
+_SENTENCE_END = re.compile(r"(?<=[!?;])\s+|(?<=\.)(?<!\d\.)(?<!\d\s\.)(?<!(?:Tsd|Mio|Mrd|тыс|млн)\.)\s+"
+                           r"|(?<=\.)(?<!(?:Tsd|Mio|Mrd|тыс|млн)\.)\s+(?!\d)|(?<=[。；！？])")
 # a conclusion drawn from what came before: ", so …", ", which is …"
 _CONCLUSION = re.compile(r",\s*(?=(?:so|which|thus|hence|therefore|giving|i\.e\.)(?![^\W\d_]))", re.IGNORECASE)
 _PER_ITEM = re.compile(r"\s*(?:each|every|per|one)\s+(?:of\s+(?:the\s+)?(?:[\d,]+\s+)?)?(?:filter|kernel|neuron|unit|"
