@@ -148,3 +148,10 @@ def test_a_scale_word_with_its_point_does_not_end_the_sentence():
 def test_a_number_grouped_with_narrow_spaces_is_one_number():
     got = found(document("## AlexNet", "conv1 connections: 105\u202f415\u202f200"), PAPER)
     assert got[("alexnet", "conv1", Q.CONNECTIONS)] == [105415200]
+
+
+def test_a_memory_in_bytes_is_no_count():
+    got = found(document("## AlexNet", "conv1 memory: 55*55*96 = 290,400", "conv2 memory: 746,496 bytes",
+                         "conv3 memory (KB): 254"), PAPER)
+    assert got[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert ("alexnet", "conv2", Q.UNITS) not in got and ("alexnet", "conv3", Q.UNITS) not in got

@@ -261,8 +261,10 @@ def test_a_listing_cut_into_pieces_runs_on_in_order():
     assert slots[("vgg16", "conv2_2", Q.PARAMS)] == [147456]
     assert slots[("vgg16", "pool2", Q.SHAPE)] == [(56, 56, 128)]  # "POOL2" is a 2x2 pool, the second one
     assert slots[("vgg16", "total", Q.PARAMS)] == [259776]  # "my sum": a total
-    memory = {802816, 3200000, 1600000, 800000, 400000, 150000}
-    assert not memory & {v for values in slots.values() for v in values if isinstance(v, int)}
+    # the listing's "memory" counts each layer's activations (224·224·64 = 3.2M): its units
+    assert slots[("vgg16", "conv1_1", Q.UNITS)] == [3200000]
+    assert slots[("vgg16", "pool1", Q.UNITS)] == [800000]
+    assert not any(q is Q.PARAMS and v in (3200000, 800000) for (_, _, q), values in slots.items() for v in values)
 
 
 def test_a_range_of_layers():

@@ -505,6 +505,8 @@ class _Walker:
         # "conv2 units 43,264 weights 307,200": where the first number has its word before it, so do all
         pairs = bool(numbers) and quantity_beside(text[:numbers[0].start], "") is not None
         for k, written in enumerate(numbers):  # not "~96% of the weights", nor the 1 of "全连接层1 参数"
+            if _BYTES_AFTER.match(text, written.end):
+                continue  # "746,496 bytes": a size, no count
             quantity = quantity_beside(text[:written.start], text[written.end:], before_first=pairs)
             whole = numbers[k + 1] if k + 1 < len(numbers) else None
             if whole is not None and _PART_OF.fullmatch(text[written.end:whole.start]):
@@ -682,6 +684,8 @@ class _Walker:
                *, before_rows: bool = False, from_context: bool = False) -> bool:
         if kind == "total" and _no_count(drop_remarks(clean(region))):
             return True  # "一共 7 层": a number of layers, no total
+        if _IN_BYTES.search(region):
+            return True  # "24M * 4 bytes ~= 93MB": a size in bytes, no count
         candidates = read_values(region)
         if not candidates:
             return False
@@ -1240,6 +1244,11 @@ _PLURAL_LAYERS = re.compile(r"(?<![^\W\d_])(?:fc|fully[ -]connected|dense|linear
                             r"\s+layers(?![^\W\d_])|(?:[两二三四五六七八九十几]|\d{1,2})\s*个\s*(?:全连接|卷积|池化)层"
                             r"|(?<![^\W\d_])(?:conv|fc|pool|dense|linear)[\w-]*\s+[x×]\s?[2-9](?![\d.x×])",
                             re.IGNORECASE)
+
+
+# a number with a unit of bytes
+_IN_BYTES = re.compile(r"\d\s*(?:[kmgt]i?b|bytes?)(?![^\W\d_])", re.IGNORECASE)
+_BYTES_AFTER = re.compile(r"\s*(?:[kmgt]i?b|bytes?)(?![^\W\d_])", re.IGNORECASE)
 
 
 def _only_adverbs(text: str) -> bool:
