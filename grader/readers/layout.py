@@ -1,0 +1,206 @@
+"""Text placed on a page (a PDF's text runs, an OCR's boxes) to blocks: lines rebuilt from the boxes'
+heights, cells from the gaps between them, table columns from the cells' positions.
+
+One path for both sources, so a table photographed and a table exported to PDF are read alike:
+boxes whose vertical extents overlap form a line; within a line, a gap wider than the text is high
+separates two cells; consecutive lines of two cells or more form a table, each cell put in the
+column it overlaps most (a row with an empty cell keeps its other cells in their columns).
+"""
+from __future__ import annotations
+
+import math
+import statistics
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
+
+from grader.core import Block, Cell, Source
+from grader.readers.markdown import parse_lines
+from grader.readers.tables import CellBudget, Line, build_table
+
+# A gap between two runs of text on one line wider than this many line heights separates cells:
+# a space between words is about 0.3 of the height, a table's cell padding 1 or more.
+CELL_GAP = 0.8
+# Digits this much smaller than their line and raised above its baseline are an exponent ("11²").
+_SUPERSCRIPT_HEIGHT = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A run of text and its bounding box, in any unit, y growing downwards. A leading space says
+    the text follows a space in the source."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    confidence: float | None = None  # the OCR's, where it was read from an image
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """Boxes of one line close enough to be one cell."""
+
+    text: str
+    x0: float
+    x1: float
+    confidence: float | None
+
+
+def deskew(quads: Sequence[Sequence[tuple[float, float]]]) -> Callable[[Sequence[tuple[float, float]]], tuple]:
+    """A function turning a box's four corners (top-left first, clockwise) into an upright (x0, y0,
+    x1, y1), rotated back by the boxes' median slope, so a photo taken at an angle keeps its rows."""
+    slopes = [math.atan2(q[1][1] - q[0][1], q[1][0] - q[0][0]) for q in quads if q[1][0] - q[0][0] > 0]
+    angle = statistics.median(slopes) if slopes else 0.0
+    cos, sin = math.cos(-angle), math.sin(-angle)
+
+    def upright(quad):
+        xs = [x * cos - y * sin for x, y in quad]
+        ys = [x * sin + y * cos for x, y in quad]
+        return min(xs), min(ys), max(xs), max(ys)
+
+    return upright
+
+
+def group_lines(boxes: Sequence[Box]) -> list[list[Box]]:
+    """Boxes as lines, top to bottom, each left to right. A box joins the line whose band (the mean
+    top and bottom of its boxes) holds the box's middle: a band that grew with every box would
+    chain close lines into one."""
+    lines: list[list] = []  # [sum of tops, sum of bottoms, boxes]
+    for box in sorted((b for b in boxes if b.text.strip() and b.height > 0), key=lambda b: (b.y0 + b.y1) / 2):
+        middle = (box.y0 + box.y1) / 2
+        if lines:
+            line = lines[-1]
+            count = len(line[2])
+            if line[0] / count <= middle <= line[1] / count:
+                line[0] += box.y0
+                line[1] += box.y1
+                line[2].append(box)
+                continue
+        lines.append([box.y0, box.y1, [box]])
+    return [sorted(members, key=lambda b: b.x0) for _, _, members in lines]
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _runs(line: Sequence[Box]) -> list[_Run]:
+    """A line's boxes joined into cells at the gaps narrower than CELL_GAP line heights."""
+    height = statistics.median(box.height for box in line)
+    baseline = statistics.median(box.y1 for box in line)
+    runs: list[_Run] = []
+    previous: Box | None = None
+    for box in line:
+        text = box.text.strip()
+        if previous is not None and box.x0 - previous.x1 < CELL_GAP * height:
+            last = runs[-1]
+            raised = (text.isdigit() and box.height < _SUPERSCRIPT_HEIGHT * height
+                      and box.y1 < baseline - 0.25 * height)
+            tight = box.x0 - previous.x1 < 0.1 * height
+            if box.text[:1] == " ":  # a space the PDF wrote: its glyph box may overlap the next one's
+                joiner = " "
+            elif raised and tight:
+                joiner = "^"
+            else:
+                joiner = "" if tight or (_wide(last.text[-1]) and _wide(text[0])) else " "
+            runs[-1] = _Run(last.text + joiner + text, last.x0, max(last.x1, box.x1),
+                            _lowest(last.confidence, box.confidence))
+        else:
+            runs.append(_Run(text, box.x0, box.x1, box.confidence))
+        previous = box
+    return runs
+
+
+def _lowest(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def layout_blocks(boxes: Sequence[Box], locate: Callable[[int], Source], budget: CellBudget) -> list[Block]:
+    """The blocks of one page; `locate` turns a 1-based line number on the page into a Source."""
+    lines = [_runs(line) for line in group_lines(boxes)]
+    blocks: list[Block] = []
+    prose: list[Line] = []
+    n = 0
+    while n < len(lines):
+        end = _table_end(lines, n)
+        if end - n >= 2:
+            if prose:
+                blocks.extend(parse_lines(prose, "plain", budget))
+                prose = []
+            table = _table(lines, n, end, locate, budget)
+            if table:
+                blocks.append(table)
+            n = end
+            continue
+        runs = lines[n]
+        # a lone line with a wide gap ("Total:      62,378,344") reads as words two spaces apart
+        prose.append(Line("  ".join(run.text for run in runs), _located(locate(n + 1), runs)))
+        n += 1
+    if prose:
+        blocks.extend(parse_lines(prose, "plain", budget))
+    return blocks
+
+
+def _located(source: Source, runs: Sequence[_Run]) -> Source:
+    confidence = None
+    for run in runs:
+        confidence = _lowest(confidence, run.confidence)
+    return source if confidence is None else replace(source, ocr_confidence=round(confidence, 3))
+
+
+def _table_end(lines: Sequence[Sequence[_Run]], n: int) -> int:
+    """Where a table starting at line n ends: lines of two cells or more, and a line of one cell
+    between two of them (a row holding only its label, a wrapped cell) where it stays within the
+    first column's reach."""
+    end = n
+    while end < len(lines):
+        if len(lines[end]) >= 2:
+            end += 1
+        elif (end > n and end + 1 < len(lines) and len(lines[end + 1]) >= 2 and len(lines[end]) == 1
+              and lines[end][0].x1 < max(line[1].x0 for line in lines[n:end])):
+            end += 1
+        else:
+            break
+    return end
+
+
+def _table(lines: Sequence[Sequence[_Run]], start: int, end: int, locate: Callable[[int], Source],
+           budget: CellBudget):
+    """Cells placed in columns: the widest line's cells set the columns, each cell goes to the
+    column it overlaps most (else the nearest), and a second pass with the columns widened to the
+    cells they received settles cells that fell between them."""
+    widest = max(lines[start:end], key=len)
+    columns = [(run.x0, run.x1) for run in widest]
+    for _ in range(2):
+        placed = [[_column(run, columns) for run in lines[k]] for k in range(start, end)]
+        spans = [list(column) for column in columns]
+        for k, row in zip(range(start, end), placed):
+            for run, column in zip(lines[k], row):
+                spans[column][0] = min(spans[column][0], run.x0)
+                spans[column][1] = max(spans[column][1], run.x1)
+        columns = [(x0, x1) for x0, x1 in spans]
+    rows = []
+    for r, row in enumerate(placed):
+        runs = lines[start + r]
+        texts: list[list[_Run]] = [[] for _ in columns]
+        for run, column in zip(runs, row):
+            texts[column].append(run)
+        source = locate(start + r + 1)
+        budget.spend(len(columns))
+        rows.append([Cell(" ".join(run.text for run in cell), _located(source, cell)) for cell in texts])
+    return build_table(rows)
+
+
+def _column(run: _Run, columns: Sequence[tuple[float, float]]) -> int:
+    overlaps = [min(x1, run.x1) - max(x0, run.x0) for x0, x1 in columns]
+    best = max(range(len(columns)), key=overlaps.__getitem__)
+    if overlaps[best] > 0:
+        return best
+    middle = (run.x0 + run.x1) / 2
+    return min(range(len(columns)), key=lambda k: abs((columns[k][0] + columns[k][1]) / 2 - middle))

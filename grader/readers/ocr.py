@@ -1,0 +1,85 @@
+"""Text in images (photos, scans, the pages of a scanned PDF) through RapidOCR on onnxruntime.
+
+An optional extra (`pip install -e ".[ocr]"`, about 430 MB with OpenCV and onnxruntime): without
+it an image is unreadable with a message naming the extra. RapidOCR's models ship inside its wheel,
+so nothing is downloaded at run time. Each box keeps the OCR's confidence; a number whose digits
+had to be repaired from letters (O for 0, l for 1, as phone photos give them) is marked far less
+sure, so an uncertain digit goes to review rather than to a verdict.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+import re
+
+from grader.core import UnreadableError
+from grader.readers.layout import Box, deskew
+
+OCR_EXTRA = 'the ocr extra (pip install "cnn-count-grader[ocr]", or -e ".[ocr]" in a checkout)'
+# A repaired digit is a guess: below the grader's review threshold, whatever the OCR's own score.
+REPAIRED_CONFIDENCE = 0.4
+
+# Letters an OCR gives for digits, repaired only inside a run of digits and separators with two
+# digits or more: "29O,4O0" is a number, "Conv" and "FC6" are not touched.
+_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Q": "0", "l": "1", "I": "1", "|": "1"})
+_NUMBERISH = re.compile(r"(?<![A-Za-z])[\dOoQlI|][\dOoQlI|,.]*[\dOoQlI|](?![A-Za-z])")
+
+
+def ocr_available() -> bool:
+    return all(importlib.util.find_spec(name) is not None for name in ("rapidocr", "onnxruntime"))
+
+
+def require_ocr(path: str, what: str) -> None:
+    """UnreadableError naming the extra, for a file that only OCR can read."""
+    if not ocr_available():
+        raise UnreadableError(f"{path}: {what}, which needs OCR: install {OCR_EXTRA}")
+
+
+@functools.cache
+def _engine():
+    import onnxruntime
+    from rapidocr import RapidOCR
+
+    onnxruntime.set_default_logger_severity(3)  # errors only
+    logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+    return RapidOCR(params={"Global.log_level": "error"})
+
+
+def repair_digits(text: str, confidence: float) -> tuple[str, float]:
+    """Digits an OCR read as letters put back; the confidence lowered where any was."""
+    repaired = False
+
+    def fix(match: re.Match) -> str:
+        nonlocal repaired
+        token = match.group()
+        if sum(ch.isdigit() for ch in token) < 2 or token.isdigit():
+            return token
+        fixed = token.translate(_LOOKALIKES)
+        repaired = repaired or fixed != token
+        return fixed
+
+    text = _NUMBERISH.sub(fix, text)
+    return text, min(confidence, REPAIRED_CONFIDENCE) if repaired else confidence
+
+
+def ocr_boxes(image, path: str) -> list[Box]:
+    """The text boxes of an image (a PIL image, RGB), in the image's pixels, rotated upright by
+    the boxes' own slope."""
+    try:
+        import numpy
+
+        result = _engine()(numpy.asarray(image))
+    except ImportError as err:
+        raise UnreadableError(f"{path}: OCR is not installed ({err.name} is missing): install {OCR_EXTRA}") from None
+    except Exception as err:  # noqa: BLE001 - the OCR raises many kinds on an image it cannot take
+        raise UnreadableError(f"{path}: the OCR could not read the image ({type(err).__name__}: {err})") from None
+    if result.boxes is None or result.txts is None:
+        return []
+    quads = [[(float(x), float(y)) for x, y in quad] for quad in result.boxes]
+    upright = deskew(quads)
+    boxes = []
+    for quad, text, score in zip(quads, result.txts, result.scores):
+        text, confidence = repair_digits(text, float(score))
+        boxes.append(Box(text, *upright(quad), confidence=round(confidence, 3)))
+    return boxes
