@@ -6,13 +6,14 @@ line within the image, top to bottom. The photo is turned upright by its EXIF or
 """
 from __future__ import annotations
 
+import importlib.util
 import io
 import warnings
 
 from grader.core import Document, Source, UnreadableError
 from grader.readers.layout import layout_blocks
 from grader.readers.limits import Limits
-from grader.readers.ocr import ocr_boxes, require_ocr
+from grader.readers.ocr import OCR_CELL_GAP, ocr_boxes, require_ocr
 from grader.readers.tables import CellBudget
 
 # Magic numbers of the images read, and their names for messages.
@@ -41,7 +42,18 @@ def read_image(data: bytes, *, path: str, limits: Limits) -> Document:
     kind = image_kind(data)
     if kind is None:
         raise UnreadableError(f"{path}: not a valid image (not PNG, JPEG, GIF, TIFF, BMP or WebP)")
+    if importlib.util.find_spec("PIL") is None:  # Pillow comes with the ocr extra
+        require_ocr(path, f"a {kind} image")
+    image = decode_image(data, path, kind, limits)  # a damaged image says so, OCR or not
     require_ocr(path, f"a {kind} image")
+    boxes = ocr_boxes(image, path)
+    blocks = layout_blocks(boxes, lambda line: Source(line=line), CellBudget(limits.max_cells, path),
+                           cell_gap=OCR_CELL_GAP)
+    return Document(path=path, format="image", blocks=tuple(blocks))
+
+
+def decode_image(data: bytes, path: str, kind: str, limits: Limits):
+    """The image upright (by its EXIF orientation) in RGB, or UnreadableError."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
@@ -51,12 +63,9 @@ def read_image(data: bytes, *, path: str, limits: Limits) -> Document:
             if image.width * image.height > limits.max_pixels:
                 raise UnreadableError(f"{path}: a {image.width}×{image.height} image, over the "
                                       f"{limits.max_pixels:,}-pixel limit")
-            image = ImageOps.exif_transpose(image).convert("RGB")  # loads the pixels: a truncated file fails here
+            return ImageOps.exif_transpose(image).convert("RGB")  # loads the pixels: a truncated file fails here
     except UnreadableError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as err:
         raise UnreadableError(f"{path}: not a valid {kind} image ({err})") from None
-    boxes = ocr_boxes(image, path)
-    blocks = layout_blocks(boxes, lambda line: Source(line=line), CellBudget(limits.max_cells, path))
-    return Document(path=path, format="image", blocks=tuple(blocks))

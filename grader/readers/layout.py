@@ -90,15 +90,15 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
 
-def _runs(line: Sequence[Box]) -> list[_Run]:
-    """A line's boxes joined into cells at the gaps narrower than CELL_GAP line heights."""
+def _runs(line: Sequence[Box], cell_gap: float = CELL_GAP) -> list[_Run]:
+    """A line's boxes joined into cells at the gaps narrower than `cell_gap` line heights."""
     height = statistics.median(box.height for box in line)
     baseline = statistics.median(box.y1 for box in line)
     runs: list[_Run] = []
     previous: Box | None = None
     for box in line:
         text = box.text.strip()
-        if previous is not None and box.x0 - previous.x1 < CELL_GAP * height:
+        if previous is not None and box.x0 - previous.x1 < cell_gap * height:
             last = runs[-1]
             raised = (text.isdigit() and box.height < _SUPERSCRIPT_HEIGHT * height
                       and box.y1 < baseline - 0.25 * height)
@@ -121,9 +121,10 @@ def _lowest(a: float | None, b: float | None) -> float | None:
     return b if a is None else a if b is None else min(a, b)
 
 
-def layout_blocks(boxes: Sequence[Box], locate: Callable[[int], Source], budget: CellBudget) -> list[Block]:
+def layout_blocks(boxes: Sequence[Box], locate: Callable[[int], Source], budget: CellBudget, *,
+                  cell_gap: float = CELL_GAP) -> list[Block]:
     """The blocks of one page; `locate` turns a 1-based line number on the page into a Source."""
-    lines = [_runs(line) for line in group_lines(boxes)]
+    lines = [_runs(line, cell_gap) for line in group_lines(boxes)]
     blocks: list[Block] = []
     prose: list[Line] = []
     n = 0
@@ -174,7 +175,7 @@ def _table(lines: Sequence[Sequence[_Run]], start: int, end: int, locate: Callab
            budget: CellBudget):
     """Cells placed in columns: the widest line's cells set the columns, each cell goes to the
     column it overlaps most (else the nearest), and a second pass with the columns widened to the
-    cells they received settles cells that fell between them."""
+    cells they received (that overlap no other column) settles cells that fell between them."""
     widest = max(lines[start:end], key=len)
     columns = [(run.x0, run.x1) for run in widest]
     for _ in range(2):
@@ -182,8 +183,9 @@ def _table(lines: Sequence[Sequence[_Run]], start: int, end: int, locate: Callab
         spans = [list(column) for column in columns]
         for k, row in zip(range(start, end), placed):
             for run, column in zip(lines[k], row):
-                spans[column][0] = min(spans[column][0], run.x0)
-                spans[column][1] = max(spans[column][1], run.x1)
+                if _reaches(run, columns) <= 1:  # a cell spanning columns (a title, a note) widens none
+                    spans[column][0] = min(spans[column][0], run.x0)
+                    spans[column][1] = max(spans[column][1], run.x1)
         columns = [(x0, x1) for x0, x1 in spans]
     rows = []
     for r, row in enumerate(placed):
@@ -195,6 +197,10 @@ def _table(lines: Sequence[Sequence[_Run]], start: int, end: int, locate: Callab
         budget.spend(len(columns))
         rows.append([Cell(" ".join(run.text for run in cell), _located(source, cell)) for cell in texts])
     return build_table(rows)
+
+
+def _reaches(run: _Run, columns: Sequence[tuple[float, float]]) -> int:
+    return sum(min(x1, run.x1) > max(x0, run.x0) for x0, x1 in columns)
 
 
 def _column(run: _Run, columns: Sequence[tuple[float, float]]) -> int:

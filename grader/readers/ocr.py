@@ -17,6 +17,9 @@ from grader.core import UnreadableError
 from grader.readers.layout import Box, deskew
 
 OCR_EXTRA = 'the ocr extra (pip install "cnn-count-grader[ocr]", or -e ".[ocr]" in a checkout)'
+# An OCR box reaches past its text on every side, so the gap between two boxes is narrower than the
+# gap between their texts: cells are split at a smaller gap than in a PDF (grader.readers.layout.CELL_GAP).
+OCR_CELL_GAP = 0.5
 # A repaired digit is a guess: below the grader's review threshold, whatever the OCR's own score.
 REPAIRED_CONFIDENCE = 0.4
 
@@ -24,6 +27,9 @@ REPAIRED_CONFIDENCE = 0.4
 # digits or more: "29O,4O0" is a number, "Conv" and "FC6" are not touched.
 _LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Q": "0", "l": "1", "I": "1", "|": "1"})
 _NUMBERISH = re.compile(r"(?<![A-Za-z])[\dOoQlI|][\dOoQlI|,.]*[\dOoQlI|](?![A-Za-z])")
+
+# Thousands groups separated by both "," and "." ("37,748.736"): a comma the OCR read as a point.
+_MIXED_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?=(?:[.,]\d{3})*,\d{3})(?=(?:[.,]\d{3})*\.\d{3})(?:[.,]\d{3})+(?![\d.,])")
 
 
 def ocr_available() -> bool:
@@ -47,7 +53,8 @@ def _engine():
 
 
 def repair_digits(text: str, confidence: float) -> tuple[str, float]:
-    """Digits an OCR read as letters put back; the confidence lowered where any was."""
+    """Digits an OCR read as letters put back, and thousands groups split by both "," and "." put
+    in commas; the confidence lowered where either was."""
     repaired = False
 
     def fix(match: re.Match) -> str:
@@ -59,7 +66,12 @@ def repair_digits(text: str, confidence: float) -> tuple[str, float]:
         repaired = repaired or fixed != token
         return fixed
 
-    text = _NUMBERISH.sub(fix, text)
+    def regroup(match: re.Match) -> str:
+        nonlocal repaired
+        repaired = True
+        return match.group().replace(".", ",")
+
+    text = _MIXED_GROUPS.sub(regroup, _NUMBERISH.sub(fix, text))
     return text, min(confidence, REPAIRED_CONFIDENCE) if repaired else confidence
 
 

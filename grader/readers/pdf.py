@@ -17,10 +17,12 @@ Source.page is the 1-based page, Source.line the line within the page, top to bo
 """
 from __future__ import annotations
 
+import re
+
 from grader.core import Block, Document, Source, UnreadableError
-from grader.readers.layout import Box, layout_blocks
+from grader.readers.layout import CELL_GAP, Box, layout_blocks
 from grader.readers.limits import Limits
-from grader.readers.ocr import ocr_boxes, require_ocr
+from grader.readers.ocr import OCR_CELL_GAP, ocr_boxes, require_ocr
 from grader.readers.tables import CellBudget
 
 # Scans are rendered at about 200 dpi for the OCR (a PDF unit is 1/72 inch).
@@ -36,7 +38,8 @@ def read_pdf(data: bytes, *, path: str, limits: Limits) -> Document:
     except pdfium.PdfiumError as err:
         if getattr(err, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
             raise UnreadableError(f"{path}: a password-protected PDF; hand in a copy without the password") from None
-        raise UnreadableError(f"{path}: not a valid PDF ({err})") from None
+        reason = re.search(r"PDFium: ([^)]*)", str(err))
+        raise UnreadableError(f"{path}: not a valid PDF ({reason.group(1).lower() if reason else err})") from None
     try:
         pages = len(pdf)
         if pages > limits.max_pages:
@@ -51,10 +54,12 @@ def read_pdf(data: bytes, *, path: str, limits: Limits) -> Document:
                 characters += len(boxes)
                 if characters > limits.max_text_chars:
                     raise UnreadableError(f"{path}: over the {limits.max_text_chars:,}-character limit")
+                gap = CELL_GAP
                 if not boxes and _has_image(page, pdfium_c):
                     require_ocr(path, f"a scanned PDF (page {number} is an image without text)")
-                    boxes = _scanned(page, f"{path}, page {number}", limits)
-                blocks.extend(layout_blocks(boxes, lambda line, page=number: Source(line=line, page=page), budget))
+                    boxes, gap = _scanned(page, f"{path}, page {number}", limits), OCR_CELL_GAP
+                blocks.extend(layout_blocks(boxes, lambda line, page=number: Source(line=line, page=page), budget,
+                                            cell_gap=gap))
             finally:
                 page.close()
     except pdfium.PdfiumError as err:
