@@ -157,14 +157,15 @@ def _located(source: Source, runs: Sequence[_Run]) -> Source:
 
 def _table_end(lines: Sequence[Sequence[_Run]], n: int) -> int:
     """Where a table starting at line n ends: lines of two cells or more, and a line of one cell
-    between two of them (a row holding only its label, a wrapped cell) where it stays within the
-    first column's reach."""
+    between two of them (a row holding only its label, a wrapped cell) where it ends within the first
+    column: after the first cells start, before any second cell does."""
     end = n
     while end < len(lines):
         if len(lines[end]) >= 2:
             end += 1
         elif (end > n and end + 1 < len(lines) and len(lines[end + 1]) >= 2 and len(lines[end]) == 1
-              and lines[end][0].x1 < max(line[1].x0 for line in lines[n:end])):
+              and lines[end][0].x1 < min(line[1].x0 for line in lines[n:end])
+              and lines[end][0].x1 > min(line[0].x0 for line in lines[n:end])):
             end += 1
         else:
             break
