@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
-from grader.core import Block, Cell, Source
+from grader.core import Block, Cell, Source, TextLine
 from grader.readers.markdown import parse_lines
 from grader.readers.tables import CellBudget, Line, build_table
 
@@ -122,30 +122,86 @@ def _lowest(a: float | None, b: float | None) -> float | None:
 
 
 def layout_blocks(boxes: Sequence[Box], locate: Callable[[int], Source], budget: CellBudget, *,
-                  cell_gap: float = CELL_GAP) -> list[Block]:
-    """The blocks of one page; `locate` turns a 1-based line number on the page into a Source."""
-    lines = [_runs(line, cell_gap) for line in group_lines(boxes)]
-    blocks: list[Block] = []
-    prose: list[Line] = []
+                  cell_gap: float = CELL_GAP, typeset: bool = False, width: float = 0.0) -> list[Block]:
+    """The blocks of one page `width` wide; `locate` turns a 1-based line number on the page into a
+    Source. Text `typeset` in fonts (not handwriting) has more to tell: a line of one cell in a font
+    larger than the body text is a heading, and the lines of a paragraph wrapped at the right margin
+    are joined into one."""
+    grouped = group_lines(boxes)
+    lines = [_runs(line, cell_gap) for line in grouped]
+    heights = [statistics.median(box.height for box in line) for line in grouped]
+    spans = []  # (start, end) of each table, or of one line of prose
     n = 0
     while n < len(lines):
         end = _table_end(lines, n)
-        if end - n >= 2:
-            if prose:
-                blocks.extend(parse_lines(prose, "plain", budget))
-                prose = []
-            table = _table(lines, n, end, locate, budget)
-            if table:
-                blocks.append(table)
-            n = end
+        spans.append((n, end) if end - n >= 2 else (n, n + 1))
+        n = spans[-1][1]
+    body = _body_height([(grouped[n], heights[n]) for n, end in spans if end == n + 1])
+    # the right margin, where wrapped lines end: as far from the page's right edge as the text is from its left
+    left = min((lines[n][0].x0 for n, end in spans if end == n + 1), default=0.0)
+    right = width - left if width else max((line[-1].x1 for line in lines), default=0.0)
+    blocks: list[Block] = []
+    prose: list[Line] = []
+    last_prose = -1
+    for n, end in spans:
+        level = _heading_level(heights[n] / body) if typeset and end == n + 1 and len(lines[n]) == 1 else 0
+        if end == n + 1 and not level:
+            if typeset and last_prose == n - 1 and _wraps(grouped, lines, heights, n - 1, right):
+                above = prose[-1]
+                joiner = "" if _wide(above.text[-1]) and _wide(lines[n][0].text[0]) else " "
+                prose[-1] = Line(above.text + joiner + lines[n][0].text,
+                                 _located(above.source, lines[n]) if lines[n][0].confidence is not None else above.source)
+            else:
+                # a lone line with a wide gap ("Total:      62,378,344") reads as words two spaces apart
+                prose.append(Line("  ".join(run.text for run in lines[n]), _located(locate(n + 1), lines[n])))
+            last_prose = n
             continue
-        runs = lines[n]
-        # a lone line with a wide gap ("Total:      62,378,344") reads as words two spaces apart
-        prose.append(Line("  ".join(run.text for run in runs), _located(locate(n + 1), runs)))
-        n += 1
+        if prose:
+            blocks.extend(parse_lines(prose, "plain", budget))
+            prose = []
+        if level:
+            blocks.append(TextLine(lines[n][0].text, _located(locate(n + 1), lines[n]), level))
+        elif table := _table(lines, n, end, locate, budget):
+            blocks.append(table)
     if prose:
         blocks.extend(parse_lines(prose, "plain", budget))
     return blocks
+
+
+def _wraps(grouped, lines, heights, n: int, right: float) -> bool:
+    """Whether prose line n runs on into line n + 1, as a paragraph wrapped at the right margin:
+    both one cell of the same size, n + 1 right below and starting where n starts, and its first
+    word too long to have fitted at the end of n (else n ended its paragraph there)."""
+    if len(lines[n]) != 1 or len(lines[n + 1]) != 1 or abs(heights[n + 1] - heights[n]) > 0.1 * heights[n]:
+        return False
+    above, below, height = lines[n][0], lines[n + 1][0], heights[n]
+    pitch = grouped[n + 1][0].y0 - grouped[n][0].y0
+    if not 0 < pitch < 1.6 * height or abs(below.x0 - above.x0) > height:
+        return False
+    word_end = grouped[n + 1][0].x1
+    for box in grouped[n + 1][1:]:  # Chinese and Japanese wrap at any character: a word of one
+        if box.text[:1] == " " or box.x0 - word_end > 0.15 * height or _wide(box.text[-1]):
+            break
+        word_end = box.x1
+    return above.x1 + 0.3 * height + (word_end - below.x0) > right - 0.5 * height
+
+
+def _body_height(lines: Sequence[tuple[Sequence[Box], float]]) -> float:
+    """The height of the page's body text: the height that most characters of its prose have
+    (a table's smaller font does not count)."""
+    weighted = sorted((height, len(line)) for line, height in lines)
+    half = sum(count for _, count in weighted) / 2
+    for height, count in weighted:
+        half -= count
+        if half <= 0:
+            return height
+    return 1.0
+
+
+def _heading_level(ratio: float) -> int:
+    """A heading's level from its size against the body text (Word's and Markdown exports' heading
+    sizes run about 1.2 to 2 times the body's)."""
+    return 1 if ratio >= 1.6 else 2 if ratio >= 1.3 else 3 if ratio >= 1.15 else 0
 
 
 def _located(source: Source, runs: Sequence[_Run]) -> Source:

@@ -13,13 +13,16 @@ wider than the line is high separates cells, whether or not the table is ruled, 
 table goes through the same rule. What that gives up: a cell wrapped over two lines reads as two
 rows (joined again where the table rules see a continuation).
 
-Source.page is the 1-based page, Source.line the line within the page, top to bottom.
+Source.page is the 1-based page, Source.line the line within the page, top to bottom. A line in a
+font larger than the page's body text is a heading (Word's and Markdown's exports set them so), and
+the lines of a paragraph wrapped at the right margin are one line again, and a table broken by a
+page is one table (its cells keep their own pages).
 """
 from __future__ import annotations
 
 import re
 
-from grader.core import Block, Document, Source, UnreadableError
+from grader.core import Block, Document, Source, Table, UnreadableError
 from grader.readers.layout import CELL_GAP, Box, layout_blocks
 from grader.readers.limits import Limits
 from grader.readers.ocr import OCR_CELL_GAP, ocr_boxes, require_ocr
@@ -54,12 +57,16 @@ def read_pdf(data: bytes, *, path: str, limits: Limits) -> Document:
                 characters += len(boxes)
                 if characters > limits.max_text_chars:
                     raise UnreadableError(f"{path}: over the {limits.max_text_chars:,}-character limit")
-                gap = CELL_GAP
-                if not boxes and _has_image(page, pdfium_c):
+                typeset = bool(boxes)
+                if not typeset and _has_image(page, pdfium_c):
                     require_ocr(path, f"a scanned PDF (page {number} is an image without text)")
-                    boxes, gap = _scanned(page, f"{path}, page {number}", limits), OCR_CELL_GAP
-                blocks.extend(layout_blocks(boxes, lambda line, page=number: Source(line=line, page=page), budget,
-                                            cell_gap=gap))
+                    boxes = _scanned(page, f"{path}, page {number}", limits)
+                found = layout_blocks(boxes, lambda line, page=number: Source(line=line, page=page), budget,
+                                      cell_gap=CELL_GAP if typeset else OCR_CELL_GAP, typeset=typeset,
+                                      width=page.get_width() if typeset else 0.0)
+                if blocks and found and _continued(blocks[-1], found[0]):
+                    blocks[-1] = _joined(blocks[-1], found.pop(0))
+                blocks.extend(found)
             finally:
                 page.close()
     except pdfium.PdfiumError as err:
@@ -103,3 +110,20 @@ def _scanned(page, where: str, limits: Limits) -> list[Box]:
     scale = min(_OCR_SCALE, (limits.max_pixels / max(width * height, 1)) ** 0.5)
     image = page.render(scale=scale).to_pil().convert("RGB")
     return ocr_boxes(image, where)
+
+
+def _width(table: Table) -> int:
+    return max(len(row) for row in table.rows)
+
+
+def _continued(above: Block, below: Block) -> bool:
+    """A table that ends a page and one of as many columns that starts the next are one table
+    broken by the page."""
+    return isinstance(above, Table) and isinstance(below, Table) and _width(above) == _width(below)
+
+
+def _joined(above: Table, below: Table) -> Table:
+    rows = below.rows
+    if above.has_header and [cell.text for cell in rows[0]] == [cell.text for cell in above.rows[0]]:
+        rows = rows[1:]  # the header repeated at the top of the page
+    return Table(above.rows + rows, above.source, above.has_header)

@@ -1,0 +1,243 @@
+"""PDF with a text layer: tables as tables, CJK, pages as the source; damaged and locked PDFs.
+
+Every PDF is made here at run time with reportlab (a test dependency; its STSong font is built in,
+no font file needed), from texts written for these tests or from the bundled submissions. Expected
+cells are the ones written into the PDF."""
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from grader.core import Source, Table, TextLine, UnreadableError
+from grader.extract import extract
+from grader.readers import Limits, read
+from grader.rubric import load_rubric
+
+pytest.importorskip("reportlab")
+from reportlab.lib import colors  # noqa: E402
+from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
+from reportlab.lib.styles import ParagraphStyle  # noqa: E402
+from reportlab.pdfbase import pdfmetrics  # noqa: E402
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: E402
+from reportlab.pdfgen import canvas  # noqa: E402
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer  # noqa: E402
+from reportlab.platypus import Table as PdfTable  # noqa: E402
+from reportlab.platypus import TableStyle  # noqa: E402
+
+SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+CJK = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(CJK))
+
+ROWS = [["层 Layer", "神经元 Units", "权重 Weights", "连接 Connections"],
+        ["卷积层1 conv1", "290,400", "34,848", "105,415,200"],
+        ["conv2", "186,624", "307,200", "223,948,800"],
+        ["fc6", "4,096", "37,748,736", "37,748,736"]]
+
+
+def texts(table: Table) -> list[list[str]]:
+    return [[cell.text for cell in row] for row in table.rows]
+
+
+def blocks_of(document, kind):
+    return [block for block in document.blocks if isinstance(block, kind)]
+
+
+def paragraph(text: str, size: float = 10) -> Paragraph:
+    return Paragraph(escape(text), ParagraphStyle("p", fontName=CJK, fontSize=size, leading=size * 1.3))
+
+
+def table(rows, *, ruled: bool, size: float = 9) -> PdfTable:
+    style = [("FONTNAME", (0, 0), (-1, -1), CJK), ("FONTSIZE", (0, 0), (-1, -1), size)]
+    if ruled:
+        style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
+    made = PdfTable(rows)
+    made.setStyle(TableStyle(style))
+    return made
+
+
+def build(path: Path, story, **options) -> Path:
+    SimpleDocTemplate(str(path), pagesize=landscape(A4), **options).build(story)
+    return path
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_a_table_in_a_pdf_is_a_table_with_its_cells(tmp_path, ruled):
+    path = build(tmp_path / "answer.pdf", [paragraph("作业：AlexNet 每层的神经元、权重与连接数"), Spacer(1, 12),
+                                            table(ROWS, ruled=ruled), Spacer(1, 12),
+                                            paragraph("conv1 的权重 = 11×11×3×96 = 34848，总参数约 6000万。")])
+    document = read(path)
+    assert document.format == "pdf"
+    (found,) = blocks_of(document, Table)
+    assert texts(found) == ROWS and found.has_header
+    assert [line.text for line in blocks_of(document, TextLine)] == [
+        "作业：AlexNet 每层的神经元、权重与连接数", "conv1 的权重 = 11×11×3×96 = 34848，总参数约 6000万。"]
+    assert found.rows[1][2].source == Source(line=3, cell="r2c3", page=1)
+
+
+def test_a_row_with_an_empty_cell_keeps_its_columns(tmp_path):
+    rows = [["Layer", "Units", "Weights", "Connections"], ["conv1", "290400", "", "105415200"],
+            ["conv2", "", "307200", "223948800"]]
+    (found,) = blocks_of(read(build(tmp_path / "gaps.pdf", [table(rows, ruled=True)])), Table)
+    assert texts(found) == rows
+
+
+def test_every_page_is_the_source_of_its_text(tmp_path):
+    path = build(tmp_path / "pages.pdf", [paragraph("Question 1: conv1 units 290,400"), PageBreak(),
+                                          paragraph("Question 2"), paragraph("total params = 60,965,224")])
+    document = read(path)
+    assert [(line.text, line.source) for line in blocks_of(document, TextLine)] == [
+        ("Question 1: conv1 units 290,400", Source(line=1, page=1)),
+        ("Question 2", Source(line=1, page=2)), ("total params = 60,965,224", Source(line=2, page=2))]
+    assert document.blocks[-1].source.describe() == "page 2, line 2"
+
+
+def test_cells_in_one_text_object_and_an_exponent_and_a_watermark(tmp_path):
+    """As pdfTeX writes a tabular: one line of text, its cells set apart by positioning alone; an
+    exponent in a smaller raised font; a watermark drawn at an angle over the page."""
+    path = tmp_path / "typeset.pdf"
+    page = canvas.Canvas(str(path))
+    for y, cells in ((700, ("Layer", "Weights", "Connections")), (684, ("conv1", "34848", "105415200")),
+                     (668, ("conv2", "307200", "223948800"))):
+        text = page.beginText(72, y)
+        text.setFont("Helvetica", 10)
+        for k, cell in enumerate(cells):
+            text.setTextOrigin(72 + 110 * k, y)  # a move within the same text object
+            text.textOut(cell)
+        page.drawText(text)
+    page.setFont("Helvetica", 10)
+    page.drawString(72, 630, "kernel area 11")
+    page.setFont("Helvetica", 6)
+    page.drawString(72 + page.stringWidth("kernel area 11", "Helvetica", 10), 634, "2")
+    page.saveState()
+    page.setFont("Helvetica", 60)
+    page.translate(150, 300)
+    page.rotate(45)
+    page.drawString(0, 0, "DRAFT 2024")
+    page.restoreState()
+    page.save()
+    document = read(path)
+    (found,) = blocks_of(document, Table)
+    assert texts(found) == [["Layer", "Weights", "Connections"], ["conv1", "34848", "105415200"],
+                            ["conv2", "307200", "223948800"]]
+    assert [line.text for line in blocks_of(document, TextLine)] == ["kernel area 11^2"]
+
+
+def _slots(document, networks) -> dict:
+    best: dict = {}
+    for answer in extract(document, networks=networks):
+        key = (answer.network, answer.layer, answer.quantity)
+        if key not in best or answer.confidence > best[key].confidence:
+            best[key] = answer
+    return {key: answer.value for key, answer in best.items()}
+
+
+def as_pdf(document, path: Path) -> Path:
+    """The document as a student's export would show it: tables ruled, headings larger."""
+    story = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            story += [table([[cell.text for cell in row] for row in block.rows], ruled=True, size=7), Spacer(1, 6)]
+        else:
+            story.append(paragraph(block.text, {1: 16, 2: 13, 3: 11}.get(block.heading, 9)))
+    return build(path, story)
+
+
+BUNDLED = ["amelia_hart.md", "chen_jing.md", "hana_kim.md", "kofi_mensah.md", "ben_okafor.txt", "gao_yu.docx",
+           "emma_schulz.xlsx", "farah_nasser.ipynb"]
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_the_same_answers_are_read_from_a_pdf_of_a_submission(tmp_path, name):
+    networks = load_rubric("alexnet-paper").quantities
+    original = read(SUBMISSIONS / name)
+    from_pdf = read(as_pdf(original, tmp_path / f"{Path(name).stem}.pdf"))
+    expected = _slots(original, networks)
+    assert len(expected) >= 20
+    assert _slots(from_pdf, networks) == expected
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are in ../shared, absent here")
+def test_the_same_answers_are_read_from_a_pdf_of_each_seed(tmp_path):
+    networks = load_rubric("cnn-params").quantities
+    for seed in sorted(SEEDS.glob("*.txt")):
+        original = read(seed)
+        assert _slots(read(as_pdf(original, tmp_path / f"{seed.stem}.pdf")), networks) == _slots(original, networks), seed.name
+
+
+# ---------------------------------------------------------------- what cannot be read
+
+
+def unreadable(path: Path, limits: Limits | None = None) -> str:
+    with pytest.raises(UnreadableError) as caught:
+        read(path, limits=limits)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    return message
+
+
+def test_a_password_protected_pdf_is_named(tmp_path):
+    path = tmp_path / "locked.pdf"
+    page = canvas.Canvas(str(path), encrypt="secret")
+    page.drawString(72, 700, "conv1 34848")
+    page.save()
+    assert "password-protected PDF" in unreadable(path)
+
+
+def test_a_pdf_locked_only_against_editing_is_read(tmp_path):
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    path = tmp_path / "no_editing.pdf"
+    page = canvas.Canvas(str(path), encrypt=StandardEncryption("", ownerPassword="owner", canModify=0))
+    page.drawString(72, 700, "conv1 weights 34848")
+    page.save()
+    assert [line.text for line in blocks_of(read(path), TextLine)] == ["conv1 weights 34848"]
+
+
+def test_damaged_and_mislabelled_pdfs(tmp_path):
+    garbage = tmp_path / "garbage.pdf"
+    garbage.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    assert "not a valid PDF" in unreadable(garbage)
+    good = build(tmp_path / "good.pdf", [paragraph("conv1 34848")]).read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(good[: len(good) // 3])
+    assert "not a valid PDF" in unreadable(cut)
+    noise = tmp_path / "noise.pdf"
+    noise.write_bytes(bytes(range(256)) * 8)
+    assert "not a valid PDF (no PDF header)" in unreadable(noise)
+    named_txt = tmp_path / "answer.txt"  # content wins over the name
+    named_txt.write_bytes(good)
+    assert read(named_txt).format == "pdf"
+
+
+def test_over_the_page_limit(tmp_path):
+    path = build(tmp_path / "long.pdf", [paragraph("page one"), PageBreak(), paragraph("page two")])
+    assert "2 pages, over the 1-page limit" in unreadable(path, Limits(max_pages=1))
+
+
+def test_a_scanned_pdf_without_the_ocr_extra_names_the_extra(tmp_path, monkeypatch):
+    from PIL import Image
+
+    import grader.readers.ocr
+
+    monkeypatch.setattr(grader.readers.ocr, "ocr_available", lambda: False)
+    path = tmp_path / "scan.pdf"
+    Image.new("RGB", (400, 300), "white").save(path)  # a PDF holding one image and no text
+    message = unreadable(path)
+    assert "a scanned PDF (page 1 is an image without text)" in message and "ocr extra" in message
+
+
+def test_headings_wrapped_paragraphs_and_a_table_broken_by_a_page(tmp_path):
+    words = ("The first layer sees the whole image through ninety-six kernels of eleven by eleven "
+             "pixels, with a stride of four, so its output is fifty-five pixels wide.")
+    rows = [["Layer", "Units"]] + [[f"layer {k}", f"{1000 + k}"] for k in range(1, 61)]
+    story = [paragraph("Homework 2", 18), paragraph("Question 1", 13), paragraph(" ".join([words] * 3)), paragraph("Short line."),
+             table(rows, ruled=True)]
+    document = read(build(tmp_path / "long.pdf", story))
+    assert [(line.text, line.heading) for line in blocks_of(document, TextLine)] == [
+        ("Homework 2", 1), ("Question 1", 2), (" ".join([words] * 3), 0), ("Short line.", 0)]
+    (found,) = blocks_of(document, Table)  # one table, though it runs over two pages
+    assert texts(found) == rows
+    assert {cell.source.page for row in found.rows for cell in row} == {1, 2}
