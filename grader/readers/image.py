@@ -66,6 +66,7 @@ def decode_image(data: bytes, path: str, kind: str, limits: Limits):
             return ImageOps.exif_transpose(image).convert("RGB")  # loads the pixels: a truncated file fails here
     except UnreadableError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as err:
+    except UnidentifiedImageError:  # its message names a stream object: not for a person
+        raise UnreadableError(f"{path}: not a valid {kind} image (its data cannot be decoded)") from None
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
         raise UnreadableError(f"{path}: not a valid {kind} image ({err})") from None
