@@ -194,3 +194,27 @@ def test_the_same_answers_are_read_from_an_image_of_a_submission_wherever_the_oc
     read_back = [a for a in extract(read(path), networks=networks) if (a.source.ocr_confidence or 0) >= 0.9]
     assert len(read_back) >= 0.8 * len(expected)
     assert {(a.network, a.layer, a.quantity): a.value for a in read_back}.items() <= expected.items()
+
+
+@needs_ocr
+def test_a_table_pasted_as_a_picture_into_a_pdf_with_text_is_read_in_its_place(tmp_path):
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "screenshot.pdf"
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.setFont("Helvetica", 12)
+    page.drawString(72, 760, "Question 1: my table")
+    picture = draw(ROWS)
+    width = 440
+    height = width * picture.height / picture.width
+    page.drawImage(ImageReader(picture), 72, 740 - height, width, height)
+    page.drawString(72, 700 - height, "Question 2: fc layers hold most parameters")
+    page.save()
+    blocks = read(path).blocks
+    assert [type(block).__name__ for block in blocks] == ["TextLine", "Table", "TextLine"]
+    assert texts(blocks[1]) == ROWS
+    assert blocks[1].rows[1][1].source.ocr_confidence is not None and blocks[0].source.ocr_confidence is None
+    assert [block.source.line for block in blocks] == [1, 2, 6]

@@ -241,3 +241,36 @@ def test_headings_wrapped_paragraphs_and_a_table_broken_by_a_page(tmp_path):
     (found,) = blocks_of(document, Table)  # one table, though it runs over two pages
     assert texts(found) == rows
     assert {1, 2} <= {cell.source.page for row in found.rows for cell in row}
+
+
+def _hand_made_pdf(content: bytes, font: bytes) -> bytes:
+    """A one-page PDF written out by hand, for what no generator writes: text in a font that maps
+    its codes to no letters."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+               b"/Contents 5 0 R >>", font, b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_text_in_fonts_without_a_character_map_needs_the_ocr(tmp_path, monkeypatch):
+    import grader.readers.ocr
+
+    monkeypatch.setattr(grader.readers.ocr, "ocr_available", lambda: False)
+    font = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+            b"/Encoding << /Type /Encoding /Differences [1 /gx01 /gx02 /gx03] >> >>")
+    path = tmp_path / "unmapped.pdf"
+    path.write_bytes(_hand_made_pdf(b"BT /F1 12 Tf 72 700 Td <010203010203> Tj ET", font))
+    message = unreadable(path)
+    assert "text on page 1 has no character map" in message and "ocr extra" in message
+    readable = tmp_path / "mapped.pdf"  # the same page in the font's own encoding reads
+    readable.write_bytes(_hand_made_pdf(b"BT /F1 12 Tf 72 700 Td (conv1 34848) Tj ET",
+                                        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"))
+    assert [line.text for line in blocks_of(read(readable), TextLine)] == ["conv1 34848"]

@@ -1,4 +1,6 @@
-"""PDF documents: the text layer page by page; a page that holds only an image (a scan) through OCR.
+"""PDF documents: the text layer page by page; through the OCR (the optional extra), a page that
+holds only an image (a scan) or text in fonts that map to no letters, and, where the OCR is
+installed, the pictures on a page with text (a table pasted as a screenshot), each in its place.
 
 Library: pypdfium2 (PDFium; Apache-2.0 / BSD-3; one 9 MB wheel, no dependencies). Compared on
 one-page Chinese+English tables made with reportlab (ruled and unruled, the STSong CJK font) and
@@ -20,16 +22,21 @@ page is one table (its cells keep their own pages).
 """
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 
 from grader.core import Block, Document, Source, Table, UnreadableError
-from grader.readers.layout import CELL_GAP, Box, layout_blocks
+from grader.readers.layout import Box, group_lines, layout_blocks
 from grader.readers.limits import Limits
-from grader.readers.ocr import OCR_CELL_GAP, ocr_boxes, require_ocr
+from grader.readers.ocr import OCR_CELL_GAP, ocr_available, ocr_boxes, require_ocr
 from grader.readers.tables import CellBudget
 
 # Scans are rendered at about 200 dpi for the OCR (a PDF unit is 1/72 inch).
 _OCR_SCALE = 200 / 72
+# A picture on a page with text is read by the OCR (where installed) when it covers this much of the
+# page: a screenshot of a table, not a logo or an icon.
+_PICTURE_SHARE = 0.05
 
 
 def read_pdf(data: bytes, *, path: str, limits: Limits) -> Document:
@@ -53,22 +60,15 @@ def read_pdf(data: bytes, *, path: str, limits: Limits) -> Document:
         for number in range(1, pages + 1):
             page = pdf[number - 1]
             try:
-                boxes = _characters(page, pdfium_c)
-                characters += len(boxes)
-                if characters > limits.max_text_chars:
-                    raise UnreadableError(f"{path}: over the {limits.max_text_chars:,}-character limit")
-                typeset = bool(boxes)
-                if not typeset and _has_image(page, pdfium_c):
-                    require_ocr(path, f"a scanned PDF (page {number} is an image without text)")
-                    boxes = _scanned(page, f"{path}, page {number}", limits)
-                found = layout_blocks(boxes, lambda line, page=number: Source(line=line, page=page), budget,
-                                      cell_gap=CELL_GAP if typeset else OCR_CELL_GAP, typeset=typeset,
-                                      width=page.get_width() if typeset else 0.0)
-                if blocks and found and _continued(blocks[-1], found[0]):
-                    blocks[-1] = _joined(blocks[-1], found.pop(0))
-                blocks.extend(found)
+                found = _page_blocks(page, number, path, limits, budget, pdfium_c)
             finally:
                 page.close()
+            characters += sum(len(text) for text in _texts(found))
+            if characters > limits.max_text_chars:
+                raise UnreadableError(f"{path}: over the {limits.max_text_chars:,}-character limit")
+            if blocks and found and _continued(blocks[-1], found[0]):
+                blocks[-1] = _joined(blocks[-1], found.pop(0))
+            blocks.extend(found)
     except pdfium.PdfiumError as err:
         raise UnreadableError(f"{path}: a damaged PDF ({err})") from None
     finally:
@@ -76,33 +76,91 @@ def read_pdf(data: bytes, *, path: str, limits: Limits) -> Document:
     return Document(path=path, format="pdf", blocks=tuple(blocks))
 
 
-def _characters(page, pdfium_c) -> list[Box]:
-    """Every visible character of the page's text layer with its box, y measured down from the top."""
+def _page_blocks(page, number: int, path: str, limits: Limits, budget: CellBudget, pdfium_c) -> list[Block]:
+    """One page's blocks: its text layer; a page without one (a scan), or whose fonts do not say
+    which letters they draw, through the OCR; and with the OCR installed, the pictures of a page
+    with text too (a table pasted as a screenshot), each in its place from top to bottom."""
+    boxes, unmapped = _characters(page, pdfium_c)
+    where = f"{path}, page {number}"
+    if unmapped > len(boxes) or not boxes:
+        if unmapped > len(boxes):
+            require_ocr(path, f"a PDF whose text on page {number} has no character map (its fonts do not say "
+                              "which letters they draw)")
+        elif not _pictures(page, pdfium_c, 0.0):
+            return []  # a blank page
+        else:
+            require_ocr(path, f"a scanned PDF (page {number} is an image without text)")
+        return layout_blocks(_scanned(page, where, limits), lambda line: Source(line=line, page=number), budget,
+                             cell_gap=OCR_CELL_GAP)
+    pictures = _pictures(page, pdfium_c, _PICTURE_SHARE) if ocr_available() else []
+    blocks: list[Block] = []
+    lines = 0
+    width = page.get_width()
+    for top, bottom, picture in pictures + [(math.inf, math.inf, None)]:
+        above = [box for box in boxes if (box.y0 + box.y1) / 2 < top]
+        boxes = [box for box in boxes if (box.y0 + box.y1) / 2 >= bottom]
+        blocks += layout_blocks(above, lambda line, at=lines: Source(line=at + line, page=number), budget,
+                                typeset=True, width=width)
+        lines += len(group_lines(above))
+        if picture is not None:
+            found = _picture_boxes(page, picture, where, limits)
+            blocks += layout_blocks(found, lambda line, at=lines: Source(line=at + line, page=number), budget,
+                                    cell_gap=OCR_CELL_GAP)
+            lines += len(group_lines(found))
+    return blocks
+
+
+def _characters(page, pdfium_c) -> tuple[list[Box], int]:
+    """Every visible character of the page's text layer with its box, y measured down from the top,
+    and how many characters there were that no font maps to a letter."""
     text_page = page.get_textpage()
     try:
         height = page.get_height()
         boxes = []
         spaced = False
+        unmapped = 0
         for index in range(text_page.count_chars()):
             code = pdfium_c.FPDFText_GetUnicode(text_page.raw, index)
-            if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF or code == 0xFFFD:
+                unmapped += code != 0
                 continue
             char = chr(code)
             if char.isspace():
                 spaced = True
+                continue
+            if unicodedata.category(char) in ("Co", "Cn", "Cc"):
+                unmapped += 1
                 continue
             if abs(pdfium_c.FPDFText_GetCharAngle(text_page.raw, index)) > 0.01:
                 continue  # a watermark runs at an angle: not part of what the student wrote
             left, bottom, right, top = text_page.get_charbox(index, loose=True)  # the advance: letters touch
             boxes.append(Box(" " + char if spaced else char, left, height - top, right, height - bottom))
             spaced = False
-        return boxes
+        return boxes, unmapped
     finally:
         text_page.close()
 
 
-def _has_image(page, pdfium_c) -> bool:
-    return next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])), None) is not None
+def _pictures(page, pdfium_c, share: float) -> list[tuple[float, float, tuple]]:
+    """The page's images covering more than `share` of it, top to bottom, as (top, bottom, (left,
+    bottom, right, top) in PDF units)."""
+    width, height = page.get_size()
+    found = []
+    for picture in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        left, bottom, right, top = picture.get_bounds()
+        if (right - left) * (top - bottom) > share * width * height:
+            found.append((height - top, height - bottom, (left, bottom, right, top)))
+    return sorted(found)
+
+
+def _picture_boxes(page, bounds: tuple, where: str, limits: Limits) -> list[Box]:
+    """The OCR's boxes of one picture on the page, in page units (y down from the top)."""
+    width, height = page.get_size()
+    left, bottom, right, top = (max(0.0, bounds[0]), max(0.0, bounds[1]), min(width, bounds[2]), min(height, bounds[3]))
+    scale = min(_OCR_SCALE, (limits.max_pixels / max((right - left) * (top - bottom), 1)) ** 0.5)
+    image = page.render(scale=scale, crop=(left, bottom, width - right, height - top)).to_pil().convert("RGB")
+    return [Box(box.text, left + box.x0 / scale, height - top + box.y0 / scale, left + box.x1 / scale,
+                height - top + box.y1 / scale, box.confidence) for box in ocr_boxes(image, where)]
 
 
 def _scanned(page, where: str, limits: Limits) -> list[Box]:
@@ -127,3 +185,11 @@ def _joined(above: Table, below: Table) -> Table:
     if above.has_header and [cell.text for cell in rows[0]] == [cell.text for cell in above.rows[0]]:
         rows = rows[1:]  # the header repeated at the top of the page
     return Table(above.rows + rows, above.source, above.has_header)
+
+
+def _texts(blocks: list[Block]):
+    for block in blocks:
+        if isinstance(block, Table):
+            yield from (cell.text for row in block.rows for cell in row)
+        else:
+            yield block.text
