@@ -86,7 +86,8 @@ def group_lines(boxes: Sequence[Box]) -> list[list[Box]]:
     return [sorted(members, key=lambda b: b.x0) for _, _, members in lines]
 
 
-def _wide(ch: str) -> bool:
+def wide(ch: str) -> bool:
+    """A character that takes two columns: Chinese, Japanese, Korean, full-width forms."""
     return unicodedata.east_asian_width(ch) in "WF"
 
 
@@ -108,7 +109,7 @@ def _runs(line: Sequence[Box], cell_gap: float = CELL_GAP) -> list[_Run]:
             elif raised and tight:
                 joiner = "^"
             else:
-                joiner = "" if tight or (_wide(last.text[-1]) and _wide(text[0])) else " "
+                joiner = "" if tight or (wide(last.text[-1]) and wide(text[0])) else " "
             runs[-1] = _Run(last.text + joiner + text, last.x0, max(last.x1, box.x1),
                             _lowest(last.confidence, box.confidence))
         else:
@@ -148,7 +149,7 @@ def layout_blocks(boxes: Sequence[Box], locate: Callable[[int], Source], budget:
         if end == n + 1 and not level:
             if typeset and last_prose == n - 1 and _wraps(grouped, lines, heights, n - 1, right):
                 above = prose[-1]
-                joiner = "" if _wide(above.text[-1]) and _wide(lines[n][0].text[0]) else " "
+                joiner = "" if wide(above.text[-1]) and wide(lines[n][0].text[0]) else " "
                 prose[-1] = Line(above.text + joiner + lines[n][0].text,
                                  _located(above.source, lines[n]) if lines[n][0].confidence is not None else above.source)
             else:
@@ -180,7 +181,7 @@ def _wraps(grouped, lines, heights, n: int, right: float) -> bool:
         return False
     word_end = grouped[n + 1][0].x1
     for box in grouped[n + 1][1:]:  # Chinese and Japanese wrap at any character: a word of one
-        if box.text[:1] == " " or box.x0 - word_end > 0.15 * height or _wide(box.text[-1]):
+        if box.text[:1] == " " or box.x0 - word_end > 0.15 * height or wide(box.text[-1]):
             break
         word_end = box.x1
     return above.x1 + 0.3 * height + (word_end - below.x0) > right - 0.5 * height

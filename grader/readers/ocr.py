@@ -14,12 +14,12 @@ import logging
 import re
 
 from grader.core import UnreadableError
-from grader.readers.layout import Box, deskew
+from grader.readers.layout import Box, deskew, wide
 
 OCR_EXTRA = 'the ocr extra (pip install "cnn-count-grader[ocr]", or -e ".[ocr]" in a checkout)'
-# An OCR box reaches past its text on every side, so the gap between two boxes is narrower than the
-# gap between their texts: cells are split at a smaller gap than in a PDF (grader.readers.layout.CELL_GAP).
-OCR_CELL_GAP = 0.5
+# An OCR box is taller than its text (it takes the line's height with a margin), so the gap that
+# separates cells is a smaller part of it than in a PDF (grader.readers.layout.CELL_GAP).
+OCR_CELL_GAP = 0.7
 # A repaired digit is a guess: below the grader's review threshold, whatever the OCR's own score.
 REPAIRED_CONFIDENCE = 0.4
 
@@ -76,22 +76,39 @@ def repair_digits(text: str, confidence: float) -> tuple[str, float]:
 
 
 def ocr_boxes(image, path: str) -> list[Box]:
-    """The text boxes of an image (a PIL image, RGB), in the image's pixels, rotated upright by
-    the boxes' own slope."""
+    """The text boxes of an image (a PIL image, RGB), in the image's pixels, rotated upright by the
+    lines' own slope: a box per word where the OCR gives words (the gap between two words is
+    what tells two cells apart, and the OCR's line boxes run over narrow gaps), each with the
+    OCR's confidence in its line."""
     try:
         import numpy
 
-        result = _engine()(numpy.asarray(image))
+        result = _engine()(numpy.asarray(image), return_word_box=True)
     except ImportError as err:
         raise UnreadableError(f"{path}: OCR is not installed ({err.name} is missing): install {OCR_EXTRA}") from None
     except Exception as err:  # noqa: BLE001 - the OCR raises many kinds on an image it cannot take
         raise UnreadableError(f"{path}: the OCR could not read the image ({type(err).__name__}: {err})") from None
     if result.boxes is None or result.txts is None:
         return []
-    quads = [[(float(x), float(y)) for x, y in quad] for quad in result.boxes]
+    quads = [_corners(quad) for quad in result.boxes]
     upright = deskew(quads)
+    words = result.word_results if len(getattr(result, "word_results", None) or ()) == len(quads) else None
     boxes = []
-    for quad, text, score in zip(quads, result.txts, result.scores):
-        text, confidence = repair_digits(text, float(score))
-        boxes.append(Box(text, *upright(quad), confidence=round(confidence, 3)))
+    for n, (quad, text, score) in enumerate(zip(quads, result.txts, result.scores)):
+        # a word's own score runs low on a trailing comma or point: the line's is the surer measure
+        parts = [(word, _corners(corners)) for word, _, corners in words[n]] if words and words[n] else [(text, quad)]
+        previous = ""
+        for part, corners in parts:
+            part, confidence = repair_digits(part.strip(), float(score))
+            if not part:
+                continue
+            # words the OCR set apart have a space between them, however close their boxes (not
+            # between Chinese characters, which it gives one by one)
+            spaced = previous and not (wide(previous[-1]) and wide(part[0]))
+            boxes.append(Box(" " + part if spaced else part, *upright(corners), confidence=round(confidence, 3)))
+            previous = part
     return boxes
+
+
+def _corners(quad) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in quad]
