@@ -1,7 +1,8 @@
 """An LMS download as it comes: who handed in which file, from the names Canvas and Moodle give them.
 
+    staged = stage(Path("submissions.zip"), Path("reports"), Limits())   # what `grader grade` does
     files = unpack_download(Path("submissions.zip"), Path(tmp), limits)   # or list_folder(folder)
-    submissions, stray = group_submissions(files)
+    submissions = group_submissions(files)
 
 Canvas ("Download Submissions"): one flat zip, `name[_LATE]_userid_attachmentid_file[-N].ext`
 (`wangwei_LATE_12345_678901_hw2-1.pdf`): the name is Canvas' sortable name squeezed to letters, a
@@ -177,3 +178,68 @@ def _safe_path(name: str) -> str | None:
     if parts[0] == "__MACOSX" or any(part.startswith(".") for part in parts):
         return None
     return "/".join(parts)
+
+
+STAGED = "lms-download"  # the folder under OUT where a download is laid out, a folder per student
+_MARKER = ".grader-staged"
+# Canvas' user id is the only id its download gives: the student id too until a roster says otherwise
+CANVAS_ID_PATTERN = r"^(?P<name>.+?)_(?P<id>(?P<canvas_id>\d+))(?:_LATE)?$"
+MOODLE_ID_PATTERN = r"^(?P<name>.+?)_(?P<id>\d+)(?:_LATE)?$"
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    folder: Path  # what `grader grade` grades: the folder given, or OUT/lms-download
+    id_pattern: str | None  # how a student folder's name gives the ids
+    submissions: tuple[StudentSubmission, ...] = ()  # empty when the folder was not an LMS download
+
+
+def stage(source: Path, out: Path, limits: Limits, id_pattern: str | None = None) -> Staged:
+    """An LMS zip, or a folder unpacked from one, laid out as a folder per student under
+    OUT/lms-download (named `name_userid`, `_LATE` kept), for the batch grader to grade; any other
+    folder is graded as it is. Superseded uploads are left out of the layout (they stay in the
+    download); `submissions` says which they were."""
+    import tempfile
+
+    if source.is_file() and zipfile.is_zipfile(source):
+        with tempfile.TemporaryDirectory(prefix="grader-lms-") as unpacked:
+            submissions = group_submissions(unpack_download(source, Path(unpacked), limits))
+            return _lay_out(submissions, out, id_pattern)
+    files = list_folder(source) if source.is_dir() else []
+    if not any(found.lms != "folder" for found in files):
+        return Staged(source, id_pattern)
+    return _lay_out(group_submissions(files), out, id_pattern)
+
+
+def _lay_out(submissions: list[StudentSubmission], out: Path, id_pattern: str | None) -> Staged:
+    target = out / STAGED
+    if target.exists():
+        if not (target / _MARKER).is_file():
+            raise UnreadableError(f"{target}: exists and was not written by the grader; move it or choose another --out")
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    (target / _MARKER).write_text("laid out by grader grade from an LMS download; rewritten at every run\n")
+    used: set[str] = set()
+    for submission in submissions:
+        name = _folder_name(submission, used)
+        for found in submission.files:
+            copy = target / name / _safe_path(found.file) if _safe_path(found.file) else target / name / found.path.name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(found.path, copy)
+    if id_pattern is None:
+        kinds = {submission.lms for submission in submissions}
+        id_pattern = CANVAS_ID_PATTERN if "canvas" in kinds else MOODLE_ID_PATTERN if "moodle" in kinds else None
+    return Staged(target, id_pattern, tuple(submissions))
+
+
+def _folder_name(submission: StudentSubmission, used: set[str]) -> str:
+    base = re.sub(r"[\\/:*?\"<>|\x00-\x1f]+", " ", submission.student).strip(" .") or "student"
+    if submission.user_id:
+        base += f"_{submission.user_id}"
+    if submission.late:
+        base += "_LATE"
+    name, n = base, 2
+    while name.casefold() in used:  # two folder students of one name after cleaning
+        name, n = f"{base}-{n}", n + 1
+    used.add(name.casefold())
+    return name

@@ -11,6 +11,7 @@ from grader.core import UnreadableError
 from grader.lms import group_submissions, list_folder, unpack_download
 from grader.readers import Limits, read
 
+SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
 TABLE = "| Layer | Weights |\n|---|---|\n| conv1 | 34,848 |\n| conv2 | 307,200 |\n"
 
 
@@ -98,3 +99,25 @@ def test_the_zip_guards(tmp_path):
     broken.write_bytes(archive.read_bytes()[:60])
     with pytest.raises(UnreadableError, match="broken.zip: not a valid zip download"):
         unpack_download(broken, tmp_path / "out", Limits())
+
+
+def test_grading_a_canvas_zip_grades_each_student_once_under_their_ids(tmp_path, capsys):
+    import json
+
+    from grader.cli import main
+
+    key = (SUBMISSIONS / "amelia_hart.md").read_text(encoding="utf-8")
+    archive = make_zip(tmp_path / "canvas.zip", {
+        "hartamelia_1001_5001_hw2.md": "conv1 weights 11\n",
+        "hartamelia_1001_5090_hw2-1.md": key,  # the resubmission is graded
+        "wangwei_2002_5003_answer.md": key,
+        "wangwei_LATE_3003_5004_answer.txt": key,  # another Wang Wei, late
+    })
+    out = tmp_path / "reports"
+    assert main(["grade", str(archive), "--out", str(out), "--workers", "1", "--no-reports"]) == 0
+    assert "superseded: hartamelia_1001_5001_hw2.md" in capsys.readouterr().out
+    results = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in (out / "results").glob("*.json")}
+    assert set(results) == {"hartamelia_1001", "wangwei_2002", "wangwei_3003_LATE"}
+    assert all(result["status"] == "graded" and result["score"] == result["max_score"] for result in results.values())
+    assert {result["student"]["canvas_id"] for result in results.values()} == {"1001", "2002", "3003"}
+    assert main(["grade", str(archive), "--out", str(out), "--workers", "1", "--no-reports"]) == 0  # again: laid out anew
