@@ -2,9 +2,11 @@
 heights, cells from the gaps between them, table columns from the cells' positions.
 
 One path for both sources, so a table photographed and a table exported to PDF are read alike:
-boxes whose vertical extents overlap form a line; within a line, a gap wider than the text is high
-separates two cells; consecutive lines of two cells or more form a table, each cell put in the
-column it overlaps most (a row with an empty cell keeps its other cells in their columns).
+a box whose middle lies within a line's band joins that line; within a line, a gap wider than the
+text is high separates two cells; consecutive lines of two cells or more form a table, each cell
+put in the column it overlaps most (a row with an empty cell keeps its other cells in their
+columns). Typeset text (a PDF's) also gives headings by font size and paragraphs wrapped at the
+margin; the rest is read as plain text lines (grader.readers.markdown.parse_lines).
 """
 from __future__ import annotations
 
@@ -150,8 +152,7 @@ def layout_blocks(boxes: Sequence[Box], locate: Callable[[int], Source], budget:
             if typeset and last_prose == n - 1 and _wraps(grouped, lines, heights, n - 1, right):
                 above = prose[-1]
                 joiner = "" if wide(above.text[-1]) and wide(lines[n][0].text[0]) else " "
-                prose[-1] = Line(above.text + joiner + lines[n][0].text,
-                                 _located(above.source, lines[n]) if lines[n][0].confidence is not None else above.source)
+                prose[-1] = Line(above.text + joiner + lines[n][0].text, above.source)
             else:
                 # a lone line with a wide gap ("Total:      62,378,344") reads as words two spaces apart
                 prose.append(Line("  ".join(run.text for run in lines[n]), _located(locate(n + 1), lines[n])))
