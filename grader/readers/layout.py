@@ -23,6 +23,9 @@ from grader.readers.tables import CellBudget, Line, build_table
 # A gap between two runs of text on one line wider than this many line heights separates cells:
 # a space between words is about 0.3 of the height, a table's cell padding 1 or more.
 CELL_GAP = 0.8
+# Lines of one paragraph (or of one table cell) follow each other at 1.0 to 1.5 of their height
+# (LibreOffice sets Chinese fonts 1.45 apart); a caption or a new paragraph stand further apart.
+_WRAPPED_PITCH = 1.6
 # Digits this much smaller than their line and raised above its baseline are an exponent ("11²").
 _SUPERSCRIPT_HEIGHT = 0.75
 
@@ -30,7 +33,7 @@ _SUPERSCRIPT_HEIGHT = 0.75
 @dataclass(frozen=True, slots=True)
 class Box:
     """A run of text and its bounding box, in any unit, y growing downwards. A leading space says
-    the text follows a space in the source."""
+    the text follows a space in the source, a leading tab that it starts a new cell."""
 
     text: str
     x0: float
@@ -101,7 +104,7 @@ def _runs(line: Sequence[Box], cell_gap: float = CELL_GAP) -> list[_Run]:
     previous: Box | None = None
     for box in line:
         text = box.text.strip()
-        if previous is not None and box.x0 - previous.x1 < cell_gap * height:
+        if previous is not None and box.x0 - previous.x1 < cell_gap * height and box.text[:1] != "\t":
             last = runs[-1]
             raised = (text.isdigit() and box.height < _SUPERSCRIPT_HEIGHT * height
                       and box.y1 < baseline - 0.25 * height)
@@ -133,12 +136,18 @@ def layout_blocks(boxes: Sequence[Box], locate: Callable[[int], Source], budget:
     grouped = group_lines(boxes)
     lines = [_runs(line, cell_gap) for line in grouped]
     heights = [statistics.median(box.height for box in line) for line in grouped]
+    tops = [statistics.median(box.y0 for box in line) for line in grouped]
     spans = []  # (start, end) of each table, or of one line of prose
     n = 0
     while n < len(lines):
-        end = _table_end(lines, n)
-        spans.append((n, end) if end - n >= 2 else (n, n + 1))
-        n = spans[-1][1]
+        end = _table_end(lines, tops, heights, n)
+        start, stop = _trimmed(lines, n, end) if end - n >= 2 else (n, n)
+        if stop - start < 2:
+            start = stop = end
+        spans += [(k, k + 1) for k in range(n, start)]
+        spans += [(start, stop)] if stop > start else []
+        spans += [(k, k + 1) for k in range(stop, end if end > n else n + 1)]
+        n = max(end, n + 1)
     body = _body_height([(grouped[n], heights[n]) for n, end in spans if end == n + 1])
     # the right margin, where wrapped lines end: as far from the page's right edge as the text is from its left
     left = min((lines[n][0].x0 for n, end in spans if end == n + 1), default=0.0)
@@ -149,7 +158,7 @@ def layout_blocks(boxes: Sequence[Box], locate: Callable[[int], Source], budget:
     for n, end in spans:
         level = _heading_level(heights[n] / body) if typeset and end == n + 1 and len(lines[n]) == 1 else 0
         if end == n + 1 and not level:
-            if typeset and last_prose == n - 1 and _wraps(grouped, lines, heights, n - 1, right):
+            if typeset and last_prose == n - 1 and _wraps(grouped, lines, heights, n - 1, left, right):
                 above = prose[-1]
                 joiner = "" if wide(above.text[-1]) and wide(lines[n][0].text[0]) else " "
                 prose[-1] = Line(above.text + joiner + lines[n][0].text, above.source)
@@ -170,10 +179,11 @@ def layout_blocks(boxes: Sequence[Box], locate: Callable[[int], Source], budget:
     return blocks
 
 
-def _wraps(grouped, lines, heights, n: int, right: float) -> bool:
+def _wraps(grouped, lines, heights, n: int, left: float, right: float) -> bool:
     """Whether prose line n runs on into line n + 1, as a paragraph wrapped at the right margin:
     both one cell of the same size, n + 1 right below and starting where n starts, and its first
-    word too long to have fitted at the end of n (else n ended its paragraph there)."""
+    word too long to have fitted at the end of n (else n ended its paragraph there), and n
+    reaching most of the way from the left margin to the right."""
     if len(lines[n]) != 1 or len(lines[n + 1]) != 1 or abs(heights[n + 1] - heights[n]) > 0.1 * heights[n]:
         return False
     above, below, height = lines[n][0], lines[n + 1][0], heights[n]
@@ -185,7 +195,8 @@ def _wraps(grouped, lines, heights, n: int, right: float) -> bool:
         if box.text[:1] == " " or box.x0 - word_end > 0.15 * height or wide(box.text[-1]):
             break
         word_end = box.x1
-    return above.x1 + 0.3 * height + (word_end - below.x0) > right - 0.5 * height
+    return (above.x1 + 0.3 * height + (word_end - below.x0) > right - 0.5 * height
+            and above.x1 > left + 0.75 * (right - left))  # a wrapped line is nearly full
 
 
 def _body_height(lines: Sequence[tuple[Sequence[Box], float]]) -> float:
@@ -213,21 +224,43 @@ def _located(source: Source, runs: Sequence[_Run]) -> Source:
     return source if confidence is None else replace(source, ocr_confidence=round(confidence, 3))
 
 
-def _table_end(lines: Sequence[Sequence[_Run]], n: int) -> int:
-    """Where a table starting at line n ends: lines of two cells or more, and a line of one cell
-    between two of them (a row holding only its label, a wrapped cell) where it ends within the first
-    column: after the first cells start, before any second cell does."""
+def _table_end(lines: Sequence[Sequence[_Run]], tops: Sequence[float], heights: Sequence[float], n: int) -> int:
+    """Where a table starting at line n ends: lines of two cells or more; a line of one cell
+    between two of them (a row holding only its label) where it ends within the first column,
+    after the first cells start and before any second cell does; and a line right below the one
+    above, at the pitch of wrapped text, whose first cell starts after the first column ends (the
+    rest of cells wrapped in their columns: "5×5×48×256×27×27 =" over "223948880")."""
     end = n
     while end < len(lines):
-        if len(lines[end]) >= 2:
+        line = lines[end]
+        if len(line) >= 2 or (end > n and _wrapped(lines, tops, heights, n, end)):
             end += 1
-        elif (end > n and end + 1 < len(lines) and len(lines[end + 1]) >= 2 and len(lines[end]) == 1
-              and lines[end][0].x1 < min(line[1].x0 for line in lines[n:end])
-              and lines[end][0].x1 > min(line[0].x0 for line in lines[n:end])):
+        elif (end > n and end + 1 < len(lines) and len(lines[end + 1]) >= 2 and len(line) == 1
+              and line[0].x1 < min(above[1].x0 for above in lines[n:end] if len(above) >= 2)
+              and line[0].x1 > min(above[0].x0 for above in lines[n:end])):
             end += 1
         else:
             break
     return end
+
+
+def _wrapped(lines, tops, heights, n: int, k: int) -> bool:
+    """Whether line k of a table starting at n holds the wrapped rest of the row above: no first
+    cell (it starts after the first column ends), at most the pitch of lines of one paragraph below."""
+    first_column_end = max(line[0].x1 for line in lines[n:k] if len(line) >= 2) if any(
+        len(line) >= 2 for line in lines[n:k]) else math.inf
+    return lines[k][0].x0 > first_column_end and 0 < tops[k] - tops[k - 1] < _WRAPPED_PITCH * heights[k - 1]
+
+
+def _trimmed(lines: Sequence[Sequence[_Run]], start: int, end: int) -> tuple[int, int]:
+    """A table's lines without the lines of prose above and below it that have two cells (words
+    set apart by spaces): those with a cell spanning two of the table's columns."""
+    columns = [(run.x0, run.x1) for run in max(lines[start:end], key=len)]
+    while start < end and any(_reaches(run, columns) >= 2 for run in lines[start]):
+        start += 1
+    while end > start and any(_reaches(run, columns) >= 2 for run in lines[end - 1]):
+        end -= 1
+    return start, end
 
 
 def _table(lines: Sequence[Sequence[_Run]], start: int, end: int, locate: Callable[[int], Source],

@@ -22,9 +22,11 @@ page is one table (its cells keep their own pages).
 """
 from __future__ import annotations
 
+import ctypes
 import math
 import re
 import unicodedata
+from dataclasses import replace
 
 from grader.core import Block, Document, Source, Table, UnreadableError
 from grader.readers.layout import Box, group_lines, layout_blocks
@@ -112,13 +114,20 @@ def _page_blocks(page, number: int, path: str, limits: Limits, budget: CellBudge
 
 def _characters(page, pdfium_c) -> tuple[list[Box], int]:
     """Every visible character of the page's text layer with its box, y measured down from the top,
-    and how many characters there were that no font maps to a letter."""
+    and how many characters there were that no font maps to a letter.
+
+    A character after a space is marked with a leading space, and after a gap holding no space
+    character (PDFium puts one there itself) half the font size wide or more with a tab,
+    where the page's text has space characters of its own: a word processor writes its spaces but
+    lays out a tab by position alone, however narrow the gap, so such a gap separates cells (LaTeX
+    writes no spaces at all: there the gaps' widths alone decide)."""
     text_page = page.get_textpage()
     try:
         height = page.get_height()
-        boxes = []
-        spaced = False
-        unmapped = 0
+        x, y = ctypes.c_double(), ctypes.c_double()
+        found = []  # (char, box, what came before it: "", " " or "\t")
+        before = ""
+        unmapped = written = 0
         for index in range(text_page.count_chars()):
             code = pdfium_c.FPDFText_GetUnicode(text_page.raw, index)
             if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF or code == 0xFFFD:
@@ -126,7 +135,12 @@ def _characters(page, pdfium_c) -> tuple[list[Box], int]:
                 continue
             char = chr(code)
             if char.isspace():
-                spaced = True
+                if char in "\r\n":
+                    before = before or " "
+                elif pdfium_c.FPDFText_IsGenerated(text_page.raw, index) == 1:
+                    before = before or "\t"
+                else:
+                    before, written = " ", written + 1
                 continue
             if unicodedata.category(char) in ("Co", "Cn", "Cc"):
                 unmapped += 1
@@ -134,8 +148,19 @@ def _characters(page, pdfium_c) -> tuple[list[Box], int]:
             if abs(pdfium_c.FPDFText_GetCharAngle(text_page.raw, index)) > 0.01:
                 continue  # a watermark runs at an angle: not part of what the student wrote
             left, bottom, right, top = text_page.get_charbox(index, loose=True)  # the advance: letters touch
-            boxes.append(Box(" " + char if spaced else char, left, height - top, right, height - bottom))
-            spaced = False
+            size = pdfium_c.FPDFText_GetFontSize(text_page.raw, index)
+            if size > 0 and pdfium_c.FPDFText_GetCharOrigin(text_page.raw, index, x, y):
+                # as high as the font is large, from its baseline: glyph boxes vary with the font
+                # (a fallback font's "×" stands taller), the size does not
+                top, bottom = y.value + 0.8 * size, y.value - 0.2 * size
+            found.append((char, Box(char, left, height - top, right, height - bottom), before))
+            before = ""
+        tabs = written >= 3
+        boxes = []
+        for k, (char, box, before) in enumerate(found):
+            if before == "\t" and not (tabs and k and box.x0 - found[k - 1][1].x1 >= 0.5 * box.height):
+                before = " "  # or where it only meets a change of font, as between Chinese and Latin
+            boxes.append(replace(box, text=before + char) if before else box)
         return boxes, unmapped
     finally:
         text_page.close()
