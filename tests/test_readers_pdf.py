@@ -5,6 +5,8 @@ no font file needed), from texts written for these tests or from the bundled sub
 cells are the ones written into the PDF."""
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -274,3 +276,119 @@ def test_text_in_fonts_without_a_character_map_needs_the_ocr(tmp_path, monkeypat
     readable.write_bytes(_hand_made_pdf(b"BT /F1 12 Tf 72 700 Td (conv1 34848) Tj ET",
                                         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"))
     assert [line.text for line in blocks_of(read(readable), TextLine)] == ["conv1 34848"]
+
+
+def test_tabs_laid_out_by_position_separate_cells_however_narrow(tmp_path):
+    """As a word processor exports text aligned with tabs: its spaces are characters, a tab only a
+    gap (here half an em, narrower than cells usually stand apart)."""
+    path = tmp_path / "tabs.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("Courier", 10)
+    page.drawString(72, 720, "Lena Vogel, homework 2, tab-separated")
+    for y, cells in ((700, ("Layer", "Units", "Weights")), (686, ("conv1", "290400", "34848")),
+                     (672, ("fc8", "1000", "4096000"))):
+        for k, cell in enumerate(cells):  # tab stops 41 points apart: "290400" ends 5 points before the next
+            page.drawString(72 + 41 * k, y, cell)
+    page.save()
+    document = read(path)
+    assert [line.text for line in blocks_of(document, TextLine)] == ["Lena Vogel, homework 2, tab-separated"]
+    (found,) = blocks_of(document, Table)
+    assert texts(found) == [["Layer", "Units", "Weights"], ["conv1", "290400", "34848"], ["fc8", "1000", "4096000"]]
+
+
+def test_a_cell_wrapped_in_its_column_stays_in_its_row_and_two_tables_stay_two(tmp_path):
+    cell = ParagraphStyle("cell", fontName=CJK, fontSize=9, leading=11)
+    rows = [["Layer", "Units", "Connections"],
+            ["conv2", "186,624", Paragraph("307,200×27×27 = 223,948,800", cell)],
+            ["conv3", "64,896", Paragraph("884,736×13×13 = 149,520,384", cell)]]
+    wrapped = PdfTable(rows, colWidths=[60, 60, 80])
+    wrapped.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), CJK), ("FONTSIZE", (0, 0), (-1, -1), 9),
+                                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    second = [["Layer", "Weights"], ["fc6", "37,748,736"], ["fc7", "16,777,216"]]
+    document = read(build(tmp_path / "wrapped.pdf", [wrapped, Spacer(1, 24), table(second, ruled=False)]))
+    first, other = blocks_of(document, Table)
+    assert [[" ".join(text.split()) for text in row] for row in texts(first)] == [
+        ["Layer", "Units", "Connections"], ["conv2", "186,624", "307,200×27×27 = 223,948,800"],
+        ["conv3", "64,896", "884,736×13×13 = 149,520,384"]]
+    assert texts(other) == second
+
+
+def test_a_numbered_heading(tmp_path):
+    path = tmp_path / "numbered.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(72, 720, "2")
+    page.drawString(100, 720, "Question 2")
+    page.setFont("Helvetica", 10)
+    page.drawString(72, 700, "Most parameters are in fc6: 37,748,736 of them.")
+    page.save()
+    assert [(line.text, line.heading) for line in blocks_of(read(path), TextLine)] == [
+        ("2 Question 2", 2), ("Most parameters are in fc6: 37,748,736 of them.", 0)]
+
+
+TEX = r"""\documentclass{article}
+\begin{document}
+\section{Question 1}
+The counts assume an input of $227 \times 227 \times 3$ and two towers; biases are not counted.
+This sentence runs on long enough to wrap at the right margin, so that the reader joins it again.
+
+\begin{tabular}{|l|r|r|}
+\hline
+Layer & Units & Weights \\
+\hline
+conv1 & 290,400 & 34,848 \\
+fc6 & 4,096 & 37,748,736 \\
+\hline
+\end{tabular}
+
+\vspace{1em}
+\begin{tabular}{lr}
+Layer & Connections \\
+conv1 & 105,415,200 \\
+\end{tabular}
+
+The kernel area is $11^2 = 121$.
+\end{document}
+"""
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+def test_a_pdflatex_document(tmp_path):
+    (tmp_path / "hw.tex").write_text(TEX)
+    subprocess.run(["pdflatex", "-interaction=batchmode", "hw.tex"], cwd=tmp_path, capture_output=True, timeout=120)
+    document = read(tmp_path / "hw.pdf")
+    lines = [(line.text, line.heading) for line in blocks_of(document, TextLine)]
+    assert lines[0] == ("1 Question 1", 2)
+    assert lines[1][0] == ("The counts assume an input of 227 × 227 × 3 and two towers; biases are not counted. "
+                           "This sentence runs on long enough to wrap at the right margin, so that the reader joins "
+                           "it again.")
+    assert lines[2][0] == "The kernel area is 11^2 = 121."
+    assert [texts(found) for found in blocks_of(document, Table)] == [
+        [["Layer", "Units", "Weights"], ["conv1", "290,400", "34,848"], ["fc6", "4,096", "37,748,736"]],
+        [["Layer", "Connections"], ["conv1", "105,415,200"]]]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_word_document_exported_by_libreoffice(tmp_path):
+    """A DOCX of a table with cells too long for their column, a line set apart with tabs, and
+    Chinese; exported to PDF, it must give the answers the DOCX gives."""
+    import docx
+
+    made = docx.Document()
+    made.add_heading("AlexNet 作业二", level=1)
+    made.add_paragraph("姓名：王伟\t输入：227×227×3，不计偏置。")
+    rows = [["层", "神经元个数", "权重数", "连接数"],
+            ["Conv1", "55×55×96 = 290400", "11×11×3×96 = 34848", "34848×55×55 = 105415200"],
+            ["Conv2", "27×27×256 = 186624", "5×5×48×256 = 307200", "307200×27×27 = 223948800"],
+            ["FC6", "4096", "9216×4096 = 37748736", "37748736"]]
+    grid = made.add_table(rows=len(rows), cols=4)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            grid.cell(r, c).text = text
+    made.save(tmp_path / "wang.docx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "wang.docx")],
+                   capture_output=True, timeout=300)
+    networks = load_rubric("alexnet-paper").quantities
+    expected = _slots(read(tmp_path / "wang.docx"), networks)
+    assert len(expected) >= 9
+    assert _slots(read(tmp_path / "wang.pdf"), networks) == expected

@@ -26,6 +26,10 @@ CELL_GAP = 0.8
 # Lines of one paragraph (or of one table cell) follow each other at 1.0 to 1.5 of their height
 # (LibreOffice sets Chinese fonts 1.45 apart); a caption or a new paragraph stand further apart.
 _WRAPPED_PITCH = 1.6
+# A line without digits (a header) this many times further below the one above it than the rows
+# of a table so far are apart starts another table (two tables a blank line apart); any line
+# three times as far does.
+_TABLE_GAP = 1.8
 # Digits this much smaller than their line and raised above its baseline are an exponent ("11²").
 _SUPERSCRIPT_HEIGHT = 0.75
 
@@ -156,7 +160,7 @@ def layout_blocks(boxes: Sequence[Box], locate: Callable[[int], Source], budget:
     prose: list[Line] = []
     last_prose = -1
     for n, end in spans:
-        level = _heading_level(heights[n] / body) if typeset and end == n + 1 and len(lines[n]) == 1 else 0
+        level = _heading_level(heights[n] / body) if typeset and end == n + 1 else 0
         if end == n + 1 and not level:
             if typeset and last_prose == n - 1 and _wraps(grouped, lines, heights, n - 1, left, right):
                 above = prose[-1]
@@ -171,8 +175,8 @@ def layout_blocks(boxes: Sequence[Box], locate: Callable[[int], Source], budget:
             blocks.extend(parse_lines(prose, "plain", budget))
             prose = []
         if level:
-            blocks.append(TextLine(lines[n][0].text, _located(locate(n + 1), lines[n]), level))
-        elif table := _table(lines, n, end, locate, budget):
+            blocks.append(TextLine(" ".join(run.text for run in lines[n]), _located(locate(n + 1), lines[n]), level))
+        elif table := _table(lines, n, end, tops, heights, locate, budget):
             blocks.append(table)
     if prose:
         blocks.extend(parse_lines(prose, "plain", budget))
@@ -229,10 +233,19 @@ def _table_end(lines: Sequence[Sequence[_Run]], tops: Sequence[float], heights: 
     between two of them (a row holding only its label) where it ends within the first column,
     after the first cells start and before any second cell does; and a line right below the one
     above, at the pitch of wrapped text, whose first cell starts after the first column ends (the
-    rest of cells wrapped in their columns: "5×5×48×256×27×27 =" over "223948880")."""
+    rest of cells wrapped in their columns: "5×5×48×256×27×27 =" over "223948880"). A header much
+    further below the line above than the rows so far are apart starts another table."""
     end = n
+    pitches: list[float] = []
     while end < len(lines):
         line = lines[end]
+        if end > n:
+            pitch = tops[end] - tops[end - 1]
+            usual = statistics.median(pitches) if pitches else pitch
+            header = not any(ch.isdigit() for run in line for ch in run.text)
+            if pitch > 3 * usual or (header and pitch > _TABLE_GAP * usual):
+                break  # a space between two tables: the second starts with its header
+            pitches.append(pitch)
         if len(line) >= 2 or (end > n and _wrapped(lines, tops, heights, n, end)):
             end += 1
         elif (end > n and end + 1 < len(lines) and len(lines[end + 1]) >= 2 and len(line) == 1
@@ -245,11 +258,14 @@ def _table_end(lines: Sequence[Sequence[_Run]], tops: Sequence[float], heights: 
 
 
 def _wrapped(lines, tops, heights, n: int, k: int) -> bool:
-    """Whether line k of a table starting at n holds the wrapped rest of the row above: no first
-    cell (it starts after the first column ends), at most the pitch of lines of one paragraph below."""
-    first_column_end = max(line[0].x1 for line in lines[n:k] if len(line) >= 2) if any(
-        len(line) >= 2 for line in lines[n:k]) else math.inf
-    return lines[k][0].x0 > first_column_end and 0 < tops[k] - tops[k - 1] < _WRAPPED_PITCH * heights[k - 1]
+    """Whether line k of a table starting at n holds the wrapped part of a row's cells: no first
+    cell (it starts after the first column ends), and the pitch of lines of one paragraph from the
+    line above or the line below (a cell aligned at the bottom of its row wraps upwards)."""
+    labelled = [line for line in lines[n:k] if len(line) >= 2]
+    if not labelled or lines[k][0].x0 <= max(line[0].x1 for line in labelled):
+        return False
+    tight = _WRAPPED_PITCH * heights[k]
+    return 0 < tops[k] - tops[k - 1] < tight or (k + 1 < len(lines) and 0 < tops[k + 1] - tops[k] < tight)
 
 
 def _trimmed(lines: Sequence[Sequence[_Run]], start: int, end: int) -> tuple[int, int]:
@@ -263,11 +279,12 @@ def _trimmed(lines: Sequence[Sequence[_Run]], start: int, end: int) -> tuple[int
     return start, end
 
 
-def _table(lines: Sequence[Sequence[_Run]], start: int, end: int, locate: Callable[[int], Source],
-           budget: CellBudget):
+def _table(lines: Sequence[Sequence[_Run]], start: int, end: int, tops: Sequence[float],
+           heights: Sequence[float], locate: Callable[[int], Source], budget: CellBudget):
     """Cells placed in columns: the widest line's cells set the columns, each cell goes to the
     column it overlaps most (else the nearest), and a second pass with the columns widened to the
-    cells they received (that overlap no other column) settles cells that fell between them."""
+    cells they received (that overlap no other column) settles cells that fell between them. The
+    wrapped parts of a row's cells join that row, above or below, whichever is nearer."""
     widest = max(lines[start:end], key=len)
     columns = [(run.x0, run.x1) for run in widest]
     for _ in range(2):
@@ -279,16 +296,29 @@ def _table(lines: Sequence[Sequence[_Run]], start: int, end: int, locate: Callab
                     spans[column][0] = min(spans[column][0], run.x0)
                     spans[column][1] = max(spans[column][1], run.x1)
         columns = [(x0, x1) for x0, x1 in spans]
-    rows = []
-    for r, row in enumerate(placed):
-        runs = lines[start + r]
-        texts: list[list[_Run]] = [[] for _ in columns]
-        for run, column in zip(runs, row):
-            texts[column].append(run)
-        source = locate(start + r + 1)
+    rows: list[tuple[int, list[list[_Run]]]] = []  # (line, runs per column)
+    pending: list[list[_Run]] = [[] for _ in columns]  # wrapped parts of the row below
+    for k in range(start, end):
+        cells: list[list[_Run]] = [[] for _ in columns]
+        for run, column in zip(lines[k], placed[k - start]):
+            cells[column].append(run)
+        if k > start and _wrapped(lines, tops, heights, start, k):
+            above = tops[k] - tops[k - 1]
+            below = tops[k + 1] - tops[k] if k + 1 < end else math.inf
+            if rows and above <= below:
+                for column, part in enumerate(cells):
+                    rows[-1][1][column].extend(part)
+            else:
+                for column, part in enumerate(cells):
+                    pending[column].extend(part)
+            continue
+        rows.append((k, [before + cell for before, cell in zip(pending, cells)]))
+        pending = [[] for _ in columns]
+    table_rows = []
+    for k, cells in rows:
         budget.spend(len(columns))
-        rows.append([Cell(" ".join(run.text for run in cell), _located(source, cell)) for cell in texts])
-    return build_table(rows)
+        table_rows.append([Cell(" ".join(run.text for run in cell), _located(locate(k + 1), cell)) for cell in cells])
+    return build_table(table_rows)
 
 
 def _reaches(run: _Run, columns: Sequence[tuple[float, float]]) -> int:
