@@ -218,3 +218,42 @@ def test_a_table_pasted_as_a_picture_into_a_pdf_with_text_is_read_in_its_place(t
     assert texts(blocks[1]) == ROWS
     assert blocks[1].rows[1][1].source.ocr_confidence is not None and blocks[0].source.ocr_confidence is None
     assert [block.source.line for block in blocks] == [1, 2, 6]
+
+
+def _has_cjk_font() -> bool:
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list") is None:
+        return False
+    listed = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=60).stdout
+    return bool(listed.strip())
+
+
+@needs_ocr
+@pytest.mark.skipif(not _has_cjk_font(), reason="no Chinese font to draw the test page with")
+def test_chinese_and_english_in_one_photographed_table(tmp_path):
+    pytest.importorskip("reportlab")
+    import pypdfium2
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    page_path = tmp_path / "page.pdf"
+    page = canvas.Canvas(str(page_path), pagesize=A4)
+    page.setFont("STSong-Light", 14)
+    page.drawString(72, 780, "作业：AlexNet 每层的神经元")
+    rows = [["层 Layer", "神经元 Units", "权重 Weights"], ["卷积层1", "290,400", "34,848"], ["全连接层6", "4,096", "37,748,736"]]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            page.drawString(72 + 150 * c, 740 - 30 * r, text)
+    page.save()
+    image = pypdfium2.PdfDocument(str(page_path))[0].render(scale=200 / 72).to_pil().convert("RGB")
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(photographed(image.crop((0, 0, image.width, image.height // 4))))
+    blocks = read(path).blocks
+    assert blocks[0].text == "作业：AlexNet 每层的神经元"
+    (table,) = [block for block in blocks if isinstance(block, Table)]
+    assert texts(table) == rows

@@ -14,7 +14,7 @@ import logging
 import re
 
 from grader.core import UnreadableError
-from grader.readers.layout import Box, deskew, wide
+from grader.readers.layout import Box, deskew
 
 OCR_EXTRA = 'the ocr extra (pip install "cnn-count-grader[ocr]", or -e ".[ocr]" in a checkout)'
 # An OCR box is taller than its text (it takes the line's height with a margin), so the gap that
@@ -97,16 +97,14 @@ def ocr_boxes(image, path: str) -> list[Box]:
     for n, (quad, text, score) in enumerate(zip(quads, result.txts, result.scores)):
         # a word's own score runs low on a trailing comma or point: the line's is the surer measure
         parts = [(word, _corners(corners)) for word, _, corners in words[n]] if words and words[n] else [(text, quad)]
-        previous = ""
+        at = 0  # where the line's own text has spaces, the words have them (Chinese lines come a character a word)
         for part, corners in parts:
+            found = text.find(part, at) if part else -1
+            spaced = found > at and text[at:found].isspace() or (found < 0 and at > 0)
+            at = found + len(part) if found >= 0 else at
             part, confidence = repair_digits(part.strip(), float(score))
-            if not part:
-                continue
-            # words the OCR set apart have a space between them, however close their boxes (not
-            # between Chinese characters, which it gives one by one)
-            spaced = previous and not (wide(previous[-1]) and wide(part[0]))
-            boxes.append(Box(" " + part if spaced else part, *upright(corners), confidence=round(confidence, 3)))
-            previous = part
+            if part:
+                boxes.append(Box(" " + part if spaced else part, *upright(corners), confidence=round(confidence, 3)))
     return boxes
 
 
