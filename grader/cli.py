@@ -17,7 +17,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
-    grade = verbs.add_parser("grade", help="grade every submission in a folder and write reports")
+    grade = verbs.add_parser("grade", help="grade every submission in a folder or an LMS zip and write reports")
     grade.add_argument("folder")
     grade.add_argument("--rubric", default=DEFAULT_RUBRIC, help="a shipped rubric name or a path")
     grade.add_argument("--out", default="reports", help="where reports go (default: reports/)")
@@ -85,10 +85,19 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_read(args.file, rubric=args.rubric)
     if args.verb == "grade":
+        from pathlib import Path
+
+        from grader.lms import stage
+        from grader.readers.limits import Limits
         from grader.report.batch import run_grade
 
-        return run_grade(args.folder, rubric=args.rubric, out=args.out, workers=args.workers,
-                         id_pattern=args.id_pattern, limits=args.limits, reports=args.reports,
+        staged = stage(Path(args.folder), Path(args.out), Limits.parse(args.limits) if args.limits else Limits(),
+                       args.id_pattern)
+        for submission in staged.submissions:
+            for found in submission.superseded:
+                print(f"  superseded: {found.name} (a later upload of {found.file} is graded)")
+        return run_grade(str(staged.folder), rubric=args.rubric, out=args.out, workers=args.workers,
+                         id_pattern=staged.id_pattern, limits=args.limits, reports=args.reports,
                          corrections=args.corrections)
     if args.verb == "stats":
         from grader.report.stats import run_stats

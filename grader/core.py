@@ -60,9 +60,15 @@ class Source:
     cell: str | None = None  # spreadsheet cell ("B4") or table cell ("r3c2")
     notebook_cell: int | None = None  # 0-based cell index in a Jupyter notebook
     paragraph: int | None = None  # 0-based paragraph index in a DOCX
+    page: int | None = None  # 1-based page of a PDF (line is then the line within the page)
+    # The OCR's confidence (0-1) in this text, where it was read from an image; None for text that
+    # was typed. Not a place: an answer read from here should be no surer than this.
+    ocr_confidence: float | None = None
 
     def describe(self) -> str:
         parts = []
+        if self.page is not None:
+            parts.append(f"page {self.page}")
         if self.notebook_cell is not None:
             parts.append(f"cell {self.notebook_cell + 1}")
         if self.sheet is not None:
@@ -110,7 +116,7 @@ Block = TextLine | Table
 @dataclass(frozen=True, slots=True)
 class Document:
     path: str
-    format: str  # "markdown", "csv", "xlsx", "notebook", "docx"
+    format: str  # "markdown", "csv", "xlsx", "notebook", "docx", "pdf", "image"
     blocks: tuple[Block, ...]
     encoding: str | None = None
 

@@ -204,7 +204,7 @@ def build_class(root: Path) -> tuple[Path, dict[str, tuple[str, str | None]]]:
     rng = random.Random(6)
     put("noise.txt", rng.randbytes(64 * 1024), "unreadable", "binary file, not text")
     put("noise.csv", rng.randbytes(4096), "unreadable", "binary file, not text")
-    put("paper.md", b"%PDF-1.7\n" + rng.randbytes(2000), "unreadable", "a PDF")
+    put("paper.md", b"%PDF-1.7\n" + rng.randbytes(2000), "unreadable", "not a valid PDF")
     put("scan.docx", b"\x89PNG\r\n\x1a\n" + rng.randbytes(2000), "unreadable", "PNG image")
     # corrupt and truncated, every format
     workbook, document = workbook_bytes(), document_bytes()

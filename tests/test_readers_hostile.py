@@ -89,7 +89,7 @@ def test_mislabelled_files_are_read_by_content(tmp_path):
 
 
 @pytest.mark.parametrize("magic, reason", [
-    (b"%PDF-1.7\n", "a PDF"), (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff\xe0", "JPEG image"),
+    (b"%PDF-1.7\n", "not a valid PDF"), (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff\xe0", "JPEG image"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old .doc/.xls"),
 ])
 def test_known_binary_formats_are_named(tmp_path, magic, reason):

@@ -5,7 +5,8 @@
 
 The format is chosen by content first and by extension second (the seeds are Markdown, tab-separated
 text and OCR'd LaTeX saved as .txt; students mislabel files): a zip is an xlsx or a docx by the parts
-inside it, JSON with "cells" is a notebook, text whose every line splits into the same fields is CSV.
+inside it, JSON with "cells" is a notebook, text whose every line splits into the same fields is CSV, bytes starting "%PDF-" are a PDF and an
+image is an image (read through OCR, an optional extra), whatever their names.
 Anything that cannot be read raises UnreadableError naming the file and the reason; an empty file
 is a Document with no blocks.
 """
@@ -21,9 +22,11 @@ from typing import Callable, Iterator
 from grader.core import Document, Table, UnreadableError
 from grader.readers.decode import decode_text
 from grader.readers.delimited import looks_delimited, read_delimited
+from grader.readers.image import IMAGE_EXTENSIONS, image_kind, read_image
 from grader.readers.limits import Limits, size_text
 from grader.readers.markdown import read_markdown
 from grader.readers.notebook import looks_like_notebook, read_notebook
+from grader.readers.pdf import read_pdf
 from grader.readers.word import read_docx
 from grader.readers.xlsx import read_xlsx
 from grader.readers.zipguard import zip_names
@@ -66,19 +69,19 @@ FORMATS: tuple[Format, ...] = (
     Format("notebook", (".ipynb",), read_notebook),
     Format("xlsx", (".xlsx", ".xlsm"), read_xlsx, binary=True),
     Format("docx", (".docx",), read_docx, binary=True),
+    Format("pdf", (".pdf",), read_pdf, binary=True),
+    Format("image", IMAGE_EXTENSIONS, read_image, binary=True),
 )
 _BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 _BY_EXTENSION = {ext: fmt for fmt in FORMATS for ext in fmt.extensions}
 _ZIP_KINDS = {".xlsx": "xlsx workbook", ".xlsm": "xlsx workbook", ".docx": "docx document"}
+_BINARY_KINDS = {"pdf": "PDF (no PDF header)", "image": "image (not PNG, JPEG, GIF, TIFF, BMP or WebP)"}
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"}
 
 # Files students hand in that are not text and not a supported document: say what they are.
 _MAGIC = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
      "an old .doc/.xls file or a password-protected Office file; save it as .docx or .xlsx"),
-    (b"%PDF-", "a PDF, which is not supported; hand in the text (Markdown, .txt, .docx)"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image, not text"),
-    (b"\xff\xd8\xff", "a JPEG image, not text"),
-    (b"GIF8", "a GIF image, not text"),
     (b"Rar!\x1a\x07", "a RAR archive, not a submission"),
     (b"7z\xbc\xaf\x27\x1c", "a 7z archive, not a submission"),
     (b"\x1f\x8b", "a gzip archive, not a submission"),
@@ -103,6 +106,12 @@ def read(path: Path, *, limits: Limits | None = None) -> Document:
 def _read_data(data: bytes, name: str, extension: str, claimed: Format | None, limits: Limits) -> Document:
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _read_zip(data, name, extension, limits)
+    if data.startswith(b"%PDF-") or (extension == ".pdf" and b"%PDF-" in data[:1024]):  # junk may precede it
+        return read_pdf(data, path=name, limits=limits)
+    if image_kind(data):
+        return read_image(data, path=name, limits=limits)
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        raise UnreadableError(f"{name}: a HEIC photo, which is not supported; save it as JPEG or PNG")
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise UnreadableError(f"{name}: {what}")
@@ -111,6 +120,8 @@ def _read_data(data: bytes, name: str, extension: str, claimed: Format | None, l
     except UnreadableError:
         if extension in _ZIP_KINDS:
             raise UnreadableError(f"{name}: not a valid {_ZIP_KINDS[extension]} (not a zip archive)") from None
+        if claimed is not None and claimed.name in _BINARY_KINDS:
+            raise UnreadableError(f"{name}: not a valid {_BINARY_KINDS[claimed.name]}") from None
         raise
     fmt = _text_format(text, claimed)
     return fmt.reader(text, path=name, encoding=encoding, limits=limits)

@@ -23,6 +23,8 @@ class Limits:
     max_cells: int = 200_000  # spreadsheet / table cells visited
     max_text_chars: int = 20_000_000  # text read from one file: a zipped one may unzip to far more than its size
     max_numbers: int = 50_000  # numbers written ("34,848" is one): the extractor weighs each one
+    max_pages: int = 200  # of a PDF
+    max_pixels: int = 60_000_000  # of an image or a scanned page as the OCR sees it (a 48-megapixel photo fits)
     max_formula_depth: int = 100  # nesting and chains of references in a spreadsheet formula
     max_seconds: float = 60.0  # grading one file in `grader grade`, from reading to score
 

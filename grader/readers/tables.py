@@ -126,7 +126,11 @@ def _join(above: Sequence[Cell], below: Sequence[Cell]) -> list[Cell]:
     for k in range(max(len(above), len(below))):
         parts = [row[k] for row in (above, below) if k < len(row)]
         text = " ".join(part.text.strip() for part in parts if part.text.strip())
-        cells.append(Cell(text, parts[0].source))
+        source = parts[0].source
+        doubts = [part.source.ocr_confidence for part in parts if part.source.ocr_confidence is not None]
+        if doubts and min(doubts) != source.ocr_confidence:  # a joined cell is as sure as its least sure part
+            source = replace(source, ocr_confidence=min(doubts))
+        cells.append(Cell(text, source))
     return cells
 
 
@@ -269,7 +273,7 @@ def _lead_rows(rows: Sequence[Sequence[Cell]]) -> int:
 def _at(source: Source, cell: str) -> Source:
     # dataclasses.replace is several times slower, and big tables make millions of these
     return Source(line=source.line, sheet=source.sheet, cell=cell, notebook_cell=source.notebook_cell,
-                  paragraph=source.paragraph)
+                  paragraph=source.paragraph, page=source.page, ocr_confidence=source.ocr_confidence)
 
 
 def _cells(texts: Sequence[str], source: Source, clean: Clean, budget: CellBudget) -> list[Cell]:
