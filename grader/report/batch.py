@@ -50,6 +50,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -97,6 +98,7 @@ class BatchResult:
     results: SavedResults  # the saved results, in submission order
     skipped: tuple[tuple[str, str], ...]  # (path, reason)
     stats: ClassStats
+    warnings: tuple[str, ...] = ()  # what went wrong around the grading (the cache), for the TA
 
     def count(self, status: str) -> int:
         return dict(self.stats.statuses).get(status, 0)
@@ -231,32 +233,32 @@ def find_submissions(folder: Path, pattern: re.Pattern) -> tuple[list[Submission
 # ---------------------------------------------------------------- grading one file
 
 
-def grade_path(path: Path, rubric, cache_dir: Path | None, limits: Limits | None = None) -> Grade:
+def grade_path(path: Path, rubric, store: cache.Cache | None = None, limits: Limits | None = None) -> Grade:
     """Read and extract (or take both from the cache), then compare and score one file; never
-    raises for a bad file."""
+    raises for a bad file, nor for a cache that fails (`store` turns itself off)."""
     from grader import pipeline
 
     limits = limits or Limits()
+    store = store or cache.Cache(None)
     try:  # a file over the size limit is refused by the reader before it is hashed
-        digest = cache.file_digest(path) if path.stat().st_size <= limits.max_bytes else None
+        key = cache.source_key(path) if path.stat().st_size <= limits.max_bytes else None
     except OSError as err:
         return _unreadable(path, rubric, f"{path}: cannot be read: {err.strerror or err}")
-    cache_dir = cache_dir if digest else None
-    document = cache.load(cache_dir, digest, str(path)) if cache_dir else None
+    if key is None:
+        store = cache.Cache(None)
+    document = store.document(key, str(path))
     if document is None:
         try:
             document = pipeline.read_document(path, limits=limits)
         except GraderError as err:
             document = str(err)
-        if cache_dir:
-            cache.store(cache_dir, digest, str(path), document)
+        store.keep_document(key, str(path), document)
     if isinstance(document, str):
         return _unreadable(path, rubric, document)
-    answers = cache.load_answers(cache_dir, digest, rubric.quantities) if cache_dir else None
+    answers = store.answers(key, rubric.quantities)
     if answers is None:
         answers = pipeline.extract_answers(document, rubric)
-        if cache_dir:
-            cache.store_answers(cache_dir, digest, rubric.quantities, answers)
+        store.keep_answers(key, rubric.quantities, answers)
     return pipeline.grade_answers(answers, document, rubric)
 
 
@@ -265,10 +267,10 @@ def _unreadable(path: Path, rubric, reason: str) -> Grade:
                  max_score=rubric.max_score, errors=(reason,))
 
 
-def _grade_safely(path: Path, rubric, cache_dir: Path | None, limits: Limits) -> Grade:
+def _grade_safely(path: Path, rubric, store: cache.Cache, limits: Limits) -> Grade:
     """A bug of the grader on one file is that file's error, never the end of the batch."""
     try:
-        return grade_path(path, rubric, cache_dir, limits)
+        return grade_path(path, rubric, store, limits)
     except Exception as err:  # noqa: BLE001 - reported in the result and on the dashboard
         return _unreadable(path, rubric, f"{path}: the grader failed on this file "
                                          f"({type(err).__name__}: {err}); please report it")
@@ -283,14 +285,14 @@ class _TimeLimit(BaseException):
     """The alarm of `--workers 1`: a BaseException, so no `except Exception` on the way swallows it."""
 
 
-def _grade_here(path: Path, rubric, cache_dir: Path, limits: Limits) -> Grade:
+def _grade_here(path: Path, rubric, store: cache.Cache, limits: Limits) -> Grade:
     """One file in this process, under an alarm: it stops Python code, not a call stuck in C (the
     worker processes of the default mode are killed instead)."""
     import signal
     import threading
 
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        return _grade_safely(path, rubric, cache_dir, limits)
+        return _grade_safely(path, rubric, store, limits)
 
     def alarm(signum, frame):
         raise _TimeLimit
@@ -299,7 +301,7 @@ def _grade_here(path: Path, rubric, cache_dir: Path, limits: Limits) -> Grade:
     try:
         signal.setitimer(signal.ITIMER_REAL, limits.max_seconds)
         try:
-            return _grade_safely(path, rubric, cache_dir, limits)
+            return _grade_safely(path, rubric, store, limits)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _TimeLimit:
@@ -308,11 +310,13 @@ def _grade_here(path: Path, rubric, cache_dir: Path, limits: Limits) -> Grade:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _work(connection, rubric, cache_dir: Path, limits: Limits, batch: int) -> None:
-    """A worker process: grades each path it is sent, one at a time, until it is sent None or the
-    batch process `batch` is gone (its pipe may never close: workers forked later hold its end)."""
+def _work(connection, rubric, cache_dir: Path | None, limits: Limits, batch: int) -> None:
+    """A worker process: grades each path it is sent, one at a time, and sends back its Grade and
+    why the cache failed (None while it works), until it is sent None or the batch process `batch`
+    is gone (its pipe may never close: workers forked later hold its end)."""
     import signal
 
+    store = cache.Cache(cache_dir)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
     _die_with(batch)
     while True:
@@ -326,7 +330,7 @@ def _work(connection, rubric, cache_dir: Path, limits: Limits, batch: int) -> No
             return
         if path is None:
             return
-        connection.send(_grade_safely(path, rubric, cache_dir, limits))
+        connection.send((_grade_safely(path, rubric, store, limits), store.failure))
 
 
 def _die_with(batch: int) -> None:
@@ -356,7 +360,7 @@ class _Worker:
     deadline: float = 0.0
 
     @classmethod
-    def start(cls, context, rubric, cache_dir: Path, limits: Limits) -> _Worker:
+    def start(cls, context, rubric, cache_dir: Path | None, limits: Limits) -> _Worker:
         ours, theirs = context.Pipe()
         process = context.Process(target=_work, args=(theirs, rubric, cache_dir, limits, os.getpid()), daemon=True)
         process.start()
@@ -379,8 +383,8 @@ class _Worker:
 FILES_IN_FLIGHT = 4  # per worker: files sent ahead of the first one not yet handed on, or graded and waiting
 
 
-def _grade_in_workers(paths: list[Path], rubric, cache_dir: Path, limits: Limits, count: int,
-                      done) -> Iterator[Grade]:
+def _grade_in_workers(paths: list[Path], rubric, cache_dir: Path | None, limits: Limits, count: int,
+                      done, warn) -> Iterator[Grade]:
     """Each file's Grade, in the order of `paths`, from worker processes under the time limit: a
     worker past it is killed (whatever it is stuck in) and replaced, as is one that died; the file
     gets a reason, the batch goes on. At most FILES_IN_FLIGHT * count files are graded ahead of the
@@ -412,7 +416,9 @@ def _grade_in_workers(paths: list[Path], rubric, cache_dir: Path, limits: Limits
             for n, worker in enumerate(workers):
                 if worker.path is None:
                     continue
-                path, grade = worker.path, _result(worker)
+                path, (grade, failure) = worker.path, _result(worker)
+                if failure:
+                    warn(failure)
                 if grade is None and worker.process.is_alive() and time.monotonic() < worker.deadline:
                     continue
                 if grade is None:
@@ -431,12 +437,12 @@ def _grade_in_workers(paths: list[Path], rubric, cache_dir: Path, limits: Limits
             worker.stop()
 
 
-def _result(worker: _Worker) -> Grade | None:
-    """The worker's Grade, if it has sent it."""
+def _result(worker: _Worker) -> tuple[Grade | None, str | None]:
+    """The worker's Grade, if it has sent it, and its cache's failure."""
     try:
-        return worker.connection.recv() if worker.connection.poll() else None
+        return worker.connection.recv() if worker.connection.poll() else (None, None)
     except (EOFError, OSError):  # it died, perhaps in the middle of sending
-        return None
+        return None, None
 
 
 # ---------------------------------------------------------------- one student's several files
@@ -511,8 +517,10 @@ def _once(items) -> tuple:
 # ---------------------------------------------------------------- the batch
 
 
-def _grade_all(paths: list[Path], rubric, cache_dir: Path, workers: int | None, limits: Limits) -> Iterator[Grade]:
-    """Each file's Grade, in the order of `paths`, as it is graded."""
+def _grade_all(paths: list[Path], rubric, cache_dir: Path | None, workers: int | None, limits: Limits,
+               warn) -> Iterator[Grade]:
+    """Each file's Grade, in the order of `paths`, as it is graded; `warn` is told why the cache
+    failed, if it does."""
     from rich.console import Console
     from rich.progress import Progress
 
@@ -526,13 +534,16 @@ def _grade_all(paths: list[Path], rubric, cache_dir: Path, workers: int | None, 
             progress.refresh()
 
         if workers == 1:
+            store = cache.Cache(cache_dir)
             for path in paths:
-                grade = _grade_here(path, rubric, cache_dir, limits)
+                grade = _grade_here(path, rubric, store, limits)
+                if store.failure:
+                    warn(store.failure)
                 done()
                 yield grade
             return
         count = min(workers or os.cpu_count() or 1, len(paths))
-        yield from _grade_in_workers(paths, rubric, cache_dir, limits, count, done)
+        yield from _grade_in_workers(paths, rubric, cache_dir, limits, count, done, warn)
 
 
 def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern: str | None = None,
@@ -567,15 +578,23 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     decisions = decisions_for(corrections, out, [submission.key for submission in submissions])
     paths = [path for submission in submissions for path in submission.files]
     skipped = tuple(_printable(skipped, _NOT_IN_A_NAME))
+    warnings: list[str] = []
+
+    def cache_failed(reason: str) -> None:  # once: every worker finds the same full disk
+        if not warnings:
+            warnings.append(f"{_printable(reason, _NOT_IN_A_NAME)}: the cache cannot be written; "
+                            "grading goes on without it")
+
     with ReportWriter(out, rubric, reports=reports) as writer:
-        with closing(_grade_all(paths, rubric, _cache_dir(out, limits), workers, limits)) as grades:
+        cache_dir = _usable_cache_dir(out, limits, cache_failed)
+        with closing(_grade_all(paths, rubric, cache_dir, workers, limits, cache_failed)) as grades:
             for submission in submissions:
                 grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
                 grade = apply_corrections(grade, decisions.get(submission.key, ()), rubric)
                 writer.add(_submission_result(submission, grade, folder))
         stats = writer.finish(skipped)
     return BatchResult(out=out, results=SavedResults(out / "results", tuple(s.key for s in submissions)),
-                       skipped=skipped, stats=stats)
+                       skipped=skipped, stats=stats, warnings=tuple(warnings))
 
 
 def _submission_result(submission: Submission, grade: Grade, folder: Path) -> dict:
@@ -620,6 +639,17 @@ def _cache_dir(out: Path, limits: Limits) -> Path:
     if reading == Limits():
         return out / ".cache"
     return out / ".cache" / ("limits-" + hashlib.sha256(repr(reading).encode()).hexdigest()[:12])
+
+
+def _usable_cache_dir(out: Path, limits: Limits, warn) -> Path | None:
+    """The cache folder, made; None (and a warning) when it cannot be: the run goes on without it."""
+    folder = _cache_dir(out, limits)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        warn(f"{err.filename or folder}: {err.strerror or err}")
+        return None
+    return folder
 
 
 def feedback_link(key: str) -> str:
@@ -713,6 +743,8 @@ def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = 
     result = grade_folder(folder, rubric=rubric, out=out, workers=workers, id_pattern=id_pattern,
                           limits=Limits.parse(limits) if limits else None, reports=reports, corrections=corrections)
     console = Console(highlight=False)
+    for warning in result.warnings:
+        print(f"grader: warning: {warning}", file=sys.stderr)
     counts = ", ".join(f"{result.count(status)} {status}" for status in ("graded", "empty", "unreadable")
                        if result.count(status))
     console.print(f"{len(result.results)} submissions: {counts}")
