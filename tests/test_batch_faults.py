@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import errno
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from figures import SEED_001_KEY
-from test_batch import use_stand_in, write_class
+from test_batch import tree, use_stand_in, write_class
 from test_report_fixtures import rubric
 
+from grader import pipeline
 from grader.cli import main
-from grader.report import cache
+from grader.core import GraderError
+from grader.report import batch, cache, render
 from grader.report.batch import grade_folder
+from grader.report.stats import load_results
 
 
 @pytest.fixture
@@ -103,3 +109,99 @@ def test_the_cli_prints_the_cache_warning_on_one_line(stand_in, klass, tmp_path,
     assert main(["grade", str(klass), "--out", str(out), "--workers", "1"]) == 0
     warning = [line for line in capsys.readouterr().err.splitlines() if line.startswith("grader: warning:")]
     assert len(warning) == 1 and "without it" in warning[0]
+
+
+# ---------------------------------------------------------------- one run per folder; a killed run
+
+
+def test_a_second_run_into_a_folder_being_written_is_refused(klass, tmp_path):
+    """Another process holds the folder: the CLI, in its own process, refuses in one line, exit 2,
+    and leaves the folder as it was."""
+    out = tmp_path / "out"
+    with batch.output_lock(out):
+        before = sorted(p.name for p in out.iterdir())
+        run = subprocess.run([sys.executable, "-m", "grader", "grade", str(klass), "--out", str(out)],
+                             capture_output=True, text=True, timeout=120)
+        assert sorted(p.name for p in out.iterdir()) == before
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.count("\n") == 1 and run.stderr.startswith(f"grader: {out}: another grader run")
+    assert f"pid {os.getpid()}," in run.stderr
+
+
+def test_a_lock_left_by_a_dead_run_is_taken_over(stand_in, klass, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / batch.LOCK).write_text("pid 999999999, started 2026-01-01 00:00:00\n")  # nobody holds it
+    result = grade_folder(klass, rubric=rubric(), out=out, workers=1)
+    assert len(result.results) == 8 and not (out / batch.LOCK).exists()
+
+
+def test_a_run_stopped_midway_leaves_a_folder_that_says_it_is_incomplete(stand_in, klass, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    grade_folder(klass, rubric=rubric(), out=out, workers=1)
+    complete = tree(out)
+    assert not (out / "INCOMPLETE.txt").exists() and "index.html" in complete
+
+    grade_answers = stand_in.grade_answers
+
+    def killed_at_dan(answers, document, rubric):
+        if Path(document.path).name == "dan.md":
+            raise KeyboardInterrupt  # as a kill: nothing after it runs in the batch
+        return grade_answers(answers, document, rubric)
+
+    (klass / "amy.md").write_text("towers, on second thoughts\n")
+    monkeypatch.setattr(pipeline, "grade_answers", killed_at_dan)
+    with pytest.raises(KeyboardInterrupt):
+        grade_folder(klass, rubric=rubric(), out=out, workers=1)
+    assert (out / "INCOMPLETE.txt").is_file()
+    # no dashboard or gradebook tells of the earlier run beside amy's new result
+    assert not (out / "index.html").exists() and not any((out / "gradebook").iterdir())
+    assert json.loads((out / "results" / "amy.json").read_text())["score"] == 7
+    with pytest.raises(GraderError, match="did not finish"):
+        load_results(out)
+
+    monkeypatch.setattr(pipeline, "grade_answers", grade_answers)
+    grade_folder(klass, rubric=rubric(), out=out, workers=1)  # the rerun completes it
+    assert not (out / "INCOMPLETE.txt").exists() and not (out / batch.LOCK).exists()
+    (klass / "amy.md").write_text("all right\n")
+    grade_folder(klass, rubric=rubric(), out=out, workers=1)
+    assert tree(out) == complete
+
+
+# ---------------------------------------------------------------- the environment fails
+
+
+def one_error_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("grader: ") and "Traceback" not in err, err
+    return err
+
+
+def test_reports_under_a_plain_file_are_one_error_line(stand_in, klass, tmp_path, capsys):
+    (tmp_path / "file").write_text("not a folder\n")
+    assert main(["grade", str(klass), "--out", str(tmp_path / "file" / "out"), "--workers", "1"]) == 2
+    assert one_error_line(capsys).startswith(f"grader: {tmp_path / 'file' / 'out'}: Not a directory")
+    assert main(["grade", str(klass), "--out", str(tmp_path / "file"), "--workers", "1"]) == 2
+    assert str(tmp_path / "file") in one_error_line(capsys)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_is_one_error_line_and_the_folder_says_incomplete(stand_in, klass, tmp_path, capsys,
+                                                                      monkeypatch):
+    """Every report written goes to /dev/full, where a write fails as on a full disk (no space left)."""
+    out, fdopen = tmp_path / "out", os.fdopen
+    opened = []
+
+    def full(fd, mode="r", *args, **kwargs):
+        opened.append(fd)
+        if mode == "wb" and len(opened) > 1:  # the incomplete mark is written; what follows is not
+            os.close(fd)
+            return open("/dev/full", mode)
+        return fdopen(fd, mode, *args, **kwargs)
+
+    monkeypatch.setattr(render.os, "fdopen", full)
+    assert main(["grade", str(klass), "--out", str(out), "--workers", "1"]) == 2
+    assert "No space left on device" in one_error_line(capsys)
+    monkeypatch.undo()
+    assert (out / "INCOMPLETE.txt").is_file() and not (out / batch.LOCK).exists()
+    assert not list(out.rglob("*.tmp"))  # no temporary file left behind

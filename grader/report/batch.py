@@ -13,6 +13,17 @@ The output layout (the one place it is described; OUT is `--out`, `reports/` by 
                                      the grader reads it, never writes it (--corrections FILE: another)
     OUT/.cache/                      what was read and extracted, so a re-run only re-scores
                                      (in .cache/limits-<hash>/ when read under other --limits)
+    OUT/.lock                        while a run writes: its pid and start time (one run at a time)
+    OUT/INCOMPLETE.txt               while a run writes, and after one that did not finish
+
+A run writes results and feedback as they come, and the gradebooks and then the dashboard at the
+end; it marks the folder INCOMPLETE.txt (and removes the earlier run's dashboard and gradebooks)
+before its first result, and removes the mark after the dashboard. So a folder with a dashboard and
+no mark holds one complete run, and a run killed on the way leaves a folder that says so (`grader
+stats` refuses it); running again completes it, from the cache. A second run into a folder that a
+run is writing is refused; a failure of the disk or the folders (full, read-only, not a folder)
+stops the run with `grader: <path>: <reason>` (exit 2), the folder still marked incomplete. A cache
+that cannot be written is only a warning: the run goes on without it.
 
 Submissions: each file directly in DIR is one submission, and each folder in DIR is one
 submission made of every file under it (a folder per student). Hidden files, a README at the top
@@ -52,6 +63,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
@@ -60,7 +72,7 @@ from grader.core import Grade, GraderError, Judgement, PitfallHit, ReviewItem
 from grader.readers.limits import Limits
 from grader.report import cache
 from grader.report.json_result import grade_to_json
-from grader.report.stats import ClassStats, ClassTally
+from grader.report.stats import INCOMPLETE, ClassStats, ClassTally
 
 DEFAULT_ID_PATTERN = r"(?P<id>.+)"
 ID_GROUPS = ("id", "name", "section", "login", "canvas_id")
@@ -570,7 +582,10 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     if workers is not None and workers < 1:
         raise GraderError(f"--workers must be at least 1, not {workers}")
     pattern = compile_id_pattern(id_pattern)
-    submissions, skipped = find_submissions(folder, pattern)
+    try:
+        submissions, skipped = find_submissions(folder, pattern)
+    except OSError as err:
+        raise GraderError(_environment(err)) from None
     if not submissions:
         raise GraderError(f"{folder}: no submissions found")
     from grader.corrections import apply_corrections, decisions_for
@@ -585,14 +600,17 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
             warnings.append(f"{_printable(reason, _NOT_IN_A_NAME)}: the cache cannot be written; "
                             "grading goes on without it")
 
-    with ReportWriter(out, rubric, reports=reports) as writer:
-        cache_dir = _usable_cache_dir(out, limits, cache_failed)
-        with closing(_grade_all(paths, rubric, cache_dir, workers, limits, cache_failed)) as grades:
-            for submission in submissions:
-                grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
-                grade = apply_corrections(grade, decisions.get(submission.key, ()), rubric)
-                writer.add(_submission_result(submission, grade, folder))
-        stats = writer.finish(skipped)
+    try:
+        with output_lock(out), ReportWriter(out, rubric, reports=reports) as writer:
+            cache_dir = _usable_cache_dir(out, limits, cache_failed)
+            with closing(_grade_all(paths, rubric, cache_dir, workers, limits, cache_failed)) as grades:
+                for submission in submissions:
+                    grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
+                    grade = apply_corrections(grade, decisions.get(submission.key, ()), rubric)
+                    writer.add(_submission_result(submission, grade, folder))
+            stats = writer.finish(skipped)
+    except OSError as err:  # a full disk, a read-only or missing folder: the environment, not a file
+        raise GraderError(_environment(err)) from None
     return BatchResult(out=out, results=SavedResults(out / "results", tuple(s.key for s in submissions)),
                        skipped=skipped, stats=stats, warnings=tuple(warnings))
 
@@ -627,6 +645,49 @@ def _printable(value, unwanted: re.Pattern = _UNWRITABLE):
     if isinstance(value, (list, tuple)):
         return type(value)(_printable(item, unwanted) for item in value)
     return value
+
+
+def _environment(err: OSError) -> str:
+    """`<path>: <reason>`, on one line, for a failure of the disk or the folders around the run."""
+    where = err.filename if err.filename is not None else "?"
+    return _printable(f"{os.fsdecode(where)}: {err.strerror or err}", _NOT_IN_A_NAME)
+
+
+LOCK = ".lock"  # in OUT while a run writes there: its pid and start time
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """One run at a time per output folder: OUT/.lock, locked (flock) while the run lasts and holding
+    its pid and start time. A second run is refused with a GraderError naming them. The lock dies with
+    its process, so a lock file left by a run that was killed is simply taken over."""
+    import fcntl
+    import time
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / LOCK
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "a run starting"
+            os.close(fd)
+            raise GraderError(f"{out}: another grader run is writing its reports there ({holder}); "
+                              "wait for it to end, or choose another --out") from None
+        try:  # the file we locked is still the lock (a run ending removes it), or we try again
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode())
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        os.close(fd)
 
 
 REPORT_FOLDERS = ("results", "feedback", "gradebook", ".cache")  # in OUT: written, and cleaned of old reports
@@ -665,8 +726,8 @@ class ReportWriter:
     streamed, one small row per submission kept for the CSV gradebooks; the dashboard and the
     gradebooks at the end. A batch of any size holds no more. Files of an earlier run that this run
     did not produce are removed from results/ and feedback/ so the folder tells one story; with
-    `reports=False` only the results are written, and the dashboard and gradebooks of an earlier
-    run are removed with its feedback pages."""
+    `reports=False` only the results are written, and the feedback pages of an earlier run are
+    removed with its dashboard and gradebooks (as every run removes those first)."""
 
     def __init__(self, out: Path, rubric, *, reports: bool = True) -> None:
         self._out, self._rubric, self._reports = out, rubric, reports
@@ -677,6 +738,20 @@ class ReportWriter:
         self._workbook = None  # answers.xlsx, begun with the first result
 
     def __enter__(self) -> ReportWriter:
+        """Mark the folder incomplete, and remove the dashboard and gradebooks, which told of an
+        earlier run: until `finish`, nothing here looks like a complete report."""
+        import time
+
+        from grader.report.render import write_atomic
+
+        write_atomic(self._out / INCOMPLETE, (
+            f"A grader run (pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}) is writing these "
+            "reports, or was stopped before it finished: results/ and feedback/ may mix its results with an "
+            "earlier run's, and the dashboard and gradebooks are not written yet. Run `grader grade` again to "
+            "complete them; this file goes when a run finishes.\n"))
+        for path in (self._out / "index.html", *(self._out / "gradebook" / name for name in GRADEBOOKS)):
+            if path.is_file():
+                path.unlink()
         return self
 
     def __exit__(self, *failure) -> None:
@@ -716,22 +791,19 @@ class ReportWriter:
                     if path.suffix in suffixes and path.name not in self._written[folder] and path.is_file():
                         path.unlink()
         stats = self._tally.build()
-        gradebook = self._out / "gradebook"
-        if not self._reports:
-            for path in (self._out / "index.html", *(gradebook / name for name in GRADEBOOKS)):
-                if path.is_file():
-                    path.unlink()
-            return stats
-        links = {row.key: feedback_link(row.key) for row in stats.submissions}
-        with atomic_output(self._out / "index.html") as target:
-            write_dashboard(target, stats, assignment=self._assignment, links=links, skipped=skipped)
-        max_score = self._rubric.max_score
-        write_atomic(gradebook / "canvas.csv", canvas_csv(self._rows, assignment=self._assignment, max_score=max_score))
-        write_atomic(gradebook / "gradescope.csv",
-                     gradescope_csv(self._rows, assignment=self._assignment, max_score=max_score))
-        write_atomic(gradebook / "moodle.csv", moodle_csv(self._rows))
-        with atomic_output(gradebook / "answers.xlsx") as target:
-            (self._workbook or AnswersWorkbook()).save(target)
+        if self._reports:
+            gradebook, max_score = self._out / "gradebook", self._rubric.max_score
+            write_atomic(gradebook / "canvas.csv",
+                         canvas_csv(self._rows, assignment=self._assignment, max_score=max_score))
+            write_atomic(gradebook / "gradescope.csv",
+                         gradescope_csv(self._rows, assignment=self._assignment, max_score=max_score))
+            write_atomic(gradebook / "moodle.csv", moodle_csv(self._rows))
+            with atomic_output(gradebook / "answers.xlsx") as target:
+                (self._workbook or AnswersWorkbook()).save(target)
+            links = {row.key: feedback_link(row.key) for row in stats.submissions}
+            with atomic_output(self._out / "index.html") as target:  # the dashboard last, then the mark goes
+                write_dashboard(target, stats, assignment=self._assignment, links=links, skipped=skipped)
+        (self._out / INCOMPLETE).unlink()
         return stats
 
 

@@ -87,12 +87,20 @@ def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
     new one, never half of one (for reports written as a stream)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:  # named after the report, not the temporary name tried
+        raise OSError(err.errno, err.strerror, str(path)) from err
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a report is an ordinary file
         os.replace(temp, path)
+    except OSError as err:
+        Path(temp).unlink(missing_ok=True)
+        if err.filename is None:  # a full disk fails a write, which names no file: name the report
+            raise OSError(err.errno, err.strerror, str(path)) from err
+        raise
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
