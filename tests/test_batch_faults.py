@@ -205,3 +205,55 @@ def test_a_full_disk_is_one_error_line_and_the_folder_says_incomplete(stand_in, 
     monkeypatch.undo()
     assert (out / "INCOMPLETE.txt").is_file() and not (out / batch.LOCK).exists()
     assert not list(out.rglob("*.tmp"))  # no temporary file left behind
+
+
+# ---------------------------------------------------------------- names
+
+
+def test_hidden_names_are_listed_as_skipped_with_the_reason(stand_in, klass, tmp_path):
+    (klass / "..%2f..%2fetc.md").write_text("all right\n")
+    (klass / "ivan" / ".git").mkdir()
+    (klass / "ivan" / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    result = grade_folder(klass, rubric=rubric(), out=tmp_path / "out", workers=1)
+    skipped = dict(result.skipped)
+    for name in ("..%2f..%2fetc.md", ".DS_Store", "ivan/.git"):
+        assert "hidden" in skipped[name], name
+    assert "ivan/.git/HEAD" not in skipped and len(result.results) == 8
+
+
+def test_names_that_are_not_utf8_or_hold_control_characters_are_distinct_students(stand_in, tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    names = [b"\xff.md", b"\xfe.md", b"a\x01.md", b"a\x02.md", b"b\x1b[31m.md"]
+    for name in names:
+        (folder / os.fsdecode(name)).write_text("all right\n")
+    result = grade_folder(folder, rubric=rubric(), out=tmp_path / "out", workers=1)
+    ids = [r["student"]["id"] for r in result.results]
+    assert sorted(ids) == sorted(["\\xff", "\\xfe", "a\\x01", "a\\x02", "b\\x1b[31m"])
+    canvas = (tmp_path / "out" / "gradebook" / "canvas.csv").read_text()
+    assert "\x1b" not in canvas and all(f",{i}," in canvas or f'"{i}"' in canvas for i in ids[:2])
+
+
+def test_check_shows_a_name_without_its_terminal_escapes(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")  # the name on one line
+    path = tmp_path / "red\x1b[31mname\x1b]0;title\x07.md"
+    path.write_text(table())
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "red\\x1b[31mname" in out
+    pdf = tmp_path / "bad\x1b[2J.md"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    assert main(["check", str(pdf)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and out.count("bad\\x1b[2J.md") == 2 and "could not be read" in out
+
+
+def test_a_loop_of_links_has_its_own_message(stand_in, klass, tmp_path, capsys):
+    (klass / "loop.md").symlink_to("loop.md")
+    (klass / "gone.md").symlink_to(tmp_path / "deleted.md")
+    result = grade_folder(klass, rubric=rubric(), out=tmp_path / "out", workers=1)
+    skipped = dict(result.skipped)
+    assert skipped["loop.md"] == "a loop of symbolic links"
+    assert skipped["gone.md"].startswith("broken symbolic link")
+    assert main(["check", str(klass / "loop.md")]) == 2
+    assert one_error_line(capsys) == f"grader: {klass / 'loop.md'}: a loop of symbolic links\n"

@@ -265,7 +265,7 @@ def build_class(root: Path) -> tuple[Path, dict[str, tuple[str, str | None]]]:
     for name, reason in (("canary.md", "leading out of the graded folder"),
                          ("eve/borrowed.md", "leading out of the graded folder"),
                          ("outside_folder", "leading out of the graded folder"),
-                         ("loop.md", "broken symbolic link"), ("gone.md", "broken symbolic link"),
+                         ("loop.md", "a loop of symbolic links"), ("gone.md", "broken symbolic link"),
                          ("pipe.md", "not a regular file")):
         expected[name] = ("skipped", reason)
     return folder, expected
@@ -328,8 +328,10 @@ def by_file(results: dict) -> dict[str, dict]:
 
 
 def shown_name(name: str) -> str:
-    """A name as the reports show it: each byte that is not UTF-8 and each control character as U+FFFD."""
-    return re.sub("[\udc80-\udcff\x00-\x1f\x7f-\x9f]", "\ufffd", name)
+    """A name as the reports show it: each byte that is not UTF-8 (kept by Python as U+DC80 + the
+    byte) and each control character as its \\xNN escape."""
+    return re.sub("[\udc80-\udcff\x00-\x1f\x7f-\x9f]",
+                  lambda m: f"\\x{ord(m[0]) % 0xDC00:02x}", name)
 
 
 def skipped_lines(stdout: str) -> dict[str, str]:

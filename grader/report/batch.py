@@ -26,11 +26,13 @@ stops the run with `grader: <path>: <reason>` (exit 2), the folder still marked 
 that cannot be written is only a warning: the run goes on without it.
 
 Submissions: each file directly in DIR is one submission, and each folder in DIR is one
-submission made of every file under it (a folder per student). Hidden files, a README at the top
-of DIR (it describes the folder), symbolic links leading out of DIR, to folders or nowhere, and
-what is not a regular file (a pipe) are skipped; skipped files are listed on the dashboard. Nothing
-is ever written into DIR (nor is DIR one of OUT's folders). Names that are not UTF-8 or hold control
-characters are shown with U+FFFD in their place.
+submission made of every file under it (a folder per student). Hidden files and folders (a name
+beginning with a dot: `.DS_Store`, `..%2fetc.md`), a README at the top of DIR (it describes the
+folder), symbolic links leading out of DIR, to folders, nowhere or round in a loop, and what is not
+a regular file (a pipe) are skipped, each listed with its reason on the dashboard and by the
+command. Nothing is ever written into DIR (nor is DIR one of OUT's folders). In names, each byte
+that is not UTF-8 and each control character is shown as its `\\xNN` escape (so two such names are
+two students, and none is a command to the terminal).
 
 Student identifiers come from the submission's name (a file's name without its extension, or a
 folder's name) through `--id-pattern`, a regular expression with named groups: `id` (required: the
@@ -69,9 +71,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from grader.core import Grade, GraderError, Judgement, PitfallHit, ReviewItem
+from grader.readers import link_failure
 from grader.readers.limits import Limits
 from grader.report import cache
 from grader.report.json_result import grade_to_json
+from grader.report.render import shown_name
 from grader.report.stats import INCOMPLETE, ClassStats, ClassTally
 
 DEFAULT_ID_PATTERN = r"(?P<id>.+)"
@@ -128,6 +132,7 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 OUTSIDE = "symbolic link leading out of the graded folder"
+HIDDEN = "hidden (the name begins with a dot)"
 
 
 def _link_problem(path: Path, root: Path) -> str | None:
@@ -136,8 +141,8 @@ def _link_problem(path: Path, root: Path) -> str | None:
         return None
     try:
         target = path.resolve(strict=True)
-    except (OSError, RuntimeError):  # a loop, or a target that does not exist
-        return "broken symbolic link"
+    except (OSError, RuntimeError) as err:
+        return link_failure(err)
     try:
         target.relative_to(root)
     except ValueError:
@@ -154,6 +159,8 @@ def _files_under(folder: Path, top: Path, root: Path, skipped: list) -> list[Pat
 
     for current, dirs, names in os.walk(folder, onerror=unlisted):
         current = Path(current)
+        for d in sorted(d for d in dirs if d.startswith(".")):
+            skipped.append((_relative(current / d, top), HIDDEN))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for d in list(dirs):
             problem = _link_problem(current / d, root)
@@ -163,6 +170,7 @@ def _files_under(folder: Path, top: Path, root: Path, skipped: list) -> list[Pat
         for name in sorted(names):
             path = current / name
             if name.startswith("."):
+                skipped.append((_relative(path, top), HIDDEN))
                 continue
             problem = _link_problem(path, root)
             if problem:
@@ -208,6 +216,7 @@ def find_submissions(folder: Path, pattern: re.Pattern) -> tuple[list[Submission
     found: list[tuple[str, str, tuple[Path, ...]]] = []  # (stem, name, files)
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
+            skipped.append((entry.name, HIDDEN))
             continue
         problem = _link_problem(entry, root)
         if problem:
@@ -225,16 +234,16 @@ def find_submissions(folder: Path, pattern: re.Pattern) -> tuple[list[Submission
                 found.append((entry.stem, entry.name, (entry,)))
         else:
             skipped.append((entry.name, "not a regular file"))
-    stems = [_safe_key(stem) for stem, _, _ in found]
+    stems = [_safe_key(shown_name(stem)) for stem, _, _ in found]
     keys, submissions = set(), []
     for (stem, name, files), key in zip(found, stems, strict=True):
         if stems.count(key) > 1:  # alice.md and alice.txt: keep the extension
-            key = _safe_key(name)
+            key = _safe_key(shown_name(name))
         base, n = key, 2
         while key.casefold() in keys:  # Amy.md and amy.md: apart on a file system that ignores case too
             key, n = f"{base}-{n}", n + 1
         keys.add(key.casefold())
-        stem = _printable(stem, _NOT_IN_A_NAME)  # a name on several lines is one id
+        stem = shown_name(stem)  # a name on several lines is one id; two names not UTF-8 two ids
         match = pattern.search(stem)
         student = {group: value for group, value in (match.groupdict() if match else {}).items() if value}
         student.setdefault("id", stem)
@@ -592,12 +601,12 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
 
     decisions = decisions_for(corrections, out, [submission.key for submission in submissions])
     paths = [path for submission in submissions for path in submission.files]
-    skipped = tuple(_printable(skipped, _NOT_IN_A_NAME))
+    skipped = tuple(_names(skipped))
     warnings: list[str] = []
 
     def cache_failed(reason: str) -> None:  # once: every worker finds the same full disk
         if not warnings:
-            warnings.append(f"{_printable(reason, _NOT_IN_A_NAME)}: the cache cannot be written; "
+            warnings.append(f"{shown_name(reason)}: the cache cannot be written; "
                             "grading goes on without it")
 
     try:
@@ -625,32 +634,39 @@ def _submission_result(submission: Submission, grade: Grade, folder: Path) -> di
     result["student"] = dict(submission.student)
     result["files"] = [path.relative_to(folder).as_posix() for path in submission.files]
     for field in ("file", "files", "student", "errors"):  # names, and messages naming them: one line
-        result[field] = _printable(result[field], _NOT_IN_A_NAME)
+        result[field] = _names(result[field])
     return _printable(result)
 
 
-# Lone surrogates (the bytes of a name that is not UTF-8, kept so by the file system layer) and
-# control characters (which a spreadsheet refuses and a terminal obeys) in what a student named or
-# wrote; a name is one line too.
+# Lone surrogates and control characters (which a spreadsheet refuses and a terminal obeys) in what
+# a student wrote.
 _UNWRITABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_NOT_IN_A_NAME = re.compile("[\ud800-\udfff\x00-\x1f\x7f-\x9f]")
 
 
-def _printable(value, unwanted: re.Pattern = _UNWRITABLE):
-    """`value` with every unwanted character shown as U+FFFD, so every report can be written."""
+def _each_string(value, change):
     if isinstance(value, str):
-        return unwanted.sub("\ufffd", value)
+        return change(value)
     if isinstance(value, dict):
-        return {_printable(key, unwanted): _printable(item, unwanted) for key, item in value.items()}
+        return {_each_string(key, change): _each_string(item, change) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_printable(item, unwanted) for item in value)
+        return type(value)(_each_string(item, change) for item in value)
     return value
+
+
+def _printable(value):
+    """`value` with every unwritable character shown as U+FFFD, so every report can be written."""
+    return _each_string(value, lambda text: _UNWRITABLE.sub("\ufffd", text))
+
+
+def _names(value):
+    """`value`, names of files, as shown (grader.report.render.shown_name)."""
+    return _each_string(value, shown_name)
 
 
 def _environment(err: OSError) -> str:
     """`<path>: <reason>`, on one line, for a failure of the disk or the folders around the run."""
     where = err.filename if err.filename is not None else "?"
-    return _printable(f"{os.fsdecode(where)}: {err.strerror or err}", _NOT_IN_A_NAME)
+    return shown_name(f"{os.fsdecode(where)}: {err.strerror or err}")
 
 
 LOCK = ".lock"  # in OUT while a run writes there: its pid and start time

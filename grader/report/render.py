@@ -22,6 +22,26 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~!{}])")
 
 
+# What a name may not hold when it is shown: the bytes of a name that is not UTF-8 (lone surrogates,
+# as the file system layer keeps them), control characters (a terminal obeys them), line breaks and
+# the marks that reorder text shown after them.
+_NOT_IN_A_NAME = re.compile("[\ud800-\udfff\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match[0])
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown_name(text: str) -> str:
+    """A file name (or a message naming one) as the reports and the terminal show it: on one line,
+    each byte that is not UTF-8 and each control character as its \\xNN escape, so that two names
+    stay two and none sends a terminal its commands."""
+    return _NOT_IN_A_NAME.sub(_escaped, text)
+
+
 def escape_markdown(value) -> str:
     if value is None:
         return ""
