@@ -85,7 +85,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_read(args.file, rubric=args.rubric)
     if args.verb == "grade":
-        from grader.report.batch import run_grade
+        from grader.batch.run import run_grade
 
         return run_grade(args.folder, rubric=args.rubric, out=args.out, workers=args.workers,
                          id_pattern=args.id_pattern, limits=args.limits, reports=args.reports,

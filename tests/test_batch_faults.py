@@ -16,10 +16,10 @@ from test_batch import tree, use_stand_in, write_class
 from test_report_fixtures import rubric
 
 from grader import pipeline
+from grader.batch import cache, grade_folder, lock
 from grader.cli import main
 from grader.core import GraderError
-from grader.report import batch, cache, render
-from grader.report.batch import grade_folder
+from grader.report import render
 from grader.report.stats import load_results
 
 
@@ -118,7 +118,7 @@ def test_a_second_run_into_a_folder_being_written_is_refused(klass, tmp_path):
     """Another process holds the folder: the CLI, in its own process, refuses in one line, exit 2,
     and leaves the folder as it was."""
     out = tmp_path / "out"
-    with batch.output_lock(out):
+    with lock.output_lock(out):
         before = sorted(p.name for p in out.iterdir())
         run = subprocess.run([sys.executable, "-m", "grader", "grade", str(klass), "--out", str(out)],
                              capture_output=True, text=True, timeout=120)
@@ -131,9 +131,9 @@ def test_a_second_run_into_a_folder_being_written_is_refused(klass, tmp_path):
 def test_a_lock_left_by_a_dead_run_is_taken_over(stand_in, klass, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / batch.LOCK).write_text("pid 999999999, started 2026-01-01 00:00:00\n")  # nobody holds it
+    (out / lock.LOCK).write_text("pid 999999999, started 2026-01-01 00:00:00\n")  # nobody holds it
     result = grade_folder(klass, rubric=rubric(), out=out, workers=1)
-    assert len(result.results) == 8 and not (out / batch.LOCK).exists()
+    assert len(result.results) == 8 and not (out / lock.LOCK).exists()
 
 
 def test_a_run_stopped_midway_leaves_a_folder_that_says_it_is_incomplete(stand_in, klass, tmp_path, monkeypatch):
@@ -162,7 +162,7 @@ def test_a_run_stopped_midway_leaves_a_folder_that_says_it_is_incomplete(stand_i
 
     monkeypatch.setattr(pipeline, "grade_answers", grade_answers)
     grade_folder(klass, rubric=rubric(), out=out, workers=1)  # the rerun completes it
-    assert not (out / "INCOMPLETE.txt").exists() and not (out / batch.LOCK).exists()
+    assert not (out / "INCOMPLETE.txt").exists() and not (out / lock.LOCK).exists()
     (klass / "amy.md").write_text("all right\n")
     grade_folder(klass, rubric=rubric(), out=out, workers=1)
     assert tree(out) == complete
@@ -203,7 +203,7 @@ def test_a_full_disk_is_one_error_line_and_the_folder_says_incomplete(stand_in, 
     assert main(["grade", str(klass), "--out", str(out), "--workers", "1"]) == 2
     assert "No space left on device" in one_error_line(capsys)
     monkeypatch.undo()
-    assert (out / "INCOMPLETE.txt").is_file() and not (out / batch.LOCK).exists()
+    assert (out / "INCOMPLETE.txt").is_file() and not (out / lock.LOCK).exists()
     assert not list(out.rglob("*.tmp"))  # no temporary file left behind
 
 

@@ -477,8 +477,8 @@ def test_a_second_run_gives_the_same_reports(graded, tmp_path):
 @pytest.mark.parametrize("where", ["results", "feedback", "gradebook", ".cache/limits-x", "results/sub", "link"])
 def test_a_graded_folder_where_reports_go_is_refused(tmp_path, where):
     """Its files would be overwritten by reports, and removed as old reports."""
+    from grader.batch import grade_folder
     from grader.core import GraderError
-    from grader.report.batch import grade_folder
 
     out = tmp_path / "reports"
     folder = tmp_path / "class" if where == "link" else out / where
@@ -494,7 +494,7 @@ def test_a_graded_folder_where_reports_go_is_refused(tmp_path, where):
 
 def test_report_names_differ_in_more_than_case(tmp_path):
     """Amy.md and amy.md are two students, and two reports on a file system that ignores case."""
-    from grader.report.batch import compile_id_pattern, find_submissions
+    from grader.batch.listing import compile_id_pattern, find_submissions
 
     for name in ("Amy.md", "amy.md", "AMY.txt", "amy"):
         (tmp_path / name).write_text("conv1 weights 34848\n")

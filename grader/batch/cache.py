@@ -25,6 +25,7 @@ from pathlib import Path
 
 from grader import __version__
 from grader.core import SPECS_DIR, Answer, Cell, Document, Quantity, Source, Table, TextLine
+from grader.readers.limits import Limits
 from grader.report.render import write_atomic
 
 FORMAT = 2
@@ -185,3 +186,23 @@ class Cache:
                 store_answers(self.folder, key, quantities, answers)
             except OSError as err:
                 self._failed(err)
+
+
+def cache_dir(out: Path, limits: Limits) -> Path:
+    """A file is read differently under other limits (one over the default size limit is read under
+    a larger one): what was read under them is kept apart."""
+    reading = limits.reading()
+    if reading == Limits():
+        return out / ".cache"
+    return out / ".cache" / ("limits-" + hashlib.sha256(repr(reading).encode()).hexdigest()[:12])
+
+
+def usable_cache_dir(out: Path, limits: Limits, warn) -> Path | None:
+    """The cache folder, made; None (and a warning) when it cannot be: the run goes on without it."""
+    folder = cache_dir(out, limits)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        warn(f"{err.filename or folder}: {err.strerror or err}")
+        return None
+    return folder

@@ -2,8 +2,8 @@
 content, by the code that produced them and by what the rubric asks."""
 from __future__ import annotations
 
+from grader.batch import cache
 from grader.core import Answer, Cell, Document, Quantity, Source, Table, TextLine
-from grader.report import cache
 
 DOCUMENT = Document("a.md", "markdown", (
     TextLine("AlexNet", Source(line=1), heading=1),
