@@ -47,8 +47,6 @@ def output_lock(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
-
-
 @contextmanager
 def marked_incomplete(out: Path) -> Iterator[None]:
     """OUT/INCOMPLETE.txt from before the run's first report until its last: removed only when the
