@@ -4,6 +4,8 @@ what it is given; runs nothing."""
 from __future__ import annotations
 
 import json
+import sys
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,19 +36,37 @@ class ReportWriter:
         self._written: dict[str, set[str]] = {"results": set(), "feedback": set()}
         self._tally = ClassTally()
         self._rows: list[dict] = []  # for the CSV gradebooks
-        self._workbook = None  # answers.xlsx, begun with the first result
+        self._workbook = None  # answers.xlsx, streamed from the first result to `finish`
+        self._stack = ExitStack()  # its file, written aside and renamed into place by `finish`
 
     def __enter__(self) -> ReportWriter:
-        """Remove the dashboard and gradebooks, which told of an earlier run: until `finish` writes
-        them, nothing here looks like a complete report."""
+        """Remove the dashboard and gradebooks, which told of an earlier run (until `finish` writes
+        them, nothing here looks like a complete report), and the temporary files a killed run left."""
         for path in (self._out / "index.html", *(self._out / "gradebook" / name for name in GRADEBOOKS)):
             if path.is_file():
                 path.unlink()
+        for folder in (self._out, *(self._out / name for name in REPORT_FOLDERS)):
+            if folder.is_dir():
+                for path in folder.glob(".*.tmp"):  # atomic_output's names
+                    path.unlink()
+        if self._reports:
+            from grader.report.gradebook import AnswersWorkbook
+            from grader.report.render import atomic_output
+
+            try:
+                target = self._stack.enter_context(atomic_output(self._out / "gradebook" / "answers.xlsx"))
+                self._workbook = AnswersWorkbook(target)
+            except BaseException:  # no __exit__ follows a failed __enter__
+                self._stack.__exit__(*sys.exc_info())
+                raise
         return self
 
     def __exit__(self, *failure) -> None:
-        if self._workbook is not None:
-            self._workbook.discard()  # unsaved when the batch stopped early
+        try:
+            if failure[0] is not None and self._workbook is not None:
+                self._workbook.discard()
+        finally:  # on a failure, the half-written answers.xlsx is removed
+            self._stack.__exit__(*failure)
 
     def _write(self, folder: str, name: str, data) -> None:
         from grader.report.render import write_atomic
@@ -56,7 +76,7 @@ class ReportWriter:
 
     def add(self, result: dict) -> None:
         from grader.report.feedback import feedback_html, feedback_markdown
-        from grader.report.gradebook import AnswersWorkbook, gradebook_row
+        from grader.report.gradebook import gradebook_row
 
         key, reveal = result["submission"], self._rubric.reveal
         self._write("results", f"{key}.json", json.dumps(result, ensure_ascii=False, indent=2) + "\n")
@@ -66,13 +86,11 @@ class ReportWriter:
         self._write("feedback", f"{key}.html", feedback_html(result, reveal=reveal, assignment=self._assignment))
         self._write("feedback", f"{key}.md", feedback_markdown(result, reveal=reveal, assignment=self._assignment))
         self._rows.append(gradebook_row(result, reveal=reveal))
-        if self._workbook is None:
-            self._workbook = AnswersWorkbook()
         self._workbook.add(result)
 
     def finish(self, skipped: tuple[tuple[str, str], ...] = ()) -> ClassStats:
         from grader.report.dashboard import write_dashboard
-        from grader.report.gradebook import AnswersWorkbook, canvas_csv, gradescope_csv, moodle_csv
+        from grader.report.gradebook import canvas_csv, gradescope_csv, moodle_csv
         from grader.report.render import atomic_output, write_atomic
 
         for folder, suffixes in (("results", (".json",)), ("feedback", (".html", ".md"))):
@@ -88,8 +106,8 @@ class ReportWriter:
             write_atomic(gradebook / "gradescope.csv",
                          gradescope_csv(self._rows, assignment=self._assignment, max_score=max_score))
             write_atomic(gradebook / "moodle.csv", moodle_csv(self._rows))
-            with atomic_output(gradebook / "answers.xlsx") as target:
-                (self._workbook or AnswersWorkbook()).save(target)
+            self._workbook.close()
+            self._stack.close()  # answers.xlsx in place
             links = {row.key: feedback_link(row.key) for row in stats.submissions}
             with atomic_output(self._out / "index.html") as target:  # the dashboard last, then the mark goes
                 write_dashboard(target, stats, assignment=self._assignment, links=links, skipped=skipped)
