@@ -42,11 +42,19 @@ def shown_name(text: str) -> str:
     return _NOT_IN_A_NAME.sub(_escaped, text)
 
 
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+_MD_ANY = re.compile(r"[\\`*_\[\]|#~!{}&<>\r\n]")  # anything escape_markdown changes
+
+
 def escape_markdown(value) -> str:
+    """`value` as Markdown text on one line (most values, numbers and words, need nothing)."""
     if value is None:
         return ""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = re.sub(r"\s*[\r\n]+\s*", " ", text)
+    text = str(value)
+    if not _MD_ANY.search(text):
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _LINE_BREAK.sub(" ", text)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
