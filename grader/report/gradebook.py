@@ -186,11 +186,14 @@ _COLUMNS = tuple(_column(n) for n in range(1, max(len(ANSWER_COLUMNS), len(SCORE
 
 
 def _cell_xml(ref: str, value, style: str) -> str:
-    """One cell: numbers and booleans as such, anything else as an inline string, None as no cell."""
-    if value is None:
+    """One cell: numbers and booleans as such (a whole float as a whole number), anything else as
+    an inline string, None and "" as no cell."""
+    if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
         return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
     text = _NOT_XML.sub("\ufffd", str(value))

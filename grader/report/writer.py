@@ -75,7 +75,7 @@ class ReportWriter:
         self._written[folder].add(name)
 
     def add(self, result: dict) -> None:
-        from grader.report.feedback import feedback_html, feedback_markdown
+        from grader.report.feedback import feedback_pages
         from grader.report.gradebook import gradebook_row
 
         key, reveal = result["submission"], self._rubric.reveal
@@ -83,8 +83,9 @@ class ReportWriter:
         self._tally.add(result)
         if not self._reports:
             return
-        self._write("feedback", f"{key}.html", feedback_html(result, reveal=reveal, assignment=self._assignment))
-        self._write("feedback", f"{key}.md", feedback_markdown(result, reveal=reveal, assignment=self._assignment))
+        html, markdown = feedback_pages(result, reveal=reveal, assignment=self._assignment)
+        self._write("feedback", f"{key}.html", html)
+        self._write("feedback", f"{key}.md", markdown)
         self._rows.append(gradebook_row(result, reveal=reveal))
         self._workbook.add(result)
 
