@@ -140,9 +140,17 @@ def _each_string(value, change):
     return value
 
 
-def _printable(value):
-    """`value` with every unwritable character shown as U+FFFD, so every report can be written."""
-    return _each_string(value, lambda text: _UNWRITABLE.sub("\ufffd", text))
+# What an unwritable character looks like in JSON text (C0 controls escaped, the others as they
+# are); a false alarm (a student's own "\\b") only costs the full scrub.
+_UNWRITABLE_IN_JSON = re.compile(r"\\u00(?:0[0-8bcef]|1[0-9a-f])|\\[bf]|[\x7f-\x9f\ud800-\udfff]")
+
+
+def _printable(result: dict) -> dict:
+    """`result` with every unwritable character shown as U+FFFD, so every report can be written
+    (looked for in its JSON text first: most results have none)."""
+    if not _UNWRITABLE_IN_JSON.search(json.dumps(result, ensure_ascii=False)):
+        return result
+    return _each_string(result, lambda text: _UNWRITABLE.sub("\ufffd", text))
 
 
 def _names(value):
