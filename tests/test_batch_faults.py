@@ -257,3 +257,36 @@ def test_a_loop_of_links_has_its_own_message(stand_in, klass, tmp_path, capsys):
     assert skipped["gone.md"].startswith("broken symbolic link")
     assert main(["check", str(klass / "loop.md")]) == 2
     assert one_error_line(capsys) == f"grader: {klass / 'loop.md'}: a loop of symbolic links\n"
+
+
+def test_kill_minus_nine_leaves_an_incomplete_folder_and_the_rerun_completes_it(tmp_path):
+    """A real `grader grade` killed (SIGKILL, nothing runs after it) once its first results are
+    written, over a complete earlier report: the folder says it is incomplete, holds no dashboard or
+    gradebook, and a rerun gives exactly the reports of a run never interrupted."""
+    import signal
+    import time
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for n in range(150):
+        (folder / f"s{n:03d}.md").write_text(table() if n % 3 else table().replace("34,848", "34,944"))
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    command = [sys.executable, "-m", "grader", "grade", str(folder), "--workers", "2", "--out"]
+    subprocess.run([*command, str(clean)], check=True, capture_output=True, timeout=300)
+    handed_in = (folder / "s000.md").read_bytes()
+    (folder / "s000.md").write_text(table().replace("290,400", "253,440"))  # an earlier, different report
+    subprocess.run([*command, str(out)], check=True, capture_output=True, timeout=300)
+    (folder / "s000.md").write_bytes(handed_in)
+    run = subprocess.Popen([*command, str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (out / "INCOMPLETE.txt").exists() or not any((out / "results").glob("*.json")):
+        assert time.monotonic() < deadline and run.poll() is None
+        time.sleep(0.005)
+    time.sleep(0.1)  # some results of this run written, far from all
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    assert (out / "INCOMPLETE.txt").is_file()
+    assert not (out / "index.html").exists() and not list((out / "gradebook").glob("*.csv"))
+    subprocess.run([*command, str(out)], check=True, capture_output=True, timeout=300)
+    assert tree(out) == tree(clean)
+    assert not list(out.rglob("*.tmp")) and not (out / "INCOMPLETE.txt").exists()
