@@ -15,6 +15,8 @@ from grader.report.render import shown_name
 
 DEFAULT_ID_PATTERN = r"(?P<id>.+)"
 ID_GROUPS = ("id", "name", "section", "login", "canvas_id")
+
+
 @dataclass(frozen=True, slots=True)
 class Submission:
     key: str  # unique and safe as a file name: OUT/results/<key>.json

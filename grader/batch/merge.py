@@ -9,7 +9,6 @@ from grader.core import Grade, Judgement, PitfallHit, ReviewItem
 VERDICT_RANK = {"correct": 0, "accepted": 1, "follow-through": 2, "review": 3, "wrong": 4, "missing": 5}
 
 
-
 def merge_grades(grades: list[Grade], *, file: str) -> Grade:
     """One submission's Grade from its files' Grades: per slot the best judgement (a student who
     answered the FC layers in a second file gets them); pitfalls kept where a kept judgement shows
