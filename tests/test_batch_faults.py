@@ -290,3 +290,20 @@ def test_kill_minus_nine_leaves_an_incomplete_folder_and_the_rerun_completes_it(
     subprocess.run([*command, str(out)], check=True, capture_output=True, timeout=300)
     assert tree(out) == tree(clean)
     assert not list(out.rglob("*.tmp")) and not (out / "INCOMPLETE.txt").exists()
+
+
+def test_submissions_sharing_a_student_id_go_to_review(stand_in, tmp_path):
+    """A resubmission in a Canvas download (the same SIS id twice), or amy.md beside amy.txt: the
+    gradebooks hold a row for each, an LMS would keep one of them, so a person must choose."""
+    folder = tmp_path / "canvas"
+    folder.mkdir()
+    (folder / "hartamelia_12345_678_hw2.md").write_text("all right\n")
+    (folder / "hartamelia_12345_678_hw2-1.md").write_text("towers\n")
+    (folder / "okaforben_23456_789_hw2.md").write_text("all right\n")
+    result = grade_folder(folder, rubric=rubric(), out=tmp_path / "out", workers=1,
+                          id_pattern=r"(?P<name>[a-z]+)_(?:LATE_)?(?P<canvas_id>\d+)_(?P<id>\d+)")
+    flagged = {r["submission"]: [item for item in r["review"] if "also the id" in item["reason"]]
+               for r in result.results}
+    assert [len(items) for items in flagged.values()] == [1, 1, 0]
+    assert flagged["hartamelia_12345_678_hw2"][0]["text"] == "hartamelia_12345_678_hw2-1.md"
+    assert any("2 submissions share their student id" in warning for warning in result.warnings)

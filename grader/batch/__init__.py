@@ -45,6 +45,8 @@ SIS User ID in Canvas, the SID in Gradescope, the identifier in Moodle), and opt
 `section`, `login` (Canvas's SIS Login ID) and `canvas_id` (Canvas's own user ID). The default,
 `(?P<id>.+)`, takes the whole name as the id. For a Canvas bulk download
 (`hartamelia_12345_67890_hw2.md`): `(?P<name>[^_]+)_(?:LATE_)?(?P<canvas_id>\\d+)_(?P<id>\\d+)`.
+Submissions that share a student id (a resubmission, `amy.md` beside `amy.txt`) each get a review
+item naming the others, and the run a warning: the gradebooks hold a row for each, an LMS one.
 
 Every file gets a result: `graded`, `empty` or `unreadable` with the reason. Each is graded within
 `Limits` (grader/readers/limits.py; `--limits seconds=120,bytes=50MB` changes some): sizes, lines,

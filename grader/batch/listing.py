@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.core import GraderError
@@ -24,6 +24,17 @@ class Submission:
     files: tuple[Path, ...]
     student: tuple[tuple[str, str], ...]  # (group, value) from --id-pattern
     id_matched: bool = True
+    same_id: tuple[str, ...] = ()  # the other submissions whose student id is this one's
+
+
+def _shared_ids(submissions: list[Submission]) -> list[Submission]:
+    """Each submission with the others that have its student id (amy.md and amy.txt, or a Canvas
+    resubmission): the gradebooks hold a row for each, and an LMS would take one of them."""
+    names: dict[str, list[str]] = {}
+    for submission in submissions:
+        names.setdefault(dict(submission.student)["id"], []).append(submission.name)
+    return [replace(submission, same_id=tuple(n for n in names[dict(submission.student)["id"]] if n != submission.name))
+            for submission in submissions]
 
 
 def inside(path: Path, root: Path) -> bool:
@@ -151,4 +162,4 @@ def find_submissions(folder: Path, pattern: re.Pattern) -> tuple[list[Submission
         student = {group: value for group, value in (match.groupdict() if match else {}).items() if value}
         student.setdefault("id", stem)
         submissions.append(Submission(key, name, files, tuple(sorted(student.items())), match is not None))
-    return sorted(submissions, key=lambda submission: submission.key), skipped  # the reports' order
+    return sorted(_shared_ids(submissions), key=lambda submission: submission.key), skipped  # the reports' order

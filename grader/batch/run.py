@@ -90,11 +90,17 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     paths = [path for submission in submissions for path in submission.files]
     skipped = tuple(_names(skipped))
     warnings: list[str] = []
+    shared = sum(bool(submission.same_id) for submission in submissions)
+    if shared:
+        warnings.append(f"{shared} submissions share their student id with another (listed for review: "
+                        "the gradebooks hold a row for each)")
+
+    cache_failure: list[str] = []
 
     def cache_failed(reason: str) -> None:  # once: every worker finds the same full disk
-        if not warnings:
-            warnings.append(f"{shown_name(reason)}: the cache cannot be written; "
-                            "grading goes on without it")
+        if not cache_failure:
+            cache_failure.append(reason)
+            warnings.append(f"{shown_name(reason)}: the cache cannot be written; grading goes on without it")
 
     try:
         with output_lock(out), marked_incomplete(out), ReportWriter(out, rubric, reports=reports) as writer:
@@ -116,6 +122,10 @@ def _submission_result(submission: Submission, grade: Grade, folder: Path) -> di
     if not submission.id_matched:
         grade = replace(grade, review=grade.review + (ReviewItem(
             "the name does not match --id-pattern; its id is the whole name", submission.name),))
+    if submission.same_id:
+        grade = replace(grade, review=grade.review + (ReviewItem(
+            f"student id {dict(submission.student)['id']} is also the id of another submission: the gradebooks "
+            "hold a row for each, and an LMS takes only one", ", ".join(submission.same_id)),))
     result = grade_to_json(grade)
     result["submission"] = submission.key
     result["student"] = dict(submission.student)
