@@ -307,3 +307,15 @@ def test_submissions_sharing_a_student_id_go_to_review(stand_in, tmp_path):
     assert [len(items) for items in flagged.values()] == [1, 1, 0]
     assert flagged["hartamelia_12345_678_hw2"][0]["text"] == "hartamelia_12345_678_hw2-1.md"
     assert any("2 submissions share their student id" in warning for warning in result.warnings)
+
+
+def test_a_file_system_without_locks_is_graded_with_a_warning(stand_in, klass, tmp_path, monkeypatch):
+    import fcntl
+
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    result = grade_folder(klass, rubric=rubric(), out=tmp_path / "out", workers=1)
+    assert len(result.results) == 8 and any("cannot lock" in warning for warning in result.warnings)
+    assert not (tmp_path / "out" / lock.LOCK).exists()

@@ -1,6 +1,7 @@
 """One run at a time in an output folder, and a folder that says when its run did not finish."""
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections.abc import Iterator
@@ -14,11 +15,16 @@ from grader.report.stats import INCOMPLETE
 LOCK = ".lock"  # in OUT while a run writes there: its pid and start time
 
 
+# flock's answers where the file system has no locks (some network file systems)
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL}
+
+
 @contextmanager
-def output_lock(out: Path) -> Iterator[None]:
+def output_lock(out: Path, warn=None) -> Iterator[None]:
     """One run at a time per output folder: OUT/.lock, locked (flock) while the run lasts and holding
     its pid and start time. A second run is refused with a GraderError naming them. The lock dies with
-    its process, so a lock file left by a run that was killed is simply taken over."""
+    its process, so a lock file left by a run that was killed is simply taken over. On a file system
+    without locks the run goes on unlocked, and `warn` is told."""
     import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
@@ -32,6 +38,18 @@ def output_lock(out: Path) -> Iterator[None]:
             os.close(fd)
             raise GraderError(f"{out}: another grader run is writing its reports there ({holder}); "
                               "wait for it to end, or choose another --out") from None
+        except OSError as err:
+            os.close(fd)
+            if err.errno not in _NO_LOCKS:
+                raise
+            if warn:
+                warn(f"{out}: its file system cannot lock {LOCK} ({err.strerror}); two runs into it at once "
+                     "would mix their reports")
+            try:
+                yield
+            finally:
+                path.unlink(missing_ok=True)
+            return
         try:  # the file we locked is still the lock (a run ending removes it), or we try again
             if os.stat(path).st_ino == os.fstat(fd).st_ino:
                 break

@@ -103,7 +103,8 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
             warnings.append(f"{shown_name(reason)}: the cache cannot be written; grading goes on without it")
 
     try:
-        with output_lock(out), marked_incomplete(out), ReportWriter(out, rubric, reports=reports) as writer:
+        with (output_lock(out, warnings.append), marked_incomplete(out),
+              ReportWriter(out, rubric, reports=reports) as writer):
             cache_dir = usable_cache_dir(out, limits, cache_failed)
             with closing(grade_all(paths, rubric, cache_dir, workers, limits, cache_failed)) as grades:
                 for submission in submissions:
