@@ -9,6 +9,8 @@ measures, each as a whole process as a user runs it:
 - the naive baseline (benchmarks/floor.py: read every file, pull every integer with a regex) and the
   ratio grader / baseline;
 - `grader check FILE --json` cold start on a Markdown file against `python -c pass` (medians);
+- CPU per stage (read, extract, compare and score, reports) and per format (benchmarks/stages.py),
+  the fixed start-up of `grader grade` and the marginal CPU per file;
 - peak memory of the whole process tree while grading 1,000 and 10,000 submissions;
 - accuracy against the generator's truth: verdicts, values read, pitfall recall and precision.
 It prints a table and writes everything as JSON. Generated files live in a temporary folder.
@@ -225,6 +227,25 @@ def profile(folder: Path, out: Path, stats_path: Path, top: int = 30) -> str:
     return text.getvalue()
 
 
+def stages(folder: Path, work: Path, n: int, throughput_rows: dict, repeat: int) -> dict:
+    """CPU per stage and per format (benchmarks/stages.py, in a fresh process), the fixed start-up of
+    `grader grade` (one file, one worker, with reports: median CPU of `repeat` runs) and the marginal
+    CPU per file of the w1 run with reports beyond that start-up."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "stages.py"), str(folder), RUBRIC],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    row = json.loads(done.stdout)
+    one = work / "one-file"
+    one.mkdir(exist_ok=True)
+    first = min(folder.iterdir())
+    (one / first.name).write_bytes(first.read_bytes())
+    startup = timings(grade_cmd(one, work / "out-one", 1, reports=True, no_report_flag=None), repeat)
+    row["startup_cpu"] = startup["cpu_median"]
+    w1 = throughput_rows.get("grade w1 reports")
+    if w1 and n > 1:
+        row["marginal_cpu_per_file"] = (w1["cpu_seconds"] - startup["cpu_median"]) / (n - 1)
+    return row
+
+
 def memory(work: Path, sizes: list[int], seed: int, workers: int) -> dict:
     rows = {}
     for n in sizes:
@@ -339,6 +360,22 @@ def print_report(report: dict) -> None:
                       f"median {c['check_median']:.3f} s (min {c['check']['min']:.3f}, "
                       f"CPU {c['check']['cpu_median']:.3f}); "
                       f"python -c pass {c['python_median']:.3f} s; difference {c['over_python']:.3f} s")
+    if "stages" in report:
+        st = report["stages"]
+        table = Table(title="CPU ms per file, by stage (median per format; mean over all files)")
+        for column in ("format", "files", "read", "extract", "compare+score", "reports", "total"):
+            table.add_column(column, justify="left" if column == "format" else "right")
+        for fmt, row in st["median_per_format"].items():
+            table.add_row(fmt, str(row["files"]), *(f"{1000 * row[k]:.2f}" for k in (
+                "read", "extract", "compare_score", "report", "total")))
+        mean = st["mean_per_file"]
+        table.add_row("all (mean)", str(st["files"]), *(f"{1000 * mean[k]:.2f}" for k in (
+            "read", "extract", "compare_score", "report")), f"{1000 * sum(mean.values()):.2f}")
+        console.print(table)
+        marginal = st.get("marginal_cpu_per_file")
+        console.print(f"fixed: imports {st['imports']:.2f} s CPU, first file beyond its format's median "
+                      f"{st['warm_up']:.2f} s; `grader grade` on one file {st['startup_cpu']:.2f} s CPU"
+                      + (f"; marginal CPU per file (w1, reports) {1000 * marginal:.2f} ms" if marginal else ""))
     if report.get("memory"):
         mem = Table(title="Peak memory, grade with reports")
         for column in ("submissions", "seconds", "files/s", "tree RSS MB", "tree PSS MB", "largest process MB"):
@@ -416,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         report["no_report_mode"] = no_report_flag or "none in the batch: the plain pipeline stands in"
         report["throughput"] = throughput(folder, args.n, work, args.workers, no_report_flag)
         report["cold_start"] = cold_start(folder, args.repeat)
+        report["stages"] = stages(folder, work, args.n, report["throughput"], min(args.repeat, 5))
         results = work / f"out-w{args.workers[0]}" / "results"
         if results.is_dir():
             report["accuracy"] = accuracy(results, synth.load_truth(work / "mixed"))

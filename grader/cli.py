@@ -87,9 +87,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.verb == "grade":
         from pathlib import Path
 
+        from grader.batch.run import run_grade
         from grader.lms import stage
         from grader.readers.limits import Limits
-        from grader.report.batch import run_grade
 
         staged = stage(Path(args.folder), Path(args.out), Limits.parse(args.limits) if args.limits else Limits(),
                        args.id_pattern)

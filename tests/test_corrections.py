@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import pytest
 
+from grader.batch import grade_folder
 from grader.compare import compare
 from grader.core import GraderError, Quantity, Verdict
 from grader.corrections import apply_corrections, load_corrections
-from grader.report.batch import grade_folder
 from grader.score import score
 from test_compare import key_answers, make_answers, rubric_with
 

@@ -265,7 +265,7 @@ def build_class(root: Path) -> tuple[Path, dict[str, tuple[str, str | None]]]:
     for name, reason in (("canary.md", "leading out of the graded folder"),
                          ("eve/borrowed.md", "leading out of the graded folder"),
                          ("outside_folder", "leading out of the graded folder"),
-                         ("loop.md", "broken symbolic link"), ("gone.md", "broken symbolic link"),
+                         ("loop.md", "a loop of symbolic links"), ("gone.md", "broken symbolic link"),
                          ("pipe.md", "not a regular file")):
         expected[name] = ("skipped", reason)
     return folder, expected
@@ -328,8 +328,10 @@ def by_file(results: dict) -> dict[str, dict]:
 
 
 def shown_name(name: str) -> str:
-    """A name as the reports show it: each byte that is not UTF-8 and each control character as U+FFFD."""
-    return re.sub("[\udc80-\udcff\x00-\x1f\x7f-\x9f]", "\ufffd", name)
+    """A name as the reports show it: each byte that is not UTF-8 (kept by Python as U+DC80 + the
+    byte) and each control character as its \\xNN escape."""
+    return re.sub("[\udc80-\udcff\x00-\x1f\x7f-\x9f]",
+                  lambda m: f"\\x{ord(m[0]) % 0xDC00:02x}", name)
 
 
 def skipped_lines(stdout: str) -> dict[str, str]:
@@ -475,8 +477,8 @@ def test_a_second_run_gives_the_same_reports(graded, tmp_path):
 @pytest.mark.parametrize("where", ["results", "feedback", "gradebook", ".cache/limits-x", "results/sub", "link"])
 def test_a_graded_folder_where_reports_go_is_refused(tmp_path, where):
     """Its files would be overwritten by reports, and removed as old reports."""
+    from grader.batch import grade_folder
     from grader.core import GraderError
-    from grader.report.batch import grade_folder
 
     out = tmp_path / "reports"
     folder = tmp_path / "class" if where == "link" else out / where
@@ -492,7 +494,7 @@ def test_a_graded_folder_where_reports_go_is_refused(tmp_path, where):
 
 def test_report_names_differ_in_more_than_case(tmp_path):
     """Amy.md and amy.md are two students, and two reports on a file system that ignores case."""
-    from grader.report.batch import compile_id_pattern, find_submissions
+    from grader.batch.listing import compile_id_pattern, find_submissions
 
     for name in ("Amy.md", "amy.md", "AMY.txt", "amy"):
         (tmp_path / name).write_text("conv1 weights 34848\n")

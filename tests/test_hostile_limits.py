@@ -17,7 +17,7 @@ from grader.core import PROJECT_ROOT, GraderError, Table, TextLine, UnreadableEr
 from grader.readers import Limits, read
 from grader.readers.limits import MB
 from grader.readers.tables import MAX_JOINED
-from grader.report.batch import grade_folder
+from grader.batch import grade_folder
 
 GOOD = ("| Layer | Units | Weights | Connections |\n|---|---|---|---|\n"
         "| conv1 | 290,400 | 34,848 | 105,415,200 |\n| conv2 | 186,624 | 307,200 | 223,948,800 |\n")

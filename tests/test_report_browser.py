@@ -11,7 +11,7 @@ import pytest
 from test_batch import use_stand_in, write_class
 from test_report_fixtures import rubric
 
-from grader.report.batch import grade_folder
+from grader.batch import grade_folder
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")

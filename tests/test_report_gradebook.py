@@ -115,3 +115,27 @@ def test_answers_workbook_one_row_per_answer_and_reproducible():
                 assert cell.data_type != "f", cell.coordinate  # no student text became a formula
     scores = list(book["scores"].iter_rows(values_only=True))
     assert len(scores) == 1 + 4
+
+
+def test_answers_workbook_is_streamed_without_temporary_files(monkeypatch):
+    """Rows holding students' answers are never left in a temporary file (openpyxl's write-only
+    sheets once left them in /tmp); the header is bold and frozen, values keep their types."""
+    import tempfile
+
+    import openpyxl
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a temporary file")
+
+    for name in ("TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile", "mkstemp", "mkdtemp"):
+        monkeypatch.setattr(tempfile, name, refused)
+    data = answers_xlsx(results())
+    monkeypatch.undo()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["answers", "scores"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2" and all(cell.font.b for cell in sheet[1])
+        assert not any(cell.font.b for row in sheet.iter_rows(min_row=2) for cell in row)
+    header = [cell.value for cell in book["answers"][1]]
+    first = [cell.value for cell in book["answers"][2]]
+    assert isinstance(first[header.index("asked")], bool) and isinstance(first[header.index("points")], (int, float))

@@ -12,6 +12,7 @@ is a Document with no blocks.
 """
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import re
@@ -31,7 +32,7 @@ from grader.readers.word import read_docx
 from grader.readers.xlsx import read_xlsx
 from grader.readers.zipguard import zip_names
 
-__all__ = ["FORMATS", "Format", "Limits", "read"]
+__all__ = ["FORMATS", "Format", "Limits", "link_failure", "read", "why_missing"]
 
 
 def _read_tex(text: str, *, path: str, encoding: str | None, limits: Limits) -> Document:
@@ -152,10 +153,30 @@ def _texts(document: Document) -> Iterator[str]:
             yield block.text
 
 
+def link_failure(err: BaseException) -> str:
+    """Why a symbolic link cannot be followed, from the error of resolving it strictly."""
+    if isinstance(err, RuntimeError) or getattr(err, "errno", None) == errno.ELOOP:  # RuntimeError before 3.13
+        return "a loop of symbolic links"
+    if isinstance(err, FileNotFoundError):
+        return "broken symbolic link (its target does not exist)"
+    return f"symbolic link that cannot be followed ({getattr(err, 'strerror', None) or err})"
+
+
+def why_missing(path: Path) -> str:
+    """What to say of a path that does not exist: a broken link, or a loop of links, is no plain
+    "no such file"."""
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except (OSError, RuntimeError) as err:
+            return link_failure(err)
+    return "no such file"
+
+
 def _read_bytes(path: Path, name: str, limits: Limits) -> bytes:
     try:
         if not path.is_file():
-            raise UnreadableError(f"{name}: not a regular file" if path.exists() else f"{name}: no such file")
+            raise UnreadableError(f"{name}: not a regular file" if path.exists() else f"{name}: {why_missing(path)}")
         size = path.stat().st_size
         if size > limits.max_bytes:
             raise UnreadableError(f"{name}: {size:,} bytes, over the {size_text(limits.max_bytes)} limit")

@@ -22,3 +22,9 @@ def feedback_html(result: dict, *, reveal: str, assignment: str = "") -> str:
 
 def feedback_markdown(result: dict, *, reveal: str, assignment: str = "") -> str:
     return render_markdown("feedback.md.j2", **_context(result, reveal=reveal, assignment=assignment))
+
+
+def feedback_pages(result: dict, *, reveal: str, assignment: str = "") -> tuple[str, str]:
+    """Both pages, HTML and Markdown, from one view of the result (the batch writes both)."""
+    context = _context(result, reveal=reveal, assignment=assignment)
+    return render_html("feedback.html.j2", **context), render_markdown("feedback.md.j2", **context)

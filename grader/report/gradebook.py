@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 import zipfile
 from typing import BinaryIO
 
@@ -118,28 +120,126 @@ def _cell(value):
     return neutralise(value)
 
 
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_SHEETS = ("answers", "scores")
+# The parts around the two sheets, as Excel needs them: content types, relationships, the workbook
+# naming the sheets, and a style sheet whose second cell format is bold (the header row).
+_PARTS = {
+    "[Content_Types].xml": (
+        f'{_XML}<Types xmlns="{_PACKAGE}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + "".join(f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                  for n in (1, 2))
+        + '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'),
+    "_rels/.rels": (
+        f'{_XML}<Relationships xmlns="{_PACKAGE}/relationships">'
+        f'<Relationship Id="rId1" Type="{_RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"),
+    "xl/_rels/workbook.xml.rels": (
+        f'{_XML}<Relationships xmlns="{_PACKAGE}/relationships">'
+        + "".join(f'<Relationship Id="rId{n}" Type="{_RELATIONSHIPS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+                  for n in (1, 2))
+        + f'<Relationship Id="rId3" Type="{_RELATIONSHIPS}/styles" Target="styles.xml"/></Relationships>'),
+    "xl/workbook.xml": (
+        f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}"><sheets>'
+        + "".join(f'<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(_SHEETS, 1))
+        + "</sheets></workbook>"),
+    "xl/styles.xml": (
+        f'{_XML}<styleSheet xmlns="{_MAIN}">'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+}
+_SHEET_START = (f'{_XML}<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
+                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews><sheetData>')
+_SHEET_END = "</sheetData></worksheet>"
+# Characters XML 1.0 cannot hold (the batch has replaced them already; other callers may not have)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_SPECIAL = re.compile("[&<>]")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def _column(n: int) -> str:
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+_COLUMNS = tuple(_column(n) for n in range(1, max(len(ANSWER_COLUMNS), len(SCORE_COLUMNS)) + 1))
+
+
+def _cell_xml(ref: str, value, style: str) -> str:
+    """One cell: numbers and booleans as such (a whole float as a whole number), anything else as
+    an inline string, None and "" as no cell."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    text = _NOT_XML.sub("\ufffd", str(value))
+    if _XML_SPECIAL.search(text):
+        text = _XML_SPECIAL.sub(lambda m: _ENTITIES[m[0]], text)
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _row_xml(number: int, values, *, header: bool = False) -> str:
+    style = ' s="1"' if header else ""
+    cells = "".join(_cell_xml(f"{column}{number}", value, style) for column, value in zip(_COLUMNS, values))
+    return f'<row r="{number}">{cells}</row>'
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # no time of writing: the same bytes
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o600 << 16
+    return entry
+
+
 class AnswersWorkbook:
-    """`answers.xlsx` written a submission at a time (openpyxl's write-only sheets stream their rows
-    to temporary files), so a class of any size is never held in memory; results are added in the
-    order their rows appear."""
+    """`answers.xlsx` streamed into `target` as results are added (in the order their rows appear):
+    the answers sheet goes into the zip row by row as it comes, the scores sheet (one short row per
+    submission) waits in memory, and `close` writes it and the rest. Plain SpreadsheetML written
+    here (inline strings, the header bold and frozen, fixed entry dates): no temporary file
+    anywhere, and the same results give the same bytes."""
 
-    def __init__(self) -> None:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
+    def __init__(self, target: BinaryIO) -> None:
+        self._target = _Stoppable(target)
+        self._zip = zipfile.ZipFile(self._target, "w", zipfile.ZIP_DEFLATED)
+        self._sheet = None
+        try:
+            for name in ("[Content_Types].xml", "_rels/.rels"):
+                self._zip.writestr(_entry(name), _PARTS[name])
+            self._sheet = self._zip.open(_entry("xl/worksheets/sheet1.xml"), "w")
+            self._sheet.write((_SHEET_START + _row_xml(1, ANSWER_COLUMNS, header=True)).encode())
+        except BaseException:
+            self.discard()
+            raise
+        self._answer_rows = 1
+        self._scores = [_row_xml(1, SCORE_COLUMNS, header=True)]
 
-        self._book = Workbook(write_only=True)
-        self._answers = self._book.create_sheet("answers")
-        self._scores = self._book.create_sheet("scores")
-        bold = Font(bold=True)
-        for sheet, columns in ((self._answers, ANSWER_COLUMNS), (self._scores, SCORE_COLUMNS)):
-            sheet.freeze_panes = "A2"
-            header = []
-            for name in columns:
-                cell = WriteOnlyCell(sheet, value=name)
-                cell.font = bold
-                header.append(cell)
-            sheet.append(header)
+    def _answer(self, values) -> None:
+        self._answer_rows += 1
+        self._sheet.write(_row_xml(self._answer_rows, [_cell(v) for v in values]).encode())
 
     def add(self, result: dict) -> None:
         from grader.report.teaching import describe_source
@@ -147,58 +247,60 @@ class AnswersWorkbook:
         student = _student(result)
         head = (submission_key(result), student["id"], student["name"], result["status"])
         for item in result.get("answers") or ():
-            self._answers.append([_cell(v) for v in head + (
+            self._answer(head + (
                 item["network"], item["layer"], item["quantity"], bool(item.get("asked", True)),
                 item.get("value"), item.get("expression") or "", item["verdict"], item.get("expected"),
                 ", ".join(item.get("pitfalls") or ()), item.get("points"), item.get("max_points"),
-                item.get("note") or "", describe_source(item.get("source")))])
+                item.get("note") or "", describe_source(item.get("source"))))
         if not result.get("answers"):
-            self._answers.append([_cell(v) for v in head])
-        self._scores.append([_cell(v) for v in head + (
-            result.get("score"), result.get("max_score"), ", ".join(sorted({h["code"] for h in result.get("pitfalls") or ()})),
-            "; ".join(result.get("errors") or ()))])
+            self._answer(head)
+        codes = ", ".join(sorted({hit["code"] for hit in result.get("pitfalls") or ()}))
+        self._scores.append(_row_xml(len(self._scores) + 1, [_cell(v) for v in head + (
+            result.get("score"), result.get("max_score"), codes, "; ".join(result.get("errors") or ()))]))
+
+    def close(self) -> None:
+        """The workbook completed in its target."""
+        self._sheet.write(_SHEET_END.encode())
+        self._sheet.close()
+        self._zip.writestr(_entry("xl/worksheets/sheet2.xml"), _SHEET_START + "".join(self._scores) + _SHEET_END)
+        for name in ("xl/_rels/workbook.xml.rels", "xl/workbook.xml", "xl/styles.xml"):
+            self._zip.writestr(_entry(name), _PARTS[name])
+        self._zip.close()
 
     def discard(self) -> None:
-        """Ends the row streams of a workbook that will not be saved (a batch stopped early), so
-        nothing is left half-written; openpyxl removes their temporary files at exit."""
-        for sheet in (self._answers, self._scores):
-            if not sheet.closed:
-                sheet.close()
+        """Stop writing (a batch stopped early): the target, half a workbook, is its caller's to remove."""
+        self._target.stopped = True
+        if self._sheet is not None:
+            self._sheet.close()
+        self._zip.close()
 
-    def save(self, target: BinaryIO) -> None:
-        """The workbook into `target`, the same bytes for the same results."""
-        import tempfile
 
-        with tempfile.TemporaryFile() as draft:
-            self._book.save(draft)
-            draft.seek(0)
-            _reproducible_zip(draft, target)
+class _Stoppable:
+    """A workbook's target, which a discarded workbook no longer writes to (a zip that is closed,
+    even by the garbage collector, writes its index; on a full disk that fails again)."""
+
+    def __init__(self, target: BinaryIO) -> None:
+        self._target, self.stopped = target, False
+
+    def write(self, data) -> int:
+        return len(data) if self.stopped else self._target.write(data)
+
+    def flush(self) -> None:
+        if not self.stopped:
+            self._target.flush()
+
+    def tell(self) -> int:
+        return 0 if self.stopped else self._target.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return offset if self.stopped else self._target.seek(offset, whence)
 
 
 def answers_xlsx(results: list[dict]) -> bytes:
     """The whole workbook as bytes, from results in memory (sorted by submission)."""
-    workbook = AnswersWorkbook()
+    buffer = io.BytesIO()
+    workbook = AnswersWorkbook(buffer)
     for result in _ordered(results):
         workbook.add(result)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook.close()
     return buffer.getvalue()
-
-
-def _reproducible_zip(source: BinaryIO, target: BinaryIO) -> None:
-    """The same workbook as the same bytes: fixed entry times and document dates (openpyxl stamps
-    both with the time of writing); entries are copied as streams, a sheet may be large."""
-    import re
-    import shutil
-
-    with zipfile.ZipFile(source) as book, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
-        for info in book.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            if info.filename == "docProps/core.xml":  # small
-                copy.writestr(entry, re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                                            rb"\g<1>2000-01-01T00:00:00Z\g<3>", book.read(info.filename)))
-                continue
-            with book.open(info) as part, copy.open(entry, "w", force_zip64=info.file_size > 2**31) as written:
-                shutil.copyfileobj(part, written, 2**20)

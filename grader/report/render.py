@@ -22,11 +22,39 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~!{}])")
 
 
+# What a name may not hold when it is shown: the bytes of a name that is not UTF-8 (lone surrogates,
+# as the file system layer keeps them), control characters (a terminal obeys them), line breaks and
+# the marks that reorder text shown after them.
+_NOT_IN_A_NAME = re.compile("[\ud800-\udfff\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match[0])
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown_name(text: str) -> str:
+    """A file name (or a message naming one) as the reports and the terminal show it: on one line,
+    each byte that is not UTF-8 and each control character as its \\xNN escape, so that two names
+    stay two and none sends a terminal its commands."""
+    return _NOT_IN_A_NAME.sub(_escaped, text)
+
+
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+_MD_ANY = re.compile(r"[\\`*_\[\]|#~!{}&<>\r\n]")  # anything escape_markdown changes
+
+
 def escape_markdown(value) -> str:
+    """`value` as Markdown text on one line (most values, numbers and words, need nothing)."""
     if value is None:
         return ""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = re.sub(r"\s*[\r\n]+\s*", " ", text)
+    text = str(value)
+    if not _MD_ANY.search(text):
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _LINE_BREAK.sub(" ", text)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -87,12 +115,20 @@ def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
     new one, never half of one (for reports written as a stream)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:  # named after the report, not the temporary name tried
+        raise OSError(err.errno, err.strerror, str(path)) from err
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a report is an ordinary file
         os.replace(temp, path)
+    except OSError as err:
+        Path(temp).unlink(missing_ok=True)
+        if err.filename is None:  # a full disk fails a write, which names no file: name the report
+            raise OSError(err.errno, err.strerror, str(path)) from err
+        raise
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -243,11 +243,19 @@ def class_stats(results) -> ClassStats:
     return tally.build()
 
 
+# In a report folder while a run writes it, and left there by a run that did not finish.
+INCOMPLETE = "INCOMPLETE.txt"
+
+
 def load_results(reports_dir: str | Path) -> list[dict]:
-    """The saved results under REPORTS/results/ (or REPORTS itself when it holds them)."""
+    """The saved results under REPORTS/results/ (or REPORTS itself when it holds them), refused
+    when the run that wrote them did not finish (they may mix two runs)."""
     root = Path(reports_dir)
     if not root.is_dir():
         raise GraderError(f"{root}: no such folder")
+    if (root / INCOMPLETE).exists():
+        raise GraderError(f"{root}: the run that wrote these results did not finish (see {root / INCOMPLETE}); "
+                          "run `grader grade` again to complete it")
     folder = root / "results" if (root / "results").is_dir() else root
     paths = sorted(folder.glob("*.json"))
     if not paths:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from grader.core import Answer, GraderError
 from grader.report.json_result import grade_to_json
+from grader.report.render import shown_name
 from grader.report.reveal import Reveal
 from grader.report.teaching import (
     Feedback,
@@ -35,11 +36,13 @@ def _console():
 
 
 def _submission(file) -> Path:
+    from grader.readers import why_missing
+
     path = Path(file)
     if path.is_dir():
-        raise GraderError(f"{file}: is a folder (`grader grade` grades a folder)")
+        raise GraderError(f"{shown_name(str(file))}: is a folder (`grader grade` grades a folder)")
     if not path.exists():
-        raise GraderError(f"{file}: no such file")
+        raise GraderError(f"{shown_name(str(file))}: {why_missing(path)}")
     return path
 
 
@@ -138,11 +141,11 @@ def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
 
     feedback = feedback_view(result, rubric.reveal)
     console = _console()
-    console.print(f"[bold]{escape(str(path))}[/bold] · {escape(rubric.title or rubric.name)}")
+    console.print(f"[bold]{escape(shown_name(str(path)))}[/bold] · {escape(rubric.title or rubric.name)}")
     console.print(f"[dim]shown: {escape(feedback.shows)}[/dim]")
     if grade.status == "unreadable":
         for error in grade.errors:
-            console.print(f"[red]could not be read:[/red] {escape(error)}")
+            console.print(f"[red]could not be read:[/red] {escape(shown_name(error))}")
         return 1
     if show_read:
         read = [j.answer for j in grade.judgements if j.answer is not None]
@@ -186,9 +189,9 @@ def run_read(file, *, rubric) -> int:
     if not answers:
         from rich.markup import escape
 
-        console.print(f"Nothing gradable was read in {escape(str(path))}.")
+        console.print(f"Nothing gradable was read in {escape(shown_name(str(path)))}.")
         return 1
-    console.print(answers_table(answers, title=f"What was read in {path}"))
+    console.print(answers_table(answers, title=f"What was read in {shown_name(str(path))}"))
     return 0
 
 

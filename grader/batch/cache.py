@@ -1,13 +1,20 @@
 """What `grader grade` read, kept in `OUT/.cache/` so a re-run (after a rubric change, say)
 re-scores without reading unchanged files again: only comparison and scoring run again.
 
-Two kinds of entries, both keyed by the file's SHA-256 (so a file handed in twice is read once):
-- the Document, the reader's output, with a fingerprint of the reading code (the readers and the
-  core types); a file that could not be read is kept with its reason;
-- the extracted Answers, with a fingerprint of the extraction code (extract, reference engine,
-  network specs, core types) and of what the rubric asks (extraction looks for those networks and
-  quantities), so a rubric that changes points, deductions or conventions re-uses them.
-Code that changed never serves a stale entry: its fingerprint changed.
+Two kinds of entries, both keyed by the file's *source key*: the SHA-256 of its bytes and of its
+extension, which together decide the reader (the format is chosen by content, then by extension:
+the same text is Markdown as .txt and no notebook as .ipynb), so a file handed in twice under one
+extension is read once and one student's grade never depends on another's file:
+- the Document, the reader's output, with a fingerprint of the reading code (the readers, the core
+  types, the grader's version) and, by its folder, of the limits it was read under; a file that
+  could not be read is kept with its reason;
+- the extracted Answers, with a fingerprint of the extraction code (extract, the pipeline, reference
+  engine, network specs, core types, the grader's version) and of what the rubric asks (extraction
+  is given only those networks and quantities), so a rubric that changes points, deductions or
+  conventions re-uses them.
+Code that changed never serves a stale entry: its fingerprint changed. The cache only saves time:
+an entry that cannot be read is read again from the file, and one that cannot be written raises
+OSError, which the batch takes as the end of caching for the run, never as a student's error.
 """
 from __future__ import annotations
 
@@ -16,14 +23,17 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from grader import __version__
 from grader.core import SPECS_DIR, Answer, Cell, Document, Quantity, Source, Table, TextLine
+from grader.readers.limits import Limits
+from grader.report.render import write_atomic
 
-FORMAT = 1
+FORMAT = 2
 PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def _fingerprint(paths) -> str:
-    digest = hashlib.sha256(f"cache format {FORMAT}".encode())
+    digest = hashlib.sha256(f"cache format {FORMAT}, grader {__version__}".encode())
     for path in sorted(paths):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -39,11 +49,13 @@ def reader_fingerprint() -> str:
 def extraction_fingerprint() -> str:
     return _fingerprint([PACKAGE / "core.py", *(PACKAGE / "extract").rglob("*.py"),
                          *(PACKAGE / "extract").rglob("*.yaml"), *(PACKAGE / "reference").rglob("*.py"),
+                         PACKAGE / "pipeline.py",
                          *SPECS_DIR.glob("*.yaml")])
 
 
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
+def source_key(path: Path) -> str:
+    """What decides how a file is read: its bytes and its extension (as the readers compare it)."""
+    digest = hashlib.sha256(f"extension {path.suffix.lower()!r}\n".encode("utf-8", "surrogateescape"))
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
@@ -103,8 +115,6 @@ def load(cache_dir: Path, digest: str, path: str) -> Document | str | None:
 
 
 def store(cache_dir: Path, digest: str, path: str, outcome: Document | str) -> None:
-    from grader.report.render import write_atomic
-
     if isinstance(outcome, str):
         data = {"unreadable": outcome, "path": path}
     else:
@@ -139,7 +149,60 @@ def load_answers(cache_dir: Path, digest: str, quantities: dict) -> tuple[Answer
 
 
 def store_answers(cache_dir: Path, digest: str, quantities: dict, answers: tuple[Answer, ...]) -> None:
-    from grader.report.render import write_atomic
-
     write_atomic(answers_path(cache_dir, digest, quantities),
                  json.dumps({"answers": [answer_to_json(a) for a in answers]}, ensure_ascii=False))
+
+
+class Cache:
+    """The cache of one run, in `folder` (None: no cache): an entry that cannot be read is a miss,
+    and the first one that cannot be written (a full disk, a folder owned by someone else, a file
+    where the folder should be) turns the cache off for the rest of this process, its reason kept
+    in `failure` for one warning. A cache never decides a grade."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.failure: str | None = None
+
+    def _failed(self, err: OSError) -> None:
+        self.failure = f"{err.filename or self.folder}: {err.strerror or err}"
+        self.folder = None
+
+    def document(self, key: str, path: str) -> Document | str | None:
+        return load(self.folder, key, path) if self.folder else None
+
+    def keep_document(self, key: str, path: str, outcome: Document | str) -> None:
+        if self.folder:
+            try:
+                store(self.folder, key, path, outcome)
+            except OSError as err:
+                self._failed(err)
+
+    def answers(self, key: str, quantities: dict) -> tuple[Answer, ...] | None:
+        return load_answers(self.folder, key, quantities) if self.folder else None
+
+    def keep_answers(self, key: str, quantities: dict, answers: tuple[Answer, ...]) -> None:
+        if self.folder:
+            try:
+                store_answers(self.folder, key, quantities, answers)
+            except OSError as err:
+                self._failed(err)
+
+
+def cache_dir(out: Path, limits: Limits) -> Path:
+    """A file is read differently under other limits (one over the default size limit is read under
+    a larger one): what was read under them is kept apart."""
+    reading = limits.reading()
+    if reading == Limits():
+        return out / ".cache"
+    return out / ".cache" / ("limits-" + hashlib.sha256(repr(reading).encode()).hexdigest()[:12])
+
+
+def usable_cache_dir(out: Path, limits: Limits, warn) -> Path | None:
+    """The cache folder, made; None (and a warning) when it cannot be: the run goes on without it."""
+    folder = cache_dir(out, limits)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        warn(f"{err.filename or folder}: {err.strerror or err}")
+        return None
+    return folder

@@ -2,8 +2,8 @@
 content, by the code that produced them and by what the rubric asks."""
 from __future__ import annotations
 
+from grader.batch import cache
 from grader.core import Answer, Cell, Document, Quantity, Source, Table, TextLine
-from grader.report import cache
 
 DOCUMENT = Document("a.md", "markdown", (
     TextLine("AlexNet", Source(line=1), heading=1),
@@ -46,3 +46,14 @@ def test_damaged_entries_are_ignored(tmp_path):
     assert cache.load(tmp_path, "abc", "a.md") is None
     cache.answers_path(tmp_path, "abc", ASKED).write_text('{"answers": [{"network": 1}]}')
     assert cache.load_answers(tmp_path, "abc", ASKED) is None
+
+
+def test_the_source_key_is_the_bytes_and_the_extension(tmp_path):
+    """The extension helps choose the reader: the same bytes as .txt and .ipynb are two entries."""
+    for name in ("a.txt", "b.txt", "c.TXT", "d.ipynb", "e"):
+        (tmp_path / name).write_text("| conv1 | 290,400 |\n")
+    keys = {name: cache.source_key(tmp_path / name) for name in ("a.txt", "b.txt", "c.TXT", "d.ipynb", "e")}
+    assert keys["a.txt"] == keys["b.txt"] == keys["c.TXT"]
+    assert len({keys["a.txt"], keys["d.ipynb"], keys["e"]}) == 3
+    (tmp_path / "b.txt").write_text("| conv1 | 290,401 |\n")
+    assert cache.source_key(tmp_path / "b.txt") != keys["a.txt"]

@@ -1,0 +1,201 @@
+"""A whole batch: the submissions found, graded, merged and handed to the report writer, in one
+output folder held for the run (the layout and its rules: grader/batch/__init__.py)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from grader.batch.cache import usable_cache_dir
+from grader.batch.listing import Submission, compile_id_pattern, find_submissions, inside
+from grader.batch.lock import marked_incomplete, output_lock
+from grader.batch.merge import merge_grades
+from grader.batch.workers import grade_all
+from grader.core import Grade, GraderError, ReviewItem
+from grader.readers.limits import Limits
+from grader.report.json_result import grade_to_json
+from grader.report.render import shown_name
+from grader.report.stats import ClassStats
+from grader.report.writer import GRADEBOOKS, REPORT_FOLDERS, ReportWriter
+
+OUT_FOLDERS = (*REPORT_FOLDERS, ".cache")  # in OUT: written, and cleaned of old files
+
+
+class SavedResults(Sequence):
+    """The results a batch saved (OUT/results/<key>.json), in submission order, each read from its
+    file when asked for: a batch of any size holds none of them."""
+
+    def __init__(self, folder: Path, keys: tuple[str, ...]) -> None:
+        self._folder, self._keys = folder, keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return json.loads((self._folder / f"{self._keys[index]}.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    out: Path
+    results: SavedResults  # the saved results, in submission order
+    skipped: tuple[tuple[str, str], ...]  # (path, reason)
+    stats: ClassStats
+    warnings: tuple[str, ...] = ()  # what went wrong around the grading (the cache), for the TA
+
+    def count(self, status: str) -> int:
+        return dict(self.stats.statuses).get(status, 0)
+
+
+def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern: str | None = None,
+                 limits: Limits | None = None, reports: bool = True, corrections=None) -> BatchResult:
+    """Grade every submission in `folder` and write the reports into `out` (the layout of
+    grader/batch/__init__.py), each file within `limits` (the defaults when None); with
+    `reports=False` only the results. `corrections`: a corrections file (grader/corrections.py),
+    applied to each submission it names."""
+    from contextlib import closing
+
+    from grader.rubric import load_rubric
+
+    limits = limits or Limits()
+    folder, out = Path(folder), Path(out)
+    if isinstance(rubric, str):
+        rubric = load_rubric(rubric)
+    if not folder.is_dir():
+        raise GraderError(f"{folder}: no such folder")
+    if inside(out, folder.resolve()):
+        raise GraderError(f"{out}: the reports would be written inside the graded folder {folder}; "
+                          "choose another --out")
+    if any(inside(folder, (out / part).resolve()) for part in OUT_FOLDERS):
+        raise GraderError(f"{folder}: the graded folder is where {out} keeps reports, which would be written "
+                          "(and old ones removed) inside it; choose another --out")
+    if workers is not None and workers < 1:
+        raise GraderError(f"--workers must be at least 1, not {workers}")
+    pattern = compile_id_pattern(id_pattern)
+    try:
+        submissions, skipped = find_submissions(folder, pattern)
+    except OSError as err:
+        raise GraderError(_environment(err)) from None
+    if not submissions:
+        raise GraderError(f"{folder}: no submissions found")
+    from grader.corrections import apply_corrections, decisions_for
+
+    decisions = decisions_for(corrections, out, [submission.key for submission in submissions])
+    paths = [path for submission in submissions for path in submission.files]
+    skipped = tuple(_names(skipped))
+    warnings: list[str] = []
+    shared = sum(bool(submission.same_id) for submission in submissions)
+    if shared:
+        warnings.append(f"{shared} submissions share their student id with another (listed for review: "
+                        "the gradebooks hold a row for each)")
+
+    cache_failure: list[str] = []
+
+    def cache_failed(reason: str) -> None:  # once: every worker finds the same full disk
+        if not cache_failure:
+            cache_failure.append(reason)
+            warnings.append(f"{shown_name(reason)}: the cache cannot be written; grading goes on without it")
+
+    try:
+        with (output_lock(out, warnings.append), marked_incomplete(out),
+              ReportWriter(out, rubric, reports=reports) as writer):
+            cache_dir = usable_cache_dir(out, limits, cache_failed)
+            with closing(grade_all(paths, rubric, cache_dir, workers, limits, cache_failed)) as grades:
+                for submission in submissions:
+                    grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
+                    grade = apply_corrections(grade, decisions.get(submission.key, ()), rubric)
+                    writer.add(_submission_result(submission, grade, folder))
+            stats = writer.finish(skipped)
+    except OSError as err:  # a full disk, a read-only or missing folder: the environment, not a file
+        raise GraderError(_environment(err)) from None
+    return BatchResult(out=out, results=SavedResults(out / "results", tuple(s.key for s in submissions)),
+                       skipped=skipped, stats=stats, warnings=tuple(warnings))
+
+
+def _submission_result(submission: Submission, grade: Grade, folder: Path) -> dict:
+    """The saved result of one submission: the JSON contract, with who handed it in and its files."""
+    if not submission.id_matched:
+        grade = replace(grade, review=grade.review + (ReviewItem(
+            "the name does not match --id-pattern; its id is the whole name", submission.name),))
+    if submission.same_id:
+        grade = replace(grade, review=grade.review + (ReviewItem(
+            f"student id {dict(submission.student)['id']} is also the id of another submission: the gradebooks "
+            "hold a row for each, and an LMS takes only one", ", ".join(submission.same_id)),))
+    result = grade_to_json(grade)
+    result["submission"] = submission.key
+    result["student"] = dict(submission.student)
+    result["files"] = [path.relative_to(folder).as_posix() for path in submission.files]
+    for field in ("file", "files", "student", "errors"):  # names, and messages naming them: one line
+        result[field] = _names(result[field])
+    return _printable(result)
+
+
+# Lone surrogates and control characters (which a spreadsheet refuses and a terminal obeys) in what
+# a student wrote.
+_UNWRITABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _each_string(value, change):
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {_each_string(key, change): _each_string(item, change) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_each_string(item, change) for item in value)
+    return value
+
+
+# What an unwritable character looks like in JSON text (C0 controls escaped, the others as they
+# are); a false alarm (a student's own "\\b") only costs the full scrub.
+_UNWRITABLE_IN_JSON = re.compile(r"\\u00(?:0[0-8bcef]|1[0-9a-f])|\\[bf]|[\x7f-\x9f\ud800-\udfff]")
+
+
+def _printable(result: dict) -> dict:
+    """`result` with every unwritable character shown as U+FFFD, so every report can be written
+    (looked for in its JSON text first: most results have none)."""
+    if not _UNWRITABLE_IN_JSON.search(json.dumps(result, ensure_ascii=False)):
+        return result
+    return _each_string(result, lambda text: _UNWRITABLE.sub("\ufffd", text))
+
+
+def _names(value):
+    """`value`, names of files, as shown (grader.report.render.shown_name)."""
+    return _each_string(value, shown_name)
+
+
+def _environment(err: OSError) -> str:
+    """`<path>: <reason>`, on one line, for a failure of the disk or the folders around the run."""
+    where = err.filename if err.filename is not None else "?"
+    return shown_name(f"{os.fsdecode(where)}: {err.strerror or err}")
+
+
+def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = None, reports: bool = True,
+              corrections: str | None = None) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+
+    result = grade_folder(folder, rubric=rubric, out=out, workers=workers, id_pattern=id_pattern,
+                          limits=Limits.parse(limits) if limits else None, reports=reports, corrections=corrections)
+    console = Console(highlight=False)
+    for warning in result.warnings:
+        print(f"grader: warning: {warning}", file=sys.stderr)
+    counts = ", ".join(f"{result.count(status)} {status}" for status in ("graded", "empty", "unreadable")
+                       if result.count(status))
+    console.print(f"{len(result.results)} submissions: {counts}")
+    for entry in result.stats.review:
+        if entry.reason == "unreadable":
+            console.print(f"  unreadable: {escape(entry.submission)}: {escape(entry.text)}")
+    for path, reason in result.skipped:
+        console.print(f"  skipped: {escape(path)}: {escape(reason)}")
+    if not reports:
+        console.print(f"results: {escape(str(result.out / 'results'))}/ (no feedback, dashboard or gradebooks)")
+        return 0
+    console.print(f"dashboard: {escape(str(result.out / 'index.html'))}")
+    console.print(f"gradebooks: {escape(str(result.out / 'gradebook'))}/ ({', '.join(GRADEBOOKS)})")
+    return 0

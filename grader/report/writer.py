@@ -1,0 +1,115 @@
+"""The reports of a batch written as its results are given, in the layout of grader/batch/__init__.py:
+each result and its feedback pages at once, the gradebooks and the dashboard at the end. Renders
+what it is given; runs nothing."""
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.parse import quote
+
+from grader.report.stats import ClassStats, ClassTally
+
+REPORT_FOLDERS = ("results", "feedback", "gradebook")  # in OUT: written, and cleaned of old reports
+
+
+def feedback_link(key: str) -> str:
+    return f"feedback/{quote(key)}.html"
+
+
+GRADEBOOKS = ("canvas.csv", "gradescope.csv", "moodle.csv", "answers.xlsx")
+
+
+class ReportWriter:
+    """The reports of the layout, written as the results come (in submission order): each
+    result and its feedback pages at once, the class statistics counted, the answers workbook
+    streamed, one small row per submission kept for the CSV gradebooks; the dashboard and the
+    gradebooks at the end. A batch of any size holds no more. Files of an earlier run that this run
+    did not produce are removed from results/ and feedback/ so the folder tells one story; with
+    `reports=False` only the results are written, and the feedback pages of an earlier run are
+    removed with its dashboard and gradebooks (as every run removes those first)."""
+
+    def __init__(self, out: Path, rubric, *, reports: bool = True) -> None:
+        self._out, self._rubric, self._reports = out, rubric, reports
+        self._assignment = rubric.title or rubric.name
+        self._written: dict[str, set[str]] = {"results": set(), "feedback": set()}
+        self._tally = ClassTally()
+        self._rows: list[dict] = []  # for the CSV gradebooks
+        self._workbook = None  # answers.xlsx, streamed from the first result to `finish`
+        self._stack = ExitStack()  # its file, written aside and renamed into place by `finish`
+
+    def __enter__(self) -> ReportWriter:
+        """Remove the dashboard and gradebooks, which told of an earlier run (until `finish` writes
+        them, nothing here looks like a complete report), and the temporary files a killed run left."""
+        for path in (self._out / "index.html", *(self._out / "gradebook" / name for name in GRADEBOOKS)):
+            if path.is_file():
+                path.unlink()
+        for folder in (self._out, *(self._out / name for name in REPORT_FOLDERS)):
+            if folder.is_dir():
+                for path in folder.glob(".*.tmp"):  # atomic_output's names
+                    path.unlink()
+        if self._reports:
+            from grader.report.gradebook import AnswersWorkbook
+            from grader.report.render import atomic_output
+
+            try:
+                target = self._stack.enter_context(atomic_output(self._out / "gradebook" / "answers.xlsx"))
+                self._workbook = AnswersWorkbook(target)
+            except BaseException:  # no __exit__ follows a failed __enter__
+                self._stack.__exit__(*sys.exc_info())
+                raise
+        return self
+
+    def __exit__(self, *failure) -> None:
+        try:
+            if failure[0] is not None and self._workbook is not None:
+                self._workbook.discard()
+        finally:  # on a failure, the half-written answers.xlsx is removed
+            self._stack.__exit__(*failure)
+
+    def _write(self, folder: str, name: str, data) -> None:
+        from grader.report.render import write_atomic
+
+        write_atomic(self._out / folder / name, data)
+        self._written[folder].add(name)
+
+    def add(self, result: dict) -> None:
+        from grader.report.feedback import feedback_pages
+        from grader.report.gradebook import gradebook_row
+
+        key, reveal = result["submission"], self._rubric.reveal
+        self._write("results", f"{key}.json", json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        self._tally.add(result)
+        if not self._reports:
+            return
+        html, markdown = feedback_pages(result, reveal=reveal, assignment=self._assignment)
+        self._write("feedback", f"{key}.html", html)
+        self._write("feedback", f"{key}.md", markdown)
+        self._rows.append(gradebook_row(result, reveal=reveal))
+        self._workbook.add(result)
+
+    def finish(self, skipped: tuple[tuple[str, str], ...] = ()) -> ClassStats:
+        from grader.report.dashboard import write_dashboard
+        from grader.report.gradebook import canvas_csv, gradescope_csv, moodle_csv
+        from grader.report.render import atomic_output, write_atomic
+
+        for folder, suffixes in (("results", (".json",)), ("feedback", (".html", ".md"))):
+            if (self._out / folder).is_dir():
+                for path in (self._out / folder).iterdir():
+                    if path.suffix in suffixes and path.name not in self._written[folder] and path.is_file():
+                        path.unlink()
+        stats = self._tally.build()
+        if self._reports:
+            gradebook, max_score = self._out / "gradebook", self._rubric.max_score
+            write_atomic(gradebook / "canvas.csv",
+                         canvas_csv(self._rows, assignment=self._assignment, max_score=max_score))
+            write_atomic(gradebook / "gradescope.csv",
+                         gradescope_csv(self._rows, assignment=self._assignment, max_score=max_score))
+            write_atomic(gradebook / "moodle.csv", moodle_csv(self._rows))
+            self._workbook.close()
+            self._stack.close()  # answers.xlsx in place
+            links = {row.key: feedback_link(row.key) for row in stats.submissions}
+            with atomic_output(self._out / "index.html") as target:  # the dashboard last, then the mark goes
+                write_dashboard(target, stats, assignment=self._assignment, links=links, skipped=skipped)
+        return stats
