@@ -155,3 +155,18 @@ def test_a_memory_in_bytes_is_no_count():
                          "conv3 memory (KB): 254"), PAPER)
     assert got[("alexnet", "conv1", Q.UNITS)] == [290400]
     assert ("alexnet", "conv2", Q.UNITS) not in got and ("alexnet", "conv3", Q.UNITS) not in got
+
+
+def test_a_number_read_by_the_ocr_is_no_surer_than_the_ocr():
+    from grader.core import Cell, Document, Source, Table, TextLine
+
+    def cell(text: str, confidence: float) -> Cell:
+        return Cell(text, Source(line=2, cell="r", ocr_confidence=confidence))
+
+    doc = Document("photo.png", "image", (
+        TextLine("AlexNet", Source(line=1), 1),
+        Table(((cell("layer", 0.99), cell("weights", 0.99)), (cell("conv1", 0.98), cell("34,848", 0.42))),
+              Source(line=2)),
+    ))
+    (answer,) = [a for a in extract(doc, networks=PAPER) if a.layer == "conv1"]
+    assert answer.value == 34848 and answer.confidence == 0.42

@@ -42,7 +42,11 @@ def _fingerprint(paths) -> str:
 
 @lru_cache(maxsize=None)
 def reader_fingerprint() -> str:
-    return _fingerprint([PACKAGE / "core.py", *(PACKAGE / "readers").rglob("*.py")])
+    from grader.readers.ocr import ocr_available
+
+    # an image read without the OCR ("install the ocr extra") is read again once it is installed
+    return _fingerprint([PACKAGE / "core.py", *(PACKAGE / "readers").rglob("*.py")]) \
+        + ("-ocr" if ocr_available() else "")
 
 
 @lru_cache(maxsize=None)

@@ -536,7 +536,8 @@ def _answer(reading: Reading, name: str, network, layer: str, quantity: Quantity
         expression=parsed.expression,
         computed=computed,
         approximate=parsed.approximate,
-        confidence=round(min(1.0, confidence), 3),
+        # a number read off an image is no surer than the OCR's reading of it
+        confidence=round(min(1.0, confidence, reading.source.ocr_confidence or 1.0), 3),
         text=parsed.text,
     )
 
