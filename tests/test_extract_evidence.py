@@ -170,3 +170,4 @@ def test_a_number_read_by_the_ocr_is_no_surer_than_the_ocr():
     ))
     (answer,) = [a for a in extract(doc, networks=PAPER) if a.layer == "conv1"]
     assert answer.value == 34848 and answer.confidence == 0.42
+

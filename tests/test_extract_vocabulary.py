@@ -229,3 +229,14 @@ def test_a_shape_word_after_a_count_word_names_a_shape_or_no_count():
     assert classify("神经元尺寸").quantity is Quantity.SHAPE
     assert classify("Weight shape").role == NOT_ANSWER  # a kernel's shape, no count
     assert classify("Activations").quantity is Quantity.UNITS
+
+
+@pytest.mark.parametrize(("label", "quantity"), [
+    ("conv1 connectoins", Quantity.CONNECTIONS), ("Nuerons", Quantity.UNITS), ("the paramters", Quantity.PARAMS)])
+def test_a_misspelt_quantity_word_names_its_quantity(label, quantity):
+    assert classify(label).quantity is quantity
+
+
+@pytest.mark.parametrize("label", ["connected layer", "weighting", "neural network", "position"])
+def test_words_near_a_quantity_word_are_not_misspellings_of_it(label):
+    assert classify(label).quantity is None

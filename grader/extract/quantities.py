@@ -251,6 +251,9 @@ def classify(text: str, *, fuzzy: bool = False) -> Label:
         return Label(role, total=total, phrase=best[1])
     if fuzzy and norm in (vocabulary().header_cells or {}):
         return Label(vocabulary().header_cells[norm], total=total, phrase=norm)  # "| W |": a whole cell
+    misspelt = _misspelt_word(norm)
+    if misspelt is not None:
+        return Label(misspelt[1], total=total, phrase=misspelt[0])  # "conv1 connectoins: …"
     if fuzzy and len(norm) >= 4:
         from rapidfuzz import fuzz, process
 
@@ -260,6 +263,33 @@ def classify(text: str, *, fuzzy: bool = False) -> Label:
             role = dict(vocabulary().phrases)[found[0]]
             return Label(role, total=total, phrase=found[0])
     return Label(None, total=total)
+
+
+# a word this long, this close to a one-word quantity phrase, is that word misspelt ("connectoins",
+# "Nuerons"); shorter words are too easily other words ("unit" / "until"). Latin letters only: in
+# inflected languages a close word is another word ("нейронная", neural, beside "нейронов")
+MISSPELT_LENGTH = 6
+MISSPELT_SCORE = 85
+
+
+def _misspelt_word(norm: str) -> tuple[str, Quantity] | None:
+    words = [w for w in re.findall(r"[a-z]+", norm) if len(w) >= MISSPELT_LENGTH]
+    if not words:
+        return None
+    from rapidfuzz import fuzz, process
+
+    choices = _one_word_quantities()
+    for word in words:
+        found = process.extractOne(word, list(choices), scorer=fuzz.ratio, score_cutoff=MISSPELT_SCORE)
+        if found is not None:
+            return found[0], choices[found[0]]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _one_word_quantities() -> dict[str, Quantity]:
+    return {p: role for p, role in vocabulary().phrases
+            if isinstance(role, Quantity) and len(p) >= MISSPELT_LENGTH and re.fullmatch(r"[a-z]+", p)}
 
 
 def _priority(role: Quantity | str) -> int:
