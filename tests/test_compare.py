@@ -581,6 +581,12 @@ def test_an_unexplained_value_on_an_inferred_slot_needs_evidence_to_be_charged()
     assert judgement(comparison, "conv3", "weights").verdict is Verdict.WRONG
 
 
+def test_the_networks_total_on_a_layer_is_a_reading_to_check():
+    # 60,954,656: AlexNet's weights in all (as the paper counts them), read as fc8's
+    answers = make_answers([{"layer": "fc8", "quantity": "weights", "value": 60_954_656}])
+    assert judgement(compare(answers, PAPER), "fc8", "weights").verdict is Verdict.REVIEW
+
+
 def test_a_network_the_rubric_does_not_ask_names_no_pitfall_but_its_own_slips():
     # torchvision AlexNet conv3 3·3·192·384 + 384 = 663,936, written 336,936 (seed 003)
     other = make_answers([

@@ -434,16 +434,20 @@ class _NetworkTable:
         unnamed = tuple(dict.fromkeys(f.code for f in outcome.flips if f.code not in PITFALLS and not self.acceptance(f)))
         return _Judged(judgement, order, outcome.accepted, tuple(outcome.origins), unnamed)
 
-    @staticmethod
-    def _unsure(answer: Answer, expected, outcome: _Outcome) -> bool:
+    def _unsure(self, answer: Answer, expected, outcome: _Outcome) -> bool:
         """A wrong value is charged only where the reading is sure: its confidence at the review
         threshold, and evidence that it answers this slot: the slot read from words, a flip of the
         reference that turns the slot's figure into the value, or a value of the slot's order of
         magnitude written with the student's own working. Misreads are values of other slots
-        (another slot's figure on an inferred slot) or of no slot (a sum of layers, a size in
-        bytes, a ratio): they fit nothing here, and are often orders of magnitude away."""
+        (another slot's figure on an inferred slot, the network's total on a layer) or of no slot
+        (a sum of layers, a size in bytes, a ratio): they fit nothing here, and are often orders of
+        magnitude away."""
+        from grader.extract.evidence import fits
+
         if answer.confidence < LOW_CONFIDENCE:
             return True
+        if answer.layer != "total" and not outcome.flips and fits(self.network, "total", None, answer.value):
+            return True  # the network's total on one layer: a total line read as that layer's
         if answer.confidence >= 1 or outcome.flips or outcome.rounded:
             return False  # words named the slot, or a flip or the slot's own figure rounded explains it
         if "misplaced-answer" in outcome.codes:
