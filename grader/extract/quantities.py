@@ -51,6 +51,7 @@ class Vocabulary:
     header_cells: dict | None = None  # whole header cell -> quantity ("W": weights)
     network_columns: frozenset = frozenset()  # headers of a column naming each row's network
     shape_head: re.Pattern | None = None  # a shape word right after a count's ("activation shape")
+    no_bias: re.Pattern | None = None  # the biases left out ("sin sesgos", "편향 제외")
 
 
 def normalise(text: str) -> str:
@@ -164,7 +165,14 @@ def vocabulary() -> Vocabulary:
     masked = sorted({k for k in kinds if any(_bounded_in(q, k) for q in counted)}
                     | {t for t in totals if any(_bounded_in(q, t) for q in others)}, key=len, reverse=True)
     heads = [normalise(str(w)) for w in raw.get("shape_heads", ())]
+    biases = "|".join(_bounded(p) for p, role in sorted(phrases, key=lambda item: -len(item[0]))
+                      if role is Quantity.BIASES)
+    before = "|".join(_bounded(normalise(str(w))) for w in raw.get("negations_before", ()))
+    after = "|".join(_bounded(normalise(str(w))) for w in raw.get("negations_after", ()))
+    no_bias = re.compile(rf"(?:{before})\s*(?:the\s*|los\s*|les\s*|die\s*|os\s*)?(?:{biases})"
+                         rf"|(?:{biases})\s*(?:is\s*|are\s*|을\s*|를\s*|を\s*)?(?:{after})") if before and after else None
     return Vocabulary(
+        no_bias=no_bias,
         shape_head=re.compile(r"\s*(?:" + "|".join(_bounded(h) for h in heads) + ")") if heads else None,
         masked=re.compile(_alternation(masked)) if masked else None,
         phrases=tuple(phrases),
@@ -207,12 +215,7 @@ def names_other_network(text: str) -> bool:
 _MEMORY = re.compile(r"[(（]\s*(?:[kmgt]i?)?b(?:ytes)?\s*[)）]|(?<![a-z])(?:[kmgt]i?b|bytes)(?![a-z])")
 
 
-# a qualifier that leaves the biases out: "#Parameters (no bias)" counts the weights
-_NO_BIAS = re.compile(r"(?<![a-z])(?:no|without|w/o|excl(?:uding|\.)?|minus|sans)\s*(?:the\s*)?bias(?:es)?(?![a-z])"
-                      r"|bias(?:es)?\s*(?:not|never)\s*(?:counted|included)|(?:不含|不算|不计|无|没有|除去|不包括)\s*(?:偏置|bias)")
-
-
-# a qualifier that counts the biases in: "W (weights + biases)", "weights incl. bias", "权重（含偏置）"
+# a qualifier that adds the biases: "weights incl. bias" counts the parameters
 _WITH_BIAS = re.compile(r"(?:\+|&|(?<![a-z])(?:with|incl(?:uding|\.)?|plus|and))\s*(?:the\s*)?bias(?:es)?(?![a-z])"
                         r"|(?<![不无])(?:含|包含|包括|加|带|连同)\s*(?:偏置|bias)")
 
@@ -229,6 +232,9 @@ def classify(text: str, *, fuzzy: bool = False) -> Label:
         return Label(NOT_ANSWER, total=total, phrase=_MEMORY.search(norm)[0])  # "Params size (MB)": a size
     if vocabulary().masked is not None:
         norm = vocabulary().masked.sub(" ", norm)
+    no_bias = vocabulary().no_bias is not None and vocabulary().no_bias.search(norm) is not None
+    if no_bias:
+        norm = vocabulary().no_bias.sub(" ", norm)  # "Pesos (sin sesgos)": weights, no biases named
     best: tuple[int, str, Quantity | str] | None = None
     end = 0
     for pattern, phrase, role in _phrase_patterns():
@@ -244,9 +250,9 @@ def classify(text: str, *, fuzzy: bool = False) -> Label:
             # "Activation Shape": the activations' shape; "Weight shape", "Params size": a kernel's
             # shape, a size in bytes: no count
             return Label(Quantity.SHAPE if role is Quantity.UNITS else NOT_ANSWER, total=total, phrase=best[1])
-        if role is Quantity.PARAMS and _NO_BIAS.search(norm):
+        if role is Quantity.PARAMS and no_bias:
             role = Quantity.WEIGHTS  # "#Parameters (no bias)": the weights, said so
-        elif role is Quantity.WEIGHTS and _WITH_BIAS.search(norm) and not _NO_BIAS.search(norm):
+        elif role is Quantity.WEIGHTS and not no_bias and _WITH_BIAS.search(norm):
             role = Quantity.PARAMS  # "weights incl. bias": the parameters, said so
         return Label(role, total=total, phrase=best[1])
     if fuzzy and norm in (vocabulary().header_cells or {}):
