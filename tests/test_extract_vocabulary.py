@@ -240,3 +240,12 @@ def test_a_misspelt_quantity_word_names_its_quantity(label, quantity):
 @pytest.mark.parametrize("label", ["connected layer", "weighting", "neural network", "position"])
 def test_words_near_a_quantity_word_are_not_misspellings_of_it(label):
     assert classify(label).quantity is None
+
+
+@pytest.mark.parametrize(("label", "quantity"), [
+    ("Pesos (sin sesgos)", Quantity.WEIGHTS), ("Parameter (ohne Bias)", Quantity.WEIGHTS),
+    ("参数（不含偏置）", Quantity.WEIGHTS), ("파라미터 (편향 제외)", Quantity.WEIGHTS),
+    ("#Parameters (no bias)", Quantity.WEIGHTS), ("Paramètres (sans biais)", Quantity.WEIGHTS),
+    ("sesgos", Quantity.BIASES)])
+def test_biases_left_out_name_no_biases(label, quantity):
+    assert classify(label, fuzzy=True).quantity is quantity
