@@ -171,3 +171,17 @@ def test_a_number_read_by_the_ocr_is_no_surer_than_the_ocr():
     (answer,) = [a for a in extract(doc, networks=PAPER) if a.layer == "conv1"]
     assert answer.value == 34848 and answer.confidence == 0.42
 
+
+
+def test_a_header_over_two_rows_names_each_column_by_both():
+    doc = document("## AlexNet", table(
+        ["Capa", "Salida", "", "Pesos (sin sesgos)", "Conexiones"],
+        ["", "dimensiones", "neuronas", "total", "total"],
+        ["conv1", "55×55×96", "290.400", "34.848", "105.415.200"],
+        ["conv2", "27×27×256", "186.624", "307.200", "223.948.800"]))
+    got = found(doc, {"alexnet": (Q.UNITS, Q.WEIGHTS, Q.CONNECTIONS, Q.SHAPE)})
+    assert got[("alexnet", "conv1", Q.SHAPE)] == [(55, 55, 96)]
+    assert got[("alexnet", "conv2", Q.UNITS)] == [186624]
+    assert got[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+    assert got[("alexnet", "conv2", Q.CONNECTIONS)] == [223948800]
+    assert not any(q is Q.BIASES for (_, _, q) in got)

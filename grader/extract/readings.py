@@ -727,6 +727,8 @@ class _Walker:
             self._key_values(rows)  # "| Units | 290,400 |" under a "### Conv1" heading
             return
         has_header = block.has_header or _looks_like_header(rows[0])
+        if has_header and _second_header_row(rows):
+            rows = [_joined_header(rows[0], rows[1])] + rows[2:]
         header = rows[0] if has_header else []
         body = rows[1:] if has_header else rows
         roles = _with_flops_as_connections([classify(clean(c.text), fuzzy=True) for c in header])
@@ -1442,6 +1444,30 @@ def _equations(text: str) -> list[Equation]:
         if scan(region):
             equations.append(Equation(m.start("name"), tuple(names), region))
     return equations
+
+
+def _second_header_row(rows: list[list[Cell]]) -> bool:
+    """A header over two rows ("| Capa | Salida || Pesos ||" over "| | dimensiones | neuronas | …"):
+    the row under the header names no layer, holds no number and words in most columns, and the
+    header above it leaves columns blank (cells merged over the ones below)."""
+    if len(rows) < 3:
+        return False
+    top, second = rows[0], rows[1]
+    words = [c for c in second if c.text.strip()]
+    return not second[0].text.strip() and any(not c.text.strip() for c in top[1:]) \
+        and 2 * len(words) >= len(second) - 1 and not any(re.search(r"\d", c.text) for c in second)
+
+
+def _joined_header(top: list[Cell], second: list[Cell]) -> list[Cell]:
+    """Each column's header as both rows say it: the top cell spanning blank ones to its right,
+    then the cell below ("Salida" + "neuronas")."""
+    joined, above = [], ""
+    for k, cell in enumerate(second):
+        head = top[k].text.strip() if k < len(top) else ""
+        above = head or above
+        text = f"{above} {cell.text.strip()}".strip() if k else (head or cell.text.strip())
+        joined.append(Cell(text, top[k].source if k < len(top) else cell.source))
+    return joined
 
 
 def _looks_like_header(cells: list[Cell]) -> bool:
