@@ -185,3 +185,16 @@ def test_a_header_over_two_rows_names_each_column_by_both():
     assert got[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
     assert got[("alexnet", "conv2", Q.CONNECTIONS)] == [223948800]
     assert not any(q is Q.BIASES for (_, _, q) in got)
+
+
+def test_a_symbol_of_the_students_own_is_what_its_worked_value_counts():
+    doc = document(
+        "# AlexNet",
+        "Verbindungen einer Faltungsschicht: V = W · H · B",
+        "## Faltungsschicht 2 (conv2)",
+        "W &= 5·5·96·256 = 614 400",  # the towers merged: conv2's weights under that mistake
+        "V &= W·27² = 614 400·729 = 447 897 600",
+    )
+    got = found(doc, PAPER)
+    assert got[("alexnet", "conv2", Q.WEIGHTS)] == [614400]
+    assert got[("alexnet", "conv2", Q.CONNECTIONS)] == [447897600]

@@ -32,8 +32,8 @@ from grader.core import Cell, Document, Quantity, Source, Table, TextLine
 from grader.extract.layers import LayerLabel, find_layers, find_networks, network_mentions, parse_layer
 from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, names_network_column,
                                       names_other_network, names_total, quantity_beside, total_adverb, vocabulary)
-from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, exact_over_rounded, is_math, is_share,
-                                    read_value, read_values, strip_numbering)
+from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, exact_over_rounded, has_operator, is_math,
+                                    is_share, read_value, read_values, strip_numbering)
 
 # prose: a layer named further into a label than this is a reference, not the label's subject
 LABEL_REACH = 30
@@ -650,6 +650,11 @@ class _Walker:
                 self._value("layer", self.row, quantity, region, source)
         elif layer is not None and not layer.is_input:
             self._value_or_wait("layer", self.row, None, value, source)
+        elif label.role is None and _LONE_SYMBOL.fullmatch(clean(label_text)) and has_operator(value) \
+                and self._prose_row() is not None:
+            # "W &= 11·11·3·96 = 34 848" under "conv1": a symbol of the student's own, its worked count
+            # the current layer's; what it counts is left to the value (evidence.py)
+            self._value("layer", self._prose_row(), None, value, source, from_context=True, worded=False)
 
     def _range(self, span: list[LayerLabel], label_text: str, value: str, source: Source) -> None:
         """"conv3_2 ~ conv3_4: 590,080 each" is each layer's; "conv1-conv3: 290400, 186624, 64896" one
@@ -681,7 +686,9 @@ class _Walker:
         self.pending_age = 0
 
     def _value(self, kind: str, row: Row | None, quantity: Quantity | None, region: str, source: Source,
-               *, before_rows: bool = False, from_context: bool = False) -> bool:
+               *, before_rows: bool = False, from_context: bool = False, worded: bool = True) -> bool:
+        """A reading of the region's value; `worded` False: no word around it, the heading's and the
+        label line's quantity included, says what it counts (only its value will)."""
         if kind == "total" and _no_count(drop_remarks(clean(region))):
             return True  # "一共 7 层": a number of layers, no total
         if _IN_BYTES.search(region):
@@ -695,8 +702,8 @@ class _Walker:
         if kind == "total" and row is None and self.adverb_row is not None:
             row, from_context = self.adverb_row, True  # the slot stage decides by the value
         self.add(Reading(kind, parsed, source, row=row, quantity=quantity,
-                         context=(self.lead or self.context) if quantity is None else None, before_rows=before_rows,
-                         from_context=from_context))
+                         context=(self.lead or self.context) if quantity is None and worded else None,
+                         before_rows=before_rows, from_context=from_context))
         return True
 
     def _prose_row(self) -> Row | None:
@@ -1406,6 +1413,8 @@ def _without_dash_remark(body: str) -> str:
 _DEFINITION = re.compile(r"(?<![\w\\])([A-Za-z])(?:_\s*(?:\\?[A-Za-z]+|\d+))?\s*(?:=|:|denotes?|is|means?|stands?\s+for)\s*(?:the\s+)?"
                          r"([^=,;:.()\d]{3,60})")
 _SYMBOL = re.compile(r"\s*([A-Za-z])\s*(?:_|[(\[])")
+# a label that is one letter, maybe with a subscript or an alignment mark: "W", "V &", "C_1"
+_LONE_SYMBOL = re.compile(r"\s*[A-Za-z](?:_\s*\w{1,3})?\s*&?\s*")
 _PRODUCT_AHEAD = re.compile(r"\s*[(\[]?\s*\d[\d,]*\s*(?:[xX×*·]|\\times|\\cdot)\s*\d")
 
 

@@ -21,7 +21,7 @@ MOVE_MARGIN = 2
 OVERRIDE_MIN = 3
 OVERRIDE_SHARE = 0.6
 # the confidence kept by a number whose layer is the current heading's, not named in its sentence
-CONTEXT_LAYER = 0.7
+CONTEXT_LAYER = 0.75
 
 
 # counts that differ only by the biases
