@@ -38,15 +38,16 @@ def case(request):
 
 
 def holds_neurons(layer) -> bool:
-    """Totals count conv and fc layers and trainable pools, not the outputs of plain pooling."""
-    return layer.kind != "pool" or layer.weights > 0
+    """Units total conv and fc layers and trainable pools, not the outputs of plain pooling, batch
+    norm, additions or concatenations (the same neurons passed on)."""
+    return layer.kind in ("conv", "fc") or (layer.kind == "pool" and layer.weights > 0)
 
 
 def test_layers_sum_to_the_totals(case):
     _, _, figures = case
     for quantity in QUANTITIES:
         assert figures.total(quantity) == sum(getattr(layer, quantity.value) for layer in figures.layers
-                                              if holds_neurons(layer)), quantity
+                                              if holds_neurons(layer) or quantity is not Quantity.UNITS), quantity
 
 
 def test_params_are_weights_plus_biases(case):
@@ -61,13 +62,27 @@ def test_shapes_chain(case):
     if conventions.input_size is not None:
         assert figures.input_shape[:2] == (conventions.input_size, conventions.input_size)
     assert figures.input_shape[2] == network.input_shape[2]
-    previous = figures.input_shape
-    for layer in figures.layers:
-        assert layer.input_shape == previous, layer.name
-        previous = layer.shape
-        assert layer.units == math.prod(layer.shape)
-        if layer.kind == "pool":
-            assert layer.shape[2] == layer.input_shape[2]
+    # Every layer's output by name, the pass-through ones (relu, flatten, ...) keeping their input's.
+    shapes, previous = {"input": figures.input_shape}, "input"
+    records = {layer.name: layer for layer in figures.layers}
+    for spec in network.layers:
+        sources = spec.inputs or (previous,)
+        if spec.name in records:
+            layer = records[spec.name]
+            assert layer.inputs == sources, layer.name
+            assert layer.input_shape == shapes[sources[0]], layer.name
+            assert layer.units == math.prod(layer.shape)
+            if layer.kind in ("pool", "bn", "add"):
+                assert layer.shape[-1] == layer.input_shape[-1]
+            if layer.kind == "add":
+                assert all(shapes[name] == layer.shape for name in sources)
+            if layer.kind == "concat":
+                assert layer.shape[-1] == sum(shapes[name][-1] for name in sources)
+                assert all(shapes[name][:-1] == layer.shape[:-1] for name in sources)
+            shapes[spec.name] = layer.shape
+        else:
+            shapes[spec.name] = shapes[sources[0]]
+        previous = spec.name
 
 
 def test_counts_follow_their_definitions(case):
@@ -83,6 +98,13 @@ def test_counts_follow_their_definitions(case):
             positions = layer.shape[0] * layer.shape[1]
             assert layer.connections == (layer.weights + (layer.biases if with_bias else 0)) * positions
             assert layer.biases == (spec.filters if spec.bias else 0)
+            if spec.groups > 1:
+                kh, kw = spec.kernel
+                assert layer.weights == kh * kw * (layer.input_shape[2] // spec.groups) * spec.filters
+        elif layer.kind == "bn":  # a scale and a shift per channel; the running statistics are not parameters
+            assert (layer.weights, layer.biases) == (layer.shape[-1], layer.shape[-1])
+        elif layer.kind in ("add", "concat"):
+            assert (layer.weights, layer.biases, layer.connections) == (0, 0, 0)
         elif not spec.trainable:
             assert (layer.weights, layer.biases, layer.connections) == (0, 0, 0)
 
@@ -127,7 +149,9 @@ def test_printed_formulas_compute_their_figures(case):
         if layer.size_formula and not layer.size_formula.startswith(("adaptive", "H ")):
             left, _, right = layer.size_formula.partition(" = " if " = " in layer.size_formula else " ≈ ")
             exact = evaluate(left)
-            assert math.floor(exact) == layer.shape[0]
+            rounded = math.ceil(exact) if "rounded up" in right else math.floor(exact)
+            assert rounded == layer.shape[0]
+            assert layer.ceil == (rounded != math.floor(exact))
             assert layer.non_integral == (exact != int(exact))
 
 

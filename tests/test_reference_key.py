@@ -164,7 +164,7 @@ def test_key_of_a_spec_file(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["googlenet"], "no network spec 'googlenet'"),
+    (["densenet121"], "no network spec 'densenet121'"),
     (["alexnet", "--input", "8"], "alexnet, layer conv1"),
 ])
 def test_key_errors(capsys, args, message):

@@ -325,4 +325,4 @@ def test_broken_spec_names_file_and_key(tmp_path, broken, key):
 
 def test_unknown_network_lists_the_shipped_ones():
     with pytest.raises(GraderError, match="alexnet.*vgg16"):
-        load_network("googlenet")
+        load_network("densenet121")

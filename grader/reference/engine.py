@@ -4,10 +4,10 @@ One record per counted layer; totals are derived from the records, never stored.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from grader.core import GraderError, Quantity
-from grader.reference.spec import Layer, Network
+from grader.reference.spec import INPUT, JOIN_KINDS, Layer, Network
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +43,20 @@ class LayerFigures:
     formulas: dict = field(default_factory=dict)  # Quantity -> "5·5·48·256 = 307,200"
     size_formula: str = ""  # conv/pool: "(227-11)/4+1 = 55"; "(224-11)/4+1 = 54.25, floored"
     split: bool = False  # conv: each filter saw only its own tower's share of the input channels
+    # The records (or INPUT) whose outputs this layer takes; input_shape is the first one's.
+    inputs: tuple[str, ...] = ()
+    ceil: bool = False  # the output size was rounded up (ceil mode), not floored
 
     @property
     def params(self) -> int:
         return self.weights + self.biases
+
+    @property
+    def neurons(self) -> bool:
+        """Its outputs are the network's neurons: conv, fc and trainable pooling. The outputs of plain
+        pooling (as in the AlexNet paper's caption), batch norm, additions and concatenations are the
+        same neurons passed on, not new ones."""
+        return self.kind in ("conv", "fc") or (self.kind == "pool" and self.weights > 0)
 
     def figure(self, quantity: Quantity) -> int | tuple[int, ...]:
         return self.shape if quantity is Quantity.SHAPE else getattr(self, quantity.value)
@@ -70,12 +80,12 @@ class Figures:
         raise KeyError(f"{self.network} has no counted layer {name!r}")
 
     def total(self, quantity: Quantity) -> int:
-        """Totals over the layers that hold neurons or parameters: conv, fc and trainable pools
-        (max-pool outputs are not counted as neurons, as in the AlexNet paper's caption)."""
+        """Units over the layers whose outputs are neurons (LayerFigures.neurons); weights, biases,
+        params and connections over every layer (zero where a layer has none)."""
         if quantity is Quantity.SHAPE:
             raise ValueError("shapes have no total")
         return sum(getattr(f, "params" if quantity is Quantity.PARAMS else quantity.value)
-                   for f in self.layers if f.kind != "pool" or f.weights)
+                   for f in self.layers if f.neurons or quantity is not Quantity.UNITS)
 
     def figure(self, layer: str, quantity: Quantity) -> int | tuple[int, ...]:
         if layer == "total":
@@ -96,8 +106,9 @@ def _product(factors) -> str:
     return "·".join(str(f) for f in factors)
 
 
-def _out_size(size: int, kernel: int, stride: int, padding: int) -> tuple[int, bool, str]:
-    """The output size along one axis, floored as frameworks do; whether it was; and how to write it."""
+def _out_size(size: int, kernel: int, stride: int, padding: int, ceil: bool = False) -> tuple[int, bool, str]:
+    """The output size along one axis, floored as frameworks do (rounded up in ceil mode); whether it
+    was; and how to write it."""
     span = size + 2 * padding - kernel
     written = f"({size}+2·{padding}-{kernel})/{stride}+1" if padding else f"({size}-{kernel})/{stride}+1"
     if span < 0:
@@ -109,6 +120,9 @@ def _out_size(size: int, kernel: int, stride: int, padding: int) -> tuple[int, b
     exact = span / stride + 1
     shown = f"{exact:.2f}".rstrip("0").rstrip(".")
     sign = "=" if abs(float(shown) - exact) < 1e-12 else "≈"
+    # PyTorch's ceil mode rounds up, unless the last window would start in the right padding
+    if ceil and out * stride < size + padding:
+        return out + 1, True, f"{written} {sign} {shown}, rounded up (ceil mode)"
     return out, True, f"{written} {sign} {shown}, floored"
 
 
@@ -132,9 +146,13 @@ def compute(network: Network, conventions: Conventions = Conventions()) -> Figur
             raise GraderError(f"{network.name}: the input size must be positive, not {conventions.input_size}")
         h = w = conventions.input_size
     input_shape = (h, w, c)
-    shape: tuple[int, ...] = input_shape
+    # The output shape of every layer so far by name; a layer reads its inputs' (default: the last one's).
+    shapes: dict[str, tuple[int, ...]] = {INPUT: input_shape}
+    previous = INPUT
     records: list[LayerFigures] = []
     for layer in network.layers:
+        inputs = layer.inputs or (previous,)
+        shape = shapes[inputs[0]]
         try:
             if layer.kind == "conv":
                 record = _conv(layer, shape, towers, with_bias)
@@ -142,28 +160,41 @@ def compute(network: Network, conventions: Conventions = Conventions()) -> Figur
                 record = _pool(layer, shape, with_bias)
             elif layer.kind == "fc":
                 record = _fc(layer, shape, with_bias)
-            else:
-                continue  # lrn, relu, dropout, flatten, softmax: the shape passes through
+            elif layer.kind == "bn":
+                record = _batch_norm(layer, shape, with_bias)
+            elif layer.kind in JOIN_KINDS:
+                record = _join(layer, inputs, [shapes[name] for name in inputs])
+            else:  # lrn, relu, dropout, flatten, softmax: the shape passes through
+                record = None
         except GraderError as err:
             raise GraderError(f"{network.name}, layer {layer.name}: {err}") from None
-        records.append(record)
-        shape = record.shape
+        if record is not None:
+            record = replace(record, inputs=inputs)
+            records.append(record)
+            shape = record.shape
+        shapes[layer.name] = shape
+        previous = layer.name
     return Figures(network.name, conventions, input_shape, tuple(records),
                    title=network.title, towers=towers, connections_with_bias=with_bias)
 
 
-def _spatial(layer: Layer, shape: tuple[int, ...]) -> tuple[int, int, bool, str]:
+def _spatial(layer: Layer, shape: tuple[int, ...]) -> tuple[int, int, bool, str, bool]:
+    """Output height and width; whether a size did not divide; how to write it; whether ceil mode
+    rounded a size up."""
     if len(shape) != 3:
         raise GraderError(f"a {layer.kind} layer needs a spatial input (H×W×C), not {_product(shape)}")
-    oh, rough_h, text_h = _out_size(shape[0], layer.kernel[0], layer.stride[0], layer.padding[0])
-    ow, rough_w, text_w = _out_size(shape[1], layer.kernel[1], layer.stride[1], layer.padding[1])
+    oh, rough_h, text_h = _out_size(shape[0], layer.kernel[0], layer.stride[0], layer.padding[0], layer.ceil)
+    ow, rough_w, text_w = _out_size(shape[1], layer.kernel[1], layer.stride[1], layer.padding[1], layer.ceil)
     text = text_h if (shape[0], layer.kernel[0], layer.stride[0], layer.padding[0]) == (
         shape[1], layer.kernel[1], layer.stride[1], layer.padding[1]) else f"H {text_h}; W {text_w}"
-    return oh, ow, rough_h or rough_w, text
+    up = layer.ceil and (oh, ow) != (
+        _out_size(shape[0], layer.kernel[0], layer.stride[0], layer.padding[0])[0],
+        _out_size(shape[1], layer.kernel[1], layer.stride[1], layer.padding[1])[0])
+    return oh, ow, rough_h or rough_w, text, up
 
 
 def _conv(layer: Layer, shape, towers: int, with_bias: bool) -> LayerFigures:
-    oh, ow, rough, size_formula = _spatial(layer, shape)
+    oh, ow, rough, size_formula, up = _spatial(layer, shape)
     kh, kw = layer.kernel
     positions = oh * ow
     split = False
@@ -175,6 +206,12 @@ def _conv(layer: Layer, shape, towers: int, with_bias: bool) -> LayerFigures:
         seen = sum(len(row) for row in layer.connection_table)
         weights = kh * kw * seen
         weights_formula = f"{kh}·{kw}·{seen} = {n(weights)}"
+    elif layer.groups > 1:
+        depth = layer.input_channels if layer.input_channels is not None else shape[2]
+        if depth % layer.groups:
+            raise GraderError(f"{depth} input channels do not split into {layer.groups} groups")
+        weights = kh * kw * (depth // layer.groups) * layer.filters
+        weights_formula = f"{kh}·{kw}·{depth // layer.groups}·{layer.filters} = {n(weights)}"
     else:
         depth, depth_text = _conv_input_depth(layer, shape[2], towers)
         split = layer.split and towers > 1
@@ -194,7 +231,7 @@ def _conv(layer: Layer, shape, towers: int, with_bias: bool) -> LayerFigures:
             Quantity.CONNECTIONS: f"{n(per_position)}·{oh}·{ow} = {n(connections)}",
             Quantity.SHAPE: f"{oh}×{ow}×{layer.filters}",
         },
-        size_formula, split,
+        size_formula, split, ceil=up,
     )
 
 
@@ -202,10 +239,10 @@ def _pool(layer: Layer, shape, with_bias: bool) -> LayerFigures:
     if layer.adaptive is not None:
         if len(shape) != 3:
             raise GraderError(f"a pool layer needs a spatial input (H×W×C), not {_product(shape)}")
-        (oh, ow), rough = layer.adaptive, False
+        (oh, ow), rough, up = layer.adaptive, False, False
         size_formula = f"adaptive pooling to {oh}×{ow}"
     else:
-        oh, ow, rough, size_formula = _spatial(layer, shape)
+        oh, ow, rough, size_formula, up = _spatial(layer, shape)
     channels = shape[2]
     units = oh * ow * channels
     kh, kw = layer.kernel
@@ -227,7 +264,59 @@ def _pool(layer: Layer, shape, with_bias: bool) -> LayerFigures:
             Quantity.CONNECTIONS: connection_formula,
             Quantity.SHAPE: f"{oh}×{ow}×{channels}",
         },
-        size_formula,
+        size_formula, ceil=up,
+    )
+
+
+def _batch_norm(layer: Layer, shape, with_bias: bool) -> LayerFigures:
+    """A scale (the weight) and a shift (the bias) per channel: the trainable parameters. The running
+    mean and variance it also keeps are statistics, not parameters (PyTorch's buffers, not counted by
+    its parameter totals). A connection per scale per output position, as for a convolution."""
+    channels, positions = shape[-1], math.prod(shape[:-1])
+    weights, biases = channels, channels if layer.bias else 0
+    per_position = weights + (biases if with_bias else 0)
+    connections = per_position * positions
+    units = channels * positions
+    where = "·".join(str(size) for size in shape[:-1]) or "1"
+    return LayerFigures(
+        layer.name, "bn", tuple(shape), tuple(shape), units, weights, biases, connections, False,
+        {
+            Quantity.UNITS: f"{_product(shape)} = {n(units)}" if len(shape) > 1 else n(units),
+            Quantity.WEIGHTS: n(weights),
+            Quantity.BIASES: n(biases),
+            Quantity.PARAMS: f"{n(weights)} + {n(biases)} = {n(weights + biases)}",
+            Quantity.CONNECTIONS: f"{n(per_position)}·{where} = {n(connections)}",
+            Quantity.SHAPE: "×".join(str(size) for size in shape),
+        },
+    )
+
+
+def _join(layer: Layer, inputs: tuple[str, ...], shapes: list[tuple[int, ...]]) -> LayerFigures:
+    """A residual sum (the inputs' shapes equal) or a channel concatenation (their H×W equal): no
+    weights, no connections; the output is the inputs' neurons passed on."""
+    first = shapes[0]
+    described = ", ".join(f"{name} {'×'.join(map(str, shape))}" for name, shape in zip(inputs, shapes))
+    if layer.kind == "add":
+        if any(shape != first for shape in shapes):
+            raise GraderError(f"an add layer needs inputs of one shape, not {described}")
+        shape, written = first, _product(first)
+    else:
+        if any(len(s) != len(first) or s[:-1] != first[:-1] for s in shapes):
+            raise GraderError(f"a concat layer needs inputs of one height and width, not {described}")
+        shape = (*first[:-1], sum(s[-1] for s in shapes))
+        # 28·28·(64+128+32+32): where the channels come from
+        written = _product((*first[:-1], f"({'+'.join(str(s[-1]) for s in shapes)})"))
+    units = math.prod(shape)
+    return LayerFigures(
+        layer.name, layer.kind, tuple(first), shape, units, 0, 0, 0, False,
+        {
+            Quantity.UNITS: f"{written} = {n(units)}",
+            Quantity.WEIGHTS: "0",
+            Quantity.BIASES: "0",
+            Quantity.PARAMS: "0",
+            Quantity.CONNECTIONS: "0",
+            Quantity.SHAPE: "×".join(str(size) for size in shape),
+        },
     )
 
 

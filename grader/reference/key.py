@@ -97,6 +97,16 @@ def conventions_lines(figures: Figures, network: Network | None = None) -> list[
         lines.append("connections without biases: weights × output positions for a convolution; "
                      "the weights for a fully connected layer")
     lines.append("units: the neurons of a layer's output (H·W·C), before any pooling that follows it")
+    kinds = {layer.kind for layer in figures.layers}
+    if "bn" in kinds:
+        lines.append("batch norm: 2 trainable parameters per channel, a scale (counted with the weights) and a "
+                     "shift (with the biases); its running mean and variance are statistics, not parameters "
+                     "(as PyTorch counts them); a connection per scale per output position")
+    if kinds & {"add", "concat"}:
+        lines.append("residual sums (add) and concatenations (concat) have no weights and no connections")
+    if network is not None and any(layer.groups > 1 for layer in network.layers):
+        lines.append("grouped convolutions: each filter sees its group's share of the input channels "
+                     "(a depthwise convolution, groups = channels: one channel)")
     return lines
 
 
@@ -132,11 +142,17 @@ def _markdown(figures: Figures, network: Network | None) -> str:
         cells = [layer.name, _output(layer)] + [layer.formulas[q] for q in COUNTS]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("| **total** | | " + " | ".join(f"**{n(total[q])}**" for q in COUNTS) + " |")
-    lines += ["", "Totals add the convolutional and fully connected layers and any trainable pooling; "
-                  "the outputs of pooling without parameters are not counted as units."]
+    if {layer.kind for layer in figures.layers} & {"bn", "add", "concat"}:
+        lines += ["", "Units total the outputs of the convolutional and fully connected layers (and any "
+                      "trainable pooling); pooling, batch norm, sums and concatenations pass those neurons on "
+                      "and are not counted again. The other totals add every layer."]
+    else:
+        lines += ["", "Totals add the convolutional and fully connected layers and any trainable pooling; "
+                      "the outputs of pooling without parameters are not counted as units."]
     notes = [f"- {layer.name}: {layer.size_formula} to {layer.shape[0]}×{layer.shape[1]}: the window does "
-             "not fit a whole number of times; frameworks drop the remainder." for layer in figures.layers
-             if layer.non_integral]
+             "not fit a whole number of times; " + ("in ceil mode a last, partial window is kept." if layer.ceil
+                                                   else "frameworks drop the remainder.")
+             for layer in figures.layers if layer.non_integral]
     if network is not None:
         counted = {layer.name for layer in figures.layers}
         notes += [f"- {layer.name}: {layer.note}" for layer in network.layers if layer.note and layer.name in counted]

@@ -10,10 +10,13 @@ from pathlib import Path
 
 from grader.core import SPECS_DIR, GraderError
 
-LAYER_KINDS = ("conv", "pool", "fc", "lrn", "relu", "dropout", "flatten", "softmax")
-# Layers whose figures a student is asked about; the others pass their input through.
-COUNTED_KINDS = ("conv", "pool", "fc")
+LAYER_KINDS = ("conv", "pool", "fc", "bn", "add", "concat", "lrn", "relu", "dropout", "flatten", "softmax")
+# Layers with figures of their own (a record in the engine's Figures); the others pass their input through.
+COUNTED_KINDS = ("conv", "pool", "fc", "bn", "add", "concat")
+# Layers that join several inputs: a residual sum, a channel concatenation (an inception module).
+JOIN_KINDS = ("add", "concat")
 POOL_KINDS = ("max", "avg")
+INPUT = "input"  # the name by which a layer's inputs may name the network's input
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,10 @@ class Layer:
     input_channels: int | None = None  # conv: force the depth the kernels see (perturbations)
     adaptive: tuple[int, int] | None = None  # pool: a fixed output size whatever the input (torchvision)
     note: str = ""  # shown with the layer in the answer key
+    # The layers whose outputs this one takes (INPUT for the network's input); () = the layer before it.
+    inputs: tuple[str, ...] = ()
+    groups: int = 1  # conv: the input and output channels split into this many independent groups
+    ceil: bool = False  # conv/pool: output size rounded up, as PyTorch's ceil_mode (GoogLeNet, SqueezeNet)
 
     @property
     def counted(self) -> bool:
@@ -94,7 +101,7 @@ def _pair(value, key: str, where: str, minimum: int = 1) -> tuple[int, int]:
 
 
 _LAYER_KEYS = {"name", "type", "aliases", "filters", "units", "kernel", "stride", "padding", "split",
-               "bias", "pool", "trainable", "connection_table", "adaptive", "note"}
+               "bias", "pool", "trainable", "connection_table", "adaptive", "note", "inputs", "groups", "ceil"}
 _NETWORK_KEYS = {"name", "title", "input", "layers", "towers", "aliases", "source", "connections_with_bias",
                  "note", "variant_of"}
 
@@ -134,6 +141,18 @@ def _layer(raw: dict, where: str) -> Layer:
     pool = raw.get("pool", "max")
     if pool not in POOL_KINDS:
         raise GraderError(f"{where}: pool must be one of {', '.join(POOL_KINDS)}, not {pool!r}")
+    inputs = _names(raw.get("inputs", ()), "inputs", where)
+    if kind in JOIN_KINDS and len(inputs) < 2:
+        raise GraderError(f"{where}: an {kind} layer needs inputs: a list of two or more layer names")
+    if kind not in JOIN_KINDS and len(inputs) > 1:
+        raise GraderError(f"{where}: a {kind} layer takes one input, not {len(inputs)} ({', '.join(inputs)})")
+    groups = raw.get("groups", 1)
+    if not _positive(groups) or (groups > 1 and kind != "conv"):
+        raise GraderError(f"{where}: groups must be a positive integer, on a conv layer, not {groups!r}")
+    if kind == "conv" and filters % groups:
+        raise GraderError(f"{where}: {filters} filters do not split into {groups} groups")
+    if groups > 1 and raw.get("split"):
+        raise GraderError(f"{where}: give groups or split (the towers' split), not both")
     return Layer(
         name=str(raw["name"]),
         kind=kind,
@@ -149,6 +168,9 @@ def _layer(raw: dict, where: str) -> Layer:
         connection_table=_connection_table(raw.get("connection_table"), filters, where),
         adaptive=adaptive,
         note=str(raw.get("note", "")),
+        inputs=inputs,
+        groups=groups,
+        ceil=_flag(raw, "ceil", False, where),
     )
 
 
@@ -195,6 +217,7 @@ def parse_network(raw: dict, where: str) -> Network:
     towers = raw.get("towers", 1)
     if not _positive(towers):
         raise GraderError(f"{where}: towers must be a positive integer, not {towers!r}")
+    _check_inputs(layers, where)
     split = [layer.name for layer in layers if layer.split]
     if split and towers == 1:
         raise GraderError(f"{where}: layer {split[0]} has split: true but the network has one tower "
@@ -211,6 +234,20 @@ def parse_network(raw: dict, where: str) -> Network:
         note=str(raw.get("note", "")).strip(),
         variant_of=_variant_of(raw.get("variant_of", ""), where),
     )
+
+
+def _check_inputs(layers: tuple[Layer, ...], where: str) -> None:
+    """A layer's inputs must be layers before it (or the network's input): the spec is a graph
+    listed in an order it can be computed in."""
+    if any(layer.name == INPUT for layer in layers):
+        raise GraderError(f"{where}: no layer may be called {INPUT!r}: it names the network's input")
+    seen = {INPUT}
+    for layer in layers:
+        unknown = [name for name in layer.inputs if name not in seen]
+        if unknown:
+            raise GraderError(f"{where}, layer {layer.name}: inputs {', '.join(unknown)} name no layer before it "
+                              f"(nor {INPUT!r}, the network's input)")
+        seen.add(layer.name)
 
 
 def _variant_of(value, where: str) -> str:
