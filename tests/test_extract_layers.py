@@ -108,7 +108,7 @@ def test_a_layer_named_late_in_a_label_is_a_reference():
     ("VGG16总参数量是138M", ("vgg16",)),
     ("torchvision AlexNet", ("alexnet-torchvision",)),
     ("LeNet-5 (1998)", ("lenet5-1998",)),
-    ("(Googlenet) Christian Szegedy et al.", ()),  # not LeNet
+    ("(Googlenet) Christian Szegedy et al.", ("googlenet",)),  # GoogLeNet, not LeNet
     ("Below is", ()),
 ])
 def test_networks_named(text, networks):
