@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
                            help="2: keep the spec's towers; 1: merge them")
     reference.add_argument("--format", choices=("md", "csv", "xlsx", "json"), default="md")
     reference.add_argument("--out", default=None, help="write to this file (required for xlsx)")
+    reference.add_argument("--quantities", default=None, metavar="LIST",
+                           help="also the cost of a forward pass: macs,flops,activations,memory (or all)")
+    reference.add_argument("--flops", choices=("2mac", "mac", "2mac+bias"), default=None,
+                           help="FLOPs as 2·MACs (default), as MACs (torchvision's GFLOPS), or 2·MACs + bias adds")
+    reference.add_argument("--bytes", type=int, default=None, metavar="N",
+                           help="bytes per activation (default 4: fp32)")
+    reference.add_argument("--kilo", type=int, choices=(1024, 1000), default=None,
+                           help="bytes in a KB (default 1024)")
 
     stats = verbs.add_parser("stats", help="common-mistake statistics from saved results")
     stats.add_argument("reports")
@@ -72,10 +80,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.verb == "reference":
-        from grader.reference.key import print_key
+        from grader.reference.costs import Cost, CostConventions
+        from grader.reference.key import parse_costs, print_key
 
+        chosen = {key: value for key, value in (("flops", args.flops), ("bytes_per_element", args.bytes),
+                                                ("kilo", args.kilo)) if value is not None}
+        # a cost convention given alone asks for the costs
+        quantities = parse_costs(args.quantities) if args.quantities else (tuple(Cost) if chosen else ())
         return print_key(args.network, input_size=args.input, bias=args.bias, towers=args.towers,
-                         fmt=args.format, out=args.out)
+                         fmt=args.format, out=args.out, quantities=quantities,
+                         cost_conventions=CostConventions(**chosen))
     if args.verb == "check":
         from grader.report.terminal import run_check
 

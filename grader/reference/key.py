@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from grader.core import GraderError, Quantity
+from grader.reference.costs import FLOPS_SHORT, Cost, CostConventions, Costs, costs, kilobytes
 from grader.reference.engine import Conventions, Figures, LayerFigures, compute, n
 from grader.reference.spec import Network, load_network
 
@@ -14,21 +15,41 @@ FORMATS = ("md", "csv", "json", "xlsx")
 COUNTS = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.BIASES, Quantity.PARAMS, Quantity.CONNECTIONS)
 HEADERS = {Quantity.UNITS: "units", Quantity.WEIGHTS: "weights", Quantity.BIASES: "biases",
            Quantity.PARAMS: "parameters", Quantity.CONNECTIONS: "connections"}
+# What `--quantities` accepts: the cost's own name, and "memory" for the activation memory.
+COST_NAMES = {**{cost.value: cost for cost in Cost}, "memory": Cost.ACTIVATION_BYTES}
+COST_HEADERS = {Cost.MACS: "MACs", Cost.FLOPS: "FLOPs", Cost.ACTIVATIONS: "activations",
+                Cost.ACTIVATION_BYTES: "memory"}
+
+
+def parse_costs(text: str) -> tuple[Cost, ...]:
+    """`macs,flops,activations,memory` (or `all`) as the costs, in the order written."""
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    if names == ["all"]:
+        return tuple(Cost)
+    unknown = [name for name in names if name not in COST_NAMES]
+    if unknown or not names:
+        raise GraderError(f"unknown quantities {', '.join(unknown) or repr(text)} "
+                          f"(quantities: {', '.join(COST_NAMES)}, or all)")
+    return tuple(dict.fromkeys(COST_NAMES[name] for name in names))
 
 
 def print_key(network: str | Network, *, input_size: int | None = None, bias: bool = False,
-              towers: int | None = None, fmt: str = "md", out: str | Path | None = None) -> int:
+              towers: int | None = None, fmt: str = "md", out: str | Path | None = None,
+              quantities: tuple[Cost, ...] = (), cost_conventions: CostConventions = CostConventions()) -> int:
     """Print (or write to `out`) the answer key of a shipped network name, a spec path or a Network.
 
     bias: connections counted with biases, and parameters (not weights) as the headline figure.
-    towers: 1 merges the towers, 2 keeps them, None keeps the spec's."""
+    towers: 1 merges the towers, 2 keeps them, None keeps the spec's.
+    quantities: the costs (MACs, FLOPs, activations, memory) to add, under cost_conventions."""
     if fmt not in FORMATS:
         raise GraderError(f"unknown key format {fmt!r} (formats: {', '.join(FORMATS)})")
     if fmt == "xlsx" and out is None:
         raise GraderError("--format xlsx writes a binary workbook: give the file with --out KEY.xlsx")
     spec = network if isinstance(network, Network) else load_network(network)
     conventions = Conventions(input_size=input_size, towers=towers, connections_with_bias=True if bias else None)
-    rendered = render_key(compute(spec, conventions), fmt, network=spec)
+    figures = compute(spec, conventions)
+    rendered = render_key(figures, fmt, network=spec,
+                          costs=costs(figures, cost_conventions) if quantities else None, quantities=quantities)
     if out is None:
         _write_stdout(rendered)
         return 0
@@ -52,17 +73,21 @@ def _write_stdout(text: str) -> None:
         sys.stdout.buffer.write(text.encode("utf-8"))
 
 
-def render_key(figures: Figures, fmt: str, *, network: Network | None = None) -> str | bytes:
+def render_key(figures: Figures, fmt: str, *, network: Network | None = None, costs: Costs | None = None,
+               quantities: tuple[Cost, ...] = ()) -> str | bytes:
     """The key in one format: str for md, csv and json; bytes for xlsx. `network` (the spec the
-    figures come from) adds its source and notes to the Markdown and the workbook."""
+    figures come from) adds its source and notes to the Markdown and the workbook; `costs` adds the
+    `quantities` asked for (all of them in JSON, whose keys do not depend on what was asked)."""
+    if costs is not None and not quantities:
+        quantities = tuple(Cost)
     if fmt == "md":
-        return _markdown(figures, network)
+        return _markdown(figures, network) + (_markdown_costs(costs, quantities, figures) if costs else "")
     if fmt == "csv":
-        return _csv(figures)
+        return _csv(figures, costs, quantities)
     if fmt == "json":
-        return _json(figures)
+        return _json(figures, costs)
     if fmt == "xlsx":
-        return _xlsx(figures, network)
+        return _xlsx(figures, network, costs, quantities)
     raise GraderError(f"unknown key format {fmt!r} (formats: {', '.join(FORMATS)})")
 
 
@@ -161,6 +186,56 @@ def _markdown(figures: Figures, network: Network | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _scaled(count: float) -> str:
+    """1,814,073,344 as 1.81 G; small counts as they are."""
+    for size, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if count >= size:
+            return f"{count / size:.2f} {prefix}"
+    return n(int(count))
+
+
+def _kb(value: float) -> str:
+    """KB as a key prints them: whole when they are (EECS 498's 784), else to 0.01."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def cost_cell(layer, cost: Cost, conventions: CostConventions) -> str:
+    """A cost with its formula; memory in bytes and in KB."""
+    text = layer.formulas[cost]
+    if cost is Cost.ACTIVATION_BYTES:
+        return f"{text} B = {_kb(kilobytes(layer.activation_bytes, conventions))} KB"
+    return text
+
+
+def _markdown_costs(costs: Costs, quantities: tuple[Cost, ...], figures: Figures) -> str:
+    conventions = costs.conventions
+    heads = []
+    if Cost.MACS in quantities:
+        heads.append(f"**{n(costs.total(Cost.MACS))} MACs** ({_scaled(costs.total(Cost.MACS))})")
+    if Cost.FLOPS in quantities:
+        heads.append(f"{n(costs.total(Cost.FLOPS))} FLOPs ({_scaled(costs.total(Cost.FLOPS))}, "
+                     f"{FLOPS_SHORT[conventions.flops]})")
+    if Cost.ACTIVATIONS in quantities:
+        heads.append(f"{n(costs.total(Cost.ACTIVATIONS))} activations")
+    if Cost.ACTIVATION_BYTES in quantities:
+        total = costs.total(Cost.ACTIVATION_BYTES)
+        heads.append(f"{n(total)} bytes of activations ({_kb(kilobytes(total, conventions))} KB, "
+                     f"{kilobytes(total, conventions, 2):,.2f} MB)")
+    kilo = "1 KB = 1,024 B" if conventions.kilo == 1024 else "1 KB = 1,000 B"
+    headers = [COST_HEADERS[c] + (f" (bytes; KB: {kilo})" if c is Cost.ACTIVATION_BYTES else "") for c in quantities]
+    lines = ["", "## Cost of one forward pass (one image)", "", " · ".join(heads), "", "Conventions:"]
+    lines += [f"- {line}" for line in conventions.lines()]
+    lines += ["", "| layer | output | " + " | ".join(headers) + " |", "|---" * (len(quantities) + 2) + "|"]
+    for layer, record in zip(costs.layers, figures.layers):
+        cells = [layer.name, "×".join(map(str, record.shape))] + [cost_cell(layer, c, conventions) for c in quantities]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("| **total** | | " + " | ".join(
+        f"**{n(costs.total(c))}**" + (f" B = {_kb(kilobytes(costs.total(c), conventions))} KB"
+                                      if c is Cost.ACTIVATION_BYTES else "") for c in quantities) + " |")
+    lines += ["", "Every layer's figures add up to the totals; KB are rounded to 0.01."]
+    return "\n".join(lines) + "\n"
+
+
 def _rows(figures: Figures) -> list[list]:
     """One row per counted layer, then the totals: network, layer, kind, output, the counts, non_integral."""
     rows = [[figures.network, layer.name, layer.kind, "x".join(str(s) for s in layer.shape)]
@@ -171,18 +246,25 @@ def _rows(figures: Figures) -> list[list]:
     return rows
 
 
-def _csv(figures: Figures) -> str:
+def _csv(figures: Figures, costs: Costs | None = None, quantities: tuple[Cost, ...] = ()) -> str:
     import csv
     import io
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["network", "layer", "kind", "output"] + [q.value for q in COUNTS] + ["non_integral"])
-    writer.writerows(_rows(figures))
+    asked = quantities if costs is not None else ()
+    writer.writerow(["network", "layer", "kind", "output"] + [q.value for q in COUNTS] + ["non_integral"]
+                    + [cost.value for cost in asked])
+    rows = _rows(figures)
+    if asked:  # the costs after the columns every key has, so that readers of those keep working
+        for row, layer in zip(rows, costs.layers):
+            row += [layer.figure(cost) for cost in asked]
+        rows[-1] += [costs.total(cost) for cost in asked]
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
-def _json(figures: Figures) -> str:
+def _json(figures: Figures, costs: Costs | None = None) -> str:
     import json
 
     document = {
@@ -201,10 +283,19 @@ def _json(figures: Figures) -> str:
         ],
         "total": {q.value: value for q, value in totals(figures).items()},
     }
+    if costs is not None:  # every cost, whatever was asked: the keys are a contract
+        conventions = costs.conventions
+        document["cost_conventions"] = {"flops": conventions.flops, "bytes_per_element": conventions.bytes_per_element,
+                                        "kilo": conventions.kilo}
+        for record, layer in zip(document["layers"], costs.layers):
+            record.update({cost.value: layer.figure(cost) for cost in Cost})
+            record["formulas"].update({cost.value: layer.formulas[cost] for cost in Cost})
+        document["total"].update({cost.value: costs.total(cost) for cost in Cost})
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _xlsx(figures: Figures, network: Network | None) -> bytes:
+def _xlsx(figures: Figures, network: Network | None, costs: Costs | None = None,
+          quantities: tuple[Cost, ...] = ()) -> bytes:
     import io
 
     from openpyxl import Workbook
@@ -225,12 +316,19 @@ def _xlsx(figures: Figures, network: Network | None) -> bytes:
     formulas.append(["layer", "output"] + [HEADERS[q] for q in COUNTS])
     for layer in figures.layers:
         formulas.append([layer.name, _output(layer)] + [layer.formulas[q] for q in COUNTS])
+    if costs is not None:
+        sheet_costs = book.create_sheet("costs")
+        sheet_costs.append(["layer"] + [COST_HEADERS[c] + (" (bytes)" if c is Cost.ACTIVATION_BYTES else "")
+                                        for c in quantities])
+        for layer in costs.layers:
+            sheet_costs.append([layer.name] + [layer.figure(c) for c in quantities])
+        sheet_costs.append(["total"] + [costs.total(c) for c in quantities])
     about = book.create_sheet("about")
     about.append([figures.title or figures.network])
     if network is not None and network.source:
         about.append([f"Source: {network.source}"])
     about.append(["Conventions:"])
-    for line in conventions_lines(figures, network):
+    for line in conventions_lines(figures, network) + (costs.conventions.lines() if costs is not None else []):
         about.append([f"- {line}"])
     for ws, widths in ((sheet, (12, 8, 12) + (16,) * len(COUNTS) + (18,)), (formulas, (12, 34) + (30,) * len(COUNTS))):
         for column, width in zip("ABCDEFGHIJ", widths):
@@ -240,4 +338,5 @@ def _xlsx(figures: Figures, network: Network | None) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["FORMATS", "conventions_lines", "headline", "print_key", "render_key", "totals"]
+__all__ = ["COST_NAMES", "FORMATS", "conventions_lines", "cost_cell", "headline", "parse_costs", "print_key",
+           "render_key", "totals"]
