@@ -175,3 +175,21 @@ def test_key_errors(capsys, args, message):
 def test_unwritable_out(tmp_path):
     with pytest.raises(GraderError, match="cannot write"):
         print_key("alexnet", fmt="csv", out=tmp_path / "missing" / "key.csv")
+
+
+def test_md_key_graph_squeezenet(capsys, golden):
+    """A graph: Fire modules concatenate two expand convolutions read off one squeeze; ceil-mode pooling."""
+    out = run(capsys, "squeezenet1_0")
+    # features.3: squeeze 1·1·96·16 = 1,536 (+16); its expands read it side by side, 64 + 64 channels
+    assert "| features.3.cat | 54×54×128 | 54·54·(64+64) = 373,248 | 0 | 0 | 0 | 0 |" in out
+    # ceil mode: (54-3)/2+1 = 26.5 is 27, and the last map 13×13 as torchvision's: (27-3)/2+1 = 13
+    assert "| features.6 | 27×27×256: (54-3)/2+1 = 26.5, rounded up (ceil mode) |" in out
+    assert "| features.12.cat | 13×13×512 |" in out
+    golden(out)
+
+
+def test_md_key_costs_lenet5(capsys, golden):
+    """LeNet-5's conv1 by hand: 5·5·1·6 = 150 weights at 28·28 positions, 117,600 MACs."""
+    out = run(capsys, "lenet5", "--quantities", "all")
+    assert "| conv1 | 28×28×6 | 150·28·28 = 117,600 | 2·117,600 = 235,200 | 28·28·6 = 4,704 |" in out
+    golden(out)

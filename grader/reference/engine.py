@@ -206,12 +206,12 @@ def _conv(layer: Layer, shape, towers: int, with_bias: bool) -> LayerFigures:
         seen = sum(len(row) for row in layer.connection_table)
         weights = kh * kw * seen
         weights_formula = f"{kh}·{kw}·{seen} = {n(weights)}"
-    elif layer.groups > 1:
-        depth = layer.input_channels if layer.input_channels is not None else shape[2]
-        if depth % layer.groups:
-            raise GraderError(f"{depth} input channels do not split into {layer.groups} groups")
-        weights = kh * kw * (depth // layer.groups) * layer.filters
-        weights_formula = f"{kh}·{kw}·{depth // layer.groups}·{layer.filters} = {n(weights)}"
+    elif layer.groups > 1 and layer.input_channels is None:  # a forced depth is already one filter's
+        if shape[2] % layer.groups:
+            raise GraderError(f"{shape[2]} input channels do not split into {layer.groups} groups")
+        depth = shape[2] // layer.groups
+        weights = kh * kw * depth * layer.filters
+        weights_formula = f"{kh}·{kw}·{depth}·{layer.filters} = {n(weights)}"
     else:
         depth, depth_text = _conv_input_depth(layer, shape[2], towers)
         split = layer.split and towers > 1
