@@ -127,8 +127,11 @@ def _alternation(phrases) -> str:
     return emit(trie, None) if trie else "(?!)"
 
 
-def _bounded_in(phrase: str, longer: str) -> bool:
-    return phrase != longer and re.search(_bounded(phrase), longer) is not None
+def _holding(phrases: list[str], longer: list[str]) -> set[str]:
+    """The phrases of `longer` that hold one of `phrases` as a bounded word, each phrase's
+    pattern compiled once (the vocabulary is loaded at every start: `grader check` must be fast)."""
+    patterns = [(p, re.compile(_bounded(p))) for p in phrases]
+    return {k for k in longer if any(p != k and pattern.search(k) for p, pattern in patterns)}
 
 
 @lru_cache(maxsize=1)
@@ -162,8 +165,7 @@ def vocabulary() -> Vocabulary:
     counted = [p for p, role in phrases if isinstance(role, Quantity)]
     others = [p for p, role in phrases if role == NOT_ANSWER]
     kinds = {normalise(str(w)) for words in raw["layer_kinds"].values() for w in words}
-    masked = sorted({k for k in kinds if any(_bounded_in(q, k) for q in counted)}
-                    | {t for t in totals if any(_bounded_in(q, t) for q in others)}, key=len, reverse=True)
+    masked = sorted(_holding(counted, sorted(kinds)) | _holding(others, list(totals)), key=len, reverse=True)
     heads = [normalise(str(w)) for w in raw.get("shape_heads", ())]
     biases = "|".join(_bounded(p) for p, role in sorted(phrases, key=lambda item: -len(item[0]))
                       if role is Quantity.BIASES)

@@ -72,6 +72,11 @@ class Network:
         raise KeyError(f"{self.name} has no layer {name!r}")
 
     @property
+    def is_chain(self) -> bool:
+        """Every layer takes the one before it: no residual sum, no concatenation, no branch."""
+        return all(not layer.inputs for layer in self.layers)
+
+    @property
     def counted_layers(self) -> tuple[Layer, ...]:
         return tuple(layer for layer in self.layers if layer.counted)
 
