@@ -139,7 +139,8 @@ def vocabulary() -> Vocabulary:
     import yaml
 
     try:
-        raw = yaml.safe_load(VOCABULARY_PATH.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's where PyYAML has it: ten times faster
+        raw = yaml.load(VOCABULARY_PATH.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as err:
         raise GraderError(f"{VOCABULARY_PATH}: cannot load the extraction vocabulary: {err}") from None
     phrases: list[tuple[str, Quantity | str]] = []
