@@ -198,3 +198,9 @@ def test_a_symbol_of_the_students_own_is_what_its_worked_value_counts():
     got = found(doc, PAPER)
     assert got[("alexnet", "conv2", Q.WEIGHTS)] == [614400]
     assert got[("alexnet", "conv2", Q.CONNECTIONS)] == [447897600]
+
+
+def test_a_label_joining_two_counts_with_a_slash_names_both():
+    got = found(document("# LeNet-5", "## C5", "Trainable parameters / connections: (5*5*16 + 1) * 120 = 48120"), PARAMS)
+    assert got[("lenet5", "fc1", Q.PARAMS)] == [48120]
+    assert got[("lenet5", "fc1", Q.CONNECTIONS)] == [48120]

@@ -1341,9 +1341,10 @@ _OUTPUT_SHAPE = re.compile(r"(?<![^\W\d_])(?:output|out|输出)(?:\s*(?:shape|si
 
 
 def _equated_quantities(label_text: str) -> tuple[Quantity, ...]:
-    """"weights = connections": a label that equates the words for two counts names both, each
-    part the word for a quantity and little else (as in `_declared_order`)."""
-    parts = [p.strip(" .:：-*•") for p in re.split(r"\s*=\s*", label_text)]
+    """"weights = connections", "Trainable parameters / connections": a label that equates or joins
+    the words for two counts names both, each part the word for a quantity and little else (as in
+    `_declared_order`)."""
+    parts = [p.strip(" .:：-*•") for p in re.split(r"\s*(?:=|/|／)\s*", label_text)]
     if len(parts) < 2:
         return ()
     labels = [classify(p) for p in parts]
