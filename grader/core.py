@@ -143,6 +143,7 @@ class Answer:
     approximate: bool = False  # "61M", "6000万"
     confidence: float = 1.0  # below 1: the slot was inferred, not read from labels
     text: str = ""  # the text as written, for feedback
+    confirmed: bool = False  # a person confirmed or corrected this reading (a TA's correction)
 
 
 # ---------------------------------------------------------------- compare / score: Grade

@@ -181,7 +181,7 @@ def apply_corrections(grade: Grade, corrections, rubric) -> Grade:
                                       "in that slot", kind="other", slot=correction.slot_name))
             continue
         i = (exact or candidates)[0]
-        answer = replace(answers[i], confidence=1.0)
+        answer = replace(answers[i], confidence=1.0, confirmed=True)
         if correction.decision == "value":
             answer = replace(answer, value=correction.value, computed=None, approximate=False)
         elif correction.decision == "move":

@@ -585,6 +585,11 @@ def test_the_networks_total_on_a_layer_is_a_reading_to_check():
     # 60,954,656: AlexNet's weights in all (as the paper counts them), read as fc8's
     answers = make_answers([{"layer": "fc8", "quantity": "weights", "value": 60_954_656}])
     assert judgement(compare(answers, PAPER), "fc8", "weights").verdict is Verdict.REVIEW
+    # a TA who confirms the reading makes it the student's answer: judged as written
+    from dataclasses import replace
+
+    confirmed = [replace(a, confirmed=True) for a in answers]
+    assert judgement(compare(confirmed, PAPER), "fc8", "weights").verdict is Verdict.WRONG
 
 
 def test_a_network_the_rubric_does_not_ask_names_no_pitfall_but_its_own_slips():

@@ -414,8 +414,9 @@ class _NetworkTable:
             outcome.note = "; ".join(filter(None, ["another answer to a slot already answered", outcome.note]))
         elif quantity is not answer.quantity:
             outcome.note = "; ".join(filter(None, [f"judged as the {quantity.value} asked", outcome.note]))
-        if outcome.verdict is Verdict.WRONG and (self._unsure(answer, expected, outcome) or (extra and (
-                not outcome.codes or (answer.confidence < 1 and not outcome.flips)))):
+        if outcome.verdict is Verdict.WRONG and not answer.confirmed and (
+                self._unsure(answer, expected, outcome)
+                or (extra and (not outcome.codes or (answer.confidence < 1 and not outcome.flips)))):
             # a second reading of a slot already answered is not scored: where it disagrees and no
             # mistake of the student's own is seen in it, the reading is for a person to check
             # a misread must never cost the student: a person confirms the reading first
