@@ -1,0 +1,254 @@
+"""The ASGI app of `grader serve`, built from plain functions: `build_app` returns a Starlette app
+whose routes are a list, with no global state; the grading is the pipeline `grader check` runs,
+and what the page shows of it goes through the one reveal policy (`grader.report.reveal`, by
+`feedback_view`).
+
+Routes: `GET /` the self-check form, `POST /check` an upload (a file, or pasted text) graded and
+shown, `GET /serve.css` its style sheet. Nothing is stored: the upload is held in memory (the
+form parser never spools it to disk), graded in a worker process and forgotten with the response.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from grader.readers.limits import MB, Limits, size_text
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+
+# No script at all: the form works without it, and a file input takes a dropped file by itself.
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                               "base-uri 'none'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",  # a result page holds a student's work
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ServeLimits:
+    """What one server holds: uploads up to `max_upload` bytes, each graded within `seconds`, by
+    `workers` processes at once; up to `waiting` more wait (at most `seconds`) for one to be free,
+    and any beyond are told to try again."""
+
+    max_upload: int = 10 * MB
+    seconds: float = 30.0
+    workers: int = 2
+    waiting: int = 16
+
+    def reading(self) -> Limits:
+        return Limits(max_bytes=self.max_upload, max_seconds=self.seconds)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Busy(Exception):
+    pass
+
+
+def _security_headers(app):
+    """Pure ASGI middleware: the headers on every response, errors included."""
+    extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def with_headers(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await app(scope, receive, sending)
+
+    return with_headers
+
+
+def _bounded(receive, limit: int):
+    """`receive` that refuses a body past `limit` bytes (a client may send no Content-Length)."""
+    seen = 0
+
+    async def bounded():
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _TooLarge
+        return message
+
+    return bounded
+
+
+def upload_name(filename: str | None) -> str:
+    """The name an upload is called by: the last part of what the browser sent, its control
+    characters escaped, never a path (nothing from the client touches the file system)."""
+    from grader.report.render import shown_name
+
+    base = PurePosixPath((filename or "").replace("\\", "/")).name.strip()
+    base = shown_name(base)[:120]
+    return base if base and base not in (".", "..") else "upload.txt"
+
+
+def build_app(*, rubric, limits: ServeLimits = ServeLimits()):
+    """The self-check app for `rubric` (a Rubric), holding what `limits` says."""
+    try:
+        from jinja2 import Environment, FileSystemLoader, select_autoescape
+        from starlette.applications import Starlette
+        from starlette.formparsers import MultiPartParser
+        from starlette.requests import Request
+        from starlette.responses import HTMLResponse, Response
+        from starlette.routing import Route
+    except ImportError as err:
+        from grader.core import GraderError
+
+        raise GraderError(f"`grader serve` needs the serve extra ({err.name} is missing): "
+                          "pip install -e \".[serve]\"") from None
+    from grader.serve.view import read_beside
+    from grader.serve.workers import Graders
+
+    templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
+                            trim_blocks=True, lstrip_blocks=True)
+    style = (TEMPLATES / "serve.css").read_bytes()
+    graders = Graders(rubric, limits.reading(), limits.workers)
+    slots = asyncio.Semaphore(limits.workers)
+    waiting = 0
+
+    class InMemory(MultiPartParser):
+        spool_max_size = limits.max_upload  # an upload never rolls over into a temporary file
+
+    def page(status: int = 200, **context) -> HTMLResponse:
+        html = templates.get_template("check.html.j2").render(
+            rubric=rubric, max_upload=size_text(limits.max_upload), **context)
+        return HTMLResponse(html, status_code=status)
+
+    async def home(request):
+        return page()
+
+    async def stylesheet(request):
+        return Response(style, media_type="text/css")
+
+    async def form_of(request) -> tuple[bytes, str]:
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > limits.max_upload + 64 * 1024:
+            raise _TooLarge
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            raise ValueError("send the page's form (multipart/form-data)")
+        parser = InMemory(request.headers, Request(request.scope, _bounded(request.receive, limits.max_upload
+                                                                        + 64 * 1024)).stream(),
+                          max_files=1, max_fields=2, max_part_size=limits.max_upload)
+        form = await parser.parse()
+        upload, pasted = form.get("file"), form.get("text")
+        if upload is not None and not isinstance(upload, str) and upload.filename:
+            data = await upload.read()
+            await upload.close()
+            if len(data) > limits.max_upload:
+                raise _TooLarge
+            return data, upload_name(upload.filename)
+        if isinstance(pasted, str) and pasted.strip():
+            return pasted.encode("utf-8"), "pasted.md"
+        raise ValueError("choose a file or paste your answers, then press Check")
+
+    async def check(request):
+        nonlocal waiting
+        from starlette.formparsers import MultiPartException
+
+        try:
+            data, name = await form_of(request)
+        except _TooLarge:
+            return page(413, problem=f"That file is over this page's {size_text(limits.max_upload)} limit. "
+                                     "Send a smaller one (a photo saved smaller, or your table as text).")
+        except (ValueError, MultiPartException) as err:
+            return page(400, problem=f"Nothing was checked: {err}.")
+        if waiting >= limits.waiting:
+            return _busy(page)
+        waiting += 1
+        try:
+            await asyncio.wait_for(slots.acquire(), limits.seconds)
+        except asyncio.TimeoutError:
+            return _busy(page)
+        finally:
+            waiting -= 1
+        try:
+            from starlette.concurrency import run_in_threadpool
+
+            result, lines = await run_in_threadpool(graders.grade, data, name)
+        finally:
+            slots.release()
+        return page(**shown(result, lines))
+
+    def shown(result: dict, lines: list) -> dict:
+        from grader.report.reveal import Reveal
+        from grader.report.teaching import feedback_view
+        from grader.report.terminal import NOTHING_READ, passed
+
+        feedback = feedback_view(result, rubric.reveal)
+        beside, left_out = read_beside(lines, Reveal.of(result, rubric.reveal).result(result))
+        return {"fb": feedback, "lines": beside, "left_out": left_out, "passed": passed(result),
+                "nothing_read": NOTHING_READ,
+                "todo": sum(not answer.credited for answer in feedback.answers)}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await asyncio.to_thread(graders.start)
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(graders.stop)
+
+    routes = [
+        Route("/", home, methods=["GET"]),
+        Route("/check", check, methods=["POST"]),
+        Route("/serve.css", stylesheet, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    return _security_headers(app)
+
+
+def _busy(page):
+    response = page(503, problem="Many people are checking at once: try again in a minute.")
+    response.headers["retry-after"] = "60"
+    return response
+
+
+_SIZE = re.compile(r"(?i)\s*(\d+(?:\.\d+)?)\s*(kb|mb|k|m)?\s*")
+
+
+def parse_size(text: str) -> int:
+    """'10MB' -> bytes, for --max-upload."""
+    from grader.core import GraderError
+
+    match = _SIZE.fullmatch(text)
+    if not match or float(match.group(1)) <= 0:
+        raise GraderError(f"--max-upload: {text!r} is not a size (e.g. 10MB)")
+    unit = (match.group(2) or "").lower()[:1]
+    return int(float(match.group(1)) * {"": 1, "k": 1024, "m": MB}[unit])
+
+
+def run_serve(*, rubric, host: str, port: int, limits: ServeLimits) -> int:
+    """`grader serve`: the self-check page on host:port until Ctrl-C."""
+    from grader.core import GraderError
+    from grader.rubric import load_rubric
+
+    rubric = load_rubric(rubric) if isinstance(rubric, str) else rubric
+    app = build_app(rubric=rubric, limits=limits)
+    try:
+        import uvicorn
+    except ImportError:
+        raise GraderError("`grader serve` needs the serve extra (uvicorn is missing): "
+                          "pip install -e \".[serve]\"") from None
+    print(f"grader serve: the self-check page for {rubric.name} on http://{host}:{port}/ "
+          f"({limits.workers} worker(s), uploads up to {size_text(limits.max_upload)}, "
+          f"{limits.seconds:g} s each); Ctrl-C stops it", flush=True)
+    # the request body is bounded by the app; h11's own limit on headers stays
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True,
+                timeout_keep_alive=5, limit_concurrency=limits.workers + limits.waiting + 32)
+    return 0
