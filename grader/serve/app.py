@@ -103,7 +103,7 @@ def build_app(*, rubric, limits: ServeLimits = ServeLimits()):
     try:
         from jinja2 import Environment, FileSystemLoader, select_autoescape
         from starlette.applications import Starlette
-        from starlette.formparsers import MultiPartParser
+        from starlette.formparsers import FormParser, MultiPartParser
         from starlette.requests import Request
         from starlette.responses import HTMLResponse, Response
         from starlette.routing import Route
@@ -140,12 +140,15 @@ def build_app(*, rubric, limits: ServeLimits = ServeLimits()):
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > limits.max_upload + 64 * 1024:
             raise _TooLarge
-        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-            raise ValueError("send the page's form (multipart/form-data)")
-        parser = InMemory(request.headers, Request(request.scope, _bounded(request.receive, limits.max_upload
-                                                                        + 64 * 1024)).stream(),
-                          max_files=1, max_fields=2, max_part_size=limits.max_upload)
-        form = await parser.parse()
+        kind = request.headers.get("content-type", "")
+        stream = Request(request.scope, _bounded(request.receive, limits.max_upload + 64 * 1024)).stream()
+        if kind.startswith("multipart/form-data"):
+            form = await InMemory(request.headers, stream, max_files=1, max_fields=2,
+                                  max_part_size=limits.max_upload).parse()
+        elif kind.startswith("application/x-www-form-urlencoded"):  # text pasted, no file: held in memory
+            form = await FormParser(request.headers, stream, max_part_size=limits.max_upload).parse()
+        else:
+            raise ValueError("send the page's form")
         upload, pasted = form.get("file"), form.get("text")
         if upload is not None and not isinstance(upload, str) and upload.filename:
             data = await upload.read()
@@ -185,7 +188,7 @@ def build_app(*, rubric, limits: ServeLimits = ServeLimits()):
             slots.release()
         return page(**shown(result, lines))
 
-    def shown(result: dict, lines: list) -> dict:
+    def shown(result: dict, lines: dict) -> dict:
         from grader.report.reveal import Reveal
         from grader.report.teaching import feedback_view
         from grader.report.terminal import NOTHING_READ, passed

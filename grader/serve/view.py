@@ -31,8 +31,13 @@ class LineView:
     read: bool  # something was read on it
 
 
-def _key(source: dict | None) -> tuple:
-    return tuple(sorted((k, v) for k, v in (source or {}).items() if k != "ocr_confidence"))
+def _key(source: dict | None, *, by_line: bool = False) -> tuple:
+    """Where a reading or a line is, as a key to match the two: the whole source (`by_line`: only
+    its line, for a text file's own lines, which a table cell's r3c2 does not name)."""
+    source = source or {}
+    if by_line:
+        return (("line", source.get("line")),) if set(source) <= {"line", "cell", "ocr_confidence"} else ()
+    return tuple(sorted((k, v) for k, v in source.items() if k != "ocr_confidence"))
 
 
 def _place(source: Source) -> str:
@@ -42,9 +47,19 @@ def _place(source: Source) -> str:
                   paragraph=source.paragraph, page=source.page).describe()
 
 
-def document_lines(document: Document) -> list[tuple[str, list[tuple[tuple, str]]]]:
-    """Each line of the document as (place, [(source key, text) per cell]): plain data, sent back
-    from the worker process that read it."""
+TEXT_FORMATS = ("markdown", "latex", "text", "csv")
+
+
+def document_lines(document: Document, data: bytes = b"") -> dict:
+    """The student's lines as plain data (sent back from the worker process that read them): a
+    text file's own lines as written (`by_line`), markup and all; for other formats each line of
+    prose and each table row of the Document, a cell with its source."""
+    if document.format in TEXT_FORMATS and data:
+        from grader.readers.decode import decode_text
+
+        text, _ = decode_text(data, document.path)
+        return {"by_line": True, "lines": [(f"line {n}", [((("line", n),), line)])
+                                           for n, line in enumerate(text.splitlines(), 1)]}
     lines = []
     for block in document.blocks:
         if isinstance(block, Table):
@@ -53,7 +68,12 @@ def document_lines(document: Document) -> list[tuple[str, list[tuple[tuple, str]
                     lines.append((_place(row[0].source), [(_key(c.source.to_json()), c.text) for c in row]))
         else:
             lines.append((_place(block.source), [(_key(block.source.to_json()), block.text)]))
-    return lines
+    return {"by_line": False, "lines": lines}
+
+
+def _column(item: dict) -> int:
+    match = re.fullmatch(r"r\d+c(\d+)", (item.get("source") or {}).get("cell") or "")
+    return int(match.group(1)) if match else 0
 
 
 def _slot(item: dict, networks: int) -> str:
@@ -62,35 +82,51 @@ def _slot(item: dict, networks: int) -> str:
 
 
 def _pieces(text: str, readings: list[dict], networks: int) -> tuple[Piece, ...]:
-    """`text` with each reading marked at its first place after the previous one; a reading whose
-    text is not found as such (a row joined from two lines) is named at the end of the cell."""
-    pieces, at, unplaced = [], 0, []
-    for item in readings:
-        written = (item.get("text") or "").strip()
-        found = text.find(written, at) if written else -1
+    """`text` with each reading marked where it is written (after the reading of the column before
+    it, else anywhere not marked yet); one whose text is not found as such (a row joined from two
+    lines) is named at the end."""
+    placed, unplaced, at = [], [], 0
+    for item in sorted(readings, key=_column):
+        written = (item.get("text") or "").strip(" \t|")
+        found = _free(text, written, at, placed) if written else -1
+        if found < 0 and written:
+            found = _free(text, written, 0, placed)
         if found < 0:
             unplaced.append(item)
             continue
-        if found > at:
-            pieces.append(Piece(text[at:found]))
-        pieces.append(Piece(written, _slot(item, networks), item["verdict"]))
+        placed.append((found, found + len(written), item))
         at = found + len(written)
+    pieces, at = [], 0
+    for start, end, item in sorted(placed, key=lambda span: span[0]):
+        if start > at:
+            pieces.append(Piece(text[at:start]))
+        pieces.append(Piece(text[start:end], _slot(item, networks), item["verdict"]))
+        at = end
     if at < len(text):
         pieces.append(Piece(text[at:]))
     pieces.extend(Piece("", _slot(item, networks), item["verdict"]) for item in unplaced)
     return tuple(pieces)
 
 
-def read_beside(lines: list, shown: dict) -> tuple[tuple[LineView, ...], int]:
-    """The student's lines with the readings of `shown` (a result the reveal policy has filtered)
-    marked; and how many lines without a reading were left out (past MAX_LINES)."""
+def _free(text: str, written: str, start: int, placed: list) -> int:
+    """The first place of `written` in `text` from `start` that overlaps no reading placed."""
+    found = text.find(written, start)
+    while found >= 0 and any(found < end and begin < found + len(written) for begin, end, _ in placed):
+        found = text.find(written, found + 1)
+    return found
+
+
+def read_beside(lines: dict, shown: dict) -> tuple[tuple[LineView, ...], int]:
+    """The student's lines (`document_lines`) with the readings of `shown` (a result the reveal
+    policy has filtered) marked; and how many lines without a reading were left out (past
+    MAX_LINES)."""
     answers = [item for item in shown.get("answers") or () if item.get("source")]
     networks = len({item["network"] for item in answers})
     by_place: dict[tuple, list[dict]] = {}
     for item in answers:
-        by_place.setdefault(_key(item["source"]), []).append(item)
+        by_place.setdefault(_key(item["source"], by_line=lines["by_line"]), []).append(item)
     views = []
-    for place, cells in lines:
+    for place, cells in lines["lines"]:
         pieces = tuple(_pieces(text, by_place.pop(key, []), networks) for key, text in cells)
         read = any(piece.slot for cell in pieces for piece in cell)
         views.append(LineView(place, pieces, read))

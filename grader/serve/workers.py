@@ -15,7 +15,7 @@ from grader.core import Grade, GraderError
 from grader.readers.limits import Limits
 
 
-def grade_upload(data: bytes, name: str, rubric, limits: Limits) -> tuple[dict, list]:
+def grade_upload(data: bytes, name: str, rubric, limits: Limits) -> tuple[dict, dict]:
     """One upload through the pipeline, from its bytes: the whole result (the JSON contract, for
     the reveal policy to filter) and the lines of what was read (`view.document_lines`)."""
     from grader import pipeline
@@ -26,13 +26,13 @@ def grade_upload(data: bytes, name: str, rubric, limits: Limits) -> tuple[dict, 
     try:
         document = read_data(data, name, limits=limits)
     except GraderError as err:
-        return grade_to_json(_unreadable(name, rubric, str(err))), []
+        return grade_to_json(_unreadable(name, rubric, str(err))), {"by_line": False, "lines": []}
     try:
         grade = pipeline.grade_document(document, rubric)
     except Exception as err:  # noqa: BLE001 - a bug of the grader on one file is that file's answer
         grade = _unreadable(name, rubric, f"{name}: the grader failed on this file ({type(err).__name__}); "
                                           "please tell your course staff")
-    return grade_to_json(grade), document_lines(document)
+    return grade_to_json(grade), document_lines(document, data)
 
 
 def _unreadable(name: str, rubric, reason: str) -> Grade:
@@ -99,7 +99,7 @@ class Graders:
             worker.stop()
         self._all.clear()
 
-    def grade(self, data: bytes, name: str) -> tuple[dict, list]:
+    def grade(self, data: bytes, name: str) -> tuple[dict, dict]:
         worker = self._idle.get()
         try:
             worker.connection.send((data, name))
@@ -117,4 +117,4 @@ class Graders:
         self._add()
         from grader.report.json_result import grade_to_json
 
-        return grade_to_json(_unreadable(name, self.rubric, reason)), []
+        return grade_to_json(_unreadable(name, self.rubric, reason)), {"by_line": False, "lines": []}
