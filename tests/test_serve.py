@@ -134,3 +134,11 @@ def test_a_client_path_is_only_a_name():
     assert upload_name("C:\\Users\\amy\\hw.md") == "hw.md"
     assert upload_name("..") == "upload.txt" and upload_name(None) == "upload.txt"
     assert "\x1b" not in upload_name("a\x1b[31m.md")
+
+
+def test_without_the_extra_the_message_names_it(monkeypatch):
+    from grader.core import GraderError
+
+    monkeypatch.setitem(__import__("sys").modules, "starlette.applications", None)
+    with pytest.raises(GraderError, match=r'pip install -e "\.\[serve\]"'):
+        build_app(rubric=load_rubric("alexnet-paper"))
