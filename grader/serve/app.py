@@ -98,14 +98,15 @@ def upload_name(filename: str | None) -> str:
     return base if base and base not in (".", "..") else "upload.txt"
 
 
-def build_app(*, rubric, limits: ServeLimits = ServeLimits()):
-    """The self-check app for `rubric` (a Rubric), holding what `limits` says."""
+def build_app(*, rubric, limits: ServeLimits = ServeLimits(), desk=None):
+    """The self-check app for `rubric` (a Rubric), holding what `limits` says; with `desk` (a
+    `grader.serve.desk.Desk`) the review desk of a graded batch at /review as well."""
     try:
         from jinja2 import Environment, FileSystemLoader, select_autoescape
         from starlette.applications import Starlette
         from starlette.formparsers import FormParser, MultiPartParser
         from starlette.requests import Request
-        from starlette.responses import HTMLResponse, Response
+        from starlette.responses import HTMLResponse, RedirectResponse, Response
         from starlette.routing import Route
     except ImportError as err:
         from grader.core import GraderError
@@ -117,6 +118,10 @@ def build_app(*, rubric, limits: ServeLimits = ServeLimits()):
 
     templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                             trim_blocks=True, lstrip_blocks=True)
+    from grader.report.teaching import format_score, format_value
+
+    templates.filters["value"] = format_value
+    templates.filters["score"] = format_score
     style = (TEMPLATES / "serve.css").read_bytes()
     graders = Graders(rubric, limits.reading(), limits.workers)
     slots = asyncio.Semaphore(limits.workers)
@@ -212,8 +217,77 @@ def build_app(*, rubric, limits: ServeLimits = ServeLimits()):
         Route("/check", check, methods=["POST"]),
         Route("/serve.css", stylesheet, methods=["GET"]),
     ]
+    if desk is not None:
+        routes += _desk_routes(desk, templates, Route, HTMLResponse, RedirectResponse, FormParser, Request)
     app = Starlette(routes=routes, lifespan=lifespan)
     return _security_headers(app)
+
+
+DESK_COOKIE = "grader_desk"
+
+
+def _desk_routes(desk, templates, Route, HTMLResponse, RedirectResponse, FormParser, Request):
+    """/review: the queue one item at a time (GET ?n=K), a decision on it (POST). The token printed
+    at start opens it (?token=..., kept in a cookie for this path); each decision's form carries it
+    too, so no other page can make one."""
+    import hmac
+
+    from starlette.concurrency import run_in_threadpool
+
+    from grader.core import GraderError
+
+    def allowed(token: str | None) -> bool:
+        return bool(token) and hmac.compare_digest(token.encode(), desk.token.encode())
+
+    def page(request, status: int = 200, *, n: int = 0, message: str = "", problem: str = ""):
+        queue = desk.queue()
+        decidable = [item for item in queue if item.slot]
+        n = min(max(n, 0), max(len(decidable) - 1, 0))
+        item = decidable[n] if decidable else None
+        html = templates.get_template("desk.html.j2").render(
+            item=item, n=n, count=len(decidable), others=[i for i in queue if not i.slot],
+            lines=desk.source_lines(item) if item else [], slots=desk.slots(), token=desk.token,
+            message=message, problem=problem, corrections=str(desk.corrections))
+        return HTMLResponse(html, status_code=status)
+
+    async def review(request):
+        given = request.query_params.get("token")
+        if given is not None:
+            if not allowed(given):
+                return HTMLResponse("Wrong token: use the address `grader serve` printed.", status_code=403)
+            response = RedirectResponse("review", status_code=303)  # the token leaves the address bar
+            response.set_cookie(DESK_COOKIE, desk.token, httponly=True, samesite="strict", path="/")
+            return response
+        if not allowed(request.cookies.get(DESK_COOKIE)):
+            return HTMLResponse("The review desk needs the token `grader serve` printed (open its address).",
+                                status_code=403)
+        n = request.query_params.get("n", "0")
+        return page(request, n=int(n) if n.isdigit() else 0)
+
+    async def decide(request):
+        if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            return HTMLResponse("Send the desk's form.", status_code=400)
+        body = Request(request.scope, _bounded(request.receive, 64 * 1024)).stream()
+        try:
+            form = await FormParser(request.headers, body, max_part_size=16 * 1024).parse()
+        except _TooLarge:
+            return HTMLResponse("Too large for a decision.", status_code=413)
+        if not (allowed(request.cookies.get(DESK_COOKIE)) and allowed(form.get("token"))):
+            return HTMLResponse("The review desk needs the token `grader serve` printed.", status_code=403)
+        fields = {key: str(form.get(key) or "") for key in ("submission", "slot", "decision", "value", "move",
+                                                           "comment")}
+        n = str(form.get("n") or "0")
+        try:
+            before, after = await run_in_threadpool(lambda: desk.decide(**fields))
+        except GraderError as err:
+            return page(request, 400, n=int(n) if n.isdigit() else 0, problem=str(err))
+        from grader.report.teaching import format_score
+
+        return page(request, n=int(n) if n.isdigit() else 0,
+                    message=f"Saved in {desk.corrections.name}: {fields['submission']} re-scored, "
+                            f"{format_score(before)} → {format_score(after)}.")
+
+    return [Route("/review", review, methods=["GET"]), Route("/review", decide, methods=["POST"])]
 
 
 def _busy(page):
@@ -236,13 +310,23 @@ def parse_size(text: str) -> int:
     return int(float(match.group(1)) * {"": 1, "k": 1024, "m": MB}[unit])
 
 
-def run_serve(*, rubric, host: str, port: int, limits: ServeLimits) -> int:
-    """`grader serve`: the self-check page on host:port until Ctrl-C."""
+def run_serve(*, rubric, host: str, port: int, limits: ServeLimits, folder=None, out="reports",
+              corrections=None, id_pattern=None, grade_limits=None) -> int:
+    """`grader serve [FOLDER]`: the self-check page on host:port until Ctrl-C; with FOLDER (graded
+    into `out` by `grader grade`) the review desk of that batch too."""
+    import secrets
+
     from grader.core import GraderError
     from grader.rubric import load_rubric
 
     rubric = load_rubric(rubric) if isinstance(rubric, str) else rubric
-    app = build_app(rubric=rubric, limits=limits)
+    desk = None
+    if folder is not None:
+        from grader.serve.desk import Desk
+
+        desk = Desk.open(folder, out=out, rubric=rubric, token=secrets.token_urlsafe(18), corrections=corrections,
+                         id_pattern=id_pattern, limits=grade_limits)
+    app = build_app(rubric=rubric, limits=limits, desk=desk)
     try:
         import uvicorn
     except ImportError:
@@ -251,6 +335,9 @@ def run_serve(*, rubric, host: str, port: int, limits: ServeLimits) -> int:
     print(f"grader serve: the self-check page for {rubric.name} on http://{host}:{port}/ "
           f"({limits.workers} worker(s), uploads up to {size_text(limits.max_upload)}, "
           f"{limits.seconds:g} s each); Ctrl-C stops it", flush=True)
+    if desk is not None:
+        print(f"review desk for {desk.out}: http://{host}:{port}/review?token={desk.token} "
+              f"(decisions go to {desk.corrections})", flush=True)
     # the request body is bounded by the app; h11's own limit on headers stays
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True,
                 timeout_keep_alive=5, limit_concurrency=limits.workers + limits.waiting + 32)
