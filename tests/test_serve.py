@@ -35,6 +35,16 @@ HAND_WRITTEN = """\
 | conv2 |  | 614,400 |  |
 """
 
+# fc8's weights written as 60,954,656, AlexNet's weights in all (the paper's count), not fc8's
+# 4096·1000 = 4,096,000: a reading the grader leaves to a person. The rest of the row, and conv1,
+# as the paper gives them.
+TOTAL_ON_FC8 = """\
+| layer | units | weights | connections |
+|---|---|---|---|
+| conv1 | 290400 | 34848 | 105415200 |
+| fc8 | 1000 | 60954656 | 4096000 |
+"""
+
 # What the alexnet-paper rubric (reveal: hints) keeps hidden and this student did not write:
 # conv2's units 27·27·256, weights 5·5·48·256, connections 307,200·27·27; conv3's units 13·13·384.
 HIDDEN = (186_624, 307_200, 223_948_800, 64_896)
@@ -142,3 +152,23 @@ def test_without_the_extra_the_message_names_it(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "starlette.applications", None)
     with pytest.raises(GraderError, match=r'pip install -e "\.\[serve\]"'):
         build_app(rubric=load_rubric("alexnet-paper"))
+
+
+def test_an_upload_past_the_time_limit_is_stopped_and_the_page_goes_on():
+    # 4,000 rows of numbers take far longer to grade than a hundredth of a second
+    heavy = "| layer | units | weights | connections |\n|---|---|---|---|\n" + "".join(
+        f"| conv{n % 5 + 1} | {n} | {n * 7} | {n * 13} |\n" for n in range(4_000))
+    app = build_app(rubric=load_rubric("alexnet-paper"), limits=ServeLimits(seconds=0.01, workers=1))
+    with TestClient(app) as client:
+        page = upload(client, "heavy.md", heavy.encode())
+        assert page.status_code == 200
+        assert "took over 0.01 s to grade, this page's time limit" in html_text.unescape(page.text)
+        assert client.get("/").status_code == 200
+
+
+def test_what_was_not_read_for_sure_is_said(client):
+    html = upload(client, "omar.md", TOTAL_ON_FC8.encode()).text
+    assert 'data-slot="alexnet.fc8.weights" data-verdict="review"' in html
+    assert "Not read for sure: left for a person to check" in html
+    assert "alexnet.fc8 weights: not read for sure" in html
+    assert "it costs you nothing" in html

@@ -21,16 +21,8 @@ from grader.corrections import load_corrections
 from grader.rubric import load_rubric
 from grader.serve.app import build_app
 from grader.serve.desk import Desk, parse_value
+from test_serve import TOTAL_ON_FC8 as OMAR
 
-# fc8's weights written as 60,954,656, AlexNet's weights in all (the paper's count), not fc8's
-# 4096·1000 = 4,096,000: a reading the grader leaves to a person. The rest of the row, and conv1,
-# as the paper gives them.
-OMAR = """\
-| layer | units | weights | connections |
-|---|---|---|---|
-| conv1 | 290400 | 34848 | 105415200 |
-| fc8 | 1000 | 60954656 | 4096000 |
-"""
 TOKEN = "a-token-for-the-test"
 
 
