@@ -143,7 +143,11 @@ class Desk:
                 entry["comment"] = comment.strip()[:500]
             before = self.results()[submission].get("score")
             self._append(entry)
-            self.rescore()
+            try:
+                self.rescore()
+            except GraderError as err:  # another run writing OUT, a full disk: the decision is kept
+                raise GraderError(f"saved in {self.corrections}, but the batch was not re-scored ({err}); "
+                                  "the next run applies it") from None
             return before, self.results()[submission].get("score")
 
     def _append(self, entry: dict) -> None:
