@@ -128,7 +128,7 @@ def build_app(*, rubric, limits: ServeLimits = ServeLimits(), desk=None):
     waiting = 0
 
     class InMemory(MultiPartParser):
-        spool_max_size = limits.max_upload  # an upload never rolls over into a temporary file
+        spool_max_size = limits.max_upload + 64 * 1024  # above any part let through: never a temporary file
 
     def page(status: int = 200, **context) -> HTMLResponse:
         html = templates.get_template("check.html.j2").render(
