@@ -63,6 +63,22 @@ def _parser() -> argparse.ArgumentParser:
 
     pitfalls = verbs.add_parser("pitfalls", help="explain a pitfall (or list them all)")
     pitfalls.add_argument("code", nargs="?")
+
+    serve = verbs.add_parser("serve", help="the self-check page in the browser (needs the serve extra)")
+    serve.add_argument("folder", nargs="?", help="a folder graded by `grader grade`: adds its review desk (/review)")
+    serve.add_argument("--rubric", default=DEFAULT_RUBRIC)
+    serve.add_argument("--out", default="reports", help="where FOLDER was graded into (default: reports/)")
+    serve.add_argument("--corrections", default=None, metavar="FILE",
+                       help="the desk's decisions go to FILE (default: OUT/corrections.yaml)")
+    serve.add_argument("--id-pattern", default=None, help="as given to `grader grade` (the desk re-scores with it)")
+    serve.add_argument("--limits", default=None, help="as given to `grader grade` (the desk re-scores with them)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2, help="uploads graded at once, one process each (default 2)")
+    serve.add_argument("--max-upload", default="10MB", help="largest upload (default 10MB)")
+    serve.add_argument("--timeout", type=float, default=30.0, help="seconds to grade one upload (default 30)")
+    serve.add_argument("--waiting", type=int, default=16,
+                       help="uploads that may wait for a free worker; more are told to try again (default 16)")
     return parser
 
 
@@ -121,4 +137,16 @@ def _run(args: argparse.Namespace) -> int:
         from grader.report.terminal import run_pitfalls
 
         return run_pitfalls(args.code)
+    if args.verb == "serve":
+        from grader.serve.app import ServeLimits, parse_size, run_serve
+
+        if args.workers < 1 or args.waiting < 0 or args.timeout <= 0:
+            raise GraderError("serve: --workers must be at least 1, --waiting at least 0, --timeout more than 0")
+        limits = ServeLimits(max_upload=parse_size(args.max_upload), seconds=args.timeout, workers=args.workers,
+                             waiting=args.waiting)
+        from grader.readers.limits import Limits
+
+        return run_serve(rubric=args.rubric, host=args.host, port=args.port, limits=limits, folder=args.folder,
+                         out=args.out, corrections=args.corrections, id_pattern=args.id_pattern,
+                         grade_limits=Limits.parse(args.limits) if args.limits else None)
     raise AssertionError(args.verb)

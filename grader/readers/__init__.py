@@ -17,7 +17,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Callable, Iterator
 
 from grader.core import Document, Table, UnreadableError
@@ -32,7 +32,7 @@ from grader.readers.word import read_docx
 from grader.readers.xlsx import read_xlsx
 from grader.readers.zipguard import zip_names
 
-__all__ = ["FORMATS", "Format", "Limits", "link_failure", "read", "why_missing"]
+__all__ = ["FORMATS", "Format", "Limits", "link_failure", "read", "read_data", "why_missing"]
 
 
 def _read_tex(text: str, *, path: str, encoding: str | None, limits: Limits) -> Document:
@@ -93,9 +93,16 @@ def read(path: Path, *, limits: Limits | None = None) -> Document:
     """Read one submission; UnreadableError (a GraderError) when it cannot be read."""
     limits = limits or Limits()
     path = Path(path)
-    name = str(path)
-    data = _read_bytes(path, name, limits)
-    extension = path.suffix.lower()
+    return read_data(_read_bytes(path, str(path), limits), str(path), limits=limits)
+
+
+def read_data(data: bytes, name: str, *, limits: Limits | None = None) -> Document:
+    """Read a submission held in memory (an upload to `grader serve`): `name` is only what the
+    messages and the Document call it, and its extension the format it claims; nothing is opened."""
+    limits = limits or Limits()
+    if len(data) > limits.max_bytes:
+        raise UnreadableError(f"{name}: {len(data):,} bytes, over the {size_text(limits.max_bytes)} limit")
+    extension = PurePath(name).suffix.lower()
     claimed = _BY_EXTENSION.get(extension)
     if not data:
         return Document(path=name, format=claimed.name if claimed else "markdown", blocks=())

@@ -25,6 +25,10 @@ from grader.report.teaching import (
     pitfall_registry,
 )
 
+# What to do when nothing gradable was read (`check` and the self-check page say it alike).
+NOTHING_READ = ("Label your table's rows with the layers (conv1 …) and its columns with the quantities "
+                "(units, weights, connections).")
+
 VERDICT_STYLES = {"correct": "green", "accepted": "cyan", "follow-through": "yellow", "wrong": "red",
                   "missing": "dim", "review": "magenta"}
 
@@ -154,8 +158,7 @@ def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
         if grade.errors:  # why: answers for another network than the rubric's
             console.print("[red]No answers to grade were found:[/red] " + escape("; ".join(grade.errors)))
         else:
-            console.print("[red]No answers to grade were found.[/red] Label your table's rows with the layers "
-                          "(conv1 …) and its columns with the quantities (units, weights, connections).")
+            console.print(f"[red]No answers to grade were found.[/red] {NOTHING_READ}")
         return 1
     console.print(_verdicts_table(feedback))
     if feedback.reveal == "working":
