@@ -156,3 +156,20 @@ def test_piped_output_keeps_whole_values_and_lines(submission, capsys, monkeypat
     graded["grade"] = grade(str(path), {}, status="unreadable", errors=(error,))
     run_check(path, rubric=rubric(), as_json=False, show_read=False)
     assert f"could not be read: {error}" in capsys.readouterr().out.splitlines()
+
+
+def test_a_narrow_terminal_folds_text_and_keeps_figures_whole():
+    from rich.console import Console
+
+    from grader.report.console import table
+
+    shown = table("t", ("layer", "value", "mistakes"), right=("value",), whole=("layer",))
+    shown.add_row("conv2", "223,948,800", "the two-GPU split ignored, charged once on conv2 weights")
+    narrow = Console(width=40, force_terminal=True, color_system=None)
+    with narrow.capture() as captured:
+        narrow.print(shown)
+    lines = captured.get().splitlines()
+    assert "…" not in captured.get() and all(len(line) <= 40 for line in lines)
+    assert any("conv2" in line and "223,948,800" in line for line in lines)
+    assert "".join(line.split("│")[3].strip() + " " for line in lines if line.count("│") == 4).split() == \
+        "the two-GPU split ignored, charged once on conv2 weights".split()

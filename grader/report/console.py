@@ -32,12 +32,14 @@ def boxed(target) -> bool:
     return target.width < UNBOUNDED
 
 
-def table(title: str, columns, *, right=()):
-    """A Rich table of `columns` (those in `right` aligned right, as figures are) whose cells, on a
-    terminal too narrow for them, fold onto more lines instead of being cut with an ellipsis."""
+def table(title: str, columns, *, right=(), whole=()):
+    """A Rich table of `columns`. On a terminal too narrow for it, the columns of text fold onto
+    more lines first; figures (the `right` columns, aligned right) and the `whole` columns (single
+    words: a layer, a verdict, a code) keep their width, and nothing is ever cut with an ellipsis."""
     from rich.table import Table
 
     shown = Table(title=title, title_justify="left")
     for column in columns:
-        shown.add_column(column, justify="right" if column in right else "left", overflow="fold")
+        shown.add_column(column, justify="right" if column in right else "left", overflow="fold",
+                         no_wrap=column in right or column in whole)
     return shown

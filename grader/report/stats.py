@@ -313,14 +313,14 @@ def run_stats(reports_dir: str) -> int:
             console.print(f"  {b.label:>9} {bar} {b.count}")
     if stats.pitfalls:
         table = terminal.table("Common mistakes", ("pitfall", "title", "students", "layers (students)"),
-                               right=("students",))
+                               right=("students",), whole=("pitfall",))
         for p in stats.pitfalls:
             table.add_row(p.code, explain(p.code).title, str(p.count),
                           ", ".join(f"{layer} ({n})" for layer, n in p.layers))
         console.print(table)
     if stats.accuracy:
         table = terminal.table("Right answers (correct or accepted) per layer", ("layer", *stats.quantities),
-                               right=stats.quantities)
+                               right=stats.quantities, whole=("layer",))
         for network, layer in stats.layers:
             cells = []
             for quantity in stats.quantities:

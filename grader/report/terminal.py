@@ -58,7 +58,7 @@ def answers_table(answers, *, title: str):
     from rich.markup import escape
 
     table = terminal.table(title, ("network", "layer", "quantity", "value", "expression", "source", "confidence"),
-                   right=("value", "confidence"))
+                   right=("value", "confidence"), whole=("network", "layer", "quantity"))
     for answer in answers:
         table.add_row(escape(answer.network), escape(answer.layer), str(answer.quantity),
                       format_value(answer.value), escape(answer.expression or ""), escape(answer.source.describe()),
@@ -76,7 +76,8 @@ def _verdicts_table(feedback: Feedback):
         columns.append("formula")
     if feedback.reveal != "none":
         columns.append("mistakes")
-    table = terminal.table("Your answers", [*columns, "where"], right=("your value", "expected"))
+    table = terminal.table("Your answers", [*columns, "where"], right=("your value", "expected"),
+                           whole=("layer", "quantity", "verdict"))
     for answer in feedback.answers:
         row = [escape(answer.layer), answer.quantity, escape(answer.value),
                f"[{VERDICT_STYLES.get(answer.verdict, '')}]{answer.verdict}[/]"]
@@ -190,7 +191,7 @@ def run_pitfalls(code: str | None) -> int:
     registry = pitfall_registry()
     console = terminal.console()
     if code is None:
-        table = terminal.table("Pitfalls (`grader pitfalls CODE` explains one)", ("code", "title"))
+        table = terminal.table("Pitfalls (`grader pitfalls CODE` explains one)", ("code", "title"), whole=("code",))
         for known in sorted(registry):
             table.add_row(known, registry[known].title)
         console.print(table)
