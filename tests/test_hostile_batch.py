@@ -431,7 +431,7 @@ def test_no_student_html_is_shown_unescaped(graded):
     for page in pages:
         markup = Markup()
         markup.feed(page.read_text(encoding="utf-8"))
-        assert not markup.tags & {"script", "img", "iframe", "object"}, page  # the dashboard draws in SVG
+        assert not markup.tags & {"script", "img", "iframe", "object"}, page  # the dashboard draws its bars in HTML
         assert markup.handlers == [], page
     for page in (out / "feedback").glob("*.md"):
         text = page.read_text(encoding="utf-8")

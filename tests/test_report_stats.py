@@ -94,6 +94,21 @@ def test_score_bins_hold_the_full_score():
     assert [b.low for b in wide][:3] == [0, 2, 4] and wide[-1].low == 26 and wide[-1].count == 1
 
 
+def test_score_bins_do_not_overlap():
+    # 26 points in bars 2 points wide, whole-point scores: 24 and 25 share a bar, full marks have their own
+    bins = score_bins([24, 25, 26, 26, 0, 13], 26)
+    assert [b.label for b in bins] == ["0–1", "2–3", "4–5", "6–7", "8–9", "10–11", "12–13", "14–15", "16–17",
+                                       "18–19", "20–21", "22–23", "24–25", "26"]
+    assert [b.count for b in bins if b.count] == [1, 1, 2, 2]
+    for score in range(27):  # every possible score is in exactly one bar
+        assert sum(b.low <= score <= b.top for b in bins) == 1, score
+    # a half point is a possible score: the bar before full marks says it holds 25.5
+    assert [b.label for b in score_bins([25.5, 26], 26)][-2:] == ["24–25.5", "26"]
+    # bars a point wide are one score each; a full score that does not start a bar ends the last one
+    assert [b.label for b in score_bins([3], 9)] == [str(n) for n in range(10)]
+    assert [b.label for b in score_bins([25], 25)][-1] == "24–25" and score_bins([25], 25)[-1].count == 1
+
+
 def test_run_stats_prints_the_class(tmp_path, capsys, monkeypatch, pitfalls):
     monkeypatch.setenv("COLUMNS", "200")
     (tmp_path / "results").mkdir()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_report_fixtures import grade, rubric, towers_merged, use_stand_in_pitfalls
+from test_report_fixtures import grade, hit, rubric, towers_merged, use_stand_in_pitfalls
 
 from grader import pipeline
 from grader.cli import main
@@ -134,3 +134,42 @@ def test_pitfalls_lists_and_explains(capsys, pitfalls, monkeypatch):
         assert heading in out and text in out
     with pytest.raises(GraderError, match="no pitfall 'nope'"):
         run_pitfalls("nope")
+
+
+def test_piped_output_keeps_whole_values_and_lines(submission, capsys, monkeypatch, pitfalls):
+    """Not on a terminal (a file, a pager, a notebook cell) nothing is cut or wrapped: at Rich's
+    default of 80 columns this table lost the ends of its figures and codes."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    path, graded = submission
+    # fc8's weights with its biases counted: 4096·1000 + 1000 = 4,097,000
+    graded["grade"] = grade(str(path), {("fc8", "weights"): (4_097_000, {"pitfalls": ("bias-counted",),
+                                                                        "expression": "4096*1000+1000"})},
+                            pitfalls=(hit("bias-counted", "fc8"),))
+    run_check(path, rubric=rubric("answers"), as_json=False, show_read=True)
+    out = capsys.readouterr().out
+    assert "…" not in out
+    verdict = next(line for line in out.splitlines() if "4,097,000" in line and "bias-counted" in line)
+    assert "4,096,000" in verdict  # the expected figure, on the same line
+    assert any("4096*1000+1000" in line and "4,097,000" in line for line in out.splitlines())  # what was read
+    assert "  " + pitfalls["bias-counted"].why in out.splitlines()  # an explanation's paragraph on one line
+    error = f"{path}: not a valid docx document (broken zip archive: File is not a zip file) " + "x" * 100
+    graded["grade"] = grade(str(path), {}, status="unreadable", errors=(error,))
+    run_check(path, rubric=rubric(), as_json=False, show_read=False)
+    assert f"could not be read: {error}" in capsys.readouterr().out.splitlines()
+
+
+def test_a_narrow_terminal_folds_text_and_keeps_figures_whole():
+    from rich.console import Console
+
+    from grader.report.console import table
+
+    shown = table("t", ("layer", "value", "mistakes"), right=("value",), whole=("layer",))
+    shown.add_row("conv2", "223,948,800", "the two-GPU split ignored, charged once on conv2 weights")
+    narrow = Console(width=40, force_terminal=True, color_system=None)
+    with narrow.capture() as captured:
+        narrow.print(shown)
+    lines = captured.get().splitlines()
+    assert "…" not in captured.get() and all(len(line) <= 40 for line in lines)
+    assert any("conv2" in line and "223,948,800" in line for line in lines)
+    assert "".join(line.split("│")[3].strip() + " " for line in lines if line.count("│") == 4).split() == \
+        "the two-GPU split ignored, charged once on conv2 weights".split()

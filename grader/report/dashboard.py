@@ -1,33 +1,26 @@
-"""The class dashboard (`OUT/index.html`): one self-contained page, charts as inline SVG, no
-script and no network, readable printed. Everything on it comes from `stats.class_stats`."""
+"""The class dashboard (`OUT/index.html`): one self-contained page, no script and no network,
+readable on a phone and printed. The scores and the per-student table come first; the histogram is
+drawn in HTML (rows of bars that fit any width), and every figure is written out, none shown only
+on hover. Everything on it comes from `stats.class_stats`."""
 from __future__ import annotations
 
 from typing import BinaryIO
 
 from grader.report.render import stream_html
-from grader.report.stats import ClassStats, SlotAccuracy
-from grader.report.teaching import explain, format_score
+from grader.report.stats import ClassStats, SlotAccuracy, SubmissionRow
+from grader.report.teaching import explain
+
+# The longest bar, as a share of its cell: room is left for the count written after it.
+_LONGEST_BAR = 85
 
 
-def _chart(stats: ClassStats) -> dict:
-    """Bars of the score histogram, laid out here so the template only places them."""
-    width, height, left, top, bottom = 640, 220, 30, 20, 30
+def _histogram(stats: ClassStats) -> tuple[dict, ...]:
+    """One row per score bin, low scores first, its bar as a share of the tallest."""
     bins = stats.bins
-    if not bins or not any(b.count for b in bins):
-        return {"bars": ()}
+    if not any(b.count for b in bins):
+        return ()
     peak = max(b.count for b in bins)
-    slot = (width - left - 10) / len(bins)
-    base = height - bottom
-    bars = []
-    for i, b in enumerate(bins):
-        h = round((base - top) * b.count / peak, 1)
-        label = format_score(b.low)
-        bars.append({"x": round(left + i * slot + 2, 1), "w": round(slot - 4, 1), "y": round(base - h, 1),
-                     "h": h, "count": b.count, "low": format_score(b.low), "high": format_score(b.high),
-                     "label": label})
-    step = bins[1].low - bins[0].low if len(bins) > 1 else 1
-    caption = "points" if step == 1 else f"points (each bar from its label, {format_score(step)} wide)"
-    return {"bars": bars, "width": width, "height": height, "left": left, "base": base, "caption": caption}
+    return tuple({"bin": b, "share": round(_LONGEST_BAR * b.count / peak, 1)} for b in bins)
 
 
 def _heat(slot: SlotAccuracy) -> str:
@@ -36,20 +29,32 @@ def _heat(slot: SlotAccuracy) -> str:
     return f"hsl({round(120 * share)}, 60%, 88%)"
 
 
-def _titles(stats: ClassStats) -> dict[str, str]:
-    titles = {}
+def _others(slot: SlotAccuracy) -> tuple[tuple[str, int], ...]:
+    """The verdicts written under a cell's credited/total: all but plain correct, which it implies."""
+    return tuple((verdict, n) for verdict, n in slot.verdicts if n and verdict != "correct")
+
+
+def _also_known_as(row: SubmissionRow) -> str:
+    """The student's ID and the submission's name where they are not the name already shown."""
+    return ", ".join(dict.fromkeys(part for part in (row.student_id, row.key) if part != row.name))
+
+
+def _explanations(stats: ClassStats) -> dict[str, tuple[str, str]]:
+    """code -> (title, what it does); empty for a code the registry does not know."""
+    shown = {}
     for p in stats.pitfalls:
-        title = explain(p.code).title
-        titles[p.code] = "" if title == p.code else title
-    return titles
+        view = explain(p.code)
+        shown[p.code] = ("" if view.title == p.code else view.title, view.what)
+    return shown
 
 
 def _page(stats: ClassStats, *, assignment: str, links: dict[str, str], skipped: tuple[tuple[str, str], ...]) -> dict:
     names = {row.key: row.name if row.name == row.key else f"{row.name} ({row.key})" for row in stats.submissions}
     graded = dict(stats.statuses).get("graded", 0)
     return dict(stats=stats, assignment=assignment or stats.rubric, links=links, names=names,
-                titles=_titles(stats), chart=_chart(stats), heat=_heat,
-                graded=graded, several_networks=len({network for network, _ in stats.layers}) > 1, skipped=skipped)
+                explained=_explanations(stats), histogram=_histogram(stats), heat=_heat, others=_others,
+                also_known_as=_also_known_as, graded=graded,
+                several_networks=len({network for network, _ in stats.layers}) > 1, skipped=skipped)
 
 
 def write_dashboard(target: BinaryIO, stats: ClassStats, *, assignment: str, links: dict[str, str],

@@ -86,9 +86,14 @@ class ReviewEntry:
 
 @dataclass(frozen=True, slots=True)
 class ScoreBin:
+    """The `count` scores from `low` to `top`, both included; the next bin starts above `top`."""
     low: float
-    high: float
+    top: float
     count: int
+
+    @property
+    def label(self) -> str:
+        return format_score(self.low) if self.top == self.low else f"{format_score(self.low)}–{format_score(self.top)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +130,23 @@ def submission_key(result: dict) -> str:
     return result.get("submission") or Path(result["file"]).stem
 
 
+# The steps a score can move by (half points, tenths, ...), coarsest first; format_score shows two decimals.
+_STEPS = (1, 0.5, 0.25, 0.1, 0.05, 0.01)
+
+
+def _step(scores: list[float]) -> float:
+    """The coarsest step every score is a multiple of: a bin of whole-point scores 24 and 25 reads
+    "24–25", and one that may hold 25.5 reads "24–25.5"."""
+    for step in _STEPS:
+        if all(abs(score / step - round(score / step)) < 1e-6 for score in scores):
+            return step
+    return _STEPS[-1]
+
+
 def score_bins(scores: list[float], max_score: float) -> tuple[ScoreBin, ...]:
-    """Bins [low, low + width) of a whole number of points (about 13 bins at most); the last bin
-    starts at or below the full score and holds it."""
+    """Bins of a whole number of points each (about 13 bins at most), none overlapping another: a
+    bin holds its scores from `low` to below the next bin's `low`; the last holds the full score
+    (alone when the full score starts a bin, so full marks have their own bar)."""
     if max_score <= 0:
         return ()
     width = max(1, math.ceil(max_score / 13))
@@ -135,7 +154,10 @@ def score_bins(scores: list[float], max_score: float) -> tuple[ScoreBin, ...]:
     tallies = [0] * count
     for score in scores:
         tallies[min(count - 1, max(0, int(score // width)))] += 1
-    return tuple(ScoreBin(i * width, min(max_score, (i + 1) * width), tallies[i]) for i in range(count))
+    step = _step(scores)
+    lows = [i * width for i in range(count)]
+    tops = [max(low, low + width - step) for low in lows[:-1]] + [max_score]
+    return tuple(ScoreBin(low, top, tally) for low, top, tally in zip(lows, tops, tallies))
 
 
 class ClassTally:
@@ -273,14 +295,13 @@ def load_results(reports_dir: str | Path) -> list[dict]:
 
 
 def run_stats(reports_dir: str) -> int:
-    from rich.console import Console
     from rich.markup import escape
-    from rich.table import Table
 
+    from grader.report import console as terminal
     from grader.report.teaching import explain
 
     stats = class_stats(load_results(reports_dir))
-    console = Console(highlight=False)
+    console = terminal.console()
     statuses = ", ".join(f"{count} {status}" for status, count in stats.statuses if count)
     console.print(f"[bold]{len(stats.submissions)} submissions[/bold] ({statuses}), rubric {escape(stats.rubric)}")
     if stats.mean is not None:
@@ -289,23 +310,17 @@ def run_stats(reports_dir: str) -> int:
         peak = max(b.count for b in stats.bins) or 1
         for b in stats.bins:
             bar = "█" * round(30 * b.count / peak)
-            span = f"{format_score(b.low)}–{format_score(b.high)}" if b.high > b.low else format_score(b.low)
-            console.print(f"  {span:>7} {bar} {b.count}")
+            console.print(f"  {b.label:>9} {bar} {b.count}")
     if stats.pitfalls:
-        table = Table(title="Common mistakes", title_justify="left")
-        table.add_column("pitfall")
-        table.add_column("title")
-        table.add_column("students", justify="right")
-        table.add_column("layers (students)")
+        table = terminal.table("Common mistakes", ("pitfall", "title", "students", "layers (students)"),
+                               right=("students",), whole=("pitfall",))
         for p in stats.pitfalls:
             table.add_row(p.code, explain(p.code).title, str(p.count),
                           ", ".join(f"{layer} ({n})" for layer, n in p.layers))
         console.print(table)
     if stats.accuracy:
-        table = Table(title="Right answers (correct or accepted) per layer", title_justify="left")
-        table.add_column("layer")
-        for quantity in stats.quantities:
-            table.add_column(quantity, justify="right")
+        table = terminal.table("Right answers (correct or accepted) per layer", ("layer", *stats.quantities),
+                               right=stats.quantities, whole=("layer",))
         for network, layer in stats.layers:
             cells = []
             for quantity in stats.quantities:

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from grader.core import Answer, GraderError
+from grader.report import console as terminal
 from grader.report.json_result import grade_to_json
 from grader.report.render import shown_name
 from grader.report.reveal import Reveal
@@ -31,12 +32,6 @@ NOTHING_READ = ("Label your table's rows with the layers (conv1 …) and its col
 
 VERDICT_STYLES = {"correct": "green", "accepted": "cyan", "follow-through": "yellow", "wrong": "red",
                   "missing": "dim", "review": "magenta"}
-
-
-def _console():
-    from rich.console import Console
-
-    return Console(highlight=False)
 
 
 def _submission(file) -> Path:
@@ -65,13 +60,9 @@ def passed(result: dict) -> bool:
 def answers_table(answers, *, title: str):
     """network, layer, quantity, value, expression, source and confidence of what was read."""
     from rich.markup import escape
-    from rich.table import Table
 
-    table = Table(title=title, title_justify="left")
-    for column, justify in (("network", "left"), ("layer", "left"), ("quantity", "left"),
-                            ("value", "right"), ("expression", "left"), ("source", "left"),
-                            ("confidence", "right")):
-        table.add_column(column, justify=justify)
+    table = terminal.table(title, ("network", "layer", "quantity", "value", "expression", "source", "confidence"),
+                   right=("value", "confidence"), whole=("network", "layer", "quantity"))
     for answer in answers:
         table.add_row(escape(answer.network), escape(answer.layer), str(answer.quantity),
                       format_value(answer.value), escape(answer.expression or ""), escape(answer.source.describe()),
@@ -81,20 +72,16 @@ def answers_table(answers, *, title: str):
 
 def _verdicts_table(feedback: Feedback):
     from rich.markup import escape
-    from rich.table import Table
 
-    table = Table(title="Your answers", title_justify="left")
-    table.add_column("layer")
-    table.add_column("quantity")
-    table.add_column("your value", justify="right")
-    table.add_column("verdict")
+    columns = ["layer", "quantity", "your value", "verdict"]
     if feedback.reveal == "answers":
-        table.add_column("expected", justify="right")
+        columns.append("expected")
     if feedback.reveal in ("working", "answers"):
-        table.add_column("formula")
+        columns.append("formula")
     if feedback.reveal != "none":
-        table.add_column("mistakes")
-    table.add_column("where")
+        columns.append("mistakes")
+    table = terminal.table("Your answers", [*columns, "where"], right=("your value", "expected"),
+                           whole=("layer", "quantity", "verdict"))
     for answer in feedback.answers:
         row = [escape(answer.layer), answer.quantity, escape(answer.value),
                f"[{VERDICT_STYLES.get(answer.verdict, '')}]{answer.verdict}[/]"]
@@ -112,7 +99,9 @@ def _verdicts_table(feedback: Feedback):
     return table
 
 
-def _pitfall_panel(pitfall: PitfallView):
+def _pitfall_panel(pitfall: PitfallView, *, boxed: bool):
+    """The explanation in a box on a terminal; piped, a heading and indented paragraphs, each on one
+    line (a box as wide as an unbounded console would be all border)."""
     from rich.markup import escape
     from rich.panel import Panel
 
@@ -126,8 +115,11 @@ def _pitfall_panel(pitfall: PitfallView):
                           ("Example", pitfall.example), ("Use instead", pitfall.instead)):
         if text:
             lines.append(f"[bold]{heading}[/bold]\n{escape(text)}")
-    return Panel("\n\n".join(lines) or "[dim]no explanation recorded[/dim]",
-                 title=f"{escape(pitfall.title)} [dim]({pitfall.code})[/dim]", title_align="left")
+    body = "\n\n".join(lines) or "[dim]no explanation recorded[/dim]"
+    title = f"{escape(pitfall.title)} [dim]({pitfall.code})[/dim]"
+    if boxed:
+        return Panel(body, title=title, title_align="left")
+    return f"[bold]{title}[/bold]\n" + "\n".join(f"  {line}" if line else "" for line in body.split("\n")) + "\n"
 
 
 def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
@@ -144,19 +136,19 @@ def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
     from rich.markup import escape
 
     feedback = feedback_view(result, rubric.reveal)
-    console = _console()
+    console = terminal.console()
     console.print(f"[bold]{escape(shown_name(str(path)))}[/bold] · {escape(rubric.title or rubric.name)}")
     console.print(f"[dim]shown: {escape(feedback.shows)}[/dim]")
     if grade.status == "unreadable":
         for error in grade.errors:
-            console.print(f"[red]could not be read:[/red] {escape(shown_name(error))}")
+            console.print(f"[red]could not be read:[/red] {escape(shown_name(error))}", soft_wrap=True)
         return 1
     if show_read:
         read = [j.answer for j in grade.judgements if j.answer is not None]
         console.print(answers_table(read, title="What was read"))
     if grade.status == "empty" or not feedback.answers:
         if grade.errors:  # why: answers for another network than the rubric's
-            console.print("[red]No answers to grade were found:[/red] " + escape("; ".join(grade.errors)))
+            console.print("[red]No answers to grade were found:[/red] " + escape("; ".join(grade.errors)), soft_wrap=True)
         else:
             console.print(f"[red]No answers to grade were found.[/red] {NOTHING_READ}")
         return 1
@@ -165,11 +157,11 @@ def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
         console.print("[dim]For a wrong or missing answer the formula column shows the working without "
                       "its result: finish it yourself.[/dim]")
     for pitfall in feedback.pitfalls:
-        console.print(_pitfall_panel(pitfall))
+        console.print(_pitfall_panel(pitfall, boxed=terminal.boxed(console)))
     for reason, text, where in feedback.review:
         detail = f": {text}" if text else ""
         place = f" [dim]({escape(where)})[/dim]" if where != "-" else ""
-        console.print(f"[yellow]left for a person to check:[/yellow] {escape(reason + detail)}{place}")
+        console.print(f"[yellow]left for a person to check:[/yellow] {escape(reason + detail)}{place}", soft_wrap=True)
     parts = " · ".join(f"{part} {points}" for part, points in feedback.breakdown)
     console.print(f"[bold]Score: {feedback.score} / {feedback.max_score}[/bold]"
                   + (f" [dim]({escape(parts)})[/dim]" if len(feedback.breakdown) > 1 else ""))
@@ -188,7 +180,7 @@ def run_read(file, *, rubric) -> int:
     path = _submission(file)
     rubric = _rubric(rubric)
     answers: tuple[Answer, ...] = extract_answers(read_document(path), rubric)
-    console = _console()
+    console = terminal.console()
     if not answers:
         from rich.markup import escape
 
@@ -199,19 +191,15 @@ def run_read(file, *, rubric) -> int:
 
 
 def run_pitfalls(code: str | None) -> int:
-    from rich.table import Table
-
     registry = pitfall_registry()
-    console = _console()
+    console = terminal.console()
     if code is None:
-        table = Table(title="Pitfalls (`grader pitfalls CODE` explains one)", title_justify="left")
-        table.add_column("code")
-        table.add_column("title")
+        table = terminal.table("Pitfalls (`grader pitfalls CODE` explains one)", ("code", "title"), whole=("code",))
         for known in sorted(registry):
             table.add_row(known, registry[known].title)
         console.print(table)
         return 0
     if code not in registry:
         raise GraderError(f"no pitfall {code!r} (known: {', '.join(sorted(registry))})")
-    console.print(_pitfall_panel(explain(code)))
+    console.print(_pitfall_panel(explain(code), boxed=terminal.boxed(console)))
     return 0
