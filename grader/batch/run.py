@@ -177,12 +177,13 @@ def _environment(err: OSError) -> str:
 
 def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = None, reports: bool = True,
               corrections: str | None = None) -> int:
-    from rich.console import Console
     from rich.markup import escape
+
+    from grader.report.console import console as terminal_console
 
     result = grade_folder(folder, rubric=rubric, out=out, workers=workers, id_pattern=id_pattern,
                           limits=Limits.parse(limits) if limits else None, reports=reports, corrections=corrections)
-    console = Console(highlight=False)
+    console = terminal_console()  # piped, whole lines: an error is never split mid-message
     for warning in result.warnings:
         print(f"grader: warning: {warning}", file=sys.stderr)
     counts = ", ".join(f"{result.count(status)} {status}" for status in ("graded", "empty", "unreadable")
