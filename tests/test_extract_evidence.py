@@ -204,3 +204,12 @@ def test_a_label_joining_two_counts_with_a_slash_names_both():
     got = found(document("# LeNet-5", "## C5", "Trainable parameters / connections: (5*5*16 + 1) * 120 = 48120"), PARAMS)
     assert got[("lenet5", "fc1", Q.PARAMS)] == [48120]
     assert got[("lenet5", "fc1", Q.CONNECTIONS)] == [48120]
+
+
+def test_an_ordinal_alone_goes_on_counting_the_layers_named_before():
+    doc = document("# AlexNet", "The third convolutional layer gives 64,896 neurons and 884,736 weights. The fourth "
+                   "(384 kernels of 3×3×192) has 663,552 weights, and the fifth (256 kernels) has 442,368 weights.")
+    got = found(doc, PAPER)
+    assert got[("alexnet", "conv4", Q.WEIGHTS)] == [663552]
+    assert got[("alexnet", "conv5", Q.WEIGHTS)] == [442368]
+    assert got[("alexnet", "conv3", Q.WEIGHTS)] == [884736]

@@ -9,7 +9,8 @@ before its slot is known.
   own belong to the current row ("神经元数量：…" under "conv1层"). Rows are grouped (one table, or
   one section's prose) so that the slot stage can place rows by position.
 - A prose line is cut into sentences and *clauses*: each layer mention that opens one ("FC6 has …;
-  FC7 has …", "conv1 290400, conv2 186624") owns the numbers after it; a mention that names a source
+  FC7 has …", "conv1 290400, conv2 186624"; an ordinal alone goes on counting the kind named
+  before: "… The fourth (…) has …") owns the numbers after it; a mention that names a source
   ("input: conv5's output", "most of them in FC6") opens nothing; a total word that opens a clause
   ("In total …", ", total 61,706") makes its numbers totals; a clause about one filter or position
   ("Each filter has 121 weights") holds no layer's count. A long paragraph is read only where a
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from grader.core import Cell, Document, Quantity, Source, Table, TextLine
 from grader.extract.layers import LayerLabel, find_layers, find_networks, network_mentions, parse_layer
@@ -392,7 +394,8 @@ class _Walker:
     def _clauses_of(self, body: str, source: Source) -> None:
         line_row: Row | None = None  # the row a clause of this line opened: later clauses continue it
         line_total = False  # "Total: 60,954,656 weights; connections about 724M": the line is of totals
-        for k, clause in enumerate(_clauses(body)):
+        kind = self.row.label.kind if self.row is not None and self.row.label.kind in ANAPHOR_KINDS else None
+        for k, clause in enumerate(_clauses(body, kind)):
             self.adverb_row = None
             line_total = (line_total or (k == 0 and clause.total)) and clause.layer is None
             if clause.per_item:  # "each filter has 121 weights": not the layer's count
@@ -1207,7 +1210,32 @@ _OPENS = re.compile(r"\s*(?:layer|层|층)?\s*(?:[\d(（:：=$]|(?:has|have|had|
                     r"holds?|outputs?|produces?|needs?|uses?)(?![^\W\d_]))", re.IGNORECASE)
 
 
-def _clauses(body: str) -> list[Clause]:
+# the kinds a bare ordinal may go on counting ("The third convolutional layer … The fourth …")
+ANAPHOR_KINDS = ("conv", "fc", "pool")
+
+
+@lru_cache(maxsize=1)
+def _ordinal_alone() -> re.Pattern:
+    """An ordinal word after an article with no layer word after it: "the fourth", "der vierte"."""
+    words = sorted((w for w in vocabulary().ordinal_words if re.fullmatch(r"[a-z]{4,}", w)), key=len, reverse=True)
+    return re.compile(r"(?<![^\W\d_])(?:the|der|die|das|den|la|le|el|il|lo|o|a)\s+(" + "|".join(words) + r")(?![^\W\d_])")
+
+
+def _anaphors(sentence: str, kind: str | None, mentions: list[LayerLabel]) -> list[LayerLabel]:
+    """Layers named by an ordinal alone, of the kind the text was counting: "The third convolutional
+    layer has … The fourth (384 kernels) has …" makes "the fourth" conv4."""
+    if kind is None:
+        return []
+    found = []
+    for m in _ordinal_alone().finditer(aligned(sentence)):
+        if any(mention.start <= m.start(1) < mention.end for mention in mentions):
+            continue  # "the fourth convolutional layer": a mention of its own
+        n = vocabulary().ordinal_words[m[1]]
+        found.append(LayerLabel(sentence, kind, n, f"{kind}{n}", start=m.start(1), end=m.end(1)))
+    return found
+
+
+def _clauses(body: str, kind: str | None = None) -> list[Clause]:
     """A prose line cut into sentences, and a sentence at each layer mention or total word that opens a
     clause, and before a conclusion (", so …"): "FC6 has 4,096 neurons; FC7 has 4,096 neurons and
     16,777,216 weights", "conv1 290400, conv2 186624", "fc3 (84+1)·10 = 850, total 61,706". A mention
@@ -1221,9 +1249,12 @@ def _clauses(body: str) -> list[Clause]:
         if not sentence.strip():
             continue
         cuts: list[tuple[int, LayerLabel | None, bool]] = []
-        for mention in find_layers(sentence):
+        mentions = find_layers(sentence)
+        for mention in sorted(mentions + _anaphors(sentence, kind, mentions), key=lambda m: m.start):
             if _opens(sentence, mention.start, mention.end):
                 cuts.append((mention.start, mention, False))
+            if mention.kind in ANAPHOR_KINDS:
+                kind = mention.kind
         layers = len(cuts)
         for m in totals.finditer(aligned(sentence)):
             if any(start <= m.start() < (layer.end if layer else start) for start, layer, _ in cuts):
