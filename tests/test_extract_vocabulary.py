@@ -249,3 +249,12 @@ def test_words_near_a_quantity_word_are_not_misspellings_of_it(label):
     ("sesgos", Quantity.BIASES)])
 def test_biases_left_out_name_no_biases(label, quantity):
     assert classify(label, fuzzy=True).quantity is quantity
+
+
+@pytest.mark.parametrize(("copied", "meant"), [
+    ("each 5×55\\times5, stride 1", "each 5×5, stride 1"),
+    ("a 28×28×628\\times28\\times6 map: 5×5×1×6+6=1565\\times5\\times1\\times6 + 6 = 156 parameters",
+     "a 28×28×6 map: 5×5×1×6+6=156 parameters"),
+    ("W = 11\\times11\\times3\\times96 = 34848", "W = 11\\times11\\times3\\times96 = 34848")])
+def test_math_copied_from_a_web_page_keeps_its_rendered_text_once(copied, meant):
+    assert clean(copied) == meant

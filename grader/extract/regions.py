@@ -35,10 +35,39 @@ class Parsed:
     size_formula: bool = False  # "(227-11)/4+1": an output size, not a count
 
 
+# LaTeX math as a web page's KaTeX copies it: the rendered text, then its source ("5×55\times5" is
+# "5×5" then "5\times5")
+_TEX_RUN = re.compile(r"(?:[\d.,\s+\-*/=(){}^_]|\\(?:times|cdot|left|right|big|Big)){0,80}\\(?:times|cdot)"
+                      r"(?:[\d.,\s+\-*/=(){}^_]|\\(?:times|cdot|left|right|big|Big))*")
+_RENDERED = {"\\times": "×", "\\cdot": "·"}
+
+
+def _undoubled(text: str) -> str:
+    """Drop each LaTeX source that repeats the rendered math right before it; the two may touch
+    ("28×28×6" + "28\\times28\\times6" is "28×28×628\\times28\\times6")."""
+    if "\\" not in text:
+        return text
+    out, position = [], 0
+    for m in _TEX_RUN.finditer(text):
+        run = m[0].rstrip(" \t,.;")  # what ends the sentence stays
+        first = run.find("\\")
+        for k in range(max(0, first - 16), first + 1):  # where the source starts: before its first sign
+            rendered = re.sub(r"\\(?:left|right|big|Big)|[\s{}]", "",
+                              re.sub(r"\\(?:times|cdot)", lambda t: _RENDERED[t[0]], run[k:]))
+            before = re.sub(r"\s", "", text[max(position, m.start() - 3 * len(run)):m.start() + k])
+            if len(rendered) >= 3 and before.endswith(rendered):
+                out.append(text[position:m.start() + k])
+                position = m.start() + len(run)
+                break
+    out.append(text[position:])
+    return "".join(out)
+
+
 def clean(text: str) -> str:
     """Markup out, text kept: HTML tags and comments, Markdown images and links, struck-out text
-    ("~~ZFNet~~"), emphasis, LaTeX wrappers (\\text{…}, $…$), escaped Markdown characters."""
-    text = html.unescape(text)
+    ("~~ZFNet~~"), emphasis, LaTeX wrappers (\\text{…}, $…$), escaped Markdown characters, the
+    LaTeX source a copied web page repeats after its rendered math."""
+    text = _undoubled(html.unescape(text))
     text = re.sub(r"<!--.*?(?:-->|$)", " ", text)
     text = re.sub(r"<[^<>]{0,400}>", " ", text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
