@@ -161,8 +161,9 @@ def score_bins(scores: list[float], max_score: float) -> tuple[ScoreBin, ...]:
 
 
 # The class-level answer table: one row per submission and slot, as `answer_table` and
-# `grader stats --csv/--xlsx` give it. `submission` is the name in OUT/results and OUT/feedback.
-ANSWER_COLUMNS = ("submission", "student", "network", "layer", "quantity", "value", "expected", "verdict",
+# `grader stats --csv/--xlsx` give it. `submission` is the name in OUT/results and OUT/feedback;
+# `asked` is false for an answer read and judged that the rubric does not ask (a total, biases).
+ANSWER_COLUMNS = ("submission", "student", "network", "layer", "quantity", "asked", "value", "expected", "verdict",
                   "pitfalls", "points", "confidence")
 
 
@@ -223,7 +224,7 @@ class ClassTally:
                 pitfalls="; ".join(item.get("pitfalls") or ()), points=item.get("points"),
                 confidence=item.get("confidence"),
                 # for the statistics, left out of the table
-                added=added, position=position, asked=bool(item.get("asked", True)),
+                asked=bool(item.get("asked", True)), added=added, position=position,
                 decided=".".join(slot) in decided,  # a TA decided about it already
                 where=describe_source(item.get("source"))))
 
@@ -234,7 +235,7 @@ class ClassTally:
     def _frame(self):
         import pandas as pd
 
-        columns = [*ANSWER_COLUMNS, "added", "position", "asked", "decided", "where"]
+        columns = [*ANSWER_COLUMNS, "added", "position", "decided", "where"]
         frame = pd.DataFrame(self._answers, columns=columns, dtype=object)
         # values as the student gave them (an int past 2**53, a shape, None), not one float column
         others = [column for column in columns if column not in ("value", "expected")]
@@ -362,13 +363,39 @@ def load_results(reports_dir: str | Path) -> list[dict]:
     return results
 
 
-def run_stats(reports_dir: str) -> int:
+def export_target(path: str | Path, reports_dir: str | Path) -> Path:
+    """Where the answer table goes, refused among the saved results it is made from or onto a folder."""
+    target = Path(path)
+    root = Path(reports_dir).resolve()
+    if target.resolve().parent in (root, root / "results") and target.suffix.lower() == ".json":
+        raise GraderError(f"{target}: would be read as a saved result; write the table elsewhere")
+    if target.is_dir():
+        raise GraderError(f"{target}: is a folder, not a file to write the answer table to")
+    return target
+
+
+def export_table(table, target: Path, fmt: str) -> None:
+    """`table` (a DataFrame) to `target` as csv or xlsx."""
+    try:
+        if fmt == "csv":
+            table.to_csv(target, index=False, encoding="utf-8")
+        else:
+            table.to_excel(target, index=False, sheet_name="answers")
+    except OSError as err:
+        raise GraderError(f"{target}: could not write the answer table: {err.strerror or err}") from None
+
+
+def run_stats(reports_dir: str, *, csv: str | None = None, xlsx: str | None = None) -> int:
     from rich.markup import escape
 
     from grader.report import console as terminal
     from grader.report.teaching import explain
 
-    stats = class_stats(load_results(reports_dir))
+    exports = [(export_target(path, reports_dir), fmt) for path, fmt in ((csv, "csv"), (xlsx, "xlsx")) if path]
+    tally = ClassTally()
+    for result in load_results(reports_dir):
+        tally.add(result)
+    stats = tally.build()
     console = terminal.console()
     statuses = ", ".join(f"{count} {status}" for status, count in stats.statuses if count)
     console.print(f"[bold]{len(stats.submissions)} submissions[/bold] ({statuses}), rubric {escape(stats.rubric)}")
@@ -407,4 +434,9 @@ def run_stats(reports_dir: str) -> int:
             text = f": {entry.text}" if entry.text else ""
             where = f" ({entry.where})" if entry.where != "-" else ""
             console.print(f"  [{entry.kind}] {entry.submission}: {entry.reason}{text}{where}", markup=False)
+    if exports:
+        table = tally.table()
+        for target, fmt in exports:
+            export_table(table, target, fmt)
+            console.print(f"answer table: {len(table)} rows written to {target}", markup=False)
     return 0

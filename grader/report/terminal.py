@@ -61,7 +61,7 @@ def look_again(feedback) -> str:
     """The closing line of a check that did not pass: the answers to work on, not the ones that
     only follow from a mistake charged elsewhere."""
     todo, following = feedback.to_look_at, feedback.following_through
-    carried = f"{following} answer(s) follow from a mistake charged once above and keep their credit."
+    carried = f"{following} answer(s) follow from an earlier mistake named above: put that right and they follow."
     if not todo:
         return f"No answer to look at again: {carried}" if following else "No answer to look at again."
     return f"{todo} answer(s) to look at again." + (f" {carried}" if following else "")
