@@ -1,7 +1,8 @@
 """The class at a glance, computed from saved results only (the JSON of `OUT/results/`), so the
 dashboard and `grader stats` count exactly what the per-submission results say.
 
-Counting rules (the dashboard's test recomputes them from the JSON):
+Counting rules (the dashboard's test recomputes them from the JSON), applied with pandas to a table
+of one row per answer (`answer_table`, also what `grader stats --csv/--xlsx` writes):
 - a student "made" a pitfall when its code is in the result's `pitfalls` list or on one of its
   answers; its layers are the union of both;
 - accuracy per slot counts the asked answers of graded submissions; `credited` is correct + accepted;
@@ -248,16 +249,15 @@ class ClassTally:
         made = pd.DataFrame(self._made, columns=["submission", "added", "code", "layer"])
         # a submission given twice: the later result that has the code says on which layers
         made = made.loc[made["added"] == made.groupby(["code", "submission"])["added"].transform("max")]
-        layers = made.dropna(subset=["layer"]).drop_duplicates(["code", "submission", "layer"])
-        per_student = layers.groupby(["code", "submission"])["layer"].agg(lambda s: tuple(sorted(s)))
-        per_layer = layers.groupby(["code", "layer"]).size()
         pitfalls = []
-        for code, students in made.groupby("code")["submission"]:
-            counts = per_layer[code] if code in per_layer.index.get_level_values("code") else pd.Series(dtype=int)
+        for code, rows in made.groupby("code"):
+            layers = rows.dropna(subset=["layer"]).drop_duplicates(["submission", "layer"])
+            per_student = layers.groupby("submission")["layer"].agg(lambda named: tuple(sorted(named)))
+            per_layer = layers["layer"].value_counts()
             pitfalls.append(PitfallCount(
                 code=code,
-                students=tuple((key, per_student.get((code, key), ())) for key in sorted(set(students))),
-                layers=tuple(sorted(((layer, int(n)) for layer, n in counts.items()), key=lambda kv: (-kv[1], kv[0])))))
+                students=tuple((key, per_student.get(key, ())) for key in sorted(set(rows["submission"]))),
+                layers=tuple(sorted(((layer, int(n)) for layer, n in per_layer.items()), key=lambda kv: (-kv[1], kv[0])))))
         return sorted(pitfalls, key=lambda p: (-p.count, p.code))
 
     @staticmethod
