@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
 
     stats = verbs.add_parser("stats", help="common-mistake statistics from saved results")
     stats.add_argument("reports")
+    stats.add_argument("--csv", default=None, metavar="FILE",
+                       help="also write the class's answer table (a row per student and answer) to FILE as CSV")
+    stats.add_argument("--xlsx", default=None, metavar="FILE", help="the same table as an XLSX workbook")
 
     pitfalls = verbs.add_parser("pitfalls", help="explain a pitfall (or list them all)")
     pitfalls.add_argument("code", nargs="?")
@@ -132,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.verb == "stats":
         from grader.report.stats import run_stats
 
-        return run_stats(args.reports)
+        return run_stats(args.reports, csv=args.csv, xlsx=args.xlsx)
     if args.verb == "pitfalls":
         from grader.report.terminal import run_pitfalls
 

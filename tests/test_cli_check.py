@@ -81,3 +81,17 @@ def test_pitfalls_verb(capsys):
     assert main(["pitfalls", "tower-split-missed"]) == 0
     assert PITFALLS["tower-split-missed"].title in capsys.readouterr().out
     assert main(["pitfalls", "no-such-pitfall"]) == 2
+
+
+def test_follow_through_answers_are_not_counted_to_look_at_again(capsys):
+    # Ben took the input as 224 (submissions/README.md): the 12 answers that depend on the input size
+    # (units and connections of conv1-conv5, fc6 weights and connections) follow from that one
+    # mistake, charged once; none of his answers is wrong on its own.
+    assert main(["check", str(SUBMISSIONS / "ben_okafor.txt")]) == 1
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("No answer to look at again: 12 answer(s) follow from an earlier mistake")
+    # Chen: two roots (conv1 units from the caption, conv2 weights with the towers merged); conv2's
+    # connections and conv4/conv5's weights and connections follow from the second: 2 to look at, 5 carried.
+    assert main(["check", str(SUBMISSIONS / "chen_jing.md")]) == 1
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("2 answer(s) to look at again. 5 answer(s) follow from an earlier mistake")

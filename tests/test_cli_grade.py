@@ -99,3 +99,83 @@ def test_stats_from_the_saved_results(graded, capsys, monkeypatch):
     assert main(["stats", str(out)]) == 0
     text = capsys.readouterr().out
     assert f"{len(TRUTH)} submissions" in text and "1 unreadable" in text
+
+
+# Worked by hand from submissions/README.md ("What each student did"): the graded students whose
+# answer in each asked slot is not credited (wrong, or following from their own earlier mistake).
+# Diego's connections with biases are a convention the rubric accepts; his weights are not.
+NOT_CREDITED = {
+    ("conv1", "units"): {"ben_okafor", "chen_jing", "emma_schulz", "hana_kim"},
+    ("conv1", "weights"): {"diego_ramirez"},
+    ("conv1", "connections"): {"ben_okafor", "emma_schulz"},
+    ("conv2", "units"): {"ben_okafor", "hana_kim"},
+    ("conv2", "weights"): {"chen_jing", "diego_ramirez", "jasmine_li", "lena_vogel"},
+    ("conv2", "connections"): {"ben_okafor", "chen_jing", "emma_schulz", "gao_yu", "jasmine_li", "lena_vogel"},
+    ("conv3", "units"): {"ben_okafor"},
+    ("conv3", "weights"): {"diego_ramirez", "farah_nasser", "jasmine_li"},
+    ("conv3", "connections"): {"ben_okafor", "emma_schulz", "farah_nasser", "jasmine_li"},
+    ("conv4", "units"): {"ben_okafor", "kofi_mensah", "lena_vogel"},
+    ("conv4", "weights"): {"chen_jing", "diego_ramirez", "gao_yu", "jasmine_li"},
+    ("conv4", "connections"): {"ben_okafor", "chen_jing", "emma_schulz", "jasmine_li"},
+    ("conv5", "units"): {"ben_okafor", "hana_kim", "kofi_mensah", "lena_vogel"},
+    ("conv5", "weights"): {"chen_jing", "diego_ramirez", "jasmine_li"},
+    ("conv5", "connections"): {"ben_okafor", "chen_jing", "emma_schulz", "jasmine_li"},
+    ("fc6", "units"): set(),
+    ("fc6", "weights"): {"ben_okafor", "diego_ramirez", "farah_nasser", "ivan_petrov"},
+    ("fc6", "connections"): {"ben_okafor", "farah_nasser", "ivan_petrov"},
+    ("fc7", "units"): set(), ("fc7", "weights"): {"diego_ramirez"}, ("fc7", "connections"): set(),
+    ("fc8", "units"): set(), ("fc8", "weights"): {"diego_ramirez"}, ("fc8", "connections"): set(),
+}
+GRADED = {key_of(name) for name, truth in TRUTH.items() if truth["status"] != "unreadable"}
+
+
+def test_class_statistics_match_the_hand_worked_counts(graded):
+    from grader.report.stats import class_stats, load_results
+
+    out, _ = graded
+    stats = class_stats(load_results(out))
+    assert len(GRADED) == 12
+    assert {(slot.layer, slot.quantity): (slot.credited, slot.total) for slot in stats.accuracy} == {
+        slot: (12 - len(students), 12) for slot, students in NOT_CREDITED.items()}
+    # every pitfall of the ground truth made by exactly the one student the table names, on its layers
+    made = {(code, key_of(name)): layers for name, truth in TRUTH.items() for code, layers in truth["pitfalls"].items()}
+    assert {p.code: p.count for p in stats.pitfalls} == {code: 1 for code, _ in made}
+    for p in stats.pitfalls:
+        [(student, layers)] = p.students
+        assert set(made[(p.code, student)]) <= set(layers)
+        assert dict(p.layers) == {layer: 1 for layer in layers}
+    assert [(g.layer, g.quantity, g.value, g.students) for g in stats.shared_wrong] == [
+        ("conv4", "units", "129,792", ("kofi_mensah", "lena_vogel")),
+        ("conv5", "units", "86,528", ("kofi_mensah", "lena_vogel"))]
+    # the dashboard shows the same figures
+    index = (out / "index.html").read_text(encoding="utf-8")
+    cells = re.findall(r'data-slot="alexnet\.(\w+)\.(\w+)" data-credited="(\d+)" data-total="(\d+)"', index)
+    assert {(layer, quantity): (int(c), int(t)) for layer, quantity, c, t in cells} == {
+        slot: (12 - len(students), 12) for slot, students in NOT_CREDITED.items()}
+
+
+def test_stats_exports_the_answer_table(graded, tmp_path, capsys):
+    import openpyxl
+
+    out, _ = graded
+    table, book = tmp_path / "answers.csv", tmp_path / "answers.xlsx"
+    assert main(["stats", str(out), "--csv", str(table), "--xlsx", str(book)]) == 0
+    assert f"rows written to {table}" in capsys.readouterr().out
+    rows = list(csv.DictReader(table.open(encoding="utf-8", newline="")))
+    assert list(rows[0]) == ["submission", "student", "network", "layer", "quantity", "asked", "value", "expected",
+                             "verdict", "pitfalls", "points", "confidence"]
+    asked = [row for row in rows if row["asked"] == "True"]
+    assert len(asked) == 12 * 24 and {row["submission"] for row in rows} == GRADED  # nothing for the unreadable one
+    for slot, students in NOT_CREDITED.items():
+        off = {row["submission"] for row in asked if (row["layer"], row["quantity"]) == slot
+               and row["verdict"] not in ("correct", "accepted")}
+        assert off == students, slot
+    chen = next(row for row in asked if (row["submission"], row["layer"], row["quantity"]) == ("chen_jing", "conv2", "weights"))
+    # towers merged: 5·5·96·256 for 5·5·48·256
+    assert (chen["value"], chen["expected"], chen["verdict"], chen["pitfalls"]) == (
+        "614400", "307200", "wrong", "tower-split-missed")
+    sheet = openpyxl.load_workbook(book, read_only=True)["answers"]
+    written = list(sheet.iter_rows(values_only=True))
+    assert len(written) == 1 + len(rows) and written[0][0] == "submission"
+    assert any(row[:5] == ("chen_jing", "chen_jing", "alexnet", "conv2", "weights") and row[6] == 614_400
+               for row in written)

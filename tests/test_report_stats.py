@@ -128,3 +128,58 @@ def test_stats_without_results_is_a_clear_error(tmp_path):
     (tmp_path / "broken.json").write_text("{")
     with pytest.raises(GraderError, match="broken.json"):
         load_results(tmp_path)
+
+
+def test_the_answer_table_has_a_row_per_answer_of_the_graded_results():
+    from grader.report.stats import ANSWER_COLUMNS, answer_table
+
+    table = answer_table(klass())
+    assert tuple(table.columns) == ANSWER_COLUMNS
+    assert list(dict.fromkeys(table["submission"])) == ["amy", "bob", "cai", "dan", "eve"]  # fay was not read
+    bob = table[(table["submission"] == "bob") & (table["layer"] == "conv2") & (table["quantity"] == "weights")]
+    # towers merged: 5·5·96·256 for 5·5·48·256
+    assert bob[["value", "expected", "verdict", "pitfalls"]].values.tolist() == [
+        [614_400, 307_200, "wrong", "tower-split-missed"]]
+    eve = table[(table["submission"] == "eve") & (table["layer"] == "fc8") & (table["quantity"] == "weights")]
+    assert eve["verdict"].tolist() == ["missing"] and eve["value"].tolist() == [None]
+
+
+def test_a_class_with_nothing_graded_counts_nothing():
+    stats = class_stats([klass()[-1]])  # fay's unreadable file alone
+    assert stats.accuracy == () and stats.pitfalls == () and stats.shared_wrong == ()
+    assert [e.kind for e in stats.review] == ["unreadable"]
+
+
+def test_a_pitfall_without_layers_still_counts_its_student():
+    bob = klass()[1]
+    bob["pitfalls"] = [{"code": "total-inconsistent", "network": "alexnet", "layers": []}]
+    for item in bob["answers"]:
+        item["pitfalls"] = []
+    [made] = class_stats([bob]).pitfalls
+    assert (made.code, made.students, made.layers) == ("total-inconsistent", (("bob", ()),), ())
+
+
+def test_the_export_never_lands_among_the_saved_results(tmp_path, capsys):
+    from grader.report.stats import export_target
+
+    (tmp_path / "results").mkdir()
+    for result in klass():
+        (tmp_path / "results" / f"{result['submission']}.json").write_text(json.dumps(result))
+    with pytest.raises(GraderError, match="saved result"):
+        run_stats(str(tmp_path), csv=str(tmp_path / "results" / "table.json"))
+    assert capsys.readouterr().out == ""  # refused before anything is counted or printed
+    with pytest.raises(GraderError, match="is a folder"):
+        export_target(tmp_path / "results", tmp_path)
+    assert len(load_results(tmp_path)) == 6
+
+
+def test_check_does_not_load_pandas():
+    import subprocess
+    import sys
+
+    from grader.core import PROJECT_ROOT
+
+    code = ("import sys; from grader.cli import main; main(['check', 'submissions/amelia_hart.md', '--json']); "
+            "print('pandas' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    assert done.stderr.strip().splitlines()[-1] == "False"

@@ -172,3 +172,11 @@ def test_what_was_not_read_for_sure_is_said(client):
     assert "Not read for sure: left for a person to check" in html
     assert "alexnet.fc8 weights: not read for sure" in html
     assert "it costs you nothing" in html
+
+
+def test_follow_through_answers_are_not_counted_to_look_at_again(client):
+    from grader.core import PROJECT_ROOT
+
+    # Ben's 224 input (submissions/README.md): 12 answers follow from it, none is wrong on its own
+    page = upload(client, "ben_okafor.txt", (PROJECT_ROOT / "submissions" / "ben_okafor.txt").read_bytes())
+    assert "No answer to look at again: 12 answer(s) follow from an earlier mistake" in page.text

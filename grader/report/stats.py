@@ -1,7 +1,8 @@
 """The class at a glance, computed from saved results only (the JSON of `OUT/results/`), so the
 dashboard and `grader stats` count exactly what the per-submission results say.
 
-Counting rules (the dashboard's test recomputes them from the JSON):
+Counting rules (the dashboard's test recomputes them from the JSON), applied with pandas to a table
+of one row per answer (`answer_table`, also what `grader stats --csv/--xlsx` writes):
 - a student "made" a pitfall when its code is in the result's `pitfalls` list or on one of its
   answers; its layers are the union of both;
 - accuracy per slot counts the asked answers of graded submissions; `credited` is correct + accepted;
@@ -16,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,39 +161,45 @@ def score_bins(scores: list[float], max_score: float) -> tuple[ScoreBin, ...]:
     return tuple(ScoreBin(low, top, tally) for low, top, tally in zip(lows, tops, tallies))
 
 
+# The class-level answer table: one row per submission and slot, as `answer_table` and
+# `grader stats --csv/--xlsx` give it. `submission` is the name in OUT/results and OUT/feedback;
+# `asked` is false for an answer read and judged that the rubric does not ask (a total, biases).
+ANSWER_COLUMNS = ("submission", "student", "network", "layer", "quantity", "asked", "value", "expected", "verdict",
+                  "pitfalls", "points", "confidence")
+
+
 class ClassTally:
-    """The class statistics counted one result at a time, so a batch holds only the counts and one
-    small row per submission, never every result; the same ClassStats whatever order the results
-    come in (rows and review in submission order, accuracy slots in the order the submissions give them)."""
+    """The class statistics gathered one result at a time: a batch keeps one small row per
+    submission and per answer, never the results themselves. `build` counts them with pandas
+    (imported there, so `grader check` never loads it) and gives the same ClassStats whatever order
+    the results came in (rows and review in submission order, accuracy slots in the order the
+    submissions give them)."""
 
     def __init__(self) -> None:
         self._added = 0
         self._rows: list[tuple[tuple[str, int], SubmissionRow]] = []
         self._review: list[tuple[tuple[str, int], ReviewEntry]] = []
         self._rubrics: set[str] = set()
-        self._made: dict[str, dict[str, tuple[tuple[str, int], set[str]]]] = defaultdict(dict)
-        self._verdicts: dict[tuple[str, str, str], Counter] = {}
-        self._first_seen: dict[tuple[str, str, str], tuple[str, int, int]] = {}
-        self._wrong: dict[tuple[str, str, str, str], dict[str, str]] = defaultdict(dict)  # -> {key: where}
+        self._made: list[tuple[str, int, str, str | None]] = []  # (submission, added, code, layer or None)
+        self._answers: list[dict] = []
 
     def add(self, result: dict) -> None:
         key = submission_key(result)
-        order = (key, self._added)  # a key given twice keeps the order it was added in
+        added = self._added  # a key given twice keeps the order it was added in
+        order = (key, added)
         self._added += 1
         self._rubrics.add(result.get("rubric", ""))
         student = result.get("student") or {}
+        student_id = str(student.get("id") or key)
         codes: dict[str, set[str]] = defaultdict(set)
         for hit in result.get("pitfalls") or []:
             codes[hit["code"]].update(hit.get("layers") or ())
         for item in result.get("answers") or []:
             for code in item.get("pitfalls") or ():
                 codes[code].add(item["layer"])
-        for code, layers in codes.items():
-            held = self._made[code].get(key)
-            if held is None or held[0] < order:  # the later of two results under one key
-                self._made[code][key] = (order, layers)
+        self._made += [(key, added, code, layer) for code, layers in codes.items() for layer in (layers or (None,))]
         self._rows.append((order, SubmissionRow(
-            key=key, student_id=str(student.get("id") or key), name=str(student.get("name") or student.get("id") or key),
+            key=key, student_id=student_id, name=str(student.get("name") or student.get("id") or key),
             status=result["status"], score=result.get("score"), max_score=result.get("max_score") or 0,
             pitfalls=tuple(sorted(codes)), errors=tuple(result.get("errors") or ()))))
         files = ", ".join(result.get("files") or (result["file"],))
@@ -212,32 +219,87 @@ class ClassTally:
         decided = {slot for correction in result.get("corrections") or () for slot in correction.get("slots") or ()}
         for position, item in enumerate(result.get("answers") or []):
             slot = (item["network"], item["layer"], item["quantity"])
-            if item.get("asked", True):
-                self._verdicts.setdefault(slot, Counter())[item["verdict"]] += 1
-                seen = order + (position,)
-                if slot not in self._first_seen or seen < self._first_seen[slot]:
-                    self._first_seen[slot] = seen
-            if item["verdict"] == "wrong" and not item.get("pitfalls") and item.get("value") is not None \
-                    and ".".join(slot) not in decided:  # a TA decided about it already
-                self._wrong[slot + (format_value(item["value"]),)][key] = describe_source(item.get("source"))
+            self._answers.append(dict(
+                submission=key, student=student_id, network=slot[0], layer=slot[1], quantity=slot[2],
+                value=item.get("value"), expected=item.get("expected"), verdict=item["verdict"],
+                pitfalls="; ".join(item.get("pitfalls") or ()), points=item.get("points"),
+                confidence=item.get("confidence"),
+                # for the statistics, left out of the table
+                asked=bool(item.get("asked", True)), added=added, position=position,
+                decided=".".join(slot) in decided,  # a TA decided about it already
+                where=describe_source(item.get("source"))))
+
+    def table(self):
+        """The answers of the graded submissions, one row per submission and slot, in submission order."""
+        return self._frame()[list(ANSWER_COLUMNS)].reset_index(drop=True)
+
+    def _frame(self):
+        import pandas as pd
+
+        columns = [*ANSWER_COLUMNS, "added", "position", "decided", "where"]
+        frame = pd.DataFrame(self._answers, columns=columns, dtype=object)
+        # values as the student gave them (an int past 2**53, a shape, None), not one float column
+        others = [column for column in columns if column not in ("value", "expected")]
+        frame[others] = frame[others].infer_objects()
+        return frame.sort_values(["submission", "added", "position"], kind="stable")
+
+    def _pitfalls(self) -> list[PitfallCount]:
+        import pandas as pd
+
+        made = pd.DataFrame(self._made, columns=["submission", "added", "code", "layer"])
+        # a submission given twice: the later result that has the code says on which layers
+        made = made.loc[made["added"] == made.groupby(["code", "submission"])["added"].transform("max")]
+        pitfalls = []
+        for code, rows in made.groupby("code"):
+            layers = rows.dropna(subset=["layer"]).drop_duplicates(["submission", "layer"])
+            per_student = layers.groupby("submission")["layer"].agg(lambda named: tuple(sorted(named)))
+            per_layer = layers["layer"].value_counts()
+            pitfalls.append(PitfallCount(
+                code=code,
+                students=tuple((key, per_student.get(key, ())) for key in sorted(set(rows["submission"]))),
+                layers=tuple(sorted(((layer, int(n)) for layer, n in per_layer.items()), key=lambda kv: (-kv[1], kv[0])))))
+        return sorted(pitfalls, key=lambda p: (-p.count, p.code))
+
+    @staticmethod
+    def _accuracy(answers) -> tuple[SlotAccuracy, ...]:
+        import pandas as pd
+
+        slot = ["network", "layer", "quantity"]
+        asked = answers.loc[answers["asked"].astype(bool)]
+        if asked.empty:
+            return ()
+        counts = pd.crosstab([asked[column] for column in slot], asked["verdict"]).reindex(
+            columns=list(VERDICTS), fill_value=0)
+        first = asked.drop_duplicates(slot)[slot].itertuples(index=False, name=None)  # answers in submission order
+        return tuple(SlotAccuracy(*key, tuple((verdict, int(counts.loc[key, verdict])) for verdict in VERDICTS))
+                     for key in first)
+
+    @staticmethod
+    def _shared_wrong(answers) -> tuple[list[SharedWrong], dict]:
+        """Wrong values no pitfall explains, given by two students or more; and where each wrote it."""
+        group = ["network", "layer", "quantity", "shown"]
+        wrong = answers.loc[(answers["verdict"] == "wrong") & (answers["pitfalls"] == "") & answers["value"].notna()
+                        & ~answers["decided"].astype(bool)]
+        wrong = wrong.assign(shown=wrong["value"].map(format_value)) \
+            .drop_duplicates([*group, "submission"], keep="last")  # the later answer under one key says where
+        if wrong.empty:
+            return [], {}
+        wrong = wrong.loc[wrong.groupby(group)["submission"].transform("size") >= 2]
+        shared = [SharedWrong(*value, tuple(sorted(rows["submission"])))
+                  for value, rows in wrong.groupby(group, sort=False)]
+        shared.sort(key=lambda g: (-len(g.students), g.network, g.layer, g.quantity, g.value))
+        where = {tuple(row[:5]): row[5] for row in wrong[[*group, "submission", "where"]].itertuples(index=False)}
+        return shared, where
 
     def build(self) -> ClassStats:
         rows = [row for _, row in sorted(self._rows, key=lambda entry: entry[0])]
-        pitfalls = []
-        for code, students in self._made.items():
-            per_layer = Counter(layer for _, layers in students.values() for layer in layers)
-            pitfalls.append(PitfallCount(
-                code=code,
-                students=tuple((key, tuple(sorted(students[key][1]))) for key in sorted(students)),
-                layers=tuple(sorted(per_layer.items(), key=lambda kv: (-kv[1], kv[0])))))
-        pitfalls.sort(key=lambda p: (-p.count, p.code))
-        shared = sorted((SharedWrong(*slot, tuple(sorted(keys))) for slot, keys in self._wrong.items() if len(keys) >= 2),
-                        key=lambda g: (-len(g.students), g.network, g.layer, g.quantity, g.value))
+        answers = self._frame()
+        shared, where = self._shared_wrong(answers)
         review = sorted(self._review, key=lambda entry: (REVIEW_KINDS.index(entry[1].kind), entry[0]))
         review += [(None, ReviewEntry(
             key, f"the same wrong value as {len(group.students) - 1} other student(s), and no known mistake explains it",
             f"{group.layer} {group.quantity} = {group.value}",
-            self._wrong[(group.network, group.layer, group.quantity, group.value)][key], "shared-wrong"))
+            where[(group.network, group.layer, group.quantity, group.value, key)], "shared-wrong"))
             for group in shared for key in group.students]
         review.sort(key=lambda entry: REVIEW_KINDS.index(entry[1].kind))  # stable: "other" after the shared values
         scores = [r.score for r in rows if r.status == "graded" and r.score is not None]
@@ -250,9 +312,8 @@ class ClassTally:
             bins=score_bins(scores, max_score),
             mean=statistics.fmean(scores) if scores else None,
             median=statistics.median(scores) if scores else None,
-            pitfalls=tuple(pitfalls),
-            accuracy=tuple(SlotAccuracy(*slot, tuple((v, self._verdicts[slot][v]) for v in VERDICTS))
-                           for slot in sorted(self._verdicts, key=self._first_seen.__getitem__)),
+            pitfalls=tuple(self._pitfalls()),
+            accuracy=self._accuracy(answers),
             shared_wrong=tuple(shared),
             review=tuple(entry for _, entry in review),
         )
@@ -263,6 +324,14 @@ def class_stats(results) -> ClassStats:
     for result in results:
         tally.add(result)
     return tally.build()
+
+
+def answer_table(results):
+    """The class-level answer table (a pandas DataFrame of ANSWER_COLUMNS) of the graded results."""
+    tally = ClassTally()
+    for result in results:
+        tally.add(result)
+    return tally.table()
 
 
 # In a report folder while a run writes it, and left there by a run that did not finish.
@@ -294,13 +363,39 @@ def load_results(reports_dir: str | Path) -> list[dict]:
     return results
 
 
-def run_stats(reports_dir: str) -> int:
+def export_target(path: str | Path, reports_dir: str | Path) -> Path:
+    """Where the answer table goes, refused among the saved results it is made from or onto a folder."""
+    target = Path(path)
+    root = Path(reports_dir).resolve()
+    if target.resolve().parent in (root, root / "results") and target.suffix.lower() == ".json":
+        raise GraderError(f"{target}: would be read as a saved result; write the table elsewhere")
+    if target.is_dir():
+        raise GraderError(f"{target}: is a folder, not a file to write the answer table to")
+    return target
+
+
+def export_table(table, target: Path, fmt: str) -> None:
+    """`table` (a DataFrame) to `target` as csv or xlsx."""
+    try:
+        if fmt == "csv":
+            table.to_csv(target, index=False, encoding="utf-8")
+        else:
+            table.to_excel(target, index=False, sheet_name="answers")
+    except OSError as err:
+        raise GraderError(f"{target}: could not write the answer table: {err.strerror or err}") from None
+
+
+def run_stats(reports_dir: str, *, csv: str | None = None, xlsx: str | None = None) -> int:
     from rich.markup import escape
 
     from grader.report import console as terminal
     from grader.report.teaching import explain
 
-    stats = class_stats(load_results(reports_dir))
+    exports = [(export_target(path, reports_dir), fmt) for path, fmt in ((csv, "csv"), (xlsx, "xlsx")) if path]
+    tally = ClassTally()
+    for result in load_results(reports_dir):
+        tally.add(result)
+    stats = tally.build()
     console = terminal.console()
     statuses = ", ".join(f"{count} {status}" for status, count in stats.statuses if count)
     console.print(f"[bold]{len(stats.submissions)} submissions[/bold] ({statuses}), rubric {escape(stats.rubric)}")
@@ -339,4 +434,9 @@ def run_stats(reports_dir: str) -> int:
             text = f": {entry.text}" if entry.text else ""
             where = f" ({entry.where})" if entry.where != "-" else ""
             console.print(f"  [{entry.kind}] {entry.submission}: {entry.reason}{text}{where}", markup=False)
+    if exports:
+        table = tally.table()
+        for target, fmt in exports:
+            export_table(table, target, fmt)
+            console.print(f"answer table: {len(table)} rows written to {target}", markup=False)
     return 0

@@ -101,6 +101,16 @@ class Feedback:
     written: tuple[tuple[str, str, str, str], ...] = ()  # (question, points, concepts found, answer text)
     shows: str = ""  # what the policy shows, said to the student
 
+    @property
+    def to_look_at(self) -> int:
+        """The asked answers the student should work on again: a follow-through answer keeps its
+        credit (its mistake is charged once, where it starts), so it is not one of them."""
+        return sum(not a.credited and a.verdict != "follow-through" for a in self.answers)
+
+    @property
+    def following_through(self) -> int:
+        return sum(a.verdict == "follow-through" for a in self.answers)
+
 
 def pitfall_registry() -> dict:
     from grader.compare.pitfalls import PITFALLS

@@ -57,6 +57,16 @@ def passed(result: dict) -> bool:
         item["verdict"] in ("correct", "accepted") for item in asked)
 
 
+def look_again(feedback) -> str:
+    """The closing line of a check that did not pass: the answers to work on, not the ones that
+    only follow from a mistake charged elsewhere."""
+    todo, following = feedback.to_look_at, feedback.following_through
+    carried = f"{following} answer(s) follow from an earlier mistake named above: put that right and they follow."
+    if not todo:
+        return f"No answer to look at again: {carried}" if following else "No answer to look at again."
+    return f"{todo} answer(s) to look at again." + (f" {carried}" if following else "")
+
+
 def answers_table(answers, *, title: str):
     """network, layer, quantity, value, expression, source and confidence of what was read."""
     from rich.markup import escape
@@ -169,8 +179,7 @@ def run_check(file, *, rubric, as_json: bool, show_read: bool) -> int:
     if ok:
         console.print("[green]Every answer is right.[/green]")
     else:
-        todo = sum(not answer.credited for answer in feedback.answers)
-        console.print(f"{todo} answer(s) to look at again.")
+        console.print(look_again(feedback))
     return 0 if ok else 1
 
 

@@ -196,13 +196,13 @@ def build_app(*, rubric, limits: ServeLimits = ServeLimits(), desk=None):
     def shown(result: dict, lines: dict) -> dict:
         from grader.report.reveal import Reveal
         from grader.report.teaching import feedback_view
-        from grader.report.terminal import NOTHING_READ, passed
+        from grader.report.terminal import NOTHING_READ, look_again, passed
 
         feedback = feedback_view(result, rubric.reveal)
         beside, left_out = read_beside(lines, Reveal.of(result, rubric.reveal).result(result))
         return {"fb": feedback, "lines": beside, "left_out": left_out, "passed": passed(result),
                 "nothing_read": NOTHING_READ,
-                "todo": sum(not answer.credited for answer in feedback.answers)}
+                "look_again": look_again(feedback)}
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
