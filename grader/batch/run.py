@@ -48,17 +48,21 @@ class BatchResult:
     skipped: tuple[tuple[str, str], ...]  # (path, reason)
     stats: ClassStats
     warnings: tuple[str, ...] = ()  # what went wrong around the grading (the cache), for the TA
+    missing: tuple[dict, ...] = ()  # the roster's students with no submission (their gradebook rows say so)
+    unmatched: tuple[tuple[str, str], ...] = ()  # (submission, why) not matched to the roster: in review
 
     def count(self, status: str) -> int:
         return dict(self.stats.statuses).get(status, 0)
 
 
 def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern: str | None = None,
-                 limits: Limits | None = None, reports: bool = True, corrections=None) -> BatchResult:
+                 limits: Limits | None = None, reports: bool = True, corrections=None, roster=None) -> BatchResult:
     """Grade every submission in `folder` and write the reports into `out` (the layout of
     grader/batch/__init__.py), each file within `limits` (the defaults when None); with
     `reports=False` only the results. `corrections`: a corrections file (grader/corrections.py),
-    applied to each submission it names."""
+    applied to each submission it names. `roster`: a roster file (grader/roster.py): each submission
+    matched to its student, who gets the roster's ids in the gradebooks; its students with no
+    submission get a row marked missing."""
     from contextlib import closing
 
     from grader.rubric import load_rubric
@@ -87,6 +91,7 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     from grader.corrections import apply_corrections, decisions_for
 
     decisions = decisions_for(corrections, out, [submission.key for submission in submissions])
+    matches, missing = _roster_matches(roster, submissions)
     paths = [path for submission in submissions for path in submission.files]
     skipped = tuple(_names(skipped))
     warnings: list[str] = []
@@ -110,16 +115,57 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
                 for submission in submissions:
                     grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
                     grade = apply_corrections(grade, decisions.get(submission.key, ()), rubric)
-                    writer.add(_submission_result(submission, grade, folder))
+                    writer.add(_submission_result(submission, grade, folder, matches.get(submission.key)))
+            for student in missing:
+                writer.add_missing(student)
             stats = writer.finish(skipped)
     except OSError as err:  # a full disk, a read-only or missing folder: the environment, not a file
         raise GraderError(_environment(err)) from None
     return BatchResult(out=out, results=SavedResults(out / "results", tuple(s.key for s in submissions)),
-                       skipped=skipped, stats=stats, warnings=tuple(warnings))
+                       skipped=skipped, stats=stats, warnings=tuple(warnings), missing=missing,
+                       unmatched=tuple((key, match.review) for key, match in sorted(matches.items()) if match.review))
 
 
-def _submission_result(submission: Submission, grade: Grade, folder: Path) -> dict:
-    """The saved result of one submission: the JSON contract, with who handed it in and its files."""
+def _roster_matches(roster, submissions: list[Submission]) -> tuple[dict, tuple[dict, ...]]:
+    """Each submission's roster match (key -> (RosterMatch, the roster)), and the missing students'
+    gradebook fields; nothing without a roster."""
+    if roster is None:
+        return {}, ()
+    from grader.roster import load_roster, match_roster
+
+    roster = roster if not isinstance(roster, (str, Path)) else load_roster(Path(roster))
+    matches, missing = match_roster(roster, [(submission.key, dict(submission.student)) for submission in submissions])
+    return ({key: _Matched(match, roster) for key, match in matches.items()},
+            tuple(roster.fields(student) for student in missing))
+
+
+@dataclass(frozen=True, slots=True)
+class _Matched:
+    match: object  # grader.roster.RosterMatch
+    roster: object  # grader.roster.Roster
+
+    @property
+    def review(self) -> str:
+        return self.match.review
+
+    def student(self, given: dict) -> dict:
+        """The roster's fields of the student, with the LMS ids the download gave that the roster lacks."""
+        fields = self.roster.fields(self.match.student)
+        for key in ("canvas_id", "participant"):
+            if key in given and key not in fields:
+                fields[key] = given[key]
+        return dict(sorted(fields.items()))
+
+
+def _submission_result(submission: Submission, grade: Grade, folder: Path, matched: _Matched | None = None) -> dict:
+    """The saved result of one submission: the JSON contract, with who handed it in (the roster's
+    student when it is matched) and its files."""
+    student = dict(submission.student)
+    if matched is not None and matched.match.student is not None:
+        student = matched.student(student)
+    elif matched is not None:
+        grade = replace(grade, review=grade.review + (ReviewItem(
+            f"not matched to the roster: {matched.review}", submission.name),))
     if not submission.id_matched:
         grade = replace(grade, review=grade.review + (ReviewItem(
             "the name does not match --id-pattern; its id is the whole name", submission.name),))
@@ -129,7 +175,7 @@ def _submission_result(submission: Submission, grade: Grade, folder: Path) -> di
             "hold a row for each, and an LMS takes only one", ", ".join(submission.same_id)),))
     result = grade_to_json(grade)
     result["submission"] = submission.key
-    result["student"] = dict(submission.student)
+    result["student"] = student
     result["files"] = [path.relative_to(folder).as_posix() for path in submission.files]
     for field in ("file", "files", "student", "errors"):  # names, and messages naming them: one line
         result[field] = _names(result[field])
@@ -176,13 +222,14 @@ def _environment(err: OSError) -> str:
 
 
 def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = None, reports: bool = True,
-              corrections: str | None = None) -> int:
+              corrections: str | None = None, roster: str | None = None) -> BatchResult:
     from rich.markup import escape
 
     from grader.report.console import console as terminal_console
 
     result = grade_folder(folder, rubric=rubric, out=out, workers=workers, id_pattern=id_pattern,
-                          limits=Limits.parse(limits) if limits else None, reports=reports, corrections=corrections)
+                          limits=Limits.parse(limits) if limits else None, reports=reports, corrections=corrections,
+                          roster=roster)
     console = terminal_console()  # piped, whole lines: an error is never split mid-message
     for warning in result.warnings:
         print(f"grader: warning: {warning}", file=sys.stderr)
@@ -194,9 +241,13 @@ def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = 
             console.print(f"  unreadable: {escape(entry.submission)}: {escape(entry.text)}")
     for path, reason in result.skipped:
         console.print(f"  skipped: {escape(path)}: {escape(reason)}")
+    for key, reason in result.unmatched:
+        console.print(f"  not matched to the roster: {escape(key)}: {escape(reason)}")
+    for student in result.missing:
+        console.print(f"  missing: {escape(student['name'])} ({escape(student['id'])}): no submission")
     if not reports:
         console.print(f"results: {escape(str(result.out / 'results'))}/ (no feedback, dashboard or gradebooks)")
-        return 0
+        return result
     console.print(f"dashboard: {escape(str(result.out / 'index.html'))}")
     console.print(f"gradebooks: {escape(str(result.out / 'gradebook'))}/ ({', '.join(GRADEBOOKS)})")
-    return 0
+    return result

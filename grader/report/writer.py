@@ -89,6 +89,16 @@ class ReportWriter:
         self._rows.append(gradebook_row(result, reveal=reveal))
         self._workbook.add(result)
 
+    def add_missing(self, student: dict) -> None:
+        """A roster student with no submission: a row in the gradebooks, nothing else."""
+        if not self._reports:
+            return
+        from grader.report.gradebook import missing_row
+
+        row = missing_row(student)
+        self._rows.append(row)
+        self._workbook.add(row)
+
     def finish(self, skipped: tuple[tuple[str, str], ...] = ()) -> ClassStats:
         from grader.report.dashboard import write_dashboard
         from grader.report.gradebook import canvas_csv, gradescope_csv, moodle_csv
@@ -106,7 +116,7 @@ class ReportWriter:
                          canvas_csv(self._rows, assignment=self._assignment, max_score=max_score))
             write_atomic(gradebook / "gradescope.csv",
                          gradescope_csv(self._rows, assignment=self._assignment, max_score=max_score))
-            write_atomic(gradebook / "moodle.csv", moodle_csv(self._rows))
+            write_atomic(gradebook / "moodle.csv", moodle_csv(self._rows, max_score=max_score))
             self._workbook.close()
             self._stack.close()  # answers.xlsx in place
             links = {row.key: feedback_link(row.key) for row in stats.submissions}
