@@ -209,7 +209,9 @@ def match_roster(roster: Roster, submissions: list[tuple[str, dict]]) -> tuple[d
             matches[key], taken[student.id] = RosterMatch(student, how), key
         elif student is not None:
             matches[key] = RosterMatch(None, review=f"{_describe(student)} has already been matched to {taken[student.id]}")
-    free = [student for student in roster.students if student.id not in taken]
+    # names are weighed against the whole roster: a student already matched by id is still a rival
+    # (the same student handing in twice), never a reason to give the name to the other one
+    students = roster.students
     claims: dict[str, list[str]] = {}  # student id -> submissions whose name chose it
     chosen: dict[str, RosterStudent] = {}
     candidates_of_review: set[str] = set()
@@ -217,16 +219,15 @@ def match_roster(roster: Roster, submissions: list[tuple[str, dict]]) -> tuple[d
         if key in matches:
             continue
         name = fields.get("name") or fields.get("id") or key
-        scored = sorted(((_likeness(name, student), n) for n, student in enumerate(free)), reverse=True)
-        near = [free[n] for score, n in scored if score >= WEAK]
+        scored = sorted(((_likeness(name, student), n) for n, student in enumerate(students)), reverse=True)
         best = scored[0][0] if scored else 0.0
         second = scored[1][0] if len(scored) > 1 else 0.0
         if best >= STRONG and best - second >= CLEAR:
-            chosen[key] = free[scored[0][1]]
+            chosen[key] = students[scored[0][1]]
             claims.setdefault(chosen[key].id, []).append(key)
-        elif near:
+        elif best >= WEAK:
             kind = "two or more students alike" if best >= STRONG else "only a weak likeness"
-            shown = [free[n] for score, n in scored if score >= max(WEAK, best - CLEAR)]
+            shown = [students[n] for score, n in scored if score >= max(WEAK, best - CLEAR)]
             matches[key] = RosterMatch(None, review=f"the name {name!r} matches {kind} in the roster: "
                                        + "; ".join(_describe(s) for s in shown)
                                        + ". Put the student's id into the submission's name to settle it")
@@ -235,13 +236,17 @@ def match_roster(roster: Roster, submissions: list[tuple[str, dict]]) -> tuple[d
             matches[key] = RosterMatch(None, review=f"the name {name!r} is not in the roster {roster.source}")
     for key, student in chosen.items():
         rivals = [other for other in claims[student.id] if other != key]
+        if student.id in taken:
+            rivals.insert(0, taken[student.id])
         if rivals:
-            matches[key] = RosterMatch(None, review=f"{_describe(student)} is also the name match of "
+            matches[key] = RosterMatch(None, review=f"{_describe(student)} is also the match of "
                                        + ", ".join(rivals) + ": which submission is theirs?")
             candidates_of_review.add(student.id)
         else:
             matches[key] = RosterMatch(student, "name")
-            taken[student.id] = key
+    for key, match in matches.items():
+        if match.student is not None:
+            taken[match.student.id] = key
     missing = tuple(student for student in roster.students
                     if student.id not in taken and student.id not in candidates_of_review)
     return matches, missing
