@@ -53,6 +53,16 @@ class Roster:
     source: str
     lms: str  # "canvas", "moodle" or "plain": whose ids `lms_id` holds
     students: tuple[RosterStudent, ...]
+    assignments: tuple[str, ...] = ()  # a Canvas export's assignment columns, "HW2 (55)": 55 is its id
+
+    def canvas_column(self, title: str) -> str | None:
+        """The Canvas export's column for the assignment: the only one, or the one named `title`;
+        Canvas' import matches a column by the id in its name."""
+        if len(self.assignments) == 1:
+            return self.assignments[0]
+        named = [column for column in self.assignments
+                 if re.sub(r"\s*\(\d+\)$", "", column).casefold() == title.casefold()]
+        return named[0] if len(named) == 1 else None
 
     def fields(self, student: RosterStudent) -> dict[str, str]:
         """The student as the gradebooks take it (the groups of --id-pattern)."""
@@ -148,6 +158,7 @@ def load_roster(path: Path) -> Roster:
                                           login=cell(row, *_PLAIN["login"]), section=cell(row, *_PLAIN["section"])))
     if not students:
         raise GraderError(f"{name}: a roster with no students")
+    assignments = tuple(cell.strip() for cell in rows[0] if lms == "canvas" and re.search(r"\(\d+\)\s*$", cell))
     for student in students:
         if not student.id or not student.name:
             raise GraderError(f"{name}: line {student.row}: a student without a name or an id")
@@ -157,7 +168,7 @@ def load_roster(path: Path) -> Roster:
             raise GraderError(f"{name}: lines {seen[student.id.casefold()]} and {student.row} give one id, "
                               f"{student.id}, to two students")
         seen[student.id.casefold()] = student.row
-    return Roster(name, lms, tuple(students))
+    return Roster(name, lms, tuple(students), assignments)
 
 
 def squeezed(name: str) -> str:

@@ -43,6 +43,7 @@ def test_the_roster_kinds_are_told_by_their_headers(tmp_path):
     assert [(s.name, s.id, s.lms_id, s.login) for s in canvas.students][:2] == [
         ("Hart, Amelia", "S1001", "1001", "ahart"), ("Wang, Wei", "S2002", "2002", "wwang1")]
     assert len(canvas.students) == 4  # neither the points row nor the test student
+    assert canvas.assignments == ("HW2 (55)",) and canvas.canvas_column("anything") == "HW2 (55)"
     worksheet = load_roster(write(tmp_path / "worksheet.csv",
                                   "Identifier,Full name,Email address,Status,Grade\n"
                                   "Participant 67,Amelia Hart,ah@example.edu,Submitted,\n"))
@@ -114,6 +115,7 @@ def test_a_canvas_download_with_its_gradebook_export(tmp_path, capsys):
     assert sorted(r["student"]["id"] for r in results) == ["S1001", "S2002", "S3003"]  # once each, real ids
     assert all(r["score"] == r["max_score"] for r in results) and not any(r["review"] for r in results)
     canvas = table(out / "gradebook" / "canvas.csv")
+    assert canvas[0][5] == "HW2 (55)"  # the export's own column: Canvas matches it by the id in it
     rows = {row[2]: row for row in canvas[2:]}
     assert rows["S3003"][:5] == ["Wang, Wei", "3003", "S3003", "wwang2", "Sec 02"]
     assert rows["S4004"][:3] == ["Okafor, Ben", "4004", "S4004"] and rows["S4004"][5] == ""

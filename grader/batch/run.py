@@ -89,12 +89,18 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     if not submissions:
         raise GraderError(f"{folder}: no submissions found")
     from grader.corrections import apply_corrections, decisions_for
+    from grader.roster import load_roster
 
     decisions = decisions_for(corrections, out, [submission.key for submission in submissions])
-    matches, missing = _roster_matches(roster, submissions)
     paths = [path for submission in submissions for path in submission.files]
     skipped = tuple(_names(skipped))
     warnings: list[str] = []
+    roster = load_roster(Path(roster)) if isinstance(roster, (str, Path)) else roster
+    matches, missing = _roster_matches(roster, submissions)
+    canvas_column = roster.canvas_column(rubric.title or rubric.name) if roster else None
+    if roster and roster.assignments and canvas_column is None:
+        warnings.append(f"{roster.source}: none of its assignment columns ({', '.join(roster.assignments)}) is named "
+                        f"{rubric.title or rubric.name!r}: canvas.csv's column is, and Canvas will make it a new assignment")
     shared = sum(bool(submission.same_id) for submission in submissions)
     if shared:
         warnings.append(f"{shared} submissions share their student id with another (listed for review: "
@@ -109,7 +115,7 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
 
     try:
         with (output_lock(out, warnings.append), marked_incomplete(out),
-              ReportWriter(out, rubric, reports=reports) as writer):
+              ReportWriter(out, rubric, reports=reports, canvas_column=canvas_column) as writer):
             cache_dir = usable_cache_dir(out, limits, cache_failed)
             with closing(grade_all(paths, rubric, cache_dir, workers, limits, cache_failed)) as grades:
                 for submission in submissions:
@@ -131,9 +137,8 @@ def _roster_matches(roster, submissions: list[Submission]) -> tuple[dict, tuple[
     gradebook fields; nothing without a roster."""
     if roster is None:
         return {}, ()
-    from grader.roster import load_roster, match_roster
+    from grader.roster import match_roster
 
-    roster = roster if not isinstance(roster, (str, Path)) else load_roster(Path(roster))
     matches, missing = match_roster(roster, [(submission.key, dict(submission.student)) for submission in submissions])
     return ({key: _Matched(match, roster) for key, match in matches.items()},
             tuple(roster.fields(student) for student in missing))

@@ -30,9 +30,10 @@ class ReportWriter:
     `reports=False` only the results are written, and the feedback pages of an earlier run are
     removed with its dashboard and gradebooks (as every run removes those first)."""
 
-    def __init__(self, out: Path, rubric, *, reports: bool = True) -> None:
+    def __init__(self, out: Path, rubric, *, reports: bool = True, canvas_column: str | None = None) -> None:
         self._out, self._rubric, self._reports = out, rubric, reports
         self._assignment = rubric.title or rubric.name
+        self._canvas_column = canvas_column or self._assignment  # a roster's "HW2 (55)": Canvas matches the id
         self._written: dict[str, set[str]] = {"results": set(), "feedback": set()}
         self._tally = ClassTally()
         self._rows: list[dict] = []  # for the CSV gradebooks
@@ -113,7 +114,7 @@ class ReportWriter:
         if self._reports:
             gradebook, max_score = self._out / "gradebook", self._rubric.max_score
             write_atomic(gradebook / "canvas.csv",
-                         canvas_csv(self._rows, assignment=self._assignment, max_score=max_score))
+                         canvas_csv(self._rows, assignment=self._canvas_column, max_score=max_score))
             write_atomic(gradebook / "gradescope.csv",
                          gradescope_csv(self._rows, assignment=self._assignment, max_score=max_score))
             write_atomic(gradebook / "moodle.csv", moodle_csv(self._rows, max_score=max_score))
