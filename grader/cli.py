@@ -123,6 +123,9 @@ def _run(args: argparse.Namespace) -> int:
         from grader.lms import stage
         from grader.readers.limits import Limits
 
+        from grader.roster import load_roster
+
+        roster = load_roster(Path(args.roster)) if args.roster else None  # a bad one: refused before any unpacking
         staged = stage(Path(args.folder), Path(args.out), Limits.parse(args.limits) if args.limits else Limits(),
                        args.id_pattern)
         for submission in staged.submissions:
@@ -130,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"  superseded: {found.name} (a later upload of {found.file} is graded)")
         result = run_grade(str(staged.folder), rubric=args.rubric, out=args.out, workers=args.workers,
                            id_pattern=staged.id_pattern, limits=args.limits, reports=args.reports,
-                           corrections=args.corrections, roster=args.roster)
+                           corrections=args.corrections, roster=roster)
         from grader.report.lms_feedback import write_feedback_zips
 
         # Canvas takes a comment file only beside one of the student's own attachments: the graded one

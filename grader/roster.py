@@ -78,6 +78,16 @@ class RosterMatch:
     student: RosterStudent | None  # None: not matched (see review)
     how: str = ""  # "lms id", "id" or "name"
     review: str = ""  # why a TA should look, naming the candidates
+    roster: Roster | None = None
+
+    def fields(self, given: dict) -> dict[str, str]:
+        """The matched student's fields, with the LMS ids the submission's name gave that the roster lacks
+        (a plain roster beside a Canvas download)."""
+        fields = self.roster.fields(self.student)
+        for key in ("canvas_id", "participant"):
+            if key in given and key not in fields:
+                fields[key] = given[key]
+        return dict(sorted(fields.items()))
 
 
 def _normal(header: str) -> str:
@@ -217,7 +227,7 @@ def match_roster(roster: Roster, submissions: list[tuple[str, dict]]) -> tuple[d
             student = next((idents[w.casefold()] for w in words if w and w.casefold() in idents), None)
             how = "id"
         if student is not None and student.id not in taken:
-            matches[key], taken[student.id] = RosterMatch(student, how), key
+            matches[key], taken[student.id] = RosterMatch(student, how, roster=roster), key
         elif student is not None:
             matches[key] = RosterMatch(None, review=f"{_describe(student)} has already been matched to {taken[student.id]}")
     # names are weighed against the whole roster: a student already matched by id is still a rival
@@ -254,7 +264,7 @@ def match_roster(roster: Roster, submissions: list[tuple[str, dict]]) -> tuple[d
                                        + ", ".join(rivals) + ": which submission is theirs?")
             candidates_of_review.add(student.id)
         else:
-            matches[key] = RosterMatch(student, "name")
+            matches[key] = RosterMatch(student, "name", roster=roster)
     for key, match in matches.items():
         if match.student is not None:
             taken[match.student.id] = key

@@ -175,3 +175,13 @@ def test_a_plain_folder_with_a_plain_roster_sends_the_ambiguous_pair_to_review(t
     assert "S3" in ambiguous["review"][-1]["reason"]
     assert [student["id"] for student in result.missing] == ["S4"]
     assert any(entry.submission == "Wang_Wei" for entry in result.stats.review)  # in the dashboard's queue
+
+
+def test_a_bad_roster_stops_grade_before_anything_is_written(tmp_path, capsys):
+    from grader.cli import main
+
+    archive = make_zip(tmp_path / "canvas.zip", {"hartamelia_1001_5001_hw2.md": KEY})
+    out = tmp_path / "reports"
+    assert main(["grade", str(archive), "--out", str(out), "--roster", str(tmp_path / "nowhere.csv")]) == 2
+    assert "nowhere.csv: cannot be read" in capsys.readouterr().err
+    assert not out.exists()

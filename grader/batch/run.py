@@ -60,7 +60,7 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     """Grade every submission in `folder` and write the reports into `out` (the layout of
     grader/batch/__init__.py), each file within `limits` (the defaults when None); with
     `reports=False` only the results. `corrections`: a corrections file (grader/corrections.py),
-    applied to each submission it names. `roster`: a roster file (grader/roster.py): each submission
+    applied to each submission it names. `roster`: a roster file or a loaded grader.roster.Roster: each submission
     matched to its student, who gets the roster's ids in the gradebooks; its students with no
     submission get a row marked missing."""
     from contextlib import closing
@@ -133,41 +133,22 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
 
 
 def _roster_matches(roster, submissions: list[Submission]) -> tuple[dict, tuple[dict, ...]]:
-    """Each submission's roster match (key -> (RosterMatch, the roster)), and the missing students'
-    gradebook fields; nothing without a roster."""
+    """Each submission's RosterMatch (by key), and the missing students' gradebook fields; nothing
+    without a roster."""
     if roster is None:
         return {}, ()
     from grader.roster import match_roster
 
     matches, missing = match_roster(roster, [(submission.key, dict(submission.student)) for submission in submissions])
-    return ({key: _Matched(match, roster) for key, match in matches.items()},
-            tuple(roster.fields(student) for student in missing))
+    return matches, tuple(roster.fields(student) for student in missing)
 
 
-@dataclass(frozen=True, slots=True)
-class _Matched:
-    match: object  # grader.roster.RosterMatch
-    roster: object  # grader.roster.Roster
-
-    @property
-    def review(self) -> str:
-        return self.match.review
-
-    def student(self, given: dict) -> dict:
-        """The roster's fields of the student, with the LMS ids the download gave that the roster lacks."""
-        fields = self.roster.fields(self.match.student)
-        for key in ("canvas_id", "participant"):
-            if key in given and key not in fields:
-                fields[key] = given[key]
-        return dict(sorted(fields.items()))
-
-
-def _submission_result(submission: Submission, grade: Grade, folder: Path, matched: _Matched | None = None) -> dict:
+def _submission_result(submission: Submission, grade: Grade, folder: Path, matched=None) -> dict:
     """The saved result of one submission: the JSON contract, with who handed it in (the roster's
-    student when it is matched) and its files."""
+    student when `matched`, its grader.roster.RosterMatch, found one) and its files."""
     student = dict(submission.student)
-    if matched is not None and matched.match.student is not None:
-        student = matched.student(student)
+    if matched is not None and matched.student is not None:
+        student = matched.fields(student)
     elif matched is not None:
         grade = replace(grade, review=grade.review + (ReviewItem(
             f"not matched to the roster: {matched.review}", submission.name),))
@@ -227,7 +208,7 @@ def _environment(err: OSError) -> str:
 
 
 def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = None, reports: bool = True,
-              corrections: str | None = None, roster: str | None = None) -> BatchResult:
+              corrections: str | None = None, roster=None) -> BatchResult:
     from rich.markup import escape
 
     from grader.report.console import console as terminal_console
