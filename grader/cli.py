@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="write only the results (OUT/results/*.json): no feedback, dashboard or gradebooks")
     grade.add_argument("--corrections", default=None, metavar="FILE",
                        help="a TA's decisions (YAML: confirm, value, move, points) applied on every run")
+    grade.add_argument("--roster", default=None, metavar="CSV",
+                       help="the class list (a Canvas or Moodle export, or name/id/email): students get its ids")
 
     check = verbs.add_parser("check", help="self-check one submission (exit 0 when all correct)")
     check.add_argument("file")
@@ -124,14 +126,25 @@ def _run(args: argparse.Namespace) -> int:
         from grader.lms import stage
         from grader.readers.limits import Limits
 
+        from grader.roster import load_roster
+
+        roster = load_roster(Path(args.roster)) if args.roster else None  # a bad one: refused before any unpacking
         staged = stage(Path(args.folder), Path(args.out), Limits.parse(args.limits) if args.limits else Limits(),
                        args.id_pattern)
         for submission in staged.submissions:
             for found in submission.superseded:
                 print(f"  superseded: {found.name} (a later upload of {found.file} is graded)")
-        return run_grade(str(staged.folder), rubric=args.rubric, out=args.out, workers=args.workers,
-                         id_pattern=staged.id_pattern, limits=args.limits, reports=args.reports,
-                         corrections=args.corrections)
+        result = run_grade(str(staged.folder), rubric=args.rubric, out=args.out, workers=args.workers,
+                           id_pattern=staged.id_pattern, limits=args.limits, reports=args.reports,
+                           corrections=args.corrections, roster=roster)
+        from grader.report.lms_feedback import write_feedback_zips
+
+        # Canvas takes a comment file only beside one of the student's own attachments: the graded one
+        attachments = {submission.user_id: max(found.attachment for found in submission.files)
+                       for submission in staged.submissions if submission.lms == "canvas"}
+        for name, count in write_feedback_zips(result.out, result.results, attachments, reports=args.reports).items():
+            print(f"feedback for the LMS: {result.out / name} ({count} students)")
+        return 0
     if args.verb == "stats":
         from grader.report.stats import run_stats
 

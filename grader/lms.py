@@ -182,9 +182,10 @@ def _safe_path(name: str) -> str | None:
 
 STAGED = "lms-download"  # the folder under OUT where a download is laid out, a folder per student
 _MARKER = ".grader-staged"
-# Canvas' user id is the only id its download gives: the student id too until a roster says otherwise
+# The LMS's user id (Canvas) or participant number (Moodle) is the only id a download gives: the
+# student id too until a roster gives the real one
 CANVAS_ID_PATTERN = r"^(?P<name>.+?)_(?P<id>(?P<canvas_id>\d+))(?:_LATE)?$"
-MOODLE_ID_PATTERN = r"^(?P<name>.+?)_(?P<id>\d+)(?:_LATE)?$"
+MOODLE_ID_PATTERN = r"^(?P<name>.+?)_(?P<id>(?P<participant>\d+))(?:_LATE)?$"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Writes the binary sample submissions of submissions/ (xlsx, ipynb, docx): run it to regenerate
+"""Writes the binary sample submissions of submissions/ (xlsx, ipynb, docx, pdf): run it to regenerate
 them, then review and commit the files. The text ones are written by hand. The mistakes each
 file holds are listed in submissions/README.md; the figures are worked by hand from DESIGN.md's
 definitions (AlexNet, input 227, two towers)."""
@@ -127,8 +127,25 @@ def mateo_rossi() -> None:
     (SUBMISSIONS / "mateo_rossi.docx").write_bytes(buffer.getvalue()[:2000])
 
 
+def owen_clarke() -> None:
+    """A PDF with a text layer, as a word processor exports one: ben_okafor.txt's text (the paper's
+    224 input, carried through) under another name, one line a row in a fixed-width font."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    lines = (SUBMISSIONS / "ben_okafor.txt").read_text(encoding="utf-8").replace("Ben Okafor", "Owen Clarke")
+    page = canvas.Canvas(str(SUBMISSIONS / "owen_clarke.pdf"), pagesize=A4, invariant=1)  # the same bytes each run
+    page.setFont("Courier", 9)
+    y = A4[1] - 56
+    for line in lines.splitlines():
+        page.drawString(48, y, line)
+        y -= 12
+    page.save()
+
+
 if __name__ == "__main__":
     emma_schulz()
     farah_nasser()
     gao_yu()
     mateo_rossi()
+    owen_clarke()

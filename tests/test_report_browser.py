@@ -148,6 +148,6 @@ def test_pages_fit_a_phone_and_a_desktop(tmp_path):
             pages[f"{result_file.stem} (answers)"] = (feedback_html(result, reveal="answers"), "feedback")
         else:
             pages[f"{result_file.stem}.html"] = (written, result["status"])
-    assert len(pages) == 1 + 2 * 12 + 1  # the class: 12 graded, 1 unreadable
+    assert len(pages) == 1 + 2 * 13 + 1  # the class: 13 graded, 1 unreadable
     measured = measure(pages, [(390, 900), (1280, 800)], tmp_path)
     assert misfits(measured) == []

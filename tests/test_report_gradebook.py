@@ -74,14 +74,32 @@ def test_neutralise():
 
 def test_gradescope_and_moodle_layouts(pitfalls):
     gradescope = rows(gradescope_csv(results(), assignment="HW2", max_score=9))
-    assert gradescope[0] == ["SID", "HW2", "HW2 - Max Points"]
-    assert ["bob", "7", "9"] in gradescope
-    moodle = rows(moodle_csv(results()))
-    assert moodle[0] == ["identifier", "grade", "feedback"]
+    assert gradescope[0] == ["SID", "Email", "HW2", "HW2 - Max Points"]
+    assert ["bob", "", "7", "9"] in gradescope
+    moodle = rows(moodle_csv(results(), max_score=9))
+    # the headers Moodle's offline grading worksheet upload looks for
+    assert moodle[0] == ["Identifier", "Full name", "Email address", "Grade", "Maximum Grade",
+                         "Last modified (grade)", "Feedback comments"]
     bob = next(row for row in moodle if row[0] == "bob")
-    assert bob[1] == "7" and pitfalls["tower-split-missed"].title in bob[2]
+    assert bob[1:5] == ["Okafor, Ben", "", "7", "9"] and pitfalls["tower-split-missed"].title in bob[6]
     unreadable = next(row for row in moodle if row[0] == "x")
-    assert unreadable[1] == "" and "not a zip file" in unreadable[2]
+    assert unreadable[3] == "" and "not a zip file" in unreadable[6]
+
+
+def test_participant_numbers_email_and_missing_students():
+    from grader.report.gradebook import missing_row
+
+    rows_given = [*results(), missing_row({"id": "S9", "name": "Zhou, Min", "email": "zm@example.edu",
+                                           "participant": "77"})]
+    rows_given[1]["student"].update(participant="68", email="amy@example.edu")
+    moodle = rows(moodle_csv(rows_given, max_score=9))
+    assert moodle[-1][:4] == ["Participant 77", "Zhou, Min", "zm@example.edu", ""]  # missing: last, no grade
+    assert moodle[-1][6] == "No submission was received."
+    assert any(row[0] == "Participant 68" and row[2] == "amy@example.edu" for row in moodle)
+    gradescope = rows(gradescope_csv(rows_given, assignment="HW2", max_score=9))
+    assert gradescope[-1] == ["S9", "zm@example.edu", "", "9"]
+    canvas = rows(canvas_csv(rows_given, assignment="HW2", max_score=9))
+    assert canvas[-1][:3] == ["Zhou, Min", "", "S9"] and canvas[-1][5] == ""
 
 
 def test_moodle_feedback_names_no_mistake_under_the_none_policy(pitfalls):
@@ -89,9 +107,9 @@ def test_moodle_feedback_names_no_mistake_under_the_none_policy(pitfalls):
 
     rows_none = [gradebook_row(r, reveal="none") for r in results()]
     bob = next(row for row in rows(moodle_csv(rows_none)) if row[0] == "bob")
-    assert bob[1] == "7" and pitfalls["tower-split-missed"].title not in bob[2]
+    assert bob[3] == "7" and pitfalls["tower-split-missed"].title not in bob[6]
     rows_hints = [gradebook_row(r, reveal="hints") for r in results()]
-    assert pitfalls["tower-split-missed"].title in next(row for row in rows(moodle_csv(rows_hints)) if row[0] == "bob")[2]
+    assert pitfalls["tower-split-missed"].title in next(row for row in rows(moodle_csv(rows_hints)) if row[0] == "bob")[6]
 
 
 def test_answers_workbook_one_row_per_answer_and_reproducible():

@@ -11,9 +11,11 @@ The output layout (the one place it is described; OUT is `--out`, `reports/` by 
     OUT/results/<submission>.json    one result per submission: the JSON contract of DESIGN.md
     OUT/feedback/<submission>.html   per-student feedback (and .md), filtered by the reveal policy
     OUT/gradebook/canvas.csv         Canvas's gradebook import (with its Points Possible row)
-    OUT/gradebook/gradescope.csv     SID, <Assignment>, <Assignment> - Max Points
-    OUT/gradebook/moodle.csv         identifier, grade, feedback
+    OUT/gradebook/gradescope.csv     SID, Email, <Assignment>, <Assignment> - Max Points
+    OUT/gradebook/moodle.csv         Moodle's grading worksheet: Identifier, Full name, …, Grade, Feedback comments
     OUT/gradebook/answers.xlsx       one row per answer (sheet answers), one per submission (scores)
+    OUT/feedback-canvas.zip          the feedback pages named for Canvas' Re-Upload Submissions (`grader grade`
+    OUT/feedback-moodle.zip          only, grader/report/lms_feedback.py), and for Moodle's feedback zip upload
     OUT/corrections.yaml             a TA's decisions (grader/corrections.py), applied on every run;
                                      the grader reads it, never writes it (--corrections FILE: another)
     OUT/.cache/                      what was read and extracted, so a re-run only re-scores
@@ -47,6 +49,10 @@ SIS User ID in Canvas, the SID in Gradescope, the identifier in Moodle), and opt
 (`hartamelia_12345_67890_hw2.md`): `(?P<name>[^_]+)_(?:LATE_)?(?P<canvas_id>\\d+)_(?P<id>\\d+)`.
 Submissions that share a student id (a resubmission, `amy.md` beside `amy.txt`) each get a review
 item naming the others, and the run a warning: the gradebooks hold a row for each, an LMS one.
+
+With a roster (`roster=`, grader/roster.py) each submission's `student` is the roster's when it is
+matched, a review item naming the candidates when it is not, and the roster's students with no
+submission get a gradebook row each (status `missing`), after the others.
 
 Every file gets a result: `graded`, `empty` or `unreadable` with the reason. Each is graded within
 `Limits` (grader/readers/limits.py; `--limits seconds=120,bytes=50MB` changes some): sizes, lines,

@@ -14,7 +14,7 @@ from grader.readers import link_failure
 from grader.report.render import shown_name
 
 DEFAULT_ID_PATTERN = r"(?P<id>.+)"
-ID_GROUPS = ("id", "name", "section", "login", "canvas_id")
+ID_GROUPS = ("id", "name", "section", "login", "canvas_id", "participant")
 
 
 @dataclass(frozen=True, slots=True)

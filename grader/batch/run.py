@@ -48,17 +48,21 @@ class BatchResult:
     skipped: tuple[tuple[str, str], ...]  # (path, reason)
     stats: ClassStats
     warnings: tuple[str, ...] = ()  # what went wrong around the grading (the cache), for the TA
+    missing: tuple[dict, ...] = ()  # the roster's students with no submission (their gradebook rows say so)
+    unmatched: tuple[tuple[str, str], ...] = ()  # (submission, why) not matched to the roster: in review
 
     def count(self, status: str) -> int:
         return dict(self.stats.statuses).get(status, 0)
 
 
 def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern: str | None = None,
-                 limits: Limits | None = None, reports: bool = True, corrections=None) -> BatchResult:
+                 limits: Limits | None = None, reports: bool = True, corrections=None, roster=None) -> BatchResult:
     """Grade every submission in `folder` and write the reports into `out` (the layout of
     grader/batch/__init__.py), each file within `limits` (the defaults when None); with
     `reports=False` only the results. `corrections`: a corrections file (grader/corrections.py),
-    applied to each submission it names."""
+    applied to each submission it names. `roster`: a roster file or a loaded grader.roster.Roster: each submission
+    matched to its student, who gets the roster's ids in the gradebooks; its students with no
+    submission get a row marked missing."""
     from contextlib import closing
 
     from grader.rubric import load_rubric
@@ -85,11 +89,18 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
     if not submissions:
         raise GraderError(f"{folder}: no submissions found")
     from grader.corrections import apply_corrections, decisions_for
+    from grader.roster import load_roster
 
     decisions = decisions_for(corrections, out, [submission.key for submission in submissions])
     paths = [path for submission in submissions for path in submission.files]
     skipped = tuple(_names(skipped))
     warnings: list[str] = []
+    roster = load_roster(Path(roster)) if isinstance(roster, (str, Path)) else roster
+    matches, missing = _roster_matches(roster, submissions)
+    canvas_column = roster.canvas_column(rubric.title or rubric.name) if roster else None
+    if roster and roster.assignments and canvas_column is None:
+        warnings.append(f"{roster.source}: none of its assignment columns ({', '.join(roster.assignments)}) is named "
+                        f"{rubric.title or rubric.name!r}: canvas.csv's column is, and Canvas will make it a new assignment")
     shared = sum(bool(submission.same_id) for submission in submissions)
     if shared:
         warnings.append(f"{shared} submissions share their student id with another (listed for review: "
@@ -104,22 +115,43 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
 
     try:
         with (output_lock(out, warnings.append), marked_incomplete(out),
-              ReportWriter(out, rubric, reports=reports) as writer):
+              ReportWriter(out, rubric, reports=reports, canvas_column=canvas_column) as writer):
             cache_dir = usable_cache_dir(out, limits, cache_failed)
             with closing(grade_all(paths, rubric, cache_dir, workers, limits, cache_failed)) as grades:
                 for submission in submissions:
                     grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
                     grade = apply_corrections(grade, decisions.get(submission.key, ()), rubric)
-                    writer.add(_submission_result(submission, grade, folder))
+                    writer.add(_submission_result(submission, grade, folder, matches.get(submission.key)))
+            for student in missing:
+                writer.add_missing(student)
             stats = writer.finish(skipped)
     except OSError as err:  # a full disk, a read-only or missing folder: the environment, not a file
         raise GraderError(_environment(err)) from None
     return BatchResult(out=out, results=SavedResults(out / "results", tuple(s.key for s in submissions)),
-                       skipped=skipped, stats=stats, warnings=tuple(warnings))
+                       skipped=skipped, stats=stats, warnings=tuple(warnings), missing=missing,
+                       unmatched=tuple((key, match.review) for key, match in sorted(matches.items()) if match.review))
 
 
-def _submission_result(submission: Submission, grade: Grade, folder: Path) -> dict:
-    """The saved result of one submission: the JSON contract, with who handed it in and its files."""
+def _roster_matches(roster, submissions: list[Submission]) -> tuple[dict, tuple[dict, ...]]:
+    """Each submission's RosterMatch (by key), and the missing students' gradebook fields; nothing
+    without a roster."""
+    if roster is None:
+        return {}, ()
+    from grader.roster import match_roster
+
+    matches, missing = match_roster(roster, [(submission.key, dict(submission.student)) for submission in submissions])
+    return matches, tuple(roster.fields(student) for student in missing)
+
+
+def _submission_result(submission: Submission, grade: Grade, folder: Path, matched=None) -> dict:
+    """The saved result of one submission: the JSON contract, with who handed it in (the roster's
+    student when `matched`, its grader.roster.RosterMatch, found one) and its files."""
+    student = dict(submission.student)
+    if matched is not None and matched.student is not None:
+        student = matched.fields(student)
+    elif matched is not None:
+        grade = replace(grade, review=grade.review + (ReviewItem(
+            f"not matched to the roster: {matched.review}", submission.name),))
     if not submission.id_matched:
         grade = replace(grade, review=grade.review + (ReviewItem(
             "the name does not match --id-pattern; its id is the whole name", submission.name),))
@@ -129,7 +161,7 @@ def _submission_result(submission: Submission, grade: Grade, folder: Path) -> di
             "hold a row for each, and an LMS takes only one", ", ".join(submission.same_id)),))
     result = grade_to_json(grade)
     result["submission"] = submission.key
-    result["student"] = dict(submission.student)
+    result["student"] = student
     result["files"] = [path.relative_to(folder).as_posix() for path in submission.files]
     for field in ("file", "files", "student", "errors"):  # names, and messages naming them: one line
         result[field] = _names(result[field])
@@ -176,13 +208,14 @@ def _environment(err: OSError) -> str:
 
 
 def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = None, reports: bool = True,
-              corrections: str | None = None) -> int:
+              corrections: str | None = None, roster=None) -> BatchResult:
     from rich.markup import escape
 
     from grader.report.console import console as terminal_console
 
     result = grade_folder(folder, rubric=rubric, out=out, workers=workers, id_pattern=id_pattern,
-                          limits=Limits.parse(limits) if limits else None, reports=reports, corrections=corrections)
+                          limits=Limits.parse(limits) if limits else None, reports=reports, corrections=corrections,
+                          roster=roster)
     console = terminal_console()  # piped, whole lines: an error is never split mid-message
     for warning in result.warnings:
         print(f"grader: warning: {warning}", file=sys.stderr)
@@ -194,9 +227,13 @@ def run_grade(folder, *, rubric, out, workers, id_pattern, limits: str | None = 
             console.print(f"  unreadable: {escape(entry.submission)}: {escape(entry.text)}")
     for path, reason in result.skipped:
         console.print(f"  skipped: {escape(path)}: {escape(reason)}")
+    for key, reason in result.unmatched:
+        console.print(f"  not matched to the roster: {escape(key)}: {escape(reason)}")
+    for student in result.missing:
+        console.print(f"  missing: {escape(student['name'])} ({escape(student['id'])}): no submission")
     if not reports:
         console.print(f"results: {escape(str(result.out / 'results'))}/ (no feedback, dashboard or gradebooks)")
-        return 0
+        return result
     console.print(f"dashboard: {escape(str(result.out / 'index.html'))}")
     console.print(f"gradebooks: {escape(str(result.out / 'gradebook'))}/ ({', '.join(GRADEBOOKS)})")
-    return 0
+    return result

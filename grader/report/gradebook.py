@@ -2,10 +2,17 @@
 
 - `canvas.csv`: Canvas's gradebook import format: `Student, ID, SIS User ID, SIS Login ID, Section,
   <Assignment>`, then the `    Points Possible` row (four leading spaces, as Canvas exports it), then
-  one row per submission. ID is Canvas's own user id (the `canvas_id` group of --id-pattern), SIS User
-  ID the student id, SIS Login ID the `login` group.
-- `gradescope.csv`: `SID, <Assignment>, <Assignment> - Max Points`.
-- `moodle.csv`: `identifier, grade, feedback` (the feedback is a one-line summary).
+  one row per submission. ID is Canvas's own user id (the `canvas_id` group of --id-pattern, or the
+  roster's), SIS User ID the student id, SIS Login ID the `login` group.
+- `gradescope.csv`: `SID, Email, <Assignment>, <Assignment> - Max Points` (Gradescope matches a row
+  by its email, else its SID).
+- `moodle.csv`: Moodle's grading worksheet, `Identifier, Full name, Email address, Grade, Maximum
+  Grade, Last modified (grade), Feedback comments`; the identifier is `Participant N` where the
+  download or the roster gave the participant number, else the student id (the feedback is a
+  one-line summary).
+
+With a roster, its students with no submission have a row too, status `missing`, its grade empty
+(an LMS leaves an empty grade as it was), the moodle feedback saying so; they come last.
 - `answers.xlsx`: one row per answer of every submission (sheet `answers`) and one per submission
   (sheet `scores`), written byte-for-byte the same for the same results.
 
@@ -67,8 +74,19 @@ def gradebook_row(result: dict, *, reveal: str = "hints") -> dict:
                          if shown]}
 
 
+def missing_row(student: dict) -> dict:
+    """The row of a roster student who handed nothing in."""
+    return {"submission": "", "file": "", "student": student, "status": "missing", "score": None, "max_score": None,
+            "errors": [], "pitfalls": []}
+
+
 def _ordered(results: list[dict]) -> list[dict]:
-    return sorted(results, key=submission_key)
+    return sorted(results, key=lambda result: (result["status"] == "missing", submission_key(result),
+                                               _student_id(result)))
+
+
+def _student_id(result: dict) -> str:
+    return str((result.get("student") or {}).get("id", ""))
 
 
 def canvas_csv(results: list[dict], *, assignment: str, max_score: float) -> str:
@@ -81,9 +99,10 @@ def canvas_csv(results: list[dict], *, assignment: str, max_score: float) -> str
 
 
 def gradescope_csv(results: list[dict], *, assignment: str, max_score: float) -> str:
-    rows = [("SID", assignment, f"{assignment} - Max Points")]
+    rows = [("SID", "Email", assignment, f"{assignment} - Max Points")]
     for result in _ordered(results):
-        rows.append((_student(result)["id"], _points(result.get("score")), _points(max_score)))
+        student = _student(result)
+        rows.append((student["id"], student.get("email", ""), _points(result.get("score")), _points(max_score)))
     return _csv(rows)
 
 
@@ -93,6 +112,8 @@ def summary(result: dict) -> str:
         return "Your submission could not be read: " + "; ".join(result.get("errors") or ())
     if result["status"] == "empty":
         return "No answers to grade were found in your submission."
+    if result["status"] == "missing":
+        return "No submission was received."
     text = f"Score {format_score(result.get('score'))}/{format_score(result.get('max_score'))}."
     codes = sorted({hit["code"] for hit in result.get("pitfalls") or ()})
     if codes:
@@ -100,10 +121,17 @@ def summary(result: dict) -> str:
     return text + " See your feedback page for the details."
 
 
-def moodle_csv(results: list[dict]) -> str:
-    rows = [("identifier", "grade", "feedback")]
+MOODLE_HEADER = ("Identifier", "Full name", "Email address", "Grade", "Maximum Grade", "Last modified (grade)",
+                 "Feedback comments")  # the headers Moodle's worksheet upload looks for, in English
+
+
+def moodle_csv(results: list[dict], *, max_score: float | None = None) -> str:
+    rows = [MOODLE_HEADER]
     for result in _ordered(results):
-        rows.append((_student(result)["id"], _points(result.get("score")), summary(result)))
+        student = _student(result)
+        identifier = f"Participant {student['participant']}" if student.get("participant") else student["id"]
+        rows.append((identifier, student["name"], student.get("email", ""), _points(result.get("score")),
+                     _points(max_score), "", summary(result)))
     return _csv(rows)
 
 

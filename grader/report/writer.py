@@ -30,9 +30,10 @@ class ReportWriter:
     `reports=False` only the results are written, and the feedback pages of an earlier run are
     removed with its dashboard and gradebooks (as every run removes those first)."""
 
-    def __init__(self, out: Path, rubric, *, reports: bool = True) -> None:
+    def __init__(self, out: Path, rubric, *, reports: bool = True, canvas_column: str | None = None) -> None:
         self._out, self._rubric, self._reports = out, rubric, reports
         self._assignment = rubric.title or rubric.name
+        self._canvas_column = canvas_column or self._assignment  # a roster's "HW2 (55)": Canvas matches the id
         self._written: dict[str, set[str]] = {"results": set(), "feedback": set()}
         self._tally = ClassTally()
         self._rows: list[dict] = []  # for the CSV gradebooks
@@ -89,6 +90,16 @@ class ReportWriter:
         self._rows.append(gradebook_row(result, reveal=reveal))
         self._workbook.add(result)
 
+    def add_missing(self, student: dict) -> None:
+        """A roster student with no submission: a row in the gradebooks, nothing else."""
+        if not self._reports:
+            return
+        from grader.report.gradebook import missing_row
+
+        row = missing_row(student)
+        self._rows.append(row)
+        self._workbook.add(row)
+
     def finish(self, skipped: tuple[tuple[str, str], ...] = ()) -> ClassStats:
         from grader.report.dashboard import write_dashboard
         from grader.report.gradebook import canvas_csv, gradescope_csv, moodle_csv
@@ -103,10 +114,10 @@ class ReportWriter:
         if self._reports:
             gradebook, max_score = self._out / "gradebook", self._rubric.max_score
             write_atomic(gradebook / "canvas.csv",
-                         canvas_csv(self._rows, assignment=self._assignment, max_score=max_score))
+                         canvas_csv(self._rows, assignment=self._canvas_column, max_score=max_score))
             write_atomic(gradebook / "gradescope.csv",
                          gradescope_csv(self._rows, assignment=self._assignment, max_score=max_score))
-            write_atomic(gradebook / "moodle.csv", moodle_csv(self._rows))
+            write_atomic(gradebook / "moodle.csv", moodle_csv(self._rows, max_score=max_score))
             self._workbook.close()
             self._stack.close()  # answers.xlsx in place
             links = {row.key: feedback_link(row.key) for row in stats.submissions}
