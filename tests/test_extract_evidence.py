@@ -213,3 +213,12 @@ def test_an_ordinal_alone_goes_on_counting_the_layers_named_before():
     assert got[("alexnet", "conv4", Q.WEIGHTS)] == [663552]
     assert got[("alexnet", "conv5", Q.WEIGHTS)] == [442368]
     assert got[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
+
+
+def test_totals_and_the_output_layer_named_in_other_languages():
+    doc = document("## LeNet-5", table(["Warstwa", "Parametry"], ["C1", "156"], ["Wyjście", "850"], ["Razem", "61 706"]))
+    got = found(doc, PARAMS)
+    assert got[("lenet5", "fc3", Q.PARAMS)] == [850]
+    assert got[("lenet5", "total", Q.PARAMS)] == [61706]
+    doc = document("## AlexNet", table(["Layer", "Neurons"], ["conv1", "290,400"], ["Total (conv + fc)", "659,272"]))
+    assert found(doc, PAPER)[("alexnet", "total", Q.UNITS)] == [659272]

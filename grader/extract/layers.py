@@ -21,8 +21,6 @@ SINGLE_LETTER = {"c": "conv", "s": "pool", "f": "fc"}
 CJK_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # Pseudo-layers: what a row or label can name besides a spec's layers.
 INPUT_NAMES = ("input", "inputimage", "inputlayer", "input层", "输入层", "输入")
-# (Keras names the last dense layer of its applications "predictions")
-OUTPUT_NAMES = {"output层": "outputlayer", "输出层": "outputlayer", "출력층": "outputlayer", "predictions": "outputlayer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +68,20 @@ def _patterns() -> dict[str, re.Pattern]:
         "ordinal": re.compile(rf"(?<![a-z])({ordinal_re})\s*(?:个|번째)?\s*({kind_re})"),
         "di": re.compile(rf"第\s*(\d{{1,2}}|[一二三四五六七八九十]+)\s*个?\s*({kind_re})?\s*层?"),
         "bare": re.compile(rf"(?<![a-z])({kind_re})(?![a-z])"),
-        "names": re.compile(r"(?<![a-z])(output\s*(?:layer|层)|input\s*image|input\s*(?:layer|层)|output|input|"
-                            r"rbf|predictions|输入层|输出层|출력\s*층|输入)(?![a-z])"),
+        "names": re.compile(r"(?<![a-z])(input\s*image|input\s*(?:layer|层)|input|rbf|输入层|输入|"
+                            + "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in _output_words()) + r")(?![a-z])"),
     }
+
+
+@lru_cache(maxsize=1)
+def _output_words() -> tuple[str, ...]:
+    import yaml
+
+    from grader.extract.quantities import VOCABULARY_PATH, aligned
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(VOCABULARY_PATH.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    return tuple(sorted({aligned(str(w)) for w in raw.get("output_layer", ())}, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -171,7 +180,9 @@ def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> L
     name = pats["names"].search(norm)
     if name and (within is None or name.start() <= within):
         key = _key(name[1])
-        return LayerLabel(text, None, None, "input" if key in INPUT_NAMES else OUTPUT_NAMES.get(key, key),
+        if key not in INPUT_NAMES and key != "rbf":
+            key = "outputlayer"  # the output layer by any of its names (vocabulary.yaml output_layer)
+        return LayerLabel(text, None, None, "input" if key in INPUT_NAMES else key,
                           start=name.start(), end=name.end())
     kind_word = pats["bare"].search(norm) if bare else None
     if kind_word and (within is None or kind_word.start() <= within) and _kind_of(kind_word[1]) != "layer":

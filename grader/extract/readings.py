@@ -783,8 +783,9 @@ class _Walker:
             layer = LayerLabel(layer.text, layer.kind, None, layer.kind or layer.key, positional=True,
                                start=layer.start, end=layer.end)
         row: Row | None = None
-        if label_text and names_total(label_text) and (layer is None or layer.kind is None):
-            kind = "total"
+        if label_text and names_total(label_text) and (layer is None or layer.kind is None or (
+                layer.number is None and "+" in label_text)):
+            kind = "total"  # "Total", "Total (conv + fc)": the kinds summed are the whole network
         elif layer is None:
             if not any(names_total(t) for t in texts):
                 return
