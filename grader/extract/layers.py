@@ -69,19 +69,9 @@ def _patterns() -> dict[str, re.Pattern]:
         "di": re.compile(rf"第\s*(\d{{1,2}}|[一二三四五六七八九十]+)\s*个?\s*({kind_re})?\s*层?"),
         "bare": re.compile(rf"(?<![a-z])({kind_re})(?![a-z])"),
         "names": re.compile(r"(?<![a-z])(input\s*image|input\s*(?:layer|层)|input|rbf|输入层|输入|"
-                            + "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in _output_words()) + r")(?![a-z])"),
+                            + "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in vocabulary().output_layer)
+                            + r")(?![a-z])"),
     }
-
-
-@lru_cache(maxsize=1)
-def _output_words() -> tuple[str, ...]:
-    import yaml
-
-    from grader.extract.quantities import VOCABULARY_PATH, aligned
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = yaml.load(VOCABULARY_PATH.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-    return tuple(sorted({aligned(str(w)) for w in raw.get("output_layer", ())}, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)

@@ -52,6 +52,7 @@ class Vocabulary:
     network_columns: frozenset = frozenset()  # headers of a column naming each row's network
     shape_head: re.Pattern | None = None  # a shape word right after a count's ("activation shape")
     no_bias: re.Pattern | None = None  # the biases left out ("sin sesgos", "편향 제외")
+    output_layer: tuple[str, ...] = ()  # the output layer's names ("Output", "输出层", "Çıkış katmanı")
 
 
 def normalise(text: str) -> str:
@@ -176,6 +177,7 @@ def vocabulary() -> Vocabulary:
                          rf"|(?:{biases})\s*(?:is\s*|are\s*|을\s*|를\s*|を\s*)?(?:{after})") if before and after else None
     return Vocabulary(
         no_bias=no_bias,
+        output_layer=tuple(sorted({aligned(str(w)) for w in raw.get("output_layer", ())}, key=len, reverse=True)),
         shape_head=re.compile(r"\s*(?:" + "|".join(_bounded(h) for h in heads) + ")") if heads else None,
         masked=re.compile(_alternation(masked)) if masked else None,
         phrases=tuple(phrases),
