@@ -393,3 +393,10 @@ def test_labels_and_values_aligned_with_spaces_after_a_colon_are_prose(tmp_path)
     document = read(write(tmp_path, text, "fc.txt"))
     assert not [b for b in document.blocks if isinstance(b, Table)]
     assert len(lines(document)) == 2
+
+
+def test_digits_grouped_with_narrow_spaces_split_no_columns(tmp_path):
+    text = ("Couche conv3 : 64\u202f896 neurones, 884\u202f736 poids\n"
+            "Couche conv4 : 64\u202f896 neurones, 663\u202f552 poids\n")
+    document = read(write(tmp_path, text, "fr.txt"))
+    assert not [b for b in document.blocks if isinstance(b, Table)]

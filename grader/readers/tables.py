@@ -393,7 +393,8 @@ def detect_tab_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBu
 
 # ---------------------------------------------------------------- space-aligned tables
 
-_SEGMENT = re.compile(r"\S+(?: \S+)*")
+# (a no-break, thin or narrow space groups digits, "64\u202f896": it never separates columns)
+_SEGMENT = re.compile(r"[^\s\u00a0\u2007\u2009\u202f]+(?:[ \u00a0\u2007\u2009\u202f][^\s\u00a0\u2007\u2009\u202f]+)*")
 
 
 def _segments(text: str) -> list[tuple[int, int, str]]:
