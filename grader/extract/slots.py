@@ -540,7 +540,8 @@ def _answer(reading: Reading, name: str, network, layer: str, quantity: Quantity
         computed=computed,
         approximate=parsed.approximate,
         # a number read off an image is no surer than the OCR's reading of it
-        confidence=round(min(1.0, confidence, reading.source.ocr_confidence or 1.0), 3),
+        confidence=round(min(1.0, confidence, 1.0 if reading.source.ocr_confidence is None
+                             else reading.source.ocr_confidence), 3),
         text=parsed.text,
     )
 
