@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from figures import SEED_001_KEY
-from test_batch import tree, use_stand_in, write_class
+from test_batch import klass, stand_in, tree  # noqa: F401 - the fixtures, shared with test_batch.py
 from test_report_fixtures import rubric
 
 from grader import pipeline
@@ -21,16 +21,6 @@ from grader.cli import main
 from grader.core import GraderError
 from grader.report import render
 from grader.report.stats import load_results
-
-
-@pytest.fixture
-def stand_in(monkeypatch):
-    return use_stand_in(monkeypatch)
-
-
-@pytest.fixture
-def klass(tmp_path):
-    return write_class(tmp_path / "class")
 
 
 def table(layers=SEED_001_KEY) -> str:
