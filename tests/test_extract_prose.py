@@ -360,3 +360,78 @@ def test_a_short_sentence_that_names_its_layer_last_is_about_that_layer():
     assert slots[("alexnet", "conv4", Q.WEIGHTS)] == [663552]  # not the line before's conv3
     assert slots[("alexnet", "conv4", Q.CONNECTIONS)] == [112140288]
     assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
+
+
+# ------------------------------------------------------------------------------ coordinated quantities
+
+LENET = {"lenet5": (Q.UNITS, Q.PARAMS, Q.CONNECTIONS)}
+
+
+def test_two_quantities_joined_before_one_value_both_get_it():
+    """LeNet-5's F6 is fully connected: its (120 + 1) × 84 = 10,164 parameters are also its connections,
+    and C5's 5×5×16 kernels on a 5×5 map give (400 + 1) × 120 = 48,120 of each."""
+    slots = found(document(
+        "## LeNet-5",
+        "## F6",
+        "F6 has 84 units. Its trainable parameters and its connections are both (120+1)*84 = 10164.",
+        "## C5",
+        "C5: the parameters and the connections are 48120.",
+        "## C3",
+        "C3 的参数和连接数分别是 1516 和 151600。",
+    ), LENET)
+    assert slots[("lenet5", "fc2", Q.UNITS)] == [84]
+    assert slots[("lenet5", "fc2", Q.PARAMS)] == [10164]
+    assert slots[("lenet5", "fc2", Q.CONNECTIONS)] == [10164]
+    assert slots[("lenet5", "fc1", Q.PARAMS)] == [48120]
+    assert slots[("lenet5", "fc1", Q.CONNECTIONS)] == [48120]
+
+
+def test_weights_joined_with_biases_name_their_sum():
+    from grader.extract.quantities import coordinated
+
+    assert coordinated("weights and biases") == (Q.PARAMS,)
+    assert coordinated("权重和偏置") == (Q.PARAMS,)
+    assert coordinated("parámetros y conexiones") == (Q.PARAMS, Q.CONNECTIONS)
+    assert coordinated("the kernels and the stride") == ()
+
+
+def test_a_count_after_has_is_no_list_number():
+    """"has 84 units": the 84 is the count, not an item's number."""
+    assert strip_numbering("84 units", bare=False) == "84 units"
+    assert strip_numbering("1) 减少参数", bare=False) == "减少参数"
+    slots = found(document("## LeNet-5", "F6 is fully connected and has 84 nodes."), LENET)
+    assert slots[("lenet5", "fc2", Q.UNITS)] == [84]
+
+
+def test_the_output_and_the_last_layer_are_the_networks_last():
+    """LeNet-5's output layer: 10 units, 84 × 10 + 10 = 850 parameters."""
+    slots = found(document(
+        "## LeNet-5",
+        "## F6",
+        "F6 has 84 units.",
+        "## Output",
+        "This layer has 84*10+10 = 850 parameters.",
+    ), LENET)
+    assert slots[("lenet5", "fc3", Q.PARAMS)] == [850]
+    slots = found(document(
+        "## LeNet-5",
+        "F6 has 84 units.",
+        "The last layer has 10 nodes and 850 parameters.",
+    ), LENET)
+    assert slots[("lenet5", "fc3", Q.UNITS)] == [10]
+    assert slots[("lenet5", "fc3", Q.PARAMS)] == [850]
+
+
+def test_values_given_respectively_follow_the_order_of_their_words():
+    """LeNet-5's C3 (the paper's partial connection table): 1,516 parameters, 10 × 10 × 1,516 = 151,600
+    connections; S2: 2 × 6 = 12 parameters, 14 × 14 × 6 × 5 = 5,880 connections."""
+    slots = found(document(
+        "## LeNet-5",
+        "## C3",
+        "C3 的参数和连接数分别是 1516 和 151600。",
+        "For S2, the parameters and connections are 12 and 5880 respectively.",
+    ), LENET)
+    assert slots[("lenet5", "conv2", Q.PARAMS)] == [1516]
+    assert slots[("lenet5", "conv2", Q.CONNECTIONS)] == [151600]
+    assert slots[("lenet5", "pool1", Q.PARAMS)] == [12]
+    assert slots[("lenet5", "pool1", Q.CONNECTIONS)] == [5880]

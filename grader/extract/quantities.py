@@ -53,6 +53,8 @@ class Vocabulary:
     shape_head: re.Pattern | None = None  # a shape word right after a count's ("activation shape")
     no_bias: re.Pattern | None = None  # the biases left out ("sin sesgos", "편향 제외")
     output_layer: tuple[str, ...] = ()  # the output layer's names ("Output", "输出层", "Çıkış katmanı")
+    conjunction: re.Pattern | None = None  # a word joining two quantities' names ("and", "和")
+    respectively: re.Pattern | None = None  # a word pairing names and values in order ("分别")
 
 
 def normalise(text: str) -> str:
@@ -175,7 +177,11 @@ def vocabulary() -> Vocabulary:
     after = "|".join(_bounded(normalise(str(w))) for w in raw.get("negations_after", ()))
     no_bias = re.compile(rf"(?:{before})\s*(?:the\s*|los\s*|les\s*|die\s*|os\s*)?(?:{biases})"
                          rf"|(?:{biases})\s*(?:is\s*|are\s*|을\s*|를\s*|を\s*)?(?:{after})") if before and after else None
+    joins = sorted((normalise(str(w)) for w in raw.get("conjunctions", ())), key=len, reverse=True)
     return Vocabulary(
+        conjunction=re.compile(_alternation(joins)) if joins else None,
+        respectively=re.compile(_alternation(normalise(str(w)) for w in raw["respectively"]))
+        if raw.get("respectively") else None,
         no_bias=no_bias,
         output_layer=tuple(sorted({aligned(str(w)) for w in raw.get("output_layer", ())}, key=len, reverse=True)),
         shape_head=re.compile(r"\s*(?:" + "|".join(_bounded(h) for h in heads) + ")") if heads else None,
@@ -276,6 +282,45 @@ def classify(text: str, *, fuzzy: bool = False) -> Label:
     return Label(None, total=total)
 
 
+def respective(head: str) -> tuple[Quantity, ...]:
+    """The counts a clause names in order before its values when it says they are given in that order:
+    "the parameters and connections are … respectively" (parameters, connections)."""
+    if vocabulary().respectively is None or vocabulary().conjunction is None:
+        return ()
+    norm = vocabulary().respectively.sub(" ", normalise(head))
+    parts = [p for p in re.split(r"[,，、/]|" + vocabulary().conjunction.pattern, norm) if p and p.strip()]
+    named = [label.quantity for label in map(classify, parts) if label.quantity not in (None, Quantity.SHAPE)]
+    return tuple(named) if len(named) >= 2 and len(set(named)) == len(named) else ()
+
+
+def says_respectively(text: str) -> bool:
+    return vocabulary().respectively is not None and vocabulary().respectively.search(normalise(text)) is not None
+
+
+# how far before a number's word another count's word can be joined to it ("trainable parameters and
+# its connections are 10,164")
+COORDINATION_REACH = 40
+
+
+def coordinated(text: str) -> tuple[Quantity, ...]:
+    """The counts a label joins with a conjunction, each part naming one and little else:
+    "parameters and connections" both, "参数和连接数" both; weights joined with biases name their sum,
+    the parameters."""
+    pattern = vocabulary().conjunction
+    norm = normalise(text)
+    if pattern is None or not pattern.search(norm):
+        return ()
+    parts = [p.strip(" .:：-*•,") for p in pattern.split(norm)]
+    labels = [classify(p) for p in parts if p]
+    if len(labels) < 2 or any(label.quantity in (None, Quantity.SHAPE) or len(part) > len(label.phrase) + 12
+                              for part, label in zip(parts, labels)):
+        return ()
+    found = tuple(dict.fromkeys(label.quantity for label in labels))
+    if Quantity.BIASES in found and Quantity.WEIGHTS in found:
+        return (Quantity.PARAMS,)
+    return found
+
+
 # a word this long, this close to a one-word quantity phrase, is that word misspelt ("connectoins",
 # "Nuerons"); shorter words are too easily other words ("unit" / "until"). Latin letters only: in
 # inflected languages a close word is another word ("нейронная", neural, beside "нейронов")
@@ -316,6 +361,7 @@ def _beside_patterns() -> tuple[re.Pattern, re.Pattern]:
     # a word with a colon after it labels what follows: "memory: 224*224*64=3.2M   params: …"
     after = re.compile(rf"\s*(?:个|개)?\s*(?:{alternation})(?!\s*[:：=])")
     before = re.compile(rf"(?:{alternation})\s*(?:is|are|was|were|has|have|=|:|：|为|是|有|共)?\s*"
+                        rf"(?:both|all|also|together|altogether)?\s*"
                         rf"(?:about|approximately|approx\.?|around|roughly|~|≈|约)?\s*$")
     return after, before
 
@@ -323,6 +369,13 @@ def _beside_patterns() -> tuple[re.Pattern, re.Pattern]:
 def quantity_beside(before: str, after: str, *, before_first: bool = False) -> Quantity | None:
     """The count a word right beside a number names: "290,400 neurons", "weights are 34,848". The word
     after wins unless `before_first` (a run of word-number pairs: "units 43,264 weights 307,200")."""
+    named = quantities_beside(before, after, before_first=before_first)
+    return named[0] if named else None
+
+
+def quantities_beside(before: str, after: str, *, before_first: bool = False) -> tuple[Quantity, ...]:
+    """As `quantity_beside`, with the counts a conjunction joins to the word before the number:
+    "parameters and connections are both 10,164" names both."""
     after_re, before_re = _beside_patterns()
     sides = [(aligned(after), after_re, "match"), (aligned(before), before_re, "search")]
     for text, pattern, take in sides[::-1] if before_first else sides:
@@ -330,5 +383,12 @@ def quantity_beside(before: str, after: str, *, before_first: bool = False) -> Q
         if found:
             label = classify(found.group(0))
             if label.quantity is not None and label.quantity is not Quantity.SHAPE:
-                return label.quantity
-    return None
+                if take == "search":
+                    start = max(0, found.start() - COORDINATION_REACH)
+                    stops = list(re.finditer(r"[\d.;:,。，；：!?()（）]", text[start:found.start()]))
+                    joined = coordinated(text[start + stops[-1].end() if stops else start:found.start()]
+                                         + label.phrase)
+                    if label.quantity in joined:
+                        return joined
+                return (label.quantity,)
+    return ()

@@ -32,8 +32,10 @@ from functools import lru_cache
 
 from grader.core import Cell, Document, Quantity, Source, Table, TextLine
 from grader.extract.layers import LayerLabel, find_layers, find_networks, network_mentions, parse_layer
-from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, names_network_column,
-                                      names_other_network, names_total, quantity_beside, total_adverb, vocabulary)
+from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, coordinated,
+                                      names_network_column, normalise,
+                                      names_other_network, names_total, quantities_beside, quantity_beside, respective,
+                                      says_respectively, total_adverb, vocabulary)
 from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, exact_over_rounded, has_operator, is_math,
                                     is_share, read_value, read_values, strip_numbering)
 
@@ -215,6 +217,9 @@ class _Walker:
             if self.total_block:
                 self.row = None
             label = classify(body)
+            if mention is not None and mention.kind is None and not mention.is_input \
+                    and not re.sub(r"[\W\d_]+", "", normalise(body)[:mention.start] + normalise(body)[mention.end:]):
+                label = Label(None)  # "## Output": the output layer's heading, no quantity's
             if label.quantity is not None:
                 self.context = label.quantity
             elif label.role == NOT_ANSWER:
@@ -428,6 +433,8 @@ class _Walker:
     def _read_clause(self, clause: Clause, source: Source, line_row: Row | None) -> Row | None:
         """A clause's labelled values and the numbers named by the words beside them; the row the line
         is on after it."""
+        if says_respectively(clause.text) and self._respectively(clause, source, line_row):
+            return line_row
         before = len(self.section.readings)
         equations = _equations(clause.text)
         if len(equations) >= 2 or any(len(eq.names) > 1 for eq in equations):
@@ -446,6 +453,32 @@ class _Walker:
         read = {r.parsed.value for r in self.section.readings[before:]}
         self._beside(clause, source, read, line_row)
         return line_row
+
+    def _respectively(self, clause: Clause, source: Source, line_row: Row | None) -> bool:
+        """"the parameters and connections are 12 and 5,880 respectively", "参数和连接数分别是 1516 和
+        151600": the values, in order, of the quantities named before them."""
+        from grader.extract.numbers import scan
+
+        text = exact_over_rounded(clause.text)
+        names = [(m.start, m.end) for m in find_layers(text)]
+        numbers = [w for w in scan(text) if not is_share(text, w) and not any(a <= w.start < b for a, b in names)]
+        quantities = respective(text[:numbers[0].start]) if numbers else ()
+        if not quantities or len(numbers) != len(quantities):
+            return False
+        row, from_context = line_row, False
+        if row is None and not clause.total:
+            named = parse_layer(text[:numbers[0].start], bare=False)  # "For S2, the parameters and …"
+            if named is not None and not named.is_input:
+                row = self.row = self.new_row(named)
+                self.pending = None
+            else:
+                row, from_context = self._prose_row(), True
+            if row is None:
+                return False
+        for quantity, written in zip(quantities, numbers):
+            self._value("total" if clause.total else "layer", None if clause.total else row, quantity,
+                        text[written.start:written.end], source, from_context=from_context)
+        return True
 
     def _definitions(self, body: str) -> None:
         """A student's own notation: "N_l = number of neurons, W_l = number of weights" makes "W_{conv1}"
@@ -510,7 +543,8 @@ class _Walker:
         for k, written in enumerate(numbers):  # not "~96% of the weights", nor the 1 of "全连接层1 参数"
             if _BYTES_AFTER.match(text, written.end):
                 continue  # "746,496 bytes": a size, no count
-            quantity = quantity_beside(text[:written.start], text[written.end:], before_first=pairs)
+            named = quantities_beside(text[:written.start], text[written.end:], before_first=pairs)
+            quantity, joined = (named[0], named[1:]) if named else (None, ())
             whole = numbers[k + 1] if k + 1 < len(numbers) else None
             if whole is not None and _PART_OF.fullmatch(text[written.end:whole.start]):
                 # "37.7M of the 58.6M weights": the part is this clause's, the whole is a total
@@ -521,6 +555,8 @@ class _Walker:
                 also = _also_after(text[written.end:whole.start if whole is not None else len(text)])
                 if also not in (None, quantity):  # "37,752,832 parameters, and the same number of connections"
                     found.append((also, text[written.start:written.end], total or of_whole))
+                # "its parameters and its connections are both 10,164"
+                found += [(q, text[written.start:written.end], total or of_whole) for q in joined]
         if not found:
             return
         row = None
@@ -545,7 +581,7 @@ class _Walker:
             if bare is not None and not re.sub(r"[\W_]+", "", label_text[:bare.start] + label_text[bare.end:]):
                 layer = bare
         if layer is not None and layer.kind is None and not layer.is_input \
-                and len(label.phrase) >= layer.end - layer.start:
+                and len(label.phrase) >= layer.end - layer.start and not (heading and not value.strip()):
             layer = None  # "Output: 27x27x256", "Output featuremap size": a shape, not the output layer
         if label.role == NOT_ANSWER and (layer is None or layer.is_input):
             return  # "Input channels = 1", "卷积核大小：…"
@@ -564,7 +600,8 @@ class _Walker:
             if label.role is None and symbol and symbol[1] in self.symbols:
                 label = Label(self.symbols[symbol[1]])  # "W_{conv1}" in the student's notation
         value = value.strip()
-        segments = [strip_numbering(part) for part in re.split(r"[;；，]|,\s+|\s+and\s+|和", value)] if value else []
+        segments = [strip_numbering(part, bare=False) for part in re.split(r"[;；，]|,\s+|\s+and\s+|和", value)] \
+            if value else []
         segments = [part for part in segments if part]
         # a number, then the word for what it counts: "186,624 neurons" ("1）减少参数" is a list item)
         units = [_cell_quantity(part) if re.match(r"[\d(（=~≈]", part) else None for part in segments]
@@ -1217,9 +1254,12 @@ ANAPHOR_KINDS = ("conv", "fc", "pool")
 
 @lru_cache(maxsize=1)
 def _ordinal_alone() -> re.Pattern:
-    """An ordinal word after an article with no layer word after it: "the fourth", "der vierte"."""
-    words = sorted((w for w in vocabulary().ordinal_words if re.fullmatch(r"[a-z]{4,}", w)), key=len, reverse=True)
-    return re.compile(r"(?<![^\W\d_])(?:the|der|die|das|den|la|le|el|il|lo|o|a)\s+(" + "|".join(words) + r")(?![^\W\d_])")
+    """An ordinal word after an article with no layer word after it: "the fourth", "der vierte"; or
+    opening a line as its label: "Fourth: …", "Third one: …"."""
+    words = "|".join(sorted((w for w in vocabulary().ordinal_words if re.fullmatch(r"[a-z]{4,}", w)),
+                            key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?:the|der|die|das|den|la|le|el|il|lo|o|a)\s+({words})(?![^\W\d_])"
+                      rf"|^\W*({words})(?:\s+one)?\s*[:：,-]")
 
 
 def _anaphors(sentence: str, kind: str | None, mentions: list[LayerLabel]) -> list[LayerLabel]:
@@ -1229,10 +1269,11 @@ def _anaphors(sentence: str, kind: str | None, mentions: list[LayerLabel]) -> li
         return []
     found = []
     for m in _ordinal_alone().finditer(aligned(sentence)):
-        if any(mention.start <= m.start(1) < mention.end for mention in mentions):
+        group = 1 if m[1] else 2
+        if any(mention.start <= m.start(group) < mention.end for mention in mentions):
             continue  # "the fourth convolutional layer": a mention of its own
-        n = vocabulary().ordinal_words[m[1]]
-        found.append(LayerLabel(sentence, kind, n, f"{kind}{n}", start=m.start(1), end=m.end(1)))
+        n = vocabulary().ordinal_words[m[group]]
+        found.append(LayerLabel(sentence, kind, n, f"{kind}{n}", start=m.start(group), end=m.end(group)))
     return found
 
 
@@ -1373,12 +1414,12 @@ _OUTPUT_SHAPE = re.compile(r"(?<![^\W\d_])(?:output|out|输出)(?:\s*(?:shape|si
 
 
 def _equated_quantities(label_text: str) -> tuple[Quantity, ...]:
-    """"weights = connections", "Trainable parameters / connections": a label that equates or joins
-    the words for two counts names both, each part the word for a quantity and little else (as in
+    """"weights = connections", "Trainable parameters / connections", "parameters and connections": a
+    label that equates or joins the words for two counts names both, each part the word for a quantity and little else (as in
     `_declared_order`)."""
     parts = [p.strip(" .:：-*•") for p in re.split(r"\s*(?:=|/|／)\s*", label_text)]
     if len(parts) < 2:
-        return ()
+        return coordinated(label_text)
     labels = [classify(p) for p in parts]
     if any(label.quantity in (None, Quantity.SHAPE) or len(part) > len(label.phrase) + 12
            for part, label in zip(parts, labels)):

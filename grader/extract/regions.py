@@ -87,19 +87,27 @@ def clean(text: str) -> str:
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 
-_NUMBERING = re.compile(
-    r"^(?:[-+•·>#|]+\s*)*"  # list bullets, quote marks, heading marks
-    r"(?:(?:q|Q|问题)?\s*\d{1,2}(?:\.\d{1,2})*(?:\s*[.)）、:：](?=\s|[^\W\d_]|$)|(?=\s|[\u3400-\u9fff\uac00-\ud7af]|$)(?!\s+\d)"
-    r"(?!\s*(?:thousand|million|billion|mln|bn|[kKmMgGbB])(?![^\W\d_])))"
-    r"(?![层个번])(?!\s*(?:[*×xX=+·/^]|\\))\s*"
-    r"|[(（]\s*(?:\d{1,2}|[a-hA-H]|[ivx]{1,4})\s*[)）]\s*|(?:[a-hA-H]|[ivx]{1,4})[.)]\s+)*")
+def _numbering(bare: bool) -> re.Pattern:
+    # `bare`: a number with no mark after it ("3 Conv layer") numbers a heading or a line; inside a
+    # value it is the count itself ("has 84 units")
+    bare_number = r"|(?=\s|[\u3400-\u9fff\uac00-\ud7af]|$)(?!\s+\d)" if bare else ""
+    return re.compile(
+        r"^(?:[-+•·>#|]+\s*)*"  # list bullets, quote marks, heading marks
+        rf"(?:(?:q|Q|问题)?\s*\d{{1,2}}(?:\.\d{{1,2}})*(?:\s*[.)）、:：](?=\s|[^\W\d_]|$){bare_number}"
+        r"(?!\s*(?:thousand|million|billion|mln|bn|[kKmMgGbB])(?![^\W\d_])))"
+        r"(?![层个번])(?!\s*(?:[*×xX=+·/^]|\\))\s*"
+        r"|[(（]\s*(?:\d{1,2}|[a-hA-H]|[ivx]{1,4})\s*[)）]\s*|(?:[a-hA-H]|[ivx]{1,4})[.)]\s+)*")
 
 
-def strip_numbering(text: str) -> str:
+_NUMBERING = _numbering(bare=True)
+_MARKED_NUMBERING = _numbering(bare=False)
+
+
+def strip_numbering(text: str, *, bare: bool = True) -> str:
     """"1.3 pool1 …" -> "pool1 …"; "Q2) Alexnet" -> "Alexnet"; "- Conv Layer 1" -> "Conv Layer 1".
     A number followed by an operator or "=" is kept: "28 * 28" is not a list item; nor is one followed
-    by a scale word: "60.9 million"."""
-    return _NUMBERING.sub("", text, count=1).strip()
+    by a scale word: "60.9 million". `bare` False: only a number with its mark ("1）") numbers."""
+    return (_NUMBERING if bare else _MARKED_NUMBERING).sub("", text, count=1).strip()
 
 
 def drop_remarks(text: str, keep=None) -> str:
