@@ -435,3 +435,30 @@ def test_values_given_respectively_follow_the_order_of_their_words():
     assert slots[("lenet5", "conv2", Q.CONNECTIONS)] == [151600]
     assert slots[("lenet5", "pool1", Q.PARAMS)] == [12]
     assert slots[("lenet5", "pool1", Q.CONNECTIONS)] == [5880]
+
+
+def test_a_list_of_layers_takes_each_list_of_as_many_values_in_order():
+    """AlexNet's FC layers: 4096, 4096, 1000 neurons; 9216 × 4096 = 37,748,736, 4096 × 4096 =
+    16,777,216 and 4096 × 1000 = 4,096,000 weights, as many connections."""
+    slots = found(document(
+        "## AlexNet",
+        "The fully connected layers fc6, fc7 and fc8 have 4096, 4096 and 1000 neurons and 37,748,736, "
+        "16,777,216 and 4,096,000 weights respectively, and the connections are the same: 37,748,736, "
+        "16,777,216 and 4,096,000.",
+        "conv3 and conv4 both use 3x3 kernels and 384 filters.",
+    ), PAPER)
+    for layer, units, weights in (("fc6", 4096, 37748736), ("fc7", 4096, 16777216), ("fc8", 1000, 4096000)):
+        assert slots[("alexnet", layer, Q.UNITS)] == [units]
+        assert slots[("alexnet", layer, Q.WEIGHTS)] == [weights]
+        assert slots[("alexnet", layer, Q.CONNECTIONS)] == [weights]
+    assert not any(layer in ("conv3", "conv4") for _, layer, _ in slots)
+
+
+def test_a_conclusion_opens_the_clause_of_the_layer_it_names():
+    """", so conv1 has 290,400 neurons": conv1's."""
+    slots = found(document(
+        "## AlexNet",
+        "The output volume is 55x55x96, so conv1 has 290,400 neurons; the paper's caption says otherwise, "
+        "but that is a known typo in the paper and the text around it is long enough to be a paragraph.",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]

@@ -400,3 +400,26 @@ def test_digits_grouped_with_narrow_spaces_split_no_columns(tmp_path):
             "Couche conv4 : 64\u202f896 neurones, 663\u202f552 poids\n")
     document = read(write(tmp_path, text, "fr.txt"))
     assert not [b for b in document.blocks if isinstance(b, Table)]
+
+
+def test_a_paragraph_wrapped_by_hand_is_one_line_again(tmp_path):
+    """An e-mail or a .txt wrapped at a fixed width: a sentence that runs over the margin is one line;
+    lines of a list, indented lines under a line, and lines that end their sentence stay apart."""
+    import textwrap
+
+    paragraph = ("Its 96 kernels are 11x11x3 each, which is 34,848 weights, and since a kernel is applied at "
+                 "55x55 positions with stride 4 the layer makes 105,415,200 connections. Conv2 is split over "
+                 "the two GPUs, so each kernel only looks at the 48 maps of its own GPU: 5x5x48 per kernel.")
+    for width in (60, 72, 90):
+        wrapped = textwrap.fill(paragraph, width)
+        assert [line.text for line in lines(read(write(tmp_path, wrapped, "mail.txt")))] == [paragraph], width
+    wrapped = textwrap.fill(paragraph, 90)
+    assert lines(read(write(tmp_path, wrapped, "mail.txt")))[0].source.line == 1
+
+    listing = ("Conv layer 1: 55*55*96=290400 neurons, 11*11*3*96=34848 weights, 105415200 connections\n"
+               "Conv layer 2: 27*27*256=186624 neurons, 5*5*48*256=307200 weights, 223948800 connections\n"
+               "Conv2 -> output 27x27x256 (2 GPUs, each filter sees the 48 channels of its own GPU)\n"
+               "  units = 27*27*256 = 186,624\n"
+               "This line ends its sentence, and it is nearly as long as the longest line is.\n"
+               "So this one is a line of its own.\n")
+    assert len(lines(read(write(tmp_path, listing, "list.txt")))) == 6

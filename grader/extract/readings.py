@@ -397,6 +397,9 @@ class _Walker:
         return True
 
     def _clauses_of(self, body: str, source: Source) -> None:
+        sentences = [s for s in _SENTENCE_END.split(body) if s.strip()]
+        if len(find_layers(body)) >= 2 and any(self._layer_lists(s, source) for s in sentences):
+            body = " ".join(s for s in sentences if not _layer_lists(s))
         line_row: Row | None = None  # the row a clause of this line opened: later clauses continue it
         line_total = False  # "Total: 60,954,656 weights; connections about 724M": the line is of totals
         kind = self.row.label.kind if self.row is not None and self.row.label.kind in ANAPHOR_KINDS else None
@@ -453,6 +456,20 @@ class _Walker:
         read = {r.parsed.value for r in self.section.readings[before:]}
         self._beside(clause, source, read, line_row)
         return line_row
+
+    def _layer_lists(self, sentence: str, source: Source) -> bool:
+        """"fc6, fc7 and fc8 have 4096, 4096 and 1000 neurons and 37,748,736, 16,777,216 and 4,096,000
+        weights": each list of values as long as the list of layers, one value for each, in order."""
+        found = _layer_lists(sentence)
+        if not found:
+            return False
+        layers, lists = found
+        rows = [self.new_row(layer) for layer in layers]
+        for quantity, values in lists:
+            for row, value in zip(rows, values):
+                self._value("layer", row, quantity, value, source)
+        self.row, self.pending = rows[-1], None
+        return True
 
     def _respectively(self, clause: Clause, source: Source, line_row: Row | None) -> bool:
         """"the parameters and connections are 12 and 5,880 respectively", "参数和连接数分别是 1516 和
@@ -1238,7 +1255,8 @@ _REFERENCE_AFTER = re.compile(r"\s*(?:['’]s(?![^\W\d_])|的|输出|의)")
 # what may stand between the previous clause and a mention that opens the next one: punctuation, or a
 # small word (then what follows the mention must say it opens a clause)
 _PUNCTUATED = re.compile(r"(?:^|[,;:：，；、&(（])\s*$")
-_SEPARATED = re.compile(r"(?:^|[,;:：，；、&(（]|(?<![^\W\d_])(?:the|a|an|and|while|whereas|then|also))\s*$",
+_SEPARATED = re.compile(r"(?:^|[,;:：，；、&(（]|(?<![^\W\d_])(?:the|a|an|and|while|whereas|then|also|so|thus|hence|"
+                        r"therefore|but))\s*$",
                         re.IGNORECASE)
 # a clause's start: nothing but a separator and small words before it
 _LEADING = re.compile(r"(?:.*[,;:：，；、&(（])?\s*(?:(?:so|and|thus|hence|then|the|which|that|is|are|my|our)\s+)*",
@@ -1411,6 +1429,54 @@ def _declared_order(text: str) -> tuple[Quantity, ...] | None:
 _OUTPUT_SHAPE = re.compile(r"(?<![^\W\d_])(?:output|out|输出)(?:\s*(?:shape|size|dims?|feature\s*maps?|尺寸|大小|特征图))?"
                            r"\s*(?:is|为|是|[:：=])?\s*(?P<shape>\d+(?:\s*(?:[xX×*]|\\times)\s*\d+){2})"
                            r"(?!\s*(?:[xX×*]|\\times)\s*\d)", re.IGNORECASE)
+
+
+# what may stand between the items of a list: "fc6, fc7 and fc8", "4096, 4096 and 1000", "C1、C3 和 C5"
+_LIST_JOIN = re.compile(r"\s*(?:,|，|、|&|/|;|；|(?<![^\W\d_])(?:and|und|et|y|e|и)(?![^\W\d_])|和|与|及)?\s*"
+                        r"(?:(?<![^\W\d_])(?:and|und|et|y|e|и)(?![^\W\d_])|和|与|及)?\s*(?:the\s+)?", re.IGNORECASE)
+
+
+_SAME_BEFORE = re.compile(r"\s*(?:(?:is|are)\s+)?(?:also\s+)?(?:the\s+same|of)?\s*[:：]?\s*$", re.IGNORECASE)
+
+
+def _layer_lists(sentence: str) -> tuple[list[LayerLabel], list[tuple[Quantity, list[str]]]] | None:
+    """The list of layers a sentence names and, after it, each list of as many values with the word
+    for what they count after it ("4096, 4096 and 1000 neurons") or before it ("the connections are
+    the same: 37,748,736, 16,777,216 and 4,096,000"); None unless there is at least one."""
+    from grader.extract.numbers import scan
+
+    text = aligned(sentence)
+    mentions = find_layers(sentence)
+    run: list[LayerLabel] = []
+    for mention in mentions:
+        if run and not _LIST_JOIN.fullmatch(text[run[-1].end:mention.start]):
+            if len(run) >= 2:
+                break
+            run = []
+        run.append(mention)
+    if len(run) < 2 or len({m.key for m in run}) < len(run):
+        return None
+    taken = [(m.start, m.end) for m in mentions]
+    numbers = [w for w in scan(sentence) if w.start >= run[-1].end and not is_share(sentence, w)
+               and not any(a <= w.start < b for a, b in taken)]
+    groups: list[list] = []
+    for written in numbers:
+        if groups and _LIST_JOIN.fullmatch(text[groups[-1][-1].end:written.start]):
+            groups[-1].append(written)
+        else:
+            groups.append([written])
+    lists = []
+    previous_end = run[-1].end
+    for group in groups:
+        if len(group) == len(run):
+            quantity = quantity_beside("", sentence[group[-1].end:])
+            if quantity is None:  # "the connections are the same: …", "with weights of …"
+                between = _SAME_BEFORE.sub("", sentence[previous_end:group[0].start])
+                quantity = quantity_beside(between, "")
+            if quantity not in (None, Quantity.SHAPE):
+                lists.append((quantity, [sentence[w.start:w.end] for w in group]))
+        previous_end = group[-1].end
+    return (run, lists) if lists else None
 
 
 def _equated_quantities(label_text: str) -> tuple[Quantity, ...]:

@@ -175,6 +175,7 @@ def parse_lines(lines: Sequence[Line], flavour: str, budget: CellBudget) -> list
     not_before: dict[str, int] = {}  # a detector that failed over a run is not retried inside it
     unclosed: dict[str, int] = {}  # math closer -> the line before which it does not occur
     last_prose = -10  # index of the line that gave the last TextLine from _prose
+    widths = _paragraph_widths(lines)
     i = 0
     while i < len(lines):
         text = lines[i].text
@@ -210,8 +211,11 @@ def parse_lines(lines: Sequence[Line], flavour: str, budget: CellBudget) -> list
             # A line like "= 1792" under "Conv1 3, 64, 3" (a blank line between) finishes that line.
             joinable = i - last_prose <= 3 and bool(blocks) and isinstance(blocks[-1], TextLine) \
                 and blocks[-1].heading == 0 and all(not lines[k].text.strip() for k in range(last_prose + 1, i))
+            # a paragraph wrapped by hand at a fixed width ("…the layer makes 105,415,200" / "connections.")
+            wrapped = markup and last_prose == i - 1 and bool(blocks) and isinstance(blocks[-1], TextLine) \
+                and blocks[-1].heading == 0 and _runs_on(lines, i, widths)
             before = (len(blocks), blocks[-1] if blocks else None)
-            following = _prose(lines, i, blocks, flavour, joinable)
+            following = _prose(lines, i, blocks, flavour, joinable, wrapped)
             if (len(blocks), blocks[-1] if blocks else None) != before:  # it gave or extended a line
                 last_prose = following - 1
             i = following
@@ -332,11 +336,65 @@ class _Equation:
         return self.related and not _OPEN_END.search(self.parts[-1])
 
 
-def _prose(lines: Sequence[Line], i: int, blocks: list[Block], flavour: str, joinable: bool) -> int:
+# A paragraph is wrapped by hand when its longest line is at least this long; a line runs on into the
+# next where the next line's first word would not have fitted on it (as a wrapper breaks lines): a
+# line broken earlier was broken by its writer.
+WRAP_WIDTH = 60
+# a line that opens with its own label ("conv2: …", "FC6 — …") is a row of a list, not a sentence going on
+# ("of its own GPU: 5x5x48": lower-case words with no digit before a colon go on the sentence)
+_OWN_LABEL = re.compile(r"^\s*(?:[^\W_][^:：=—.,;!?。，；]{0,30}?="
+                        r"|(?=[^\W\d_]*[\dA-Z\u3400-\u9fff])[^\W_][^:：=—.,;!?。，；]{0,30}?[:：—]|[\d(（]+[.)）、]\s)")
+# a line that stops on a word a sentence cannot end with goes on below, whatever the next line holds
+# ("… the 48 maps of its" / "own GPU: 5x5x48 per kernel")
+_UNFINISHED = re.compile(r"(?<![^\W\d_])(?:of|its|their|the|a|an|to|in|on|for|with|and|or|by|from|at|each|per|"
+                         r"is|are|has|have|that|which|this|these|so|as)$", re.IGNORECASE)
+
+
+_FIRST_WORD = re.compile(r"[^\s\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]*[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]?")
+
+
+def _paragraph_widths(lines: Sequence[Line]) -> list[int]:
+    """For each line, the length of the longest line of the paragraph (blank-line delimited) it is in."""
+    widths = [0] * len(lines)
+    start = 0
+    for k in range(len(lines) + 1):
+        if k == len(lines) or not lines[k].text.strip():
+            width = max((len(lines[j].text.rstrip()) for j in range(start, k)), default=0)
+            widths[start:k] = [width] * (k - start)
+            start = k + 1
+    return widths
+
+
+def _runs_on(lines: Sequence[Line], i: int, widths: Sequence[int]) -> bool:
+    """Whether line i continues the sentence of line i - 1, a line of a paragraph wrapped by hand."""
+    above, below = lines[i - 1].text.rstrip(), lines[i].text
+    width = widths[i]
+    # a sentence that ends with its line needs no joining, and a line of a list often ends one
+    # (Chinese, Japanese and Korean text wraps at any character: its first "word" is one character)
+    first_word = _FIRST_WORD.match(below.strip())[0]
+    if width < WRAP_WIDTH or len(above) + 1 + len(first_word) <= width \
+            or above.endswith((":", "：", ".", "。", "!", "?", "！", "？", ";", "；")):
+        return False
+    bullet = _BULLET.match(above)
+    text_start = bullet.end() if bullet else len(above) - len(above.lstrip())
+    if len(below) - len(below.lstrip()) > text_start:
+        return False  # indented under it: a line of its own ("Conv2 -> …" / "  units = …")
+    if _BULLET.match(below) or _ATX.match(below) or below.lstrip().startswith(("|", "$$", "\\", "<", ">")):
+        return False
+    if re.sub(r"\d+", "", above.split(maxsplit=1)[0]).lower() == re.sub(r"\d+", "", first_word).lower():
+        return False  # lines that start alike are a list's ("Conv layer 1: …" / "Conv2 -> …")
+    return bool(_UNFINISHED.search(above)) or not _OWN_LABEL.match(re.sub(r"[*_`]+", "", below))
+
+
+def _prose(lines: Sequence[Line], i: int, blocks: list[Block], flavour: str, joinable: bool,
+           wrapped: bool = False) -> int:
     """Append the TextLine of line i (a heading, list item, paragraph line), or join it to the
     TextLine before it when it continues that one; return the next index."""
     line = lines[i]
     text = line.text
+    if wrapped and len(blocks[-1].text) < MAX_JOINED:
+        blocks[-1] = TextLine(f"{blocks[-1].text} {clean_inline(text)}", blocks[-1].source)
+        return i + 1
     if joinable and len(blocks[-1].text) < MAX_JOINED and continues_text(blocks[-1].text, text.strip()):
         blocks[-1] = TextLine(f"{blocks[-1].text} {clean_inline(text) if flavour != 'plain' else text.strip()}",
                               blocks[-1].source)
