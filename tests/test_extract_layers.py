@@ -118,3 +118,15 @@ def test_networks_named(text, networks):
 def test_a_bare_family_names_all_its_networks():
     assert set(find_networks("VGG")) == {"vgg16", "vgg19"}
     assert {"alexnet", "vgg16", "vgg19"} <= set(find_networks("VGG nets are deeper than Alexnet"))
+
+
+def test_what_lies_between_two_layers_is_the_seconds():
+    """"C1与S2之间的参数" are S2's parameters; "the weights between conv5 and fc6" are fc6's."""
+    from grader.extract.layers import pair_start, parse_layer
+
+    assert parse_layer("C1与S2之间的参数", bare=False).key == "s2"
+    assert parse_layer("the weights between conv5 and fc6", bare=False).key == "fc6"
+    assert parse_layer("conv1 and conv2 have", bare=False).key == "conv1"
+    text = "输入层与C1层之间的参数"
+    layer = parse_layer(text, bare=False)
+    assert layer.key == "c1" and pair_start(text, layer) == 0  # the input's words are not a label

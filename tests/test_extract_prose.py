@@ -8,6 +8,8 @@ connections; conv2 27·27·256 = 186,624 units, 5·5·48·256 = 307,200 weights;
 biases 156, 2,416, 48,120, 10,164, 850 (61,706 in all)."""
 from __future__ import annotations
 
+import pytest
+
 from extract_helpers import PAPER, PARAMS, Q, document, found, table
 from grader.extract.quantities import NOT_ANSWER, classify, names_total
 from grader.extract.regions import read_value, read_values, strip_numbering
@@ -265,8 +267,9 @@ def test_sizes_in_bytes_are_not_counts():
 # ------------------------------------------------------------------------------ framework summaries
 
 
-def test_a_running_module_index_is_not_the_layer_number():
-    summary = table(
+@pytest.mark.parametrize("left_out", [None, "Tanh-8"])  # a row left out of a pasted summary
+def test_a_running_module_index_is_not_the_layer_number(left_out):
+    rows = [
         ["Layer (type)", "Output Shape", "Param #"],
         ["Conv2d-1", "[-1, 6, 28, 28]", "156"],
         ["Tanh-2", "[-1, 6, 28, 28]", "0"],
@@ -278,7 +281,8 @@ def test_a_running_module_index_is_not_the_layer_number():
         ["Tanh-8", "[-1, 120]", "0"],
         ["Linear-9", "[-1, 84]", "10,164"],
         ["Linear-10", "[-1, 10]", "850"],
-    )
+    ]
+    summary = table(*(row for row in rows if row[0] != left_out))
     slots = found(document("## LeNet-5", summary), PARAMS)
     assert slots[("lenet5", "conv1", Q.PARAMS)] == [156]
     assert slots[("lenet5", "conv1", Q.SHAPE)] == [(28, 28, 6)]  # PyTorch prints the channels first
@@ -462,3 +466,27 @@ def test_a_conclusion_opens_the_clause_of_the_layer_it_names():
         "but that is a known typo in the paper and the text around it is long enough to be a paragraph.",
     ), PAPER)
     assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+
+
+def test_a_layers_output_in_a_sentence_is_not_the_output_layer():
+    """conv2 of AlexNet: 27 × 27 × 256 = 186,624 neurons, 307,200 × 729 = 223,948,800 connections."""
+    slots = found(document(
+        "## AlexNet",
+        "**Conv2.** 256 kernels of 5×5, so a kernel has 5 × 5 × 48 = 1,200 weights.",
+        "The output 27×27×256 gives 186,624 neurons, and the layer has 223,948,800 connections.",
+    ), PAPER)
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
+    assert slots[("alexnet", "conv2", Q.CONNECTIONS)] == [223948800]
+    assert ("alexnet", "fc8", Q.CONNECTIONS) not in slots
+    assert 1200 not in every_value(slots)  # one kernel's weights, not the layer's
+
+
+def test_the_words_right_after_the_numbers_beat_a_word_of_the_label():
+    """AlexNet's fc7: 4096 × 4096 = 16,777,216 weights, as many connections."""
+    slots = found(document(
+        "## AlexNet",
+        "**FC7.** 4096 neurons fed by the 4096 of FC6: 16,777,216 weights and 16,777,216 connections.",
+    ), PAPER)
+    assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]
+    assert slots[("alexnet", "fc7", Q.CONNECTIONS)] == [16777216]
+    assert 16777216 not in slots.get(("alexnet", "fc7", Q.UNITS), [])

@@ -423,3 +423,14 @@ def test_a_paragraph_wrapped_by_hand_is_one_line_again(tmp_path):
                "This line ends its sentence, and it is nearly as long as the longest line is.\n"
                "So this one is a line of its own.\n")
     assert len(lines(read(write(tmp_path, listing, "list.txt")))) == 6
+
+
+def test_math_a_web_page_copied_twice_is_read_once(tmp_path):
+    """A MathJax page copied with its screen-reader text: every formula and number twice, edge to edge."""
+    doubled = ("C1层:选取66个卷积核,大小为5∗55∗5,特征图大小为32−5+1=2832−5+1=28。\n"
+               "参数:6∗(5∗5+1)=1566∗(5∗5+1)=156,连接数 6∗(5∗5+1)∗(28∗28)=1223046∗(5∗5+1)∗(28∗28)=122304\n")
+    found = [line.text for line in lines(read(write(tmp_path, doubled, "page.txt")))]
+    assert found == ["C1层:选取6个卷积核,大小为5∗5,特征图大小为32−5+1=28。",
+                     "参数:6∗(5∗5+1)=156,连接数 6∗(5∗5+1)∗(28∗28)=122304"]
+    once = "conv3 and conv4: 3x3 kernels, 384 filters, 13x13x384 = 64896 neurons; 2x2 = 4, 11 x 11 = 121\n"
+    assert [line.text for line in lines(read(write(tmp_path, once, "once.txt")))] == [once.strip()]

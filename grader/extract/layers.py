@@ -159,7 +159,7 @@ def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> L
         found = [f for f in found if f.start <= within]
     if found:
         found.sort(key=lambda f: (f.kind == "layer", f.start))  # "Layer 1 (CONV1)": the specific kind
-        best = _with_bracket_kind(found[0], text)
+        best = _with_bracket_kind(_between(found, text), text)
         pooled = best.kind == "conv" and re.search(r"pool", aligned(text)[:best.start]) is not None
         if pooled:
             return LayerLabel(best.text, best.kind, best.number, best.key, best.positional, True,
@@ -168,6 +168,8 @@ def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> L
     norm = aligned(text)
     pats = _patterns()
     name = pats["names"].search(norm)
+    if name and _bare_output(name[1]) and re.search(r"[^\W_]", norm[:name.start()]):
+        name = None  # "The output 27×27×256 gives …": a layer's output, not the output layer
     if name and (within is None or name.start() <= within):
         key = _key(name[1])
         if key not in INPUT_NAMES and key != "rbf":
@@ -179,6 +181,42 @@ def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> L
         kind = _kind_of(kind_word[1])
         return LayerLabel(text, kind, None, kind, positional=True, start=kind_word.start(), end=kind_word.end())
     return None
+
+
+# "C1与S2之间的参数", "the weights between conv5 and fc6": what lies between two layers is the second's
+_BETWEEN_JOIN = re.compile(r"\s*层?\s*(?:与|和|跟|到|and|&)\s*")
+_BETWEEN_AFTER = re.compile(r"\s*层?\s*(?:之间|间)")
+_BETWEEN_BEFORE = re.compile(r"(?<![a-z])between\s*(?:the\s*)?$")
+
+
+def _between(found: list[LayerLabel], text: str) -> LayerLabel:
+    first = found[0]
+    norm = aligned(text)
+    second = next((f for f in found if f.start >= first.end), None)
+    if second is not None and _BETWEEN_JOIN.fullmatch(norm, first.end, second.start) \
+            and (_BETWEEN_AFTER.match(norm, second.end) or _BETWEEN_BEFORE.search(norm[:first.start])):
+        return second
+    return first
+
+
+def _bare_output(phrase: str) -> bool:
+    """An output layer's name with no word for a layer in it ("output", "salida", "输出")."""
+    key = _key(phrase)
+    if key in INPUT_NAMES or key == "rbf":
+        return False
+    return not any(word in phrase for word in ("layer", "层", "층", "層", "capa", "camada", "couche", "schicht",
+                                              "слой", "katman", "strato", "warstwa", "laag", "lop"))
+
+
+def pair_start(text: str, layer: LayerLabel) -> int:
+    """Where the words naming a layer start: at the first of a pair it is "between"
+    ("输入层与C1层之间的参数": C1's, named from "输入层" on)."""
+    norm = aligned(text)
+    before = [f.start for f in _mentions(text) if f.end <= layer.start and _BETWEEN_JOIN.fullmatch(norm, f.end, layer.start)]
+    names = _patterns()["names"].search(norm, 0, layer.start)
+    if names and _BETWEEN_JOIN.fullmatch(norm, names.end(), layer.start):
+        before.append(names.start())
+    return min(before) if before and _BETWEEN_AFTER.match(norm, layer.end) else layer.start
 
 
 def find_layers(text: str) -> list[LayerLabel]:

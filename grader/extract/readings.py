@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from grader.core import Cell, Document, Quantity, Source, Table, TextLine
-from grader.extract.layers import LayerLabel, find_layers, find_networks, network_mentions, parse_layer
+from grader.extract.layers import (LayerLabel, find_layers, find_networks, network_mentions, pair_start,
+                                  parse_layer)
 from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, coordinated,
                                       names_network_column, normalise,
                                       names_other_network, names_total, quantities_beside, quantity_beside, respective,
@@ -612,7 +613,7 @@ class _Walker:
             self.adverb_row = self._prose_row()  # "这个卷积层总共有…" under "## C1": C1's count, or the total
         if layer is not None and not layer.is_input:
             # "Output Layer": the words of the layer's name are not a quantity
-            label = classify(label_text[:layer.start] + " " + label_text[layer.end:])
+            label = classify(label_text[:pair_start(label_text, layer)] + " " + label_text[layer.end:])
             symbol = _SYMBOL.match(label_text)
             if label.role is None and symbol and symbol[1] in self.symbols:
                 label = Label(self.symbols[symbol[1]])  # "W_{conv1}" in the student's notation
@@ -624,6 +625,11 @@ class _Walker:
         units = [_cell_quantity(part) if re.match(r"[\d(（=~≈]", part) else None for part in segments]
         if label.quantity is Quantity.SHAPE and units and units[0] is not None:
             label = Label(None, total=label.total)  # "FC6 takes conv5's output and has 37,748,736 weights"
+        elif label.quantity is not None and units and all(units) and any(u is not label.quantity for u in units) \
+                and all(_WORD_AFTER_NUMBER.search(part) for part in segments):
+            # "FC7. 4096 neurons fed by FC6's: 16,777,216 weights and 16,777,216 connections": the word
+            # right after each number says what it counts, not a word of the label
+            label = Label(None, total=label.total)
         first, *rest = re.split(r"[;；，]|,\s+|\s+and\s+|和", value) if value else [""]
         more: list[tuple[Quantity, str]] = []  # other quantities the rest of the value names
         if label.quantity is not None and rest and re.match(r"\s*[\d(（=~≈$]", first) \
@@ -952,8 +958,10 @@ def _running_index(rows: list[list[Cell]]) -> bool:
         if match:
             found.append((match[1].lower(), int(match[2])))
     numbers = [n for _, n in found]
+    steps = [b - a for a, b in zip(numbers, numbers[1:])]
+    # a row left out of the listing ("MaxPool2d-13", "Dropout-15": Flatten-14 not shown) leaves a gap
     return len(found) >= 3 and len({name for name, _ in found}) >= 2 \
-        and all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+        and all(step > 0 for step in steps) and sum(step == 1 for step in steps) >= 0.8 * len(steps)
 
 
 def _layers_across(rows: list[list[Cell]]) -> bool:
@@ -1070,6 +1078,10 @@ _TRAILING_NAME = re.compile(r"=\s*([^\W\d_][^=\d]{0,30}?)\s*[.。]?\s*$")
 _SAME_VALUE = re.compile(r"\s*(?:(?:and|also|as|with|the|same|number|count|amount|of|both|so|are|is)\s+)*"
                          r"(?P<word>[^\W\d_][^\W\d_ ]*(?:\s+[^\W\d_]+)?)"
                          r"(?:\s+(?:are|is)\s+(?:also\s+)?the\s+same|\s+too|\s+as\s+well)?\s*[.。]?\s*", re.IGNORECASE)
+
+
+# a number and, right after it, a word (no "=" between): "16,777,216 weights", not "… = 37.7M = connections"
+_WORD_AFTER_NUMBER = re.compile(r"\d\s*(?:[KkMmGg万亿](?![^\W\d_]))?\s*(?:个|개)?\s*[^\W\d_][^=\d]*$")
 
 
 # a value that opens with the word for what it counts: "units 4096"
@@ -1245,7 +1257,9 @@ _SENTENCE_END = re.compile(r"(?<=[!?;])\s+|(?<=\.)(?<!\d\.)(?<!\d\s\.)(?<!(?:Tsd
                            r"|(?<=\.)(?<!(?:Tsd|Mio|Mrd|тыс|млн)\.)\s+(?!\d)|(?<=[。；！？])")
 # a conclusion drawn from what came before: ", so …", ", which is …"
 _CONCLUSION = re.compile(r",\s*(?=(?:so|which|thus|hence|therefore|giving|i\.e\.)(?![^\W\d_]))", re.IGNORECASE)
-_PER_ITEM = re.compile(r"\s*(?:each|every|per|one)\s+(?:of\s+(?:the\s+)?(?:[\d,]+\s+)?)?(?:filter|kernel|neuron|unit|"
+# a count said of one filter, kernel or position: "each filter has 121 weights", "so a kernel has 1,200"
+_PER_ITEM = re.compile(r"\s*(?:(?:so|thus|hence|then|and|i\.e\.)\s+)?(?:each|every|per|one|a|an)\s+"
+                       r"(?:of\s+(?:the\s+)?(?:[\d,]+\s+)?)?(?:filter|kernel|neuron|unit|"
                        r"output|position|location|pixel|map|channel|gpu|tower|group|weight|bias|input|connection)",
                        re.IGNORECASE)
 # a layer named as the source of something ("input: conv5's output", "most of them in FC6"): a reference

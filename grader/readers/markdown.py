@@ -15,6 +15,7 @@ from functools import partial
 from typing import Callable, Sequence
 
 from grader.core import Block, Document, Source, TextLine, UnreadableError
+from grader.readers.doubled import is_doubled, undoubled
 from grader.readers.limits import Limits
 from grader.readers.tables import (
     MAX_JOINED, CellBudget, Line, continues_text, detect_html_table, detect_pipe_table, detect_space_table,
@@ -78,6 +79,8 @@ def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown
         text = drop_hidden_html(text)
     if "base64," in text:  # images pasted into the Markdown: long, and never an answer
         text = _DATA_URI.sub("", text)
+    if is_doubled(text):  # a web page's math copied with its screen-reader text: each formula twice
+        text = undoubled(text)
     raw = _NEWLINE.split(text)
     count = len(raw) - (raw[-1] == "")  # the newline ending the last line starts none
     if count > limits.max_lines:
