@@ -44,7 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     read.add_argument("--rubric", default=DEFAULT_RUBRIC)
 
     reference = verbs.add_parser("reference", help="print the answer key of a network")
-    reference.add_argument("network")
+    reference.add_argument("network", nargs="?", help="a shipped network or a spec file (not with --from)")
+    reference.add_argument("--from", dest="model", default=None, metavar="MODEL.onnx",
+                           help="write the spec YAML of an ONNX model instead (the onnx extra), to --out or stdout")
+    reference.add_argument("--name", default=None, help="with --from: the network's name (default: the file's)")
     reference.add_argument("--input", type=int, default=None, help="input height and width")
     reference.add_argument("--bias", action="store_true", help="count biases in weights and connections")
     reference.add_argument("--towers", type=int, choices=(1, 2), default=None,
@@ -99,8 +102,35 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _write_new(path: str, text: str) -> None:
+    """Write a file the user named, refusing to replace one (nothing a user gave is lost)."""
+    from pathlib import Path
+
+    target = Path(path)
+    if target.exists():
+        raise GraderError(f"{target}: already exists; remove it or choose another --out")
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise GraderError(f"{target}: cannot write: {err.strerror or err}") from None
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.verb == "reference" and args.model is not None:
+        if args.network is not None:
+            raise GraderError("reference: give a network or --from MODEL.onnx, not both")
+        from grader.reference.from_onnx import spec_from_onnx, write_spec
+
+        text = write_spec(spec_from_onnx(args.model, name=args.name), source=args.model)
+        if args.out:
+            _write_new(args.out, text)
+            print(f"wrote {args.out}: `grader reference {args.out}` prints its answer key")
+        else:
+            sys.stdout.write(text)
+        return 0
     if args.verb == "reference":
+        if args.network is None:
+            raise GraderError("reference: give a network (shipped: see reference/) or --from MODEL.onnx")
         from grader.reference.costs import Cost, CostConventions
         from grader.reference.key import parse_costs, print_key
 

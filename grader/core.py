@@ -29,6 +29,10 @@ class Quantity(str, Enum):
     PARAMS = "params"
     CONNECTIONS = "connections"
     SHAPE = "shape"
+    # The cost of one forward pass (grader/reference/costs.py), under the rubric's cost conventions:
+    # activation memory in bytes, FLOPs as the conventions count them.
+    MEMORY = "memory"
+    FLOPS = "flops"
 
     def __str__(self) -> str:
         return self.value

@@ -15,6 +15,13 @@ from grader.reference.engine import Conventions
 REVEAL_POLICIES = ("none", "hints", "working", "answers")
 REVEAL_ALIASES = {"verdicts": "none"}
 CONVENTION_KEYS = ("input_size", "towers", "connections_with_bias")
+# How the costs are counted (grader/reference/costs.py's CostConventions), among a network's conventions.
+COST_KEYS = {"flops": "flops", "bytes_per_element": "bytes_per_element", "kilo": "kilo", "stated_batch": "stated_batch"}
+# The units a quantity may be asked in (`units:`): counts in thousands, millions, billions; memory
+# in bytes, KB, MB, GB of the conventions' kilo. Answers are numbers in that unit, rounded as the
+# course rounds: to the digits written (784 is 783.5 to 784.5 KB).
+COUNT_UNITS = {"k": 1, "K": 1, "M": 2, "G": 3}
+MEMORY_UNITS = {"B": 0, "KB": 1, "MB": 2, "GB": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +32,11 @@ class Asked:
     layers: tuple[str, ...]  # layer names of the spec; "total" allowed
     quantities: tuple[Quantity, ...]
     conventions: Conventions  # the required ones (unset = the spec's)
+    units: tuple[tuple[Quantity, str, int], ...] = ()  # (quantity, unit as written, its size in base units)
+
+    def unit(self, quantity: Quantity) -> tuple[str, int] | None:
+        """The unit a quantity is answered in (its name and size), or None: exact counts."""
+        return next(((name, size) for q, name, size in self.units if q is quantity), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +155,7 @@ def parse_rubric(raw, path: str) -> Rubric:
             continue
         if not isinstance(node, dict):
             reader.fail(networks, network_name, "must be a mapping with layers and quantities")
-        reader.check_keys(node, {"layers", "quantities", "conventions"}, f"networks.{network_name}")
+        reader.check_keys(node, {"layers", "quantities", "conventions", "units"}, f"networks.{network_name}")
         try:
             network = load_network(network_name)
         except GraderError as err:
@@ -161,9 +173,18 @@ def parse_rubric(raw, path: str) -> Rubric:
                 reader.fail(node, f"networks.{network_name}.quantities",
                             f"{quantity!r} is not one of {', '.join(q.value for q in Quantity)}")
         conventions = reader.get(node, "conventions", dict, default={})
-        reader.check_keys(conventions, set(CONVENTION_KEYS), f"networks.{network_name}.conventions")
-        asked.append(Asked(network_name, tuple(layers), tuple(quantities),
-                           Conventions(**{k: v for k, v in conventions.items() if k != "__line__"})))
+        reader.check_keys(conventions, set(CONVENTION_KEYS) | set(COST_KEYS), f"networks.{network_name}.conventions")
+        costs = None
+        if any(key in conventions for key in COST_KEYS):
+            from grader.reference.costs import CostConventions
+
+            try:
+                costs = CostConventions(**{COST_KEYS[k]: v for k, v in conventions.items() if k in COST_KEYS})
+            except GraderError as err:
+                reader.fail(conventions, f"networks.{network_name}.conventions", str(err))
+        required = Conventions(**{k: v for k, v in conventions.items() if k in CONVENTION_KEYS}, costs=costs)
+        units = _units(reader, node, network_name, quantities, costs)
+        asked.append(Asked(network_name, tuple(layers), tuple(quantities), required, units))
     accepted = []
     for item in reader.get(raw, "accept", list, default=[]):
         if not isinstance(item, dict):
@@ -219,6 +240,26 @@ def parse_rubric(raw, path: str) -> Rubric:
         free_text=tuple(free_text),
         path=path,
     )
+
+
+def _units(reader: _Reader, node: dict, network: str, quantities: list, costs) -> tuple:
+    kilo = costs.kilo if costs is not None else 1024
+    units = []
+    for name, unit in reader.get(node, "units", dict, default={}).items():
+        if name == "__line__":
+            continue
+        where = f"networks.{network}.units.{name}"
+        try:
+            quantity = Quantity(name)
+        except ValueError:
+            reader.fail(node, where, f"{name!r} is not one of {', '.join(q.value for q in Quantity)}")
+        if quantity not in quantities or quantity is Quantity.SHAPE:
+            reader.fail(node, where, "a unit for a quantity that is not asked (or a shape)")
+        table, base = (MEMORY_UNITS, kilo) if quantity is Quantity.MEMORY else (COUNT_UNITS, 1000)
+        if unit not in table:
+            reader.fail(node, where, f"{unit!r} is not one of {', '.join(table)}")
+        units.append((quantity, unit, base ** table[unit]))
+    return tuple(units)
 
 
 def list_rubrics() -> tuple[str, ...]:

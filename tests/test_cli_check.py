@@ -95,3 +95,49 @@ def test_follow_through_answers_are_not_counted_to_look_at_again(capsys):
     assert main(["check", str(SUBMISSIONS / "chen_jing.md")]) == 1
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.startswith("2 answer(s) to look at again. 5 answer(s) follow from an earlier mistake")
+
+
+def _other_rubric_truth() -> dict[str, tuple[str, dict[str, set[str]]]]:
+    """submissions/README.md's table of the submissions for another assignment (six columns:
+    submission, rubric, format, language, status, pitfalls)."""
+    rows = {}
+    for line in (SUBMISSIONS / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 6 or not cells[0].startswith("`"):
+            continue
+        pitfalls = {}
+        for part in cells[5].split(";") if cells[5] != "none" else ():
+            code, layers = part.split(":")
+            pitfalls[code.strip().strip("`")] = {layer.strip() for layer in layers.split(",")}
+        rows[cells[0].strip("`")] = (cells[1].strip("`"), pitfalls)
+    return rows
+
+
+OTHER_RUBRIC = _other_rubric_truth()
+
+
+def test_the_other_assignments_table_was_read():
+    assert set(OTHER_RUBRIC) == {"nadia_costa.md"}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_RUBRIC))
+def test_a_submission_for_another_assignment_under_its_rubric(name, capsys, tmp_path):
+    """Graded under its own rubric, the pitfalls its README row names, on those layers, and each named
+    and explained in its feedback page."""
+    from grader.compare.pitfalls import PITFALLS
+    from grader.pipeline import grade_file
+    from grader.report.feedback import feedback_markdown
+    from grader.report.json_result import grade_to_json
+    from grader.rubric import load_rubric
+
+    rubric, truth = OTHER_RUBRIC[name]
+    assert main(["check", str(SUBMISSIONS / name), "--rubric", rubric, "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] == "graded" and result["rubric"] == rubric
+    raised = {hit["code"]: set(hit["layers"]) for hit in result["pitfalls"]}
+    assert set(raised) == set(truth)
+    for code, layers in truth.items():
+        assert layers <= raised[code], code
+    page = feedback_markdown(grade_to_json(grade_file(SUBMISSIONS / name, rubric)), reveal=load_rubric(rubric).reveal)
+    for code in truth:
+        assert PITFALLS[code].title in page and PITFALLS[code].why in page

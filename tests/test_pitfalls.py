@@ -1,6 +1,7 @@
 """Every pitfall's cases (tests/pitfall_cases/<code>.yaml), and a meta-test that the registry is
-exactly PITFALLS.md's table (the project's copy, kept equal to the team's ../shared/PITFALLS.md
-when that is beside the checkout), documented, and tested both ways."""
+exactly PITFALLS.md's table (the project's copy: the team's ../shared/PITFALLS.md codes first, with
+their meanings and in their order, when that is beside the checkout, the project's own after them),
+documented, and tested both ways."""
 from __future__ import annotations
 
 import re
@@ -45,9 +46,9 @@ def test_pitfall_case(code, case):
             missing = [layer for layer in case["fail"] if layer not in found[code]]
             assert not missing, f"{code} not raised at {missing}; raised at {sorted(found[code])}"
     for slot, verdict in (case.get("verdicts") or {}).items():
-        parts = slot.split(".")
-        network = parts[0] if len(parts) == 3 else "alexnet"
-        layer, quantity = parts[-2:]
+        parts = slot.split(".")  # [network.]layer.quantity; a dotted layer name (layer1.0.add) needs its network
+        network = parts[0] if len(parts) >= 3 else "alexnet"
+        layer, quantity = ".".join(parts[1:-1]) if len(parts) >= 3 else parts[0], parts[-1]
         assert judgement(comparison, layer, quantity, network, asked=None).verdict.value == verdict, slot
 
 
@@ -64,9 +65,39 @@ def test_registry_codes_are_exactly_pitfalls_md():
     assert list(PITFALLS) == documented
 
 
+def _documented_rows(path: Path) -> dict[str, str]:
+    """code -> its row's description (the "what the student did" column), in the table's order."""
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \| ([^|]*) \|", path.read_text(encoding="utf-8"), flags=re.M)
+    return {code: what.strip() for code, what in rows}
+
+
+def _team_codes_kept(project: dict[str, str], team: dict[str, str]) -> list[str]:
+    """What breaks the rule "codes never change meaning; new ones may be added": every team code in the
+    project's table with the team's description, in the team's order, the project's own after them."""
+    problems = [f"{code}: not in the project's table" for code in team if code not in project]
+    problems += [f"{code}: means {project[code]!r}, the team's {what!r}" for code, what in team.items()
+                 if code in project and project[code] != what]
+    if list(project)[:len(team)] != list(team):
+        problems.append("the team's codes are not first, in the team's order")
+    return problems
+
+
 @pytest.mark.skipif(not SHARED_PITFALLS_MD.is_file(), reason="../shared/PITFALLS.md not beside the checkout")
 def test_project_catalogue_matches_the_teams():
-    assert _documented_codes(PITFALLS_MD) == _documented_codes(SHARED_PITFALLS_MD)
+    assert _team_codes_kept(_documented_rows(PITFALLS_MD), _documented_rows(SHARED_PITFALLS_MD)) == []
+
+
+def test_the_catalogue_rule_refuses_a_changed_or_reordered_team_code():
+    team = {"input-224": "used 224", "bias-counted": "counted biases"}
+    assert _team_codes_kept({**team, "batch-counted": "counted the batch"}, team) == []
+    assert _team_codes_kept({"input-224": "used 224"}, team) == ["bias-counted: not in the project's table",
+                                                                 "the team's codes are not first, in the team's order"]
+    assert _team_codes_kept({"input-224": "used 224", "bias-counted": "forgot biases"}, team) == [
+        "bias-counted: means 'forgot biases', the team's 'counted biases'"]
+    assert _team_codes_kept({"bias-counted": "counted biases", "input-224": "used 224"}, team) == [
+        "the team's codes are not first, in the team's order"]
+    assert _team_codes_kept({"batch-counted": "counted the batch", **team}, team) == [
+        "the team's codes are not first, in the team's order"]
 
 
 @pytest.mark.parametrize("code", list(PITFALLS))

@@ -72,6 +72,7 @@ FIRST_SCREEN = {
                   "first score": "#submissions tbody tr:first-child td:nth-child(2)"},
     "feedback": {"score": ".score", "first verdict": "tr[data-slot] td.verdict"},
     "unreadable": {"why not graded": ".status-unreadable"},
+    "empty": {"why not graded": ".status-empty"},
 }
 HARNESS = """<!DOCTYPE html><html><body style="margin:0">{frames}<script>
 addEventListener("load", () => {{
@@ -148,6 +149,6 @@ def test_pages_fit_a_phone_and_a_desktop(tmp_path):
             pages[f"{result_file.stem} (answers)"] = (feedback_html(result, reveal="answers"), "feedback")
         else:
             pages[f"{result_file.stem}.html"] = (written, result["status"])
-    assert len(pages) == 1 + 2 * 13 + 1  # the class: 13 graded, 1 unreadable
+    assert len(pages) == 1 + 2 * 13 + 2  # the class: 13 graded, 1 unreadable, 1 for another assignment (empty)
     measured = measure(pages, [(390, 900), (1280, 800)], tmp_path)
     assert misfits(measured) == []

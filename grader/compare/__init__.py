@@ -27,6 +27,7 @@ costs the same on whichever layer it is made.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from grader.core import Answer, Document, FreeTextAnswer, GraderError, Judgement, PitfallHit, Quantity, ReviewItem, Verdict
@@ -52,7 +53,7 @@ COUNTED_QUANTITIES = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.PARAMS, Quantit
 UNNAMED = {"connections_as_flops": "connections counted as FLOPs"}
 # The order a layer's figures are worked out in: a mistake's origin is its first answer in it.
 DERIVATION = (Quantity.SHAPE, Quantity.UNITS, Quantity.WEIGHTS, Quantity.BIASES, Quantity.PARAMS,
-              Quantity.CONNECTIONS)
+              Quantity.CONNECTIONS, Quantity.MEMORY, Quantity.FLOPS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +190,7 @@ class _NetworkTable:
         self.position = {name: i for i, name in enumerate(names)}
         self.asked_layers = asked.layers if asked else ()
         self.asked_quantities = asked.quantities if asked else ()
+        self.units = {q: (name, size) for q, name, size in asked.units} if asked else {}
         self.review: list[ReviewItem] = []
         self.answers = [(i, a) for i, a in enumerate(answers) if a.layer in self.position]
         self.review += [ReviewItem(f"{network}: no layer {a.layer!r}", a.text, a.source)
@@ -265,6 +267,11 @@ class _NetworkTable:
             if q is Quantity.WEIGHTS and Quantity.PARAMS in asked and Quantity.WEIGHTS not in asked \
                     and (answer.layer, Quantity.PARAMS) not in self.primary:
                 return Quantity.PARAMS
+            # the extractor reads a FLOPs (or MACs) column as connections, a "memory" column without a
+            # unit as units (CS231n's memory counts activations): they answer the FLOPs, the memory asked
+            for read, cost in ((Quantity.CONNECTIONS, Quantity.FLOPS), (Quantity.UNITS, Quantity.MEMORY)):
+                if q is read and cost in asked and read not in asked and (answer.layer, cost) not in self.primary:
+                    return cost
         return q
 
     def slot_sure(self, answer: Answer) -> bool:
@@ -273,10 +280,43 @@ class _NetworkTable:
     def expected(self, layer: str, quantity: Quantity):
         return self.base.figure(layer, quantity)
 
+    def in_unit(self, quantity: Quantity, figure):
+        """A figure as the rubric asks it written: in its unit, rounded to a whole number (the course's
+        rounding: 802,816 bytes is 784 KB), or to the first digit that is not 0 below 1 (0.4 M)."""
+        if quantity not in self.units or not isinstance(figure, (int, float)):
+            return figure
+        value = figure / self.units[quantity][1]
+        if value == 0 or abs(value) >= 0.5:
+            return int(round(value))
+        return round(value, -math.floor(math.log10(abs(value))))
+
+    def unit_interval(self, quantity: Quantity, answer: Answer):
+        """The figures in base units that a number written in the rubric's unit stands for, the course's
+        rounding forgiven either way at the half (253.5 KB is 253 or 254): None where the quantity
+        has no unit, or the number was written with its own scale (23k, 0.4M: read in base units)."""
+        value = answer.value
+        if quantity not in self.units or answer.approximate or not isinstance(value, (int, float)) \
+                or isinstance(value, bool):
+            return None
+        decimals = len(repr(float(value)).split(".")[1].rstrip("0")) if not float(value).is_integer() else 0
+        size, half = self.units[quantity][1], 0.5 * 10 ** -decimals
+        # the half-open interval `_rounded` takes, closed at its top by the smallest step beyond it
+        return (value - half) * size, math.nextafter((value + half) * size, math.inf)
+
     def formula(self, layer: str, quantity: Quantity) -> str:
+        written = self._formula(layer, quantity)
+        if quantity in self.units and written:
+            name, _ = self.units[quantity]
+            figure = self.in_unit(quantity, self.expected(layer, quantity))
+            written = f"{written} = {figure:,} {name}" if figure is not None else written
+        return written
+
+    def _formula(self, layer: str, quantity: Quantity) -> str:
         figures = self.base.figures
         if figures is None:
             return ""
+        if quantity in (Quantity.MEMORY, Quantity.FLOPS):
+            return self._cost_formula(layer, quantity)
         if layer == "total":
             try:
                 return f"the sum of the layers = {figures.total(quantity):,}"
@@ -288,6 +328,19 @@ class _NetworkTable:
             return figures.layer(layer).formulas.get(quantity, "")
         except KeyError:
             return ""
+
+    def _cost_formula(self, layer: str, quantity: Quantity) -> str:
+        from grader.reference.costs import Cost, CostConventions, layer_costs
+
+        conventions = self.required.costs or CostConventions()
+        if layer == "total":
+            total = self.expected(layer, quantity)
+            return f"the sum of the layers = {total:,}" if total is not None else ""
+        try:
+            record = layer_costs(self.base.figures.layer(layer), conventions)
+        except KeyError:
+            return ""
+        return record.formulas[Cost.ACTIVATION_BYTES if quantity is Quantity.MEMORY else Cost.FLOPS]
 
     # ------------------------------------------------------------ judging
 
@@ -311,7 +364,8 @@ class _NetworkTable:
             for qi, quantity in enumerate(self.asked_quantities):
                 if (layer, quantity) not in filled:
                     judged.append(_Judged(Judgement(
-                        self.network, layer, quantity, Verdict.MISSING, self.expected(layer, quantity),
+                        self.network, layer, quantity, Verdict.MISSING,
+                        self.in_unit(quantity, self.expected(layer, quantity)),
                         formula=self.formula(layer, quantity)), self._order(True, li, qi)))
         self._charge_once(judged)
         return judged
@@ -405,6 +459,7 @@ class _NetworkTable:
             # the slot is a guess (a number placed by its value, a network the rubric does not ask):
             # what a perturbation names there is no evidence of a mistake
             outcome.codes, outcome.origins = [], []
+        expected = self.in_unit(quantity, expected)  # as the student writes it, from here on
         self._apply_checks(answer, quantity, expected, outcome, primary)
         if asked:
             order = self._order(True, self.asked_layers.index(layer), self.asked_quantities.index(quantity))
@@ -467,6 +522,8 @@ class _NetworkTable:
             return _Outcome(Verdict.WRONG, note="no value read")
         if value_key(expected) in value_keys(value):
             return _Outcome(Verdict.CORRECT)
+        if (interval := self.unit_interval(quantity, answer)) is not None:
+            return self._rounded(answer, quantity, expected, interval, judged, course=True)
         if isinstance(value, (int, float)):
             interval = rounding(value, answer.text, approximate=answer.approximate)
             if interval is not None:
@@ -483,19 +540,20 @@ class _NetworkTable:
             return _Outcome(Verdict.WRONG)
         return self._from_flips(found, answer.layer)
 
-    def _rounded(self, answer: Answer, quantity: Quantity, expected, interval, judged) -> _Outcome:
+    def _rounded(self, answer: Answer, quantity: Quantity, expected, interval, judged, course: bool = False) -> _Outcome:
         """A value written rounded: the expected figure, or else the simplest-explained figure of the
         slot it rounds (for a total, first the sum of the student's own layers), then the rubric's rule
-        for roundings."""
+        for roundings; or, `course`, a number in the rubric's unit, rounded as the course asks: no rule."""
         low, high = interval
+        rule = self._course_rounding if course else self._rounding_rule
         if isinstance(expected, (int, float)) and low <= expected < high:
-            return self._rounding_rule(answer.value, expected, _Outcome(Verdict.CORRECT))
+            return rule(answer.value, expected, _Outcome(Verdict.CORRECT))
         if answer.layer == "total":
             context = self._context(answer, quantity, None, explained=False)
             sums = [total for total in own_sums(context) if low <= total < high]
             if sums:
                 outcome = _Outcome(Verdict.FOLLOW_THROUGH, note="the sum of your own per-layer values")
-                return self._rounding_rule(answer.value, sums[0], outcome)
+                return rule(answer.value, sums[0], outcome)
         best = None
         for figure in self._figures_within(answer.layer, quantity, low, high):
             found = explain(self.diagnosis, Slot(answer.layer, quantity, figure), self.acceptance,
@@ -506,12 +564,13 @@ class _NetworkTable:
                 if best is None or cost < best[0]:
                     best = (cost, figure, found)
         if best is None:
-            return _Outcome(Verdict.WRONG, note="written rounded, and no figure of this slot rounds to it")
+            return _Outcome(Verdict.WRONG, note="" if course else "written rounded, and no figure of this slot rounds to it")
         _, figure, found = best
         outcome = (self._explained_total(found, judged) if answer.layer == "total"
                    else self._from_flips(found, answer.layer))
-        outcome.note = "; ".join(filter(None, [f"read as {figure:,} rounded", outcome.note]))
-        return self._rounding_rule(answer.value, figure, outcome)
+        if not course:
+            outcome.note = "; ".join(filter(None, [f"read as {figure:,} rounded", outcome.note]))
+        return rule(answer.value, figure, outcome)
 
     def _figures_within(self, layer: str, quantity: Quantity, low, high) -> list:
         """Every figure of a slot in [low, high) under the diagnosis, fewer of its global flips or one
@@ -525,6 +584,11 @@ class _NetworkTable:
         figures = {figure for chosen in sets
                    for figure in slot_index(self.network, self.required, chosen).values(layer, quantity, low, high)}
         return sorted(figures)
+
+    @staticmethod
+    def _course_rounding(value, figure, outcome: _Outcome) -> _Outcome:
+        outcome.rounded = True  # the rounding asked: the figure's verdict as it stands
+        return outcome
 
     def _rounding_rule(self, value, figure, outcome: _Outcome) -> _Outcome:
         """The rubric's verdict on a figure written rounded: accepted within its `approximate`
@@ -685,7 +749,7 @@ class _NetworkTable:
         context = self._context(answer, quantity, expected, explained)
         # The transcription slip comes last: it applies only where nothing else explains the number
         # (a written expression that does not give the result written is an arithmetic slip).
-        for code in ("pool-params-counted", "filters-wrong", "total-inconsistent", "misplaced-answer",
+        for code in ("pool-params-counted", "add-with-weights", "filters-wrong", "total-inconsistent", "misplaced-answer",
                      "arithmetic-slip", "transcription-slip"):
             # a second answer to a slot already answered is judged, but the student's own numbers
             # are checked on the slot's answer: a year or a layer count read as a total is no total

@@ -182,6 +182,19 @@ def pool_params_counted(ctx: AnswerContext) -> bool:
     return value is not None and value > 0
 
 
+# ---------------------------------------------------------------- add-with-weights
+
+
+def add_with_weights(ctx: AnswerContext) -> bool:
+    """Weights on a residual sum or a concatenation, which has none: it adds (or stacks) its inputs
+    element by element and learns nothing."""
+    if ctx.layer_kind not in ("add", "concat") or ctx.explained or not ctx.slot_sure or ctx.quantity not in (
+            Quantity.WEIGHTS, Quantity.BIASES, Quantity.PARAMS):
+        return False
+    value = _number(ctx.answer.value)
+    return value is not None and value > 0
+
+
 # ---------------------------------------------------------------- filters-wrong
 
 _NUMBERS = re.compile(r"\d+")
@@ -259,6 +272,7 @@ TRANSCRIPTION_SLIP = Check(transcription_slip, "digit edit distance ≤ 2 to the
 TOTAL_INCONSISTENT = Check(total_inconsistent, "sum the student's own per-layer values")
 MISPLACED_ANSWER = Check(misplaced_answer, "the value is another slot's expected figure")
 POOL_PARAMS_COUNTED = Check(pool_params_counted, "a non-zero parameter count on a max-pool layer")
+ADD_WITH_WEIGHTS = Check(add_with_weights, "a non-zero parameter count on a residual sum or a concatenation")
 INPUT_224_STATED = Check(stated_input_224, "the document states a 224×224 input and never 227×227",
                          reads="document")
 FILTERS_WRONG = Check(filters_wrong, "another filter count written in the student's working explains the value")

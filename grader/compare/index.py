@@ -12,11 +12,14 @@ from functools import lru_cache
 from grader.core import Quantity
 from grader.compare.perturb import (BIAS, FORMULA, GLOBAL, LAYER, Counts, Flip, LayerContext, Perturbation,
                                     figures_or_none)
+from grader.reference.costs import CostConventions
 from grader.reference.engine import Conventions, Figures
 from grader.reference.spec import Network, load_network
 
 SPATIAL_QUANTITIES = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.BIASES, Quantity.PARAMS,
                       Quantity.CONNECTIONS, Quantity.SHAPE)
+# The costs of a forward pass: their totals add every layer, pooling included.
+COST_QUANTITIES = (Quantity.MEMORY, Quantity.FLOPS)
 
 
 def value_key(value):
@@ -119,6 +122,8 @@ class SlotIndex:
         """The value of one slot under an explanation (None where it does not apply)."""
         if not self.valid:
             return None
+        if layer == "total" and quantity in COST_QUANTITIES:
+            return sum(self.figure(f.name, quantity) or 0 for f in self.figures.layers)
         if layer in ("total", "input"):
             try:
                 return self.figures.figure(layer, quantity)
@@ -155,10 +160,15 @@ class SlotIndex:
         next_pool = after if (layer_figures.kind == "conv" and after is not None and after.kind == "pool") else None
         convs = [f.name for f in figures.layers if f.kind == "conv"]
         fcs = [f.name for f in figures.layers if f.kind == "fc"]
+        spec_names = [layer.name for layer in network.layers]
+        at_spec = spec_names.index(name)
+        following = network.layers[at_spec + 1] if at_spec + 1 < len(network.layers) else None
         return LayerContext(
             network=self.network, layer=network.layer(name), figures=layer_figures, next_pool=next_pool,
             towers=figures.towers, with_bias=figures.connections_with_bias,
-            first_conv=bool(convs) and convs[0] == name, first_fc=bool(fcs) and fcs[0] == name)
+            first_conv=bool(convs) and convs[0] == name, first_fc=bool(fcs) and fcs[0] == name,
+            costs=conventions.costs if conventions.costs is not None else CostConventions(),
+            next_relu=following is not None and following.kind == "relu" and not following.inputs)
 
     def _read(self, context: LayerContext, formula: Flip | None, bias: Flip | None, quantity: Quantity):
         counts: Counts | None = context.counts
@@ -226,19 +236,20 @@ class SlotIndex:
         if "total" in self._layers:
             return self._layers["total"]
         layers = [f.name for f in self.figures.layers if f.kind != "pool" or f.weights]
+        every = [f.name for f in self.figures.layers]
         uniform = {(None, None, None)}
         for stage in (LAYER, FORMULA, BIAS):
             uniform |= {(stage, flip.code, flip.arg) for flip in self.candidates(stage)}
         table: dict = {}
         for stage, code, arg in uniform:
-            sums = dict.fromkeys((q for q in SPATIAL_QUANTITIES if q is not Quantity.SHAPE), 0)
-            for name in layers:
+            sums = dict.fromkeys((q for q in SPATIAL_QUANTITIES + COST_QUANTITIES if q is not Quantity.SHAPE), 0)
+            for name in every:
                 local = dict.fromkeys((LAYER, FORMULA, BIAS))
                 if stage is not None:
                     local[stage] = next((f for f in self.candidates(stage, name) if f.code == code and f.arg == arg),
                                         None)
                 context = self._context(name, local[LAYER]) or self._context(name, None)
-                for quantity in sums:
+                for quantity in (sums if name in layers else COST_QUANTITIES):
                     value = self._read(context, local[FORMULA], local[BIAS], quantity)
                     sums[quantity] += value if value is not None else self._read(context, None, None, quantity)
             flip = Flip(code, None, arg) if stage is not None else None

@@ -9,7 +9,9 @@ changes the figures. Four stages, applied in this order:
 - `layer`: one layer of the spec, without effect on the shapes (a split layer merged, a wrong depth);
 - `formula`: one layer's counts read with a wrong formula ((k·k+1)·Cin·Cout, units = weights, ...);
 - `bias`: which of the counts a slot reads (weights with the biases in, params without them,
-  connections as FLOPs).
+  connections as FLOPs, memory as elements, FLOPs as MACs).
+
+The costs (memory, FLOPs) are read under the conventions' `costs` (grader/reference/costs.py).
 
 This module knows nothing of the pitfall registry: `pitfalls.py` pairs each code with its
 perturbation, and the index and the diagnosis read them from there.
@@ -20,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from grader.core import GraderError, Quantity
+from grader.reference.costs import CostConventions, layer_costs
 from grader.reference.engine import Conventions, Figures, LayerFigures, compute
 from grader.reference.spec import Layer, Network, load_network, variants
 
@@ -55,6 +58,12 @@ class Counts:
     biases: int
     connections: int
     shape: tuple[int, ...]
+    # the costs of one forward pass under the conventions' costs: MACs, FLOPs as they count them,
+    # the output elements and their memory in bytes
+    macs: int = 0
+    flops: int = 0
+    activations: int = 0
+    memory: int = 0
 
     def read(self, quantity: Quantity):
         if quantity is Quantity.SHAPE:
@@ -76,11 +85,15 @@ class LayerContext:
     with_bias: bool  # connections counted with biases
     first_conv: bool
     first_fc: bool
+    costs: CostConventions = CostConventions()
+    next_relu: bool = False  # a ReLU follows the layer in the spec
 
     @property
     def counts(self) -> Counts:
         f = self.figures
-        return Counts(f.units, f.weights, f.biases, f.connections, f.shape)
+        cost = layer_costs(f, self.costs)
+        return Counts(f.units, f.weights, f.biases, f.connections, f.shape,
+                      cost.macs, cost.flops, cost.activations, cost.activation_bytes)
 
     @property
     def positions(self) -> int:
@@ -259,7 +272,7 @@ def _half_apply(flip, ctx: LayerContext):
     if not ctx.figures.split:
         return None
     t, c = ctx.towers, ctx.counts
-    return Counts(c.units // t, c.weights // t, c.biases // t, c.connections // t, c.shape)
+    return replace(c, units=c.units // t, weights=c.weights // t, biases=c.biases // t, connections=c.connections // t)
 
 
 def _over_split_candidates(network, conventions):
@@ -417,6 +430,145 @@ def _flops_read(flip, counts: Counts, quantity: Quantity):
     return 2 * counts.connections
 
 
+# ---------------------------------------------------------------- graphs: groups, batch norm, shortcuts
+
+
+def _depthwise_candidates(network, conventions):
+    return tuple(Flip("depthwise-as-full", layer.name) for layer in _conv_layers(network) if layer.groups > 1)
+
+
+def _depthwise_apply(flip, network, conventions):
+    return network.with_layer(flip.layer, groups=1), conventions
+
+
+def _bn_candidates(network, conventions):
+    return tuple(Flip("bn-params-four", layer.name) for layer in network.layers if layer.kind == "bn")
+
+
+def _bn_four_apply(flip, ctx: LayerContext):
+    # the running mean and variance counted with the scale and the shift: 4 per channel
+    if ctx.layer.kind != "bn":
+        return None
+    c = ctx.counts
+    return replace(c, weights=2 * c.weights, biases=2 * c.biases)
+
+
+def shortcut_layers(network: Network) -> tuple[str, ...]:
+    """The layers of every projection shortcut: a convolution that reads another layer than the one
+    listed before it (a branch) and leads into a residual sum, directly or through the batch norm
+    after it (ResNet's downsample.0 and downsample.1)."""
+    by_name = {layer.name: layer for layer in network.layers}
+    found = []
+    for join in network.layers:
+        if join.kind != "add":
+            continue
+        for name in join.inputs:
+            path, layer = [], by_name.get(name)
+            if layer is not None and layer.kind == "bn" and not layer.inputs:
+                path.append(layer.name)
+                at = [l.name for l in network.layers].index(layer.name)
+                layer = network.layers[at - 1] if at else None
+            if layer is not None and layer.kind == "conv" and layer.inputs:
+                found += [layer.name, *path]
+    return tuple(dict.fromkeys(found))
+
+
+def _shortcut_candidates(network, conventions):
+    return tuple(Flip("projection-shortcut-missed", name) for name in shortcut_layers(network))
+
+
+def _shortcut_apply(flip, ctx: LayerContext):
+    # the shortcut's layer left out of the count: nothing of it counted
+    c = ctx.counts
+    return replace(c, weights=0, biases=0, connections=0, macs=0, flops=0, activations=0, memory=0)
+
+
+# ---------------------------------------------------------------- costs
+
+
+def _pool_relu_candidates(network, conventions):
+    flips = []
+    for i, layer in enumerate(network.layers):
+        if layer.kind == "pool" and not layer.trainable:
+            flips.append(Flip("flops-on-pool-relu", layer.name, "pool"))
+        following = network.layers[i + 1] if i + 1 < len(network.layers) else None
+        if layer.kind in ("conv", "fc", "bn") and following is not None and following.kind == "relu" \
+                and not following.inputs:
+            flips.append(Flip("flops-on-pool-relu", layer.name, "relu"))
+    return tuple(flips)
+
+
+def _pool_relu_apply(flip, ctx: LayerContext):
+    """Pooling charged one operation per window element per output (k·k·C·H'·W'), or the ReLU after a
+    layer one per element, added to the layer's FLOPs."""
+    c = ctx.counts
+    if flip.arg == "pool" and ctx.layer.kind == "pool":
+        f = ctx.figures
+        if ctx.layer.adaptive is not None:  # a window of the input's share of each output
+            window = -(-f.input_shape[0] // f.shape[0]) * -(-f.input_shape[1] // f.shape[1])
+        else:
+            window = ctx.layer.kernel[0] * ctx.layer.kernel[1]
+        return replace(c, flops=c.activations * window)
+    if flip.arg == "relu" and ctx.next_relu and ctx.layer.kind != "pool":
+        return replace(c, flops=c.flops + c.activations)
+    return None
+
+
+def _cost_candidates(code: str):
+    def candidates(network, conventions):
+        return tuple(Flip(code, layer.name) for layer in network.layers if layer.counted)
+    return candidates
+
+
+def _costs(conventions: Conventions) -> CostConventions:
+    return conventions.costs if conventions.costs is not None else CostConventions()
+
+
+def _flops_vs_macs_read(flip, counts: Counts, quantity: Quantity):
+    # FLOPs as 2·MACs where the convention counts a multiply-add as one, or MACs where it counts two
+    if quantity is not Quantity.FLOPS or not counts.macs:
+        return None
+    return counts.macs if counts.flops >= 2 * counts.macs else 2 * counts.macs
+
+
+def _elements_read(flip, counts: Counts, quantity: Quantity):
+    # the number of output elements given as the memory, as if an element took one byte
+    if quantity is not Quantity.MEMORY or not counts.activations or counts.memory == counts.activations:
+        return None
+    return counts.activations
+
+
+def _kilo_candidates(network, conventions):
+    # arg: the power of the unit (1: KB, 2: MB) the other kilo was used at
+    kilo = _costs(conventions).kilo
+    return tuple(Flip("kilo-1000-vs-1024", layer.name, (kilo, power)) for layer in network.layers
+                 if layer.counted for power in (1, 2))
+
+
+def _kilo_read(flip, counts: Counts, quantity: Quantity):
+    """The memory in the rubric's units worked with the other kilo (KB of 1000 bytes for 1024): as
+    bytes, the figure times (kilo / other)^power, so that the rubric's unit reads what they wrote."""
+    if quantity is not Quantity.MEMORY or not counts.memory:
+        return None
+    kilo, power = flip.arg
+    other = 1000 if kilo == 1024 else 1024
+    return counts.memory * (kilo / other) ** power
+
+
+def _batch_candidates(network, conventions):
+    batch = _costs(conventions).stated_batch
+    if batch is None:
+        return ()
+    return tuple(Flip("batch-counted", layer.name, batch) for layer in network.layers if layer.counted)
+
+
+def _batch_read(flip, counts: Counts, quantity: Quantity):
+    # the memory or the FLOPs of the whole batch, where one image's are asked
+    if quantity not in (Quantity.MEMORY, Quantity.FLOPS) or not counts.read(quantity):
+        return None
+    return counts.read(quantity) * flip.arg
+
+
 # ---------------------------------------------------------------- the perturbations
 
 INPUT_224 = Perturbation(GLOBAL, _input_224_candidates, _input_224_apply, origin="input",
@@ -456,5 +608,23 @@ BIAS_COUNTED = Perturbation(BIAS, _weighted_candidates("bias-counted"), _bias_co
                             description="weights read with the biases in")
 BIAS_MISSED = Perturbation(BIAS, _weighted_candidates("bias-missed"), _bias_missed_read,
                            description="parameters read without the biases")
+DEPTHWISE_AS_FULL = Perturbation(LAYER, _depthwise_candidates, _depthwise_apply,
+                                 description="a grouped (depthwise) conv layer computed with groups 1")
+BN_PARAMS_FOUR = Perturbation(FORMULA, _bn_candidates, _bn_four_apply,
+                              description="a batch norm's weights and biases doubled (4 per channel)")
+PROJECTION_SHORTCUT_MISSED = Perturbation(FORMULA, _shortcut_candidates, _shortcut_apply, origin="network",
+                                          description="a projection shortcut's conv and batch norm counted as 0 "
+                                                      "(totals without them)")
+FLOPS_ON_POOL_RELU = Perturbation(FORMULA, _pool_relu_candidates, _pool_relu_apply, origin="network",
+                                  description="FLOPs of k·k per pooled output, or one per element for a ReLU")
+FLOPS_VS_MACS = Perturbation(BIAS, _cost_candidates("flops-vs-macs"), _flops_vs_macs_read,
+                             description="FLOPs read as 2·MACs where MACs are asked, or as MACs where 2·MACs are")
+MEMORY_AS_ELEMENTS = Perturbation(BIAS, _cost_candidates("memory-as-elements"), _elements_read,
+                                  description="memory read as the output elements (one byte each)")
+KILO_1000_VS_1024 = Perturbation(BIAS, _kilo_candidates, _kilo_read,
+                                 description="memory converted with 1000 bytes a KB where 1024 is asked "
+                                             "(or the other way)")
+BATCH_COUNTED = Perturbation(BIAS, _batch_candidates, _batch_read,
+                             description="memory or FLOPs times the batch size the assignment states")
 CONNECTIONS_AS_FLOPS = Perturbation(BIAS, _flops_candidates, _flops_read,
                                     description="connections read as FLOPs, two per connection (multiply, add)")

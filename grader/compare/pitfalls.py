@@ -3,7 +3,8 @@
 One explicit table. Each entry has its code, a title, the explanation a student reads in ruff's
 four sections (what it does, why it is bad, an example, what to do instead) and its detection:
 a perturbation of the reference engine (perturb.py) and/or a check of the student's own work
-(checks.py). Codes never change meaning; new ones are added at the end of their family.
+(checks.py). Codes never change meaning. The team's codes come first, in the team's order; the
+project's own (graphs and costs: batch norm, shortcuts, memory, FLOPs) follow them.
 
 `charged` says what one occurrence of the mistake is (the comparator charges each once, see
 grader/compare/__init__.py): "network", a way of working applied wherever it fits (biases counted,
@@ -258,6 +259,98 @@ _CATALOGUE = (
         instead="conv2 units 27·27·256 = 186,624; 64,896 = 13·13·384 belongs to conv3.",
         check=checks.MISPLACED_ANSWER,
         charged="answer",
+    ),
+    # ------------------------------------------------------------ the project's own: graphs
+    Pitfall(
+        "bn-params-four", "Batch norm given 4 parameters per channel",
+        what="Counts a batch-norm layer's running mean and variance with its parameters: 4 per channel.",
+        why="A batch norm learns a scale and a shift per channel: 2 parameters. Its running mean and variance "
+            "are statistics it keeps, not trained by the gradient (PyTorch keeps them as buffers, outside "
+            "parameters()).",
+        example="ResNet-18 bn1 (64 channels): 4·64 = 256 parameters.",
+        instead="bn1: 2·64 = 128 parameters (64 scales, 64 shifts); the 128 running statistics apart, if asked.",
+        perturbation=perturb.BN_PARAMS_FOUR,
+    ),
+    Pitfall(
+        "depthwise-as-full", "A depthwise convolution counted as a full one",
+        what="Gives a depthwise (or grouped) convolution's filters every input channel.",
+        why="In a depthwise convolution (groups = channels) each filter sees one channel; in a grouped one, its "
+            "group's share. That is what makes MobileNet's blocks cheap: k·k·1·C weights, not k·k·C·C.",
+        example="MobileNetV2 features.1.depthwise (3×3, 32 channels): 3·3·32·32 = 9,216 weights.",
+        instead="features.1.depthwise: 3·3·1·32 = 288 weights (each of the 32 filters sees its own channel).",
+        perturbation=perturb.DEPTHWISE_AS_FULL,
+    ),
+    Pitfall(
+        "projection-shortcut-missed", "The projection shortcut forgotten",
+        what="Leaves out the 1×1 convolution (and its batch norm) on the shortcut of a residual block that "
+             "changes the shape.",
+        why="Where a block halves the map and widens the channels, the identity cannot be added to the block's "
+            "output: the shortcut is a 1×1 convolution with stride 2 and a batch norm, with parameters of their "
+            "own.",
+        example="ResNet-18 total 11,515,688 parameters: 11,689,512 less the three shortcuts' "
+                "8,192+256, 32,768+512 and 131,072+1,024.",
+        instead="Count layer2.0.downsample (1·1·64·128 = 8,192 weights, batch norm 256), and likewise in layer3 "
+                "and layer4: 11,689,512 in all.",
+        perturbation=perturb.PROJECTION_SHORTCUT_MISSED,
+    ),
+    Pitfall(
+        "add-with-weights", "A residual sum counted as a layer with weights",
+        what="Gives parameters to a residual addition (or a concatenation).",
+        why="A sum adds its inputs element by element, a concatenation stacks them: neither learns anything. "
+            "The weights are in the convolutions on either branch.",
+        example="ResNet-18 layer1.0.add: 64·64 = 4,096 parameters.",
+        instead="layer1.0.add: 0 parameters.",
+        check=checks.ADD_WITH_WEIGHTS,
+    ),
+    # ------------------------------------------------------------ the project's own: costs
+    Pitfall(
+        "flops-vs-macs", "FLOPs and MACs confused (a factor of 2)",
+        what="Gives 2·MACs where the assignment counts a multiply-add as one operation, or MACs where it "
+             "counts a multiply and an add.",
+        why="A MAC (multiply-accumulate) is a multiply and an add. Tables disagree on which they call a FLOP: "
+            "torchvision's GFLOPS and EECS 498's \"flop\" column count MACs; others count 2 per MAC. The "
+            "assignment says which.",
+        example="torchvision AlexNet (input 227) conv1 flop 2·64·56·56·11·11·3 = 145,711,104, written 146 M "
+                "where MACs are asked.",
+        instead="conv1: 64·56·56 outputs × 11·11·3 multiply-adds each = 72,855,552, 73 M.",
+        perturbation=perturb.FLOPS_VS_MACS,
+    ),
+    Pitfall(
+        "memory-as-elements", "Memory given as the number of elements",
+        what="Gives a layer's output elements as its memory, as if each took one byte.",
+        why="Each activation is a 32-bit float: 4 bytes. The memory of an output is its elements × 4.",
+        example="conv1 output 64·56·56 = 200,704 elements, written 196 KB.",
+        instead="conv1: 200,704·4 = 802,816 bytes = 784 KB.",
+        perturbation=perturb.MEMORY_AS_ELEMENTS,
+    ),
+    Pitfall(
+        "kilo-1000-vs-1024", "KB taken as 1000 bytes (or 1024 where 1000 is asked)",
+        what="Converts bytes to KB (or MB) with the other kilo than the assignment's.",
+        why="A KB is 1,024 bytes in the binary convention, 1,000 in the decimal one; the assignment says "
+            "which. 2.4% off at KB, 4.9% at MB: enough to change every rounded figure.",
+        example="conv1 802,816 bytes / 1,000 = 803 KB where 1 KB = 1,024 bytes.",
+        instead="conv1 802,816 / 1,024 = 784 KB.",
+        perturbation=perturb.KILO_1000_VS_1024,
+    ),
+    Pitfall(
+        "batch-counted", "The batch counted",
+        what="Multiplies a layer's memory or FLOPs by the batch size where one image's are asked.",
+        why="The table is per image: every figure scales with the batch, so it is stated for one. (Training "
+            "memory is another question: the batch's activations, kept for the backward pass.)",
+        example="conv1 memory for a batch of 128: 802,816·128 = 102,760,448 bytes, 100,352 KB.",
+        instead="conv1 memory for one image: 802,816 bytes = 784 KB.",
+        perturbation=perturb.BATCH_COUNTED,
+    ),
+    Pitfall(
+        "flops-on-pool-relu", "FLOPs charged to pooling or ReLU",
+        what="Counts operations for a pooling layer (one per window element per output) or adds a ReLU's (one "
+             "per element) to a layer, where the assignment charges FLOPs to the weighted layers only.",
+        why="Pooling, ReLU, batch norm and sums do a few operations per element, tiny beside a convolution's; "
+            "the convention (torchvision's, EECS 498's) leaves them out and counts the multiply-adds of "
+            "convolutional and fully connected layers.",
+        example="pool1 (3×3 windows, output 64·27·27): 46,656·9 = 419,904, written 0.4 M.",
+        instead="pool1: 0 FLOPs under this convention.",
+        perturbation=perturb.FLOPS_ON_POOL_RELU,
     ),
 )
 

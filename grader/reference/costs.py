@@ -50,6 +50,9 @@ class CostConventions:
     flops: str = "2mac"  # a key of FLOPS_CONVENTIONS
     bytes_per_element: int = 4  # fp32
     kilo: int = 1024  # bytes in a KB (and KB in an MB): 1024 or 1000
+    # A batch size the assignment states (trained in batches of 128) while the figures asked are for
+    # one image: the comparator's `batch-counted` pitfall multiplies by it. None: no batch stated.
+    stated_batch: int | None = None
 
     def __post_init__(self) -> None:
         if self.flops not in FLOPS_CONVENTIONS:
@@ -59,6 +62,12 @@ class CostConventions:
             raise GraderError(f"bytes per element must be a positive integer, not {self.bytes_per_element!r}")
         if self.kilo not in KILO:
             raise GraderError(f"a KB is 1024 or 1000 bytes, not {self.kilo!r}")
+        if self.stated_batch is not None and (isinstance(self.stated_batch, bool) or not isinstance(
+                self.stated_batch, int) or self.stated_batch < 2):
+            raise GraderError(f"a stated batch must be an integer of 2 or more, not {self.stated_batch!r}")
+
+    def describe(self) -> str:
+        return f"{FLOPS_SHORT[self.flops]} as FLOPs, {self.bytes_per_element} bytes an element, 1 KB = {self.kilo} bytes"
 
     def lines(self) -> list[str]:
         """The conventions in words."""
@@ -106,7 +115,7 @@ class Costs:
 
 
 def costs(figures: Figures, conventions: CostConventions = CostConventions()) -> Costs:
-    return Costs(figures.network, conventions, tuple(_layer(layer, conventions) for layer in figures.layers))
+    return Costs(figures.network, conventions, tuple(layer_costs(layer, conventions) for layer in figures.layers))
 
 
 def kilobytes(count: int, conventions: CostConventions, power: int = 1) -> float:
@@ -114,7 +123,7 @@ def kilobytes(count: int, conventions: CostConventions, power: int = 1) -> float
     return count / conventions.kilo ** power
 
 
-def _layer(layer: LayerFigures, conventions: CostConventions) -> LayerCosts:
+def layer_costs(layer: LayerFigures, conventions: CostConventions = CostConventions()) -> LayerCosts:
     if layer.kind == "conv":
         positions = layer.shape[0] * layer.shape[1]
         where = f"{layer.shape[0]}·{layer.shape[1]}"
@@ -150,4 +159,5 @@ def _layer(layer: LayerFigures, conventions: CostConventions) -> LayerCosts:
     )
 
 
-__all__ = ["FLOPS_CONVENTIONS", "FLOPS_SHORT", "KILO", "Cost", "CostConventions", "Costs", "LayerCosts", "costs", "kilobytes"]
+__all__ = ["FLOPS_CONVENTIONS", "FLOPS_SHORT", "KILO", "Cost", "CostConventions", "Costs", "LayerCosts", "costs", "kilobytes",
+           "layer_costs"]

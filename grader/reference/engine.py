@@ -17,6 +17,9 @@ class Conventions:
     input_size: int | None = None  # input height and width (AlexNet: 227; the paper says 224)
     towers: int | None = None  # 1 merges the two GPU towers; None keeps the spec's
     connections_with_bias: bool | None = None  # LeCun 1998 counts a connection per bias
+    # How memory and FLOPs are counted (grader/reference/costs.py's CostConventions); None: its defaults.
+    # The engine's own figures ignore it; the comparator reads the costs under it.
+    costs: object = None
 
     def describe(self) -> str:
         parts = []
@@ -26,6 +29,8 @@ class Conventions:
             parts.append("towers merged" if self.towers == 1 else f"{self.towers} towers")
         if self.connections_with_bias is not None:
             parts.append("connections with biases" if self.connections_with_bias else "connections without biases")
+        if self.costs is not None:
+            parts.append(self.costs.describe())
         return ", ".join(parts) or "the spec's conventions"
 
 
