@@ -88,6 +88,22 @@ def test_an_image_without_the_ocr_extra_names_the_extra(tmp_path, monkeypatch):
     assert "a PNG image, which needs OCR" in message and "ocr extra" in message
 
 
+def test_the_bundled_photo_without_pillow_or_the_ocr_names_the_extra(monkeypatch):
+    """As after the Quick start's `pip install -e .`: no Pillow, no RapidOCR, no onnxruntime."""
+    import importlib.util
+    import sys
+
+    absent = ("PIL", "rapidocr", "onnxruntime")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *rest: None if name.split(".")[0] in absent
+                        else real(name, *rest))
+    for name in [*absent, "PIL.Image", "PIL.ImageOps"]:
+        monkeypatch.setitem(sys.modules, name, None)  # an import of it fails, as it would
+    message = unreadable(SUBMISSIONS / "noah_becker.jpg")
+    assert message.endswith('noah_becker.jpg: a JPEG image, which needs OCR: install the ocr extra (pip install '
+                            '"cnn-count-grader[ocr]", or -e ".[ocr]" in a checkout)')
+
+
 def test_files_that_are_not_images(tmp_path):
     pytest.importorskip("PIL")
     broken = tmp_path / "broken.png"
