@@ -17,14 +17,20 @@ The roster's kind is told by its headers:
 
 A submission is matched to a student by the LMS user id its download gave first, then by a student
 id, email or login among the words of its name (a folder `wangwei_S1002` is S1002's), then by name
-with rapidfuzz. A name match must be strong and clear of the next candidate; a weak one, two
-students of one name, or two submissions for one student are never guessed: they go to review,
-naming the candidates, and are settled by putting the student's id into the submission's name.
+with rapidfuzz. A Chinese name in characters (李明) and one in pinyin (`li_ming`, `LiMing`, `ming_li`,
+"Li Ming") are compared through the characters' pinyin (pypinyin, every reading of each: 曾 is
+zeng or ceng); characters beside characters are compared as characters, so 李明 is not 黎明. A name
+match must be strong and clear of the next candidate; a weak one, two students of one name (or of
+one pinyin: 张伟 and 章伟 are both zhang wei), or two submissions for one student are never guessed:
+they go to review, naming the candidates, and are settled by putting the student's id into the
+submission's name.
 """
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -76,7 +82,7 @@ class Roster:
 @dataclass(frozen=True, slots=True)
 class RosterMatch:
     student: RosterStudent | None  # None: not matched (see review)
-    how: str = ""  # "lms id", "id" or "name"
+    how: str = ""  # "lms id", "id", "name" or "pinyin"
     review: str = ""  # why a TA should look, naming the candidates
     roster: Roster | None = None
 
@@ -195,11 +201,51 @@ def _forms(name: str) -> set[str]:
     return {form for form in forms if form}
 
 
-def _likeness(submitted: str, student: RosterStudent) -> float:
+# Han characters (CJK Unified Ideographs, extension A, compatibility ideographs): what pypinyin reads.
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Every reading of every character multiplies the spellings: a name's first ones are enough (a
+# two- to four-character name rarely has more than a dozen).
+MAX_SPELLINGS = 64
+
+
+def _pinyin(han: str) -> set[str]:
+    """The spellings of a name in characters: each character's readings (a family name's reading is
+    often not the character's usual one: 曾 zeng, 单 shan), ü written v, u or yu (吕: lv, lu, lyu),
+    with the family name (the first one or two characters) first or last."""
+    from pypinyin import Style, pinyin  # a Chinese name's cost only
+
+    readings = [[spelling for reading in options for spelling in
+                 ({reading, reading.replace("v", "u"), reading.replace("v", "yu")} if "v" in reading else {reading})]
+                for options in pinyin(han, style=Style.NORMAL, heteronym=True, errors="ignore")]
+    spellings = set()
+    for syllables in itertools.islice(itertools.product(*readings), MAX_SPELLINGS):
+        for turn in range(min(len(syllables), 3)):
+            spellings.add("".join(syllables[turn:] + syllables[:turn]))
+    return {spelling for spelling in spellings if spelling}
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_forms(name: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """A name's characters (Han only), its Latin forms, and the pinyin of its characters."""
+    han = "".join(_HAN.findall(name))
+    latin = _forms(_HAN.sub(" ", name))
+    return frozenset({han} if han else ()), frozenset(latin), frozenset(_pinyin(han) if han else ())
+
+
+def _likeness(submitted: str, student: RosterStudent) -> tuple[float, bool]:
+    """How alike (rapidfuzz ratio, 0-100) a submission's name is to a student's, and whether it took
+    pinyin to see it: characters are compared with characters where both names have them, else
+    letters with letters, the characters' pinyin among them."""
     from rapidfuzz import fuzz
 
-    given = squeezed(submitted)
-    return max((fuzz.ratio(given, form) for form in _forms(student.name)), default=0.0) if given else 0.0
+    given_han, given_latin, given_pinyin = _name_forms(submitted)
+    han, latin, spelled = _name_forms(student.name)
+    if given_han and han:
+        return max(fuzz.ratio(a, b) for a in given_han for b in han), False
+    plain = max((fuzz.ratio(a, b) for a in given_latin for b in latin), default=0.0)
+    crossed = itertools.chain(itertools.product(given_latin, spelled), itertools.product(given_pinyin, latin))
+    through_pinyin = max((fuzz.ratio(a, b) for a, b in crossed), default=0.0)
+    return (through_pinyin, True) if through_pinyin > plain else (plain, False)
 
 
 def _describe(student: RosterStudent) -> str:
@@ -234,28 +280,31 @@ def match_roster(roster: Roster, submissions: list[tuple[str, dict]]) -> tuple[d
     # (the same student handing in twice), never a reason to give the name to the other one
     students = roster.students
     claims: dict[str, list[str]] = {}  # student id -> submissions whose name chose it
-    chosen: dict[str, RosterStudent] = {}
+    chosen: dict[str, tuple[RosterStudent, bool]] = {}  # and whether it took pinyin
     candidates_of_review: set[str] = set()
     for key, fields in submissions:
         if key in matches:
             continue
         name = fields.get("name") or fields.get("id") or key
-        scored = sorted(((_likeness(name, student), n) for n, student in enumerate(students)), reverse=True)
+        scored = sorted(((*_likeness(name, student), n) for n, student in enumerate(students)),
+                        key=lambda scored: (scored[0], scored[2]), reverse=True)
         best = scored[0][0] if scored else 0.0
         second = scored[1][0] if len(scored) > 1 else 0.0
         if best >= STRONG and best - second >= CLEAR:
-            chosen[key] = students[scored[0][1]]
-            claims.setdefault(chosen[key].id, []).append(key)
+            chosen[key] = (students[scored[0][2]], scored[0][1])
+            claims.setdefault(students[scored[0][2]].id, []).append(key)
         elif best >= WEAK:
-            kind = "two or more students alike" if best >= STRONG else "only a weak likeness"
-            shown = [students[n] for score, n in scored if score >= max(WEAK, best - CLEAR)]
+            near = [(n, pinyin) for score, pinyin, n in scored if score >= max(WEAK, best - CLEAR)]
+            kind = "only a weak likeness" if best < STRONG else (
+                "two or more students alike in pinyin" if any(pinyin for _, pinyin in near) else "two or more students alike")
+            shown = [students[n] for n, _ in near]
             matches[key] = RosterMatch(None, review=f"the name {name!r} matches {kind} in the roster: "
                                        + "; ".join(_describe(s) for s in shown)
                                        + ". Put the student's id into the submission's name to settle it")
             candidates_of_review.update(s.id for s in shown)
         else:
             matches[key] = RosterMatch(None, review=f"the name {name!r} is not in the roster {roster.source}")
-    for key, student in chosen.items():
+    for key, (student, pinyin) in chosen.items():
         rivals = [other for other in claims[student.id] if other != key]
         if student.id in taken:
             rivals.insert(0, taken[student.id])
@@ -264,7 +313,7 @@ def match_roster(roster: Roster, submissions: list[tuple[str, dict]]) -> tuple[d
                                        + ", ".join(rivals) + ": which submission is theirs?")
             candidates_of_review.add(student.id)
         else:
-            matches[key] = RosterMatch(student, "name", roster=roster)
+            matches[key] = RosterMatch(student, "pinyin" if pinyin else "name", roster=roster)
     for key, match in matches.items():
         if match.student is not None:
             taken[match.student.id] = key

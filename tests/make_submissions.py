@@ -1,4 +1,4 @@
-"""Writes the binary sample submissions of submissions/ (xlsx, ipynb, docx, pdf): run it to regenerate
+"""Writes the binary sample submissions of submissions/ (xlsx, ipynb, docx, pdf, jpg): run it to regenerate
 them, then review and commit the files. The text ones are written by hand. The mistakes each
 file holds are listed in submissions/README.md; the figures are worked by hand from DESIGN.md's
 definitions (AlexNet, input 227, two towers)."""
@@ -143,9 +143,58 @@ def owen_clarke() -> None:
     page.save()
 
 
+# Noah's page, as he printed it: conv1-conv3 right; conv4 and conv5 for one tower's filters only
+# (3·3·192·192 = 331,776 and 3·3·192·128 = 221,184 weights, times 13·13 for the connections:
+# 56,070,144 and 37,380,096); the FC layers were on a second page he never photographed.
+NOAH_BECKER = [
+    "Noah Becker - HW2 question 1",
+    "AlexNet, input 227x227x3, two GPUs, biases not counted",
+    ["Layer", "Neurons", "Weights", "Connections"],
+    ["conv1", "290,400", "34,848", "105,415,200"],
+    ["conv2", "186,624", "307,200", "223,948,800"],
+    ["conv3", "64,896", "884,736", "149,520,384"],
+    ["conv4", "64,896", "331,776", "56,070,144"],
+    ["conv5", "43,264", "221,184", "37,380,096"],
+    "The fully connected layers are on my next page.",
+]
+
+
+def noah_becker() -> None:
+    """A printed page photographed by a phone: the page laid on a desk, seen a little from the side
+    (a perspective), turned, lit unevenly, out of focus, with sensor noise, saved as a JPEG of
+    quality 60. Pillow's own font, so the same Pillow draws the same page anywhere."""
+    import numpy
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    size, pitch = 34, 64
+    font = ImageFont.load_default(size=size)
+    page = Image.new("RGB", (1500, 2 * size + pitch * len(NOAH_BECKER) + size), (250, 249, 244))
+    pen = ImageDraw.Draw(page)
+    columns = (80, 340, 640, 940)
+    for n, item in enumerate(NOAH_BECKER):
+        y = 2 * size + n * pitch
+        for x, text in zip(columns, [item] if isinstance(item, str) else item):
+            pen.text((x, y), text, fill=(28, 28, 36), font=font)
+    # the desk around the page, the page seen from a little to the left and below
+    desk = Image.new("RGB", (page.width + 240, page.height + 200), (96, 84, 70))
+    desk.paste(page, (120, 100))
+    width, height = desk.size
+    # the desk's corners are taken from here (upper left, lower left, lower right, upper right)
+    quad = (30, 0, 0, height, width, height - 30, width - 10, 40)
+    photo = desk.transform(desk.size, Image.QUAD, quad, resample=Image.BICUBIC)
+    photo = photo.rotate(-2.0, resample=Image.BICUBIC, fillcolor=(96, 84, 70))
+    rng = numpy.random.default_rng(14)
+    pixels = numpy.asarray(photo.filter(ImageFilter.GaussianBlur(1.4)), dtype=numpy.float32)
+    light = numpy.linspace(1.0, 0.82, width)[None, :, None] * numpy.linspace(0.97, 1.0, height)[:, None, None]
+    pixels = pixels * light + rng.normal(0, 7, pixels.shape)
+    photo = Image.fromarray(numpy.clip(pixels, 0, 255).astype(numpy.uint8))
+    photo.save(SUBMISSIONS / "noah_becker.jpg", "JPEG", quality=60)
+
+
 if __name__ == "__main__":
     emma_schulz()
     farah_nasser()
     gao_yu()
     mateo_rossi()
     owen_clarke()
+    noah_becker()

@@ -88,6 +88,22 @@ def test_an_image_without_the_ocr_extra_names_the_extra(tmp_path, monkeypatch):
     assert "a PNG image, which needs OCR" in message and "ocr extra" in message
 
 
+def test_the_bundled_photo_without_pillow_or_the_ocr_names_the_extra(monkeypatch):
+    """As after the Quick start's `pip install -e .`: no Pillow, no RapidOCR, no onnxruntime."""
+    import importlib.util
+    import sys
+
+    absent = ("PIL", "rapidocr", "onnxruntime")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *rest: None if name.split(".")[0] in absent
+                        else real(name, *rest))
+    for name in [*absent, "PIL.Image", "PIL.ImageOps"]:
+        monkeypatch.setitem(sys.modules, name, None)  # an import of it fails, as it would
+    message = unreadable(SUBMISSIONS / "noah_becker.jpg")
+    assert message.endswith('noah_becker.jpg: a JPEG image, which needs OCR: install the ocr extra (pip install '
+                            '"cnn-count-grader[ocr]", or -e ".[ocr]" in a checkout)')
+
+
 def test_files_that_are_not_images(tmp_path):
     pytest.importorskip("PIL")
     broken = tmp_path / "broken.png"
@@ -257,3 +273,25 @@ def test_chinese_and_english_in_one_photographed_table(tmp_path):
     assert blocks[0].text == "作业：AlexNet 每层的神经元"
     (table,) = [block for block in blocks if isinstance(block, Table)]
     assert texts(table) == rows
+
+
+# Noah's photographed page (submissions/README.md): his table, typed here from what he printed.
+NOAH = {"conv1": (290_400, 34_848, 105_415_200), "conv2": (186_624, 307_200, 223_948_800),
+        "conv3": (64_896, 884_736, 149_520_384), "conv4": (64_896, 331_776, 56_070_144),
+        "conv5": (43_264, 221_184, 37_380_096)}
+
+
+@needs_ocr
+def test_the_bundled_phone_photo_is_read_as_its_readme_says():
+    from grader.extract import extract
+    from grader.rubric import load_rubric
+
+    document = read(SUBMISSIONS / "noah_becker.jpg")
+    (table,) = [block for block in document.blocks if isinstance(block, Table)]
+    assert [row[0].text for row in table.rows] == ["Layer", *NOAH] and all(len(row) == 4 for row in table.rows)
+    expected = {(layer, quantity): value for layer, values in NOAH.items()
+                for quantity, value in zip(("units", "weights", "connections"), values)}
+    answers = extract(document, networks=load_rubric("alexnet-paper").quantities)
+    sure = {(a.layer, a.quantity): a.value for a in answers if (a.source.ocr_confidence or 0) >= 0.9}
+    assert len(sure) >= 12 and sure.items() <= expected.items()  # an unsure digit goes to review, never wrong
+    assert {(a.layer, a.quantity) for a in answers} == set(expected)  # nothing read from the last line

@@ -97,6 +97,61 @@ def test_two_submissions_of_one_name_are_not_both_given_to_the_student(tmp_path)
     assert matches["y"].student is None and "x" in matches["y"].review
 
 
+# A class list in characters, as a Chinese school's office exports it (学号, 姓名). The readings are
+# Mandarin's, by hand: 李明 li ming, 曾小贤 zeng xiao xian (曾 as a family name; ceng otherwise),
+# 欧阳娜娜 ouyang nana (a two-character family name), 吕方 lü fang (lyu, lu or lv in Latin
+# letters), 张伟 and 章伟 both zhang wei, 李敏 li min.
+CHINESE_ROSTER = "学号,姓名\nS1,李明\nS2,曾小贤\nS3,欧阳娜娜\nS4,吕方\nS5,张伟\nS6,章伟\nS7,李敏\n"
+
+
+@pytest.mark.parametrize(("submitted", "student"), [
+    ("li_ming", "S1"), ("LiMing", "S1"), ("ming_li", "S1"), ("Li Ming", "S1"), ("LI MING", "S1"),
+    ("li_min", "S7"),  # one letter from li ming, and still 9 points clear of it
+    ("zeng_xiaoxian", "S2"), ("Xiaoxian Zeng", "S2"),
+    ("ouyang_nana", "S3"), ("Nana Ouyang", "S3"),
+    ("lyu_fang", "S4"), ("Lu Fang", "S4"), ("lvfang", "S4"),
+])
+def test_a_name_in_pinyin_finds_the_student_in_characters(tmp_path, submitted, student):
+    roster = load_roster(write(tmp_path / "class.csv", CHINESE_ROSTER, "gbk"))
+    matches, _ = match_roster(roster, [(submitted, {"id": submitted})])
+    assert (matches[submitted].student.id, matches[submitted].how) == (student, "pinyin")
+
+
+def test_a_name_in_characters_finds_the_student_in_pinyin(tmp_path):
+    roster = load_roster(write(tmp_path / "r.csv", "Student,ID,SIS User ID\n\"Li, Ming\",11,S11\n"
+                                                  "\"Ouyang, Nana\",12,S12\n\"Hart, Amelia\",13,S13\n"))
+    matches, missing = match_roster(roster, [("李明", {"id": "李明"}), ("欧阳娜娜_HW2", {"id": "欧阳娜娜_HW2"})])
+    assert {key: (m.student.id, m.how) for key, m in matches.items()} == {"李明": ("S11", "pinyin"),
+                                                                           "欧阳娜娜_HW2": ("S12", "pinyin")}
+    assert [s.id for s in missing] == ["S13"]
+
+
+def test_two_students_of_one_pinyin_go_to_review_and_characters_tell_them_apart(tmp_path):
+    roster = load_roster(write(tmp_path / "class.csv", CHINESE_ROSTER))
+    matches, missing = match_roster(roster, [("zhang_wei", {"id": "zhang_wei"}), ("章伟", {"id": "章伟"})])
+    assert matches["zhang_wei"].student is None
+    assert "in pinyin" in matches["zhang_wei"].review
+    assert "S5" in matches["zhang_wei"].review and "S6" in matches["zhang_wei"].review
+    # characters are compared as characters: 章伟 is S6, never its namesake in pinyin
+    assert (matches["章伟"].student.id, matches["章伟"].how) == ("S6", "name")
+    assert [s.id for s in missing] == ["S1", "S2", "S3", "S4", "S7"]  # S5 waits for the TA
+
+
+def test_a_folder_named_in_pinyin_is_graded_under_the_roster_s_id(tmp_path):
+    from grader.batch import grade_folder
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    write(folder / "Li_Ming.md", KEY)
+    write(folder / "zhangwei.md", KEY)
+    roster = write(tmp_path / "class.csv", CHINESE_ROSTER, "gbk")
+    result = grade_folder(folder, rubric="alexnet-paper", out=tmp_path / "out", workers=1, roster=str(roster))
+    by_name = {r["submission"]: r for r in result.results}
+    assert (by_name["Li_Ming"]["student"]["id"], by_name["Li_Ming"]["student"]["name"]) == ("S1", "李明")
+    assert by_name["zhangwei"]["student"]["id"] == "zhangwei"  # 张伟 or 章伟: not guessed
+    assert [key for key, _ in result.unmatched] == ["zhangwei"]
+
+
 def test_a_canvas_download_with_its_gradebook_export(tmp_path, capsys):
     from grader.cli import main
 
