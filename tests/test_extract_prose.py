@@ -490,3 +490,17 @@ def test_the_words_right_after_the_numbers_beat_a_word_of_the_label():
     assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]
     assert slots[("alexnet", "fc7", Q.CONNECTIONS)] == [16777216]
     assert 16777216 not in slots.get(("alexnet", "fc7", Q.UNITS), [])
+
+
+def test_a_quantitys_subscript_numbers_the_layer_of_the_kind_counted():
+    """Under "Conv4 and Conv5": units_4 = 13² × 384 = 64,896 and units_5 = 13² × 256 = 43,264."""
+    slots = found(document(
+        "## AlexNet",
+        "## Conv4 and Conv5",
+        "units_4 = 13^2 * 384 = 64896",
+        "units_5 = 13^2 * 256 = 43264",
+        "weights_{5} = 3*3*192*256 = 442368",
+    ), PAPER)
+    assert slots[("alexnet", "conv4", Q.UNITS)] == [64896]
+    assert slots[("alexnet", "conv5", Q.UNITS)] == [43264]
+    assert slots[("alexnet", "conv5", Q.WEIGHTS)] == [442368]

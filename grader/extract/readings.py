@@ -593,7 +593,7 @@ class _Walker:
         label = classify(label_text)
         if len(label_text) > LABEL_LENGTH and not heading and not (label.total and label.quantity):
             return  # a sentence, not a label
-        layer = parse_layer(label_text, within=LABEL_REACH, bare=False)
+        layer = parse_layer(label_text, within=LABEL_REACH, bare=False) or self._subscripted(label_text)
         if layer is None and value.strip():
             bare = parse_layer(label_text, bare=True)  # "FC: 4096 neurons": the kind is the whole label
             if bare is not None and not re.sub(r"[\W_]+", "", label_text[:bare.start] + label_text[bare.end:]):
@@ -718,6 +718,17 @@ class _Walker:
             # "W &= 11·11·3·96 = 34 848" under "conv1": a symbol of the student's own, its worked count
             # the current layer's; what it counts is left to the value (evidence.py)
             self._value("layer", self._prose_row(), None, value, source, from_context=True, worded=False)
+
+    def _subscripted(self, label_text: str) -> LayerLabel | None:
+        """"units_4", "\\text{weights}_5" under "Conv4 and Conv5": a quantity's word with the number of a
+        layer of the kind being counted as its subscript."""
+        match = _SUBSCRIPTED.fullmatch(clean(label_text))
+        row = self.row or self.heading_row
+        if match is None or row is None or row.label.kind not in ANAPHOR_KINDS \
+                or classify(match["word"]).quantity in (None, Quantity.SHAPE):
+            return None
+        kind, number = row.label.kind, int(match["number"])
+        return LayerLabel(label_text, kind, number, f"{kind}{number}")
 
     def _range(self, span: list[LayerLabel], label_text: str, value: str, source: Source) -> None:
         """"conv3_2 ~ conv3_4: 590,080 each" is each layer's; "conv1-conv3: 290400, 186624, 64896" one
@@ -1450,6 +1461,8 @@ _LIST_JOIN = re.compile(r"\s*(?:,|，|、|&|/|;|；|(?<![^\W\d_])(?:and|und|et|y
                         r"(?:(?<![^\W\d_])(?:and|und|et|y|e|и)(?![^\W\d_])|和|与|及)?\s*(?:the\s+)?", re.IGNORECASE)
 
 
+# a word with a layer's number as its subscript: "units_4", "weights _{5}"
+_SUBSCRIPTED = re.compile(r"\s*(?P<word>[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+)?)\s*_\s*\{?\s*(?P<number>\d{1,2})\s*\}?\s*")
 _SAME_BEFORE = re.compile(r"\s*(?:(?:is|are)\s+)?(?:also\s+)?(?:the\s+same|of)?\s*[:：]?\s*$", re.IGNORECASE)
 
 
