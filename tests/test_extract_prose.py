@@ -504,3 +504,17 @@ def test_a_quantitys_subscript_numbers_the_layer_of_the_kind_counted():
     assert slots[("alexnet", "conv4", Q.UNITS)] == [64896]
     assert slots[("alexnet", "conv5", Q.UNITS)] == [43264]
     assert slots[("alexnet", "conv5", Q.WEIGHTS)] == [442368]
+
+
+def test_a_line_that_only_names_the_output_layer_opens_it():
+    """LeNet-5's output layer: (84 + 1) × 10 = 850 parameters."""
+    slots = found(document(
+        "LeNet-5",
+        "F6-全连接层",
+        "参数: 84*(120+1)=10164",
+        "OUTPUT-输出层",
+        "参数: 10*(84+1)=850",
+        "Output featuremap size: 5*5",
+    ), LENET)
+    assert slots[("lenet5", "fc2", Q.PARAMS)] == [10164]
+    assert slots[("lenet5", "fc3", Q.PARAMS)] == [850]

@@ -599,7 +599,7 @@ class _Walker:
             if bare is not None and not re.sub(r"[\W_]+", "", label_text[:bare.start] + label_text[bare.end:]):
                 layer = bare
         if layer is not None and layer.kind is None and not layer.is_input \
-                and len(label.phrase) >= layer.end - layer.start and not (heading and not value.strip()):
+                and len(label.phrase) >= layer.end - layer.start and not (not value.strip() and (heading or _only_names(label_text))):
             layer = None  # "Output: 27x27x256", "Output featuremap size": a shape, not the output layer
         if label.role == NOT_ANSWER and (layer is None or layer.is_input):
             return  # "Input channels = 1", "卷积核大小：…"
@@ -1459,6 +1459,18 @@ _OUTPUT_SHAPE = re.compile(r"(?<![^\W\d_])(?:output|out|输出)(?:\s*(?:shape|si
 # what may stand between the items of a list: "fc6, fc7 and fc8", "4096, 4096 and 1000", "C1、C3 和 C5"
 _LIST_JOIN = re.compile(r"\s*(?:,|，|、|&|/|;|；|(?<![^\W\d_])(?:and|und|et|y|e|и)(?![^\W\d_])|和|与|及)?\s*"
                         r"(?:(?<![^\W\d_])(?:and|und|et|y|e|и)(?![^\W\d_])|和|与|及)?\s*(?:the\s+)?", re.IGNORECASE)
+
+
+def _only_names(text: str) -> bool:
+    """A line that only names a layer, in one or two languages: "OUTPUT-输出层", "Output layer"."""
+    rest = text
+    for _ in range(2):
+        layer = parse_layer(rest, bare=False)
+        if layer is None:
+            break
+        norm = aligned(rest)
+        rest = norm[:layer.start] + " " + norm[layer.end:]
+    return not re.search(r"[^\W\d_]", rest)
 
 
 # a word with a layer's number as its subscript: "units_4", "weights _{5}"
