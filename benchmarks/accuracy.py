@@ -54,6 +54,8 @@ SPLIT = Path(__file__).resolve().parent / "corpus_split.yaml"
 COUNTS = ("files", "figures", "right", "wrong_slot", "missed", "spurious_asked", "spurious_other",
           "spurious_charged", "pitfalls", "pitfalls_right", "false_alarms", "never_alarms",
           "charged_on_misreads", "status_right", "no_result")
+# a wrong reading at or above this confidence is listed with -v (the reliability goal is about them)
+CONFIDENT = 0.9
 # Confidence bins, lower bound inclusive; an answer without a confidence goes to "none".
 BINS = (("<0.5", 0.0), ("0.5-0.7", 0.5), ("0.7-0.9", 0.7), ("0.9-1.0", 0.9), ("1.0", 1.0))
 
@@ -150,6 +152,8 @@ def score_result(label: dict, result: dict) -> Score:
                 counts["charged_on_misreads"] += 1
                 notes.append(f"charged on a misread: {'.'.join(slot)} = {value} ({answer['verdict']}, "
                              f"{answer['pitfalls']}), label {wanted[slot]}")
+            elif not right and confidence is not None and confidence >= CONFIDENT:
+                notes.append(f"confident misread ({confidence:.2f}): {'.'.join(slot)} = {value}, label {wanted[slot]}")
             continue
         asked = answer.get("asked", True)
         counts["spurious_asked" if asked else "spurious_other"] += 1

@@ -518,3 +518,14 @@ def test_a_line_that_only_names_the_output_layer_opens_it():
     ), LENET)
     assert slots[("lenet5", "fc2", Q.PARAMS)] == [10164]
     assert slots[("lenet5", "fc3", Q.PARAMS)] == [850]
+
+
+def test_a_line_below_a_table_of_layers_is_not_the_layer_above_the_table():
+    """884,736 is conv3's weights (3 × 3 × 256 × 384), not conv2's: placed by its value, for review."""
+    slots = found(document(
+        "## AlexNet",
+        "conv2: 186624 neurons",
+        table(["layer", "kernel"], ["conv3", "3x3"]),
+        "weights = 884736",
+    ), PAPER)
+    assert ("alexnet", "conv2", Q.WEIGHTS) not in slots

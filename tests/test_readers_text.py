@@ -434,3 +434,19 @@ def test_math_a_web_page_copied_twice_is_read_once(tmp_path):
                      "参数:6∗(5∗5+1)=156,连接数 6∗(5∗5+1)∗(28∗28)=122304"]
     once = "conv3 and conv4: 3x3 kernels, 384 filters, 13x13x384 = 64896 neurons; 2x2 = 4, 11 x 11 = 121\n"
     assert [line.text for line in lines(read(write(tmp_path, once, "once.txt")))] == [once.strip()]
+
+
+def test_lines_of_working_with_their_equals_signs_aligned_are_no_table(tmp_path):
+    """A worksheet: a layer's line, then its working indented with the "=" signs in one column."""
+    worksheet = ("conv1   k=11 s=4 p=0 n=96\n"
+                 "  out      = (227-11)/4 + 1 = 55\n"
+                 "  units    = 55*55*96 = 290400\n"
+                 "  weights  = 11*11*3*96 = 34848\n"
+                 "\n"
+                 "pool1  (55-3)/2 + 1 = 27\n"
+                 "\n"
+                 "conv2   k=5 s=1 p=2 n=256\n"
+                 "  units    = 27*27*256 = 186624\n")
+    document = read(write(tmp_path, worksheet, "sheet.txt"))
+    assert tables(document) == []
+    assert [line.text for line in lines(document)][2] == "units    = 55*55*96 = 290400"

@@ -827,6 +827,10 @@ class _Walker:
                 self.start_section(named, False, clean(cells[network_col].text), heading=False)
                 group = self._new_group()
             self._table_row(cells, roles, layer_col, single, has_header, group, running)
+        if any(row.table and row.group == group for row in self.section.rows):
+            # the table named its own layers: a line below that names none is not the layer of a line
+            # above the table (its number is placed by its value, or not at all)
+            self.row = None
 
     def _key_values(self, rows: list[list[Cell]]) -> None:
         for row in rows:

@@ -456,8 +456,8 @@ def detect_space_table(lines: Sequence[Line], i: int, clean: Clean, budget: Cell
     j = i + 1
     while j < len(lines):
         text = lines[j].text
-        if not text.strip():  # Keras prints blank lines between rows
-            if not fits(j):
+        if not text.strip():  # Keras prints blank lines between rows (of three columns or more)
+            if len(gutters) < 2 or not fits(j):
                 break
             while not lines[j].text.strip():
                 j += 1
@@ -487,6 +487,8 @@ def detect_space_table(lines: Sequence[Line], i: int, clean: Clean, budget: Cell
         return None
     if not any(ch.isdigit() for _, segments in rows[1:] for *_, text in segments for ch in text):
         return None, j
+    if 2 * sum(any(text.startswith(("=", "＝")) for *_, text in segments[1:]) for _, segments in rows) >= len(rows):
+        return None, j  # "units    = 55*55*96 = 290400": lines of working with their "=" aligned, no table
     gutters = _common_gutters([segments for _, segments in rows], gutters)
     laid_out = []
     for r, (line, segments) in enumerate(rows):
