@@ -529,3 +529,14 @@ def test_a_line_below_a_table_of_layers_is_not_the_layer_above_the_table():
         "weights = 884736",
     ), PAPER)
     assert ("alexnet", "conv2", Q.WEIGHTS) not in slots
+
+
+def test_the_activations_in_bytes_are_the_memory():
+    """EECS 498's column "memory (KB)": conv1 of torchvision's AlexNet at 227, 64 × 56 × 56 × 4 / 1024
+    = 784 KB; a parameter's size in bytes stays no answer."""
+    assert classify("Memory (KB)").role is Q.MEMORY
+    assert classify("activations (MB)").role is Q.MEMORY
+    assert classify("Params size (MB)").role == NOT_ANSWER
+    slots = found(document("## AlexNet (torchvision)", table(["Layer", "Memory (KB)", "Params (k)"], ["conv1", "784", "23"])),
+                  {"alexnet-torchvision": (Q.MEMORY, Q.PARAMS)})
+    assert slots[("alexnet-torchvision", "conv1", Q.MEMORY)] == [784]

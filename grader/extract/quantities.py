@@ -240,6 +240,9 @@ def classify(text: str, *, fuzzy: bool = False) -> Label:
     if not norm:
         return Label(None)
     if _MEMORY.search(norm):
+        counted = classify(_MEMORY.sub(" ", norm))
+        if counted.quantity is Quantity.UNITS:  # "Memory (KB)", "activations (MB)": the activations' bytes
+            return Label(Quantity.MEMORY, total=total, phrase=counted.phrase)
         return Label(NOT_ANSWER, total=total, phrase=_MEMORY.search(norm)[0])  # "Params size (MB)": a size
     if vocabulary().masked is not None:
         norm = vocabulary().masked.sub(" ", norm)

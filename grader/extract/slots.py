@@ -452,7 +452,7 @@ def _column_quantities(section: Section, name: str, placements: dict, asked) -> 
             if header is Quantity.SHAPE:
                 continue
             same_kind = {header, best} <= {Quantity.WEIGHTS, Quantity.PARAMS}  # biases counted or not
-            if hits[header] == 0 and not same_kind and len(pairs) >= OVERRIDE_MIN \
+            if hits.get(header, 0) == 0 and not same_kind and len(pairs) >= OVERRIDE_MIN \
                     and hits[best] >= OVERRIDE_SHARE * len(pairs):
                 # the header stays (a student's weights under "# Connections" is a pitfall the comparator
                 # names), but the slot is in doubt: a human may look
