@@ -311,7 +311,7 @@ def parse_size(text: str) -> int:
 
 
 def run_serve(*, rubric, host: str, port: int, limits: ServeLimits, folder=None, out="reports",
-              corrections=None, id_pattern=None, grade_limits=None) -> int:
+              corrections=None, id_pattern=None, grade_limits=None, roster=None) -> int:
     """`grader serve [FOLDER]`: the self-check page on host:port until Ctrl-C; with FOLDER (graded
     into `out` by `grader grade`) the review desk of that batch too."""
     import secrets
@@ -325,7 +325,7 @@ def run_serve(*, rubric, host: str, port: int, limits: ServeLimits, folder=None,
         from grader.serve.desk import Desk
 
         desk = Desk.open(folder, out=out, rubric=rubric, token=secrets.token_urlsafe(18), corrections=corrections,
-                         id_pattern=id_pattern, limits=grade_limits)
+                         id_pattern=id_pattern, limits=grade_limits, roster=roster)
     app = build_app(rubric=rubric, limits=limits, desk=desk)
     try:
         import uvicorn
