@@ -96,8 +96,8 @@ class Watched:
 
 def verdicts(page) -> dict[str, str]:
     rows = page.locator("tr[data-slot]")
-    return {rows.nth(n).get_attribute("data-slot").removeprefix("alexnet."): rows.nth(n).locator(".verdict").inner_text()
-            for n in range(rows.count())}
+    return {row.get_attribute("data-slot").removeprefix("alexnet."): row.locator(".verdict").inner_text()
+            for row in rows.all()}
 
 
 def png_size(path) -> tuple[int, int]:

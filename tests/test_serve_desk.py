@@ -46,7 +46,11 @@ def result(out) -> dict:
 
 
 def fc8_weights(out) -> dict:
-    return next(a for a in result(out)["answers"] if (a["layer"], a["quantity"]) == ("fc8", "weights"))
+    return fc8_weights_of(result(out))
+
+
+def fc8_weights_of(saved: dict) -> dict:
+    return next(a for a in saved["answers"] if (a["layer"], a["quantity"]) == ("fc8", "weights"))
 
 
 def test_the_desk_needs_the_token(batch):
@@ -153,7 +157,7 @@ def test_a_batch_graded_with_a_roster_is_re_scored_with_it(tmp_path):
                                             "decision": "value", "value": "4096000"})
     assert page.status_code == 200 and "re-scored" in page.text
     result = json.loads(saved.read_text(encoding="utf-8"))
-    assert next(a for a in result["answers"] if a["layer"] == "fc8" and a["quantity"] == "weights")["verdict"] == "correct"
+    assert fc8_weights_of(result)["verdict"] == "correct"
     assert (result["student"]["id"], result["student"].get("email")) == ("S7", "oh@example.edu")
     with open(out / "gradebook" / "gradescope.csv", encoding="utf-8") as sheet:
         rows = list(csv.reader(sheet))
