@@ -2,9 +2,10 @@
 .ci/run installs, given as `executable_path`: Playwright's own browser download is not reachable):
 an upload through the plain form with script off, a file dropped on the file box and one picked in
 the file chooser, each shown with its verdicts and a named pitfall; a hostile file shown as text with
-no script run; the result page and the review desk at phone width (390 px) without sideways scroll;
-a value corrected on the desk re-scoring the student. The app runs under uvicorn on 127.0.0.1, as
-`grader serve` runs it. Skipped without Chromium, Playwright or the serve extra."""
+no script run; the page under a reverse proxy's path; the result page and the review desk at phone
+width (390 px) without sideways scroll; a value corrected on the desk re-scoring the student. The
+app runs under uvicorn on 127.0.0.1, as `grader serve` runs it. Skipped without Chromium, Playwright
+or the serve extra."""
 from __future__ import annotations
 
 import contextlib
@@ -206,6 +207,45 @@ def test_a_hostile_file_shows_as_text_and_runs_nothing(browser, site, tmp_path, 
     assert '<script>alert("script")</script>' in lines and "<iframe srcdoc=" in lines
     assert verdicts(page)["conv2.weights"] == "wrong"  # graded all the same
     page.close()
+
+
+def under_a_path(upstream: str, prefix: str = "/selfcheck/"):
+    """A reverse proxy as README's nginx lines set one up: `prefix` stripped, the rest passed to
+    `upstream`, nothing served outside it (a link that is not relative leads nowhere)."""
+    import httpx
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def forward(request):
+        async with httpx.AsyncClient(base_url=upstream) as client:
+            answer = await client.request(
+                request.method, request.path_params["rest"], params=request.query_params, content=await request.body(),
+                headers={k: v for k, v in request.headers.items() if k in ("content-type", "cookie")})
+        kept = [(k.encode(), v.encode()) for k, v in answer.headers.multi_items()
+                if k not in ("content-length", "content-encoding", "transfer-encoding", "connection")]
+        response = Response(answer.content, status_code=answer.status_code)
+        response.raw_headers = [*kept, (b"content-length", str(len(answer.content)).encode())]
+        return response
+
+    return Starlette(routes=[Route(prefix + "{rest:path}", forward, methods=["GET", "POST"])])
+
+
+def test_the_page_works_under_a_reverse_proxys_path(browser, site):
+    with serving(under_a_path(site)) as proxy:
+        watched = Watched(browser.new_page())
+        page = watched.page
+        page.goto(f"{proxy}selfcheck/")
+        page.locator("#text").fill(HAND_WRITTEN)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Check").click()
+        assert page.url == f"{proxy}selfcheck/check"
+        assert verdicts(page)["conv2.weights"] == "wrong"
+        # the style sheet came through the same path: the button is serve.css's blue, #2452b8
+        assert page.get_by_role("button", name="Check").evaluate("b => getComputedStyle(b).backgroundColor") \
+            == "rgb(36, 82, 184)"
+        assert watched.heard() == []  # nothing failed to load
+        page.close()
 
 
 def check_phone_width(page, shot) -> None:

@@ -142,7 +142,7 @@ def build_app(*, rubric, limits: ServeLimits = ServeLimits(), desk=None):
     async def stylesheet(request):
         return Response(style, media_type="text/css")
 
-    async def no_icon(request):  # asked for by every browser: no content, rather than a 404 in its console
+    async def no_icon(request):  # the pages' icon (a browser asks for one): none, rather than a 404 in its console
         return Response(status_code=204)
 
     async def form_of(request) -> tuple[bytes, str]:
