@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import socket
 import statistics
 import subprocess
@@ -104,7 +105,7 @@ def main() -> int:
         "other_status": sorted({status for _, status, _ in outcomes} - {200, 503}),
         "wall_seconds": round(wall, 2), "requests_per_second": round(len(outcomes) / wall, 1),
         "latency_median_s": round(statistics.median(latencies), 3),
-        "latency_p95_s": round(latencies[max(0, int(0.95 * len(latencies)) - 1)], 3),
+        "latency_p95_s": round(latencies[math.ceil(0.95 * len(latencies)) - 1], 3),  # nearest rank
         "latency_max_s": round(latencies[-1], 3),
         "peak_pss_mb": round(peak[0], 1),
     }

@@ -80,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="the desk's decisions go to FILE (default: OUT/corrections.yaml)")
     serve.add_argument("--id-pattern", default=None, help="as given to `grader grade` (the desk re-scores with it)")
     serve.add_argument("--limits", default=None, help="as given to `grader grade` (the desk re-scores with them)")
+    serve.add_argument("--roster", default=None, metavar="FILE",
+                       help="as given to `grader grade` (the desk re-scores with it, keeping the roster's ids)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2, help="uploads graded at once, one process each (default 2)")
@@ -194,5 +196,5 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_serve(rubric=args.rubric, host=args.host, port=args.port, limits=limits, folder=args.folder,
                          out=args.out, corrections=args.corrections, id_pattern=args.id_pattern,
-                         grade_limits=Limits.parse(args.limits) if args.limits else None)
+                         grade_limits=Limits.parse(args.limits) if args.limits else None, roster=args.roster)
     raise AssertionError(args.verb)

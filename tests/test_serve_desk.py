@@ -1,5 +1,6 @@
 """The review desk of `grader serve DIR`: a graded batch's review queue, a decision appended to its
-corrections file and the student re-scored; the token guards it. Skipped without the serve extra."""
+corrections file and the student re-scored (with the roster the batch was graded with, which the
+desk refuses to lose); the token guards it. Skipped without the serve extra."""
 from __future__ import annotations
 
 import json
@@ -45,7 +46,11 @@ def result(out) -> dict:
 
 
 def fc8_weights(out) -> dict:
-    return next(a for a in result(out)["answers"] if (a["layer"], a["quantity"]) == ("fc8", "weights"))
+    return fc8_weights_of(result(out))
+
+
+def fc8_weights_of(saved: dict) -> dict:
+    return next(a for a in saved["answers"] if (a["layer"], a["quantity"]) == ("fc8", "weights"))
 
 
 def test_the_desk_needs_the_token(batch):
@@ -127,3 +132,34 @@ def test_values_as_a_ta_types_them():
     assert parse_value("3.5e6") == 3_500_000
     with pytest.raises(Exception, match="not a number"):
         parse_value("nan-ish")
+
+
+def test_a_batch_graded_with_a_roster_is_re_scored_with_it(tmp_path):
+    import csv
+
+    from grader.core import GraderError
+
+    klass, out = tmp_path / "class", tmp_path / "out"
+    klass.mkdir()
+    (klass / "Omar Haddad.md").write_text(OMAR, encoding="utf-8")
+    roster = tmp_path / "class.csv"  # made-up students; Zhou Min handed nothing in
+    roster.write_text("name,id,email\nOmar Haddad,S7,oh@example.edu\nZhou Min,S4,zm@example.edu\n", encoding="utf-8")
+    rubric = load_rubric("alexnet-paper")
+    grade_folder(klass, rubric=rubric, out=out, workers=1, roster=str(roster))
+    saved = out / "results" / "Omar_Haddad.json"
+    # opened without the roster, a re-score would give Omar his file's name as his id: refused
+    with pytest.raises(GraderError, match=r"Omar_Haddad was graded as .*id S7.* give `grader serve` the --roster"):
+        Desk.open(klass, out=out, rubric=rubric, token=TOKEN)
+    desk = Desk.open(klass, out=out, rubric=rubric, token=TOKEN, roster=roster)
+    with TestClient(build_app(rubric=rubric, desk=desk)) as client:
+        client.get(f"/review?token={TOKEN}")
+        page = client.post("/review", data={"token": TOKEN, "submission": "Omar_Haddad", "slot": "alexnet.fc8.weights",
+                                            "decision": "value", "value": "4096000"})
+    assert page.status_code == 200 and "re-scored" in page.text
+    result = json.loads(saved.read_text(encoding="utf-8"))
+    assert fc8_weights_of(result)["verdict"] == "correct"
+    assert (result["student"]["id"], result["student"].get("email")) == ("S7", "oh@example.edu")
+    with open(out / "gradebook" / "gradescope.csv", encoding="utf-8") as sheet:
+        rows = list(csv.reader(sheet))
+    # Omar under the roster's id and email, and the student who handed nothing in still has a row
+    assert [row[:2] for row in rows[1:]] == [["S7", "oh@example.edu"], ["S4", "zm@example.edu"]]

@@ -143,13 +143,31 @@ def _roster_matches(roster, submissions: list[Submission]) -> tuple[dict, tuple[
     return matches, tuple(roster.fields(student) for student in missing)
 
 
+def saved_students(folder, *, id_pattern: str | None = None, roster=None) -> dict[str, dict]:
+    """Each submission's `student` as a run of grade_folder with these `id_pattern` and `roster`
+    saves it, by key, found without grading anything: so the review desk can tell whether it
+    re-scores a batch the way it was graded."""
+    from grader.roster import load_roster
+
+    submissions, _ = find_submissions(Path(folder), compile_id_pattern(id_pattern))
+    roster = load_roster(Path(roster)) if isinstance(roster, (str, Path)) else roster
+    matches, _ = _roster_matches(roster, submissions)
+    return {submission.key: _printable(_names(_student(submission, matches.get(submission.key))))
+            for submission in submissions}
+
+
+def _student(submission: Submission, matched=None) -> dict:
+    """Who handed it in: the roster's student when `matched` (a grader.roster.RosterMatch) found
+    one, else what the submission's name gave."""
+    student = dict(submission.student)
+    return matched.fields(student) if matched is not None and matched.student is not None else student
+
+
 def _submission_result(submission: Submission, grade: Grade, folder: Path, matched=None) -> dict:
     """The saved result of one submission: the JSON contract, with who handed it in (the roster's
     student when `matched`, its grader.roster.RosterMatch, found one) and its files."""
-    student = dict(submission.student)
-    if matched is not None and matched.student is not None:
-        student = matched.fields(student)
-    elif matched is not None:
+    student = _student(submission, matched)
+    if matched is not None and matched.student is None:
         grade = replace(grade, review=grade.review + (ReviewItem(
             f"not matched to the roster: {matched.review}", submission.name),))
     if not submission.id_matched:

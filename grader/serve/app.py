@@ -4,8 +4,9 @@ and what the page shows of it goes through the one reveal policy (`grader.report
 `feedback_view`).
 
 Routes: `GET /` the self-check form, `POST /check` an upload (a file, or pasted text) graded and
-shown, `GET /serve.css` its style sheet. Nothing is stored: the upload is held in memory (the
-form parser never spools it to disk), graded in a worker process and forgotten with the response.
+shown, `GET /serve.css` its style sheet (and `GET /favicon.ico`, none). Nothing is stored: the
+upload is held in memory (the form parser never spools it to disk), graded in a worker process and
+forgotten with the response.
 """
 from __future__ import annotations
 
@@ -141,6 +142,9 @@ def build_app(*, rubric, limits: ServeLimits = ServeLimits(), desk=None):
     async def stylesheet(request):
         return Response(style, media_type="text/css")
 
+    async def no_icon(request):  # the pages' icon (a browser asks for one): none, rather than a 404 in its console
+        return Response(status_code=204)
+
     async def form_of(request) -> tuple[bytes, str]:
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > limits.max_upload + 64 * 1024:
@@ -216,6 +220,7 @@ def build_app(*, rubric, limits: ServeLimits = ServeLimits(), desk=None):
         Route("/", home, methods=["GET"]),
         Route("/check", check, methods=["POST"]),
         Route("/serve.css", stylesheet, methods=["GET"]),
+        Route("/favicon.ico", no_icon, methods=["GET"]),
     ]
     if desk is not None:
         routes += _desk_routes(desk, templates, Route, HTMLResponse, RedirectResponse, FormParser, Request)
@@ -311,7 +316,7 @@ def parse_size(text: str) -> int:
 
 
 def run_serve(*, rubric, host: str, port: int, limits: ServeLimits, folder=None, out="reports",
-              corrections=None, id_pattern=None, grade_limits=None) -> int:
+              corrections=None, id_pattern=None, grade_limits=None, roster=None) -> int:
     """`grader serve [FOLDER]`: the self-check page on host:port until Ctrl-C; with FOLDER (graded
     into `out` by `grader grade`) the review desk of that batch too."""
     import secrets
@@ -325,7 +330,7 @@ def run_serve(*, rubric, host: str, port: int, limits: ServeLimits, folder=None,
         from grader.serve.desk import Desk
 
         desk = Desk.open(folder, out=out, rubric=rubric, token=secrets.token_urlsafe(18), corrections=corrections,
-                         id_pattern=id_pattern, limits=grade_limits)
+                         id_pattern=id_pattern, limits=grade_limits, roster=roster)
     app = build_app(rubric=rubric, limits=limits, desk=desk)
     try:
         import uvicorn

@@ -39,7 +39,7 @@ class QueueItem:
 @dataclass(slots=True)
 class Desk:
     """One graded batch: the submissions in `folder`, graded into `out` under `rubric` (with the
-    `id_pattern` and `limits` of `grader grade`), decisions appended to `corrections`."""
+    `id_pattern`, `limits` and `roster` of `grader grade`), decisions appended to `corrections`."""
 
     folder: Path
     out: Path
@@ -48,19 +48,43 @@ class Desk:
     token: str
     id_pattern: str | None = None
     limits: object = None
+    roster: object = None  # a loaded grader.roster.Roster
     lock: threading.Lock = field(default_factory=threading.Lock)  # one decision at a time
 
     @classmethod
-    def open(cls, folder, *, out, rubric, token: str, corrections=None, id_pattern=None, limits=None) -> Desk:
+    def open(cls, folder, *, out, rubric, token: str, corrections=None, id_pattern=None, limits=None,
+             roster=None) -> Desk:
+        """The desk of the batch; a GraderError when its results name students other than the
+        folder, `id_pattern` and `roster` give (graded with another --roster or --id-pattern), as
+        re-scoring would change who they are in the gradebooks."""
         from grader.corrections import IN_OUT
+        from grader.roster import load_roster
 
         folder, out = Path(folder), Path(out)
         if not folder.is_dir():
             raise GraderError(f"{folder}: no such folder (the folder `grader grade` graded)")
         if not (out / "results").is_dir():
             raise GraderError(f"{out}: no results here; grade the folder first: grader grade {folder} --out {out}")
-        return cls(folder, out, rubric, Path(corrections) if corrections else out / IN_OUT, token,
-                   id_pattern, limits)
+        roster = load_roster(Path(roster)) if isinstance(roster, (str, Path)) else roster
+        desk = cls(folder, out, rubric, Path(corrections) if corrections else out / IN_OUT, token,
+                   id_pattern, limits, roster)
+        desk._check_students()
+        return desk
+
+    def _check_students(self) -> None:
+        from grader.batch.run import saved_students
+
+        try:
+            given = saved_students(self.folder, id_pattern=self.id_pattern, roster=self.roster)
+        except OSError as err:
+            raise GraderError(f"{self.folder}: cannot be listed ({err.strerror or err})") from None
+        for key, result in self.results().items():
+            if key in given and result.get("student") != given[key]:
+                raise GraderError(
+                    f"{self.out}: {key} was graded as {_who(result.get('student'))}, but the folder "
+                    f"{'and the roster give' if self.roster else 'gives'} {_who(given[key])}: give `grader serve` "
+                    "the --roster and --id-pattern that `grader grade` was given (re-scoring would change who "
+                    "the students are in the gradebooks)")
 
     # ------------------------------------------------------------ the queue
 
@@ -185,7 +209,11 @@ class Desk:
         from grader.batch import grade_folder
 
         grade_folder(self.folder, rubric=self.rubric, out=self.out, workers=1, id_pattern=self.id_pattern,
-                     limits=self.limits, corrections=self.corrections)
+                     limits=self.limits, corrections=self.corrections, roster=self.roster)
+
+
+def _who(student) -> str:
+    return ", ".join(f"{key} {value}" for key, value in sorted((student or {}).items())) or "no one"
 
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".text", ".tex", ".csv", ".tsv", ".py", ".rst", ".html", ".htm")
