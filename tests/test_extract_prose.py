@@ -540,3 +540,13 @@ def test_the_activations_in_bytes_are_the_memory():
     slots = found(document("## AlexNet (torchvision)", table(["Layer", "Memory (KB)", "Params (k)"], ["conv1", "784", "23"])),
                   {"alexnet-torchvision": (Q.MEMORY, Q.PARAMS)})
     assert slots[("alexnet-torchvision", "conv1", Q.MEMORY)] == [784]
+
+
+def test_a_network_named_where_the_assignment_asks_its_variant_is_that_variant():
+    """"AlexNet" in an answer to the torchvision AlexNet assignment is torchvision's (conv1: 64 filters of
+    11 × 11 × 3 and their biases, 23,296 parameters); VGG16 named where VGG19 is asked stays VGG16."""
+    slots = found(document("## AlexNet", table(["Layer", "Params"], ["conv1", "23,296"])),
+                  {"alexnet-torchvision": (Q.PARAMS,)})
+    assert slots[("alexnet-torchvision", "conv1", Q.PARAMS)] == [23296]
+    slots = found(document("## VGG16", table(["Layer", "Params"], ["conv1_1", "1,792"])), {"vgg19": (Q.PARAMS,)})
+    assert ("vgg19", "conv1_1", Q.PARAMS) not in slots

@@ -450,3 +450,23 @@ def test_lines_of_working_with_their_equals_signs_aligned_are_no_table(tmp_path)
     document = read(write(tmp_path, worksheet, "sheet.txt"))
     assert tables(document) == []
     assert [line.text for line in lines(document)][2] == "units    = 55*55*96 = 290400"
+
+
+def test_a_table_flattened_to_single_spaces_is_a_table(tmp_path):
+    """Copied out of a PDF: one space between cells, products and bracketed shapes kept whole, a row's
+    words side by side one cell ("Input Layer"); the lines after the last row stay prose."""
+    flattened = ("Layer details.\n\n"
+                 "No. Layer Kernel size Stride Output shape Weights # Parameters\n"
+                 "1 Input Layer - - (227, 227, 3) 0 -\n"
+                 "2 CONV1 11 × 11 4 (55, 55, 96) 34,848 34,944\n"
+                 "3 POOL1 3 × 3 2 (27, 27, 96) 0 0\n"
+                 "The rest is in the appendix, and it is 62,378,344 parameters in all.\n")
+    document = read(write(tmp_path, flattened, "book.txt"))
+    [table] = tables(document)
+    assert texts(table)[0] == ["No.", "Layer", "Kernel size", "Stride", "Output shape", "Weights", "# Parameters"]
+    assert texts(table)[2] == ["2", "CONV1", "11 × 11", "4", "(55, 55, 96)", "34,848", "34,944"]
+    assert texts(table)[1][1] == "Input Layer"
+    assert lines(document)[-1].text.startswith("The rest is in the appendix")
+    prose = ("We trained the network for 90 epochs on two GPUs with a batch of 128 and a learning rate\n"
+             "of 0.01 that we divided by 10 three times.\n")
+    assert tables(read(write(tmp_path, prose, "prose.txt"))) == []

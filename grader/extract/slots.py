@@ -133,6 +133,12 @@ def _choose_networks(sections: list[Section], asked: list[str], shipped: list[st
         values = sum(1 for r in section.readings if not r.evidence_only)
         if section.networks:
             named = max(section.networks, key=lambda n: (score.get(n, 0), n in asked, -section.networks.index(n)))
+            variants = [n for n in asked if _variant_base(n) == named]
+            if named not in asked and len(variants) == 1:
+                # "AlexNet" where the assignment asks torchvision's: the student answers the assignment
+                # (numbers that fit the named network better still say so: the comparator names it); a
+                # variant named as such ("AlexNet as torchvision builds it") stays that variant
+                named = variants[0]
             best = max(shipped, key=lambda n: (score[n], n in asked))
             clear = score[best] >= score.get(named, 0) + MOVE_MARGIN and 2 * score[best] >= values
             if best != named and clear and (best in asked or named not in asked):
@@ -174,6 +180,12 @@ def _choose_networks(sections: list[Section], asked: list[str], shipped: list[st
         if clear and others:
             choice[id(section)] = (best, 0.7)
     return choice
+
+
+def _variant_base(network: str) -> str:
+    """The network a spec is a variant of: "alexnet-torchvision" and "alexnet", "lenet5-1998" and "lenet5"
+    (VGG16 and VGG19 are two networks)."""
+    return network.split("-", 1)[0]
 
 
 def _follows_other(section: Section, named: str, shipped: list[str], score: dict) -> str | None:

@@ -19,7 +19,7 @@ from grader.readers.doubled import is_doubled, undoubled
 from grader.readers.limits import Limits
 from grader.readers.tables import (
     MAX_JOINED, CellBudget, Line, continues_text, detect_html_table, detect_pipe_table, detect_space_table,
-    detect_tab_table, detect_tabular, is_rule,
+    detect_tab_table, detect_tabular, detect_token_table, is_rule, row_like,
 )
 
 FLAVOURS = ("markdown", "tex", "plain")
@@ -155,11 +155,11 @@ def _plain(text: str) -> str:
 
 _MARKUP_DETECTORS = (
     ("html", detect_html_table), ("tabular", detect_tabular), ("pipe", detect_pipe_table),
-    ("tab", detect_tab_table), ("space", partial(detect_space_table, markdown=True)),
+    ("tab", detect_tab_table), ("space", partial(detect_space_table, markdown=True)), ("token", detect_token_table),
 )
 _PLAIN_DETECTORS = (
     ("tabular", detect_tabular), ("pipe", detect_pipe_table), ("tab", detect_tab_table),
-    ("space", detect_space_table),
+    ("space", detect_space_table), ("token", detect_token_table),
 )
 
 
@@ -382,7 +382,8 @@ def _runs_on(lines: Sequence[Line], i: int, widths: Sequence[int]) -> bool:
     text_start = bullet.end() if bullet else len(above) - len(above.lstrip())
     if len(below) - len(below.lstrip()) > text_start:
         return False  # indented under it: a line of its own ("Conv2 -> …" / "  units = …")
-    if _BULLET.match(below) or _ATX.match(below) or below.lstrip().startswith(("|", "$$", "\\", "<", ">")):
+    if _BULLET.match(below) or _ATX.match(below) or below.lstrip().startswith(("|", "$$", "\\", "<", ">")) \
+            or row_like(below):
         return False
     if re.sub(r"\d+", "", above.split(maxsplit=1)[0]).lower() == re.sub(r"\d+", "", first_word).lower():
         return False  # lines that start alike are a list's ("Conv layer 1: …" / "Conv2 -> …")

@@ -702,3 +702,81 @@ def detect_html_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellB
         rows.append(cells)
     table = build_table(rows, has_header=True if parser.header_cells else None) if rows else None
     return table, j + 1
+
+
+# ---------------------------------------------------------------- tables flattened to single spaces
+
+# A table copied out of a PDF or a web page often keeps one space between its cells: a header line
+# of words, then rows that each cut into as many cells ("2 CONV1 11 × 11 4 (55,55,96) 34,848 96 …").
+# A row's cells: a number (grouped or not, K/M suffix), a product ("11 × 11"), a bracketed group
+# ("(55, 55, 96)"), a placeholder ("-") or a word. The header's cells open at a capital, a "#" or a
+# CJK word ("Kernel size", "# Parameters", "参数"), lower-case words going on the cell before.
+_TOKEN_ROWS_MIN = 2
+_TOKEN_COLUMNS_MIN = 4
+_PRODUCT_JOIN = re.compile(r"\s*(?:[xX×*·]|\\times)\s*(?=[\d(])")
+_BRACKETED = re.compile(r"[(\[][^()\[\]]*[)\]]")
+_NUMERIC_TOKEN = re.compile(r"[~≈]?[\d(\[][\d.,×xX*·()\[\]\s]*[KMGkmg]?%?")
+
+
+def _row_tokens(text: str) -> list[str]:
+    """A flattened row's cells, or [] when its spaces do not cut it into cells."""
+    protected = _BRACKETED.sub(lambda m: m[0].replace(" ", "\u0000"), text.strip())
+    protected = _PRODUCT_JOIN.sub(lambda m: m[0].replace(" ", "\u0000"), protected)
+    return [token.replace("\u0000", " ") for token in protected.split()]
+
+
+def row_like(text: str) -> bool:
+    """A line that reads as a flattened table's row: four cells or more, most of them numbers."""
+    tokens = _row_tokens(text)
+    return len(tokens) >= _TOKEN_COLUMNS_MIN and 2 * sum(_numeric(t) or t in "-–—" for t in tokens) >= len(tokens)
+
+
+def _fitted(tokens: list[str], count: int) -> list[str] | None:
+    """The row's cells as `count` cells, words side by side joined into one ("Input Layer")."""
+    tokens = list(tokens)
+    k = 0
+    while len(tokens) > count and k < len(tokens) - 1:
+        if re.fullmatch(r"[^\W\d_][\w.\-]*", tokens[k]) and re.fullmatch(r"[^\W\d_][\w.\-]*", tokens[k + 1]):
+            tokens[k:k + 2] = [f"{tokens[k]} {tokens[k + 1]}"]
+        else:
+            k += 1
+    return tokens if len(tokens) == count else None
+
+
+def _header_tokens(text: str) -> list[str]:
+    cells: list[str] = []
+    for word in text.split():
+        opens = word[0].isupper() or word[0] in "#№" or re.match(r"[\u3400-\u9fff\uac00-\ud7af]", word) \
+            or not cells or cells[-1] in ("#", "№")
+        if opens and not (cells and cells[-1] in ("#", "№")):
+            cells.append(word)
+        else:
+            cells[-1] = f"{cells[-1]} {word}"
+    return cells
+
+
+def _numeric(token: str) -> bool:
+    return bool(_NUMERIC_TOKEN.fullmatch(token))
+
+
+def detect_token_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget):
+    header = lines[i].text.strip()
+    if not header or re.search(r"\d", header.replace("#", "")) or any(ch in header for ch in "|\t"):
+        return None
+    columns = _header_tokens(header)
+    if len(columns) < _TOKEN_COLUMNS_MIN:
+        return None
+    rows = []
+    j = i + 1
+    while j < len(lines) and lines[j].text.strip():
+        tokens = _fitted(_row_tokens(lines[j].text), len(columns))
+        # a row: as many cells as the header, most of them numbers or placeholders
+        if tokens is None or 2 * sum(_numeric(t) or t in "-–—" for t in tokens) < len(tokens):
+            break
+        rows.append((lines[j], tokens))
+        j += 1
+    if len(rows) < _TOKEN_ROWS_MIN:
+        return None
+    table_rows = [_cells(columns, lines[i].source, clean, budget)]
+    table_rows += [_cells(tokens, line.source, clean, budget) for line, tokens in rows]
+    return build_table(table_rows, has_header=True), j
