@@ -51,3 +51,17 @@ def test_prose_in_every_language(language):
 @pytest.mark.parametrize("language", TABLES)
 def test_tables_in_every_language(language):
     _check(found(document("# AlexNet", table(*TABLES[language])), PAPER))
+
+
+def test_a_document_that_groups_with_dots_writes_its_decimals_with_a_comma():
+    """AlexNet in German: 290.400 neurons; "34,848 Tsd." is 34.848 thousand, the 11 · 11 · 3 · 96 =
+    34,848 weights, not 34,848 thousand; an English text's "34,848K" stays 34,848 thousand."""
+    slots = found(document(
+        "## AlexNet",
+        "conv1: Neuronen 55 · 55 · 96 = 290.400, Gewichte 34,848 Tsd.",
+        "conv3: Neuronen 64.896, Gewichte 884.736",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    slots = found(document("## AlexNet", "conv1: 290,400 neurons, weights 34,848K"), PAPER)
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848000]

@@ -550,3 +550,15 @@ def test_a_network_named_where_the_assignment_asks_its_variant_is_that_variant()
     assert slots[("alexnet-torchvision", "conv1", Q.PARAMS)] == [23296]
     slots = found(document("## VGG16", table(["Layer", "Params"], ["conv1_1", "1,792"])), {"vgg19": (Q.PARAMS,)})
     assert ("vgg19", "conv1_1", Q.PARAMS) not in slots
+
+
+def test_a_header_over_two_rows_whose_top_row_ends_early():
+    """An HTML header whose top cell spans the columns below ("Count" over units and weights)."""
+    slots = found(document("## AlexNet", table(
+        ["Layer", "Count"],
+        ["", "Units", "Weights"],
+        ["conv1", "290,400", "34,848"],
+        ["conv2", "186,624", "307,200"],
+    )), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]

@@ -470,3 +470,55 @@ def test_a_table_flattened_to_single_spaces_is_a_table(tmp_path):
     prose = ("We trained the network for 90 epochs on two GPUs with a batch of 128 and a learning rate\n"
              "of 0.01 that we divided by 10 three times.\n")
     assert tables(read(write(tmp_path, prose, "prose.txt"))) == []
+
+
+def test_an_asciidoc_table_with_a_cell_a_line_is_a_table(tmp_path):
+    """AsciiDoc's `|===` tables: the `cols` attribute says how many cells make a row, written one a line
+    or several on one line."""
+    adoc = ('[cols="2,3,3",options="header"]\n'
+            "|===\n"
+            "|Layer |Units |Weights\n"
+            "\n"
+            "|conv1\n"
+            "|55·55·96 = 290,400\n"
+            "|11·11·3·96 = 34,848\n"
+            "\n"
+            "|conv2 |186,624 |307,200\n"
+            "|===\n"
+            "Below the table.\n")
+    document = read(write(tmp_path, adoc, "answer.adoc"))
+    [table] = tables(document)
+    assert texts(table) == [["Layer", "Units", "Weights"], ["conv1", "55·55·96 = 290,400", "11·11·3·96 = 34,848"],
+                            ["conv2", "186,624", "307,200"]]
+    assert table.has_header
+    assert lines(document)[-1].text == "Below the table."
+
+
+def test_an_html_tables_spans_and_superscripts_keep_their_places(tmp_path):
+    """A header over two rows (rowspan, colspan) keeps each word over its column; 55<sup>2</sup> is 55^2."""
+    html = ("<table><thead>"
+            '<tr><th rowspan="2">Layer</th><th colspan="2">Count</th></tr>'
+            "<tr><th>Units</th><th>Weights</th></tr></thead>"
+            "<tr><td>conv1</td><td>55<sup>2</sup>&middot;96<br>= 290,400</td><td>34,848</td></tr>"
+            "</table>\n")
+    [table] = tables(read(write(tmp_path, html, "answer.html")))
+    assert texts(table) == [["Layer", "Count"], ["", "Units", "Weights"], ["conv1", "55^2·96 = 290,400", "34,848"]]
+
+
+def test_a_keras_summary_copied_with_single_spaces_is_a_table(tmp_path):
+    """model.summary() pasted from a web page: its columns' spaces gone, its rules kept."""
+    summary = ('Model: "sequential"\n'
+               "_________________________________________________________________\n"
+               "Layer (type) Output Shape Param #\n"
+               "=================================================================\n"
+               "conv2d (Conv2D) (None, 28, 28, 6) 156\n"
+               "_________________________________________________________________\n"
+               "max_pooling2d (MaxPooling2 (None, 14, 14, 6) 0\n"
+               "_________________________________________________________________\n"
+               "conv2d_1 (Conv2D) (None, 10, 10, 16) 2416\n"
+               "=================================================================\n"
+               "Total params: 2,572\n")
+    [table] = tables(read(write(tmp_path, summary, "summary.txt")))
+    assert texts(table)[0] == ["Layer (type)", "Output Shape", "Param #"]
+    assert texts(table)[2] == ["max_pooling2d (MaxPooling2", "(None, 14, 14, 6)", "0"]
+    assert texts(table)[3] == ["conv2d_1 (Conv2D)", "(None, 10, 10, 16)", "2416"]

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterator, Union
@@ -292,11 +293,26 @@ def _with_decimals(out: list, groups: list[str], seps: list[str], i: int, j: int
     return j + 1
 
 
+# The document's own way with numbers, set by the extractor for the document it reads: where it
+# groups thousands with dots ("290.400", "884.736"), its comma is a decimal mark even before three
+# digits and a scale word ("34,848 Tsd." is 34,848).
+DECIMAL_COMMA: ContextVar[bool] = ContextVar("decimal_comma", default=False)
+_DOT_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![.,]?\d)")
+_COMMA_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![.,]?\d)(?!\s*(?:[KkMmGg]|Tsd|Mio|Mrd|тыс|млн|mil|万|亿)\b)")
+
+
+def groups_with_dots(text: str) -> bool:
+    """Whether a text groups its thousands with dots, not commas: "290.400 Neuronen", "884.736"."""
+    dots = len(_DOT_GROUPED.findall(text))
+    return dots >= 2 and dots > 2 * len(_COMMA_GROUPED.findall(text))
+
+
 def _decimal_comma(chain: list[str], scaled: bool) -> bool:
     """Two groups joined by a comma that make a decimal: "0,5" (not "0,0"), or before a scale word
-    without three digits after the comma ("34,8K"; "34,848K" stays thousands)."""
+    without three digits after the comma ("34,8K"; "34,848K" stays thousands, but for a document
+    that groups with dots)."""
     whole, frac = chain
-    return (whole == "0" and frac.strip("0") != "") or (scaled and len(frac) != 3)
+    return (whole == "0" and frac.strip("0") != "") or (scaled and (len(frac) != 3 or DECIMAL_COMMA.get()))
 
 
 def _grouped(chain: list[str], kind: str) -> bool:

@@ -336,6 +336,8 @@ class _Walker:
         if order is not None:
             self.order = order
             return
+        if not heading and (order := _slashed_order(body)) is not None:
+            self.order = order  # the sentence goes on to be read as any other
         # "Pool(Conv 1)" names a layer; "156 (conv1) + 2416 (conv2)" annotates a sum
         keep = None if re.match(r"[\d(（]", body) else (lambda inner: parse_layer(inner, within=0) is not None)
         body = drop_remarks(body, keep=keep)
@@ -1454,6 +1456,38 @@ def _declared_order(text: str) -> tuple[Quantity, ...] | None:
     return quantities if len(set(quantities)) == len(quantities) else None
 
 
+def _slashed_order(text: str) -> tuple[Quantity, ...] | None:
+    """"Each line below is units / weights / connections (biases not counted; input 227×227×3)": quantity
+    words joined by slashes inside a sentence that states no value of its own, the order of the lists
+    below it. The first word may close a phrase and the last open one; those between stand alone."""
+    pieces = re.split(r"\s*[/／|]\s*", clean(text))
+    if len(pieces) < 2 or re.search(r"[/／|]\s*\d", clean(text)):
+        return None
+
+    def named(piece: str, side: str) -> Quantity | None:
+        words = piece.split()
+        for n in (3, 2, 1):
+            part = " ".join(words[-n:] if side == "tail" else words[:n])
+            label = classify(part)
+            if label.quantity not in (None, Quantity.SHAPE) and len(part) <= len(label.phrase) + 3 and not label.total:
+                return label.quantity
+        return None
+
+    for start in range(len(pieces) - 1):
+        run = [named(pieces[start], "tail")]
+        for piece in pieces[start + 1:]:
+            whole = classify(piece)
+            if whole.quantity not in (None, Quantity.SHAPE) and len(piece) <= len(whole.phrase) + 3:
+                run.append(whole.quantity)
+                continue
+            run.append(named(piece, "head"))
+            break
+        run = [q for q in run if q is not None] if None not in run[:2] else []
+        if len(run) >= 2 and len(set(run)) == len(run):
+            return tuple(run)
+    return None
+
+
 # "output 54x54x96", "输出 27×27×256", "out: 13x13x384": the output's H×W×C in a layer's prose
 _OUTPUT_SHAPE = re.compile(r"(?<![^\W\d_])(?:output|out|输出)(?:\s*(?:shape|size|dims?|feature\s*maps?|尺寸|大小|特征图))?"
                            r"\s*(?:is|为|是|[:：=])?\s*(?P<shape>\d+(?:\s*(?:[xX×*]|\\times)\s*\d+){2})"
@@ -1646,7 +1680,7 @@ def _second_header_row(rows: list[list[Cell]]) -> bool:
         return False
     top, second = rows[0], rows[1]
     words = [c for c in second if c.text.strip()]
-    return not second[0].text.strip() and any(not c.text.strip() for c in top[1:]) \
+    return not second[0].text.strip() and (len(top) < len(second) or any(not c.text.strip() for c in top[1:])) \
         and 2 * len(words) >= len(second) - 1 and not any(re.search(r"\d", c.text) for c in second)
 
 

@@ -641,11 +641,12 @@ class _HtmlTable(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.rows: list[list[tuple[str, int, int]]] = []  # (text, line offset, colspan)
+        self.rows: list[list[tuple[str, int, int, int]]] = []  # (text, line offset, colspan, rowspan)
         self.header_cells = 0
         self._cell: list[str] | None = None
         self._cell_line = 0
         self._span = 1
+        self._rows_down = 1
 
     def handle_starttag(self, tag, attrs):
         if tag == "tr":
@@ -656,11 +657,12 @@ class _HtmlTable(HTMLParser):
             if not self.rows:
                 self.rows.append([])
             self._cell, self._cell_line = [], self.getpos()[0] - 1
-            span = dict(attrs).get("colspan") or "1"
-            self._span = min(int(span), 100) if span.isdigit() and int(span) > 0 else 1
+            self._span, self._rows_down = (_span(dict(attrs).get(name)) for name in ("colspan", "rowspan"))
             self.header_cells += tag == "th" and len(self.rows) == 1
         elif tag == "br" and self._cell is not None:
             self._cell.append(" ")
+        elif tag == "sup" and self._cell is not None:
+            self._cell.append("^")  # "55<sup>2</sup>" is 55^2, not 552
 
     def handle_endtag(self, tag):
         if tag in ("td", "th", "tr", "table"):
@@ -672,8 +674,12 @@ class _HtmlTable(HTMLParser):
 
     def _close_cell(self) -> None:
         if self._cell is not None:
-            self.rows[-1].append((" ".join("".join(self._cell).split()), self._cell_line, self._span))
+            self.rows[-1].append((" ".join("".join(self._cell).split()), self._cell_line, self._span, self._rows_down))
             self._cell = None
+
+
+def _span(value: str | None) -> int:
+    return min(int(value), 100) if value and value.isdigit() and int(value) > 0 else 1
 
 
 _TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
@@ -692,13 +698,19 @@ def detect_html_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellB
     parser.feed("\n".join(line.text for line in lines[i:j + 1]))
     parser.close()
     rows = []
+    below: dict[int, int] = {}  # column -> rows a cell above still spans down ("rowspan")
     for row in parser.rows:
-        budget.spend(sum(span for *_, span in row))
-        cells = []
-        for text, offset, span in row:
+        budget.spend(sum(span for _, _, span, _ in row))
+        cells: list[Cell] = []
+        for text, offset, span, down in row:
             source = lines[min(i + offset, j)].source
-            cells.append(Cell(clean(text), source))
-            cells.extend(Cell("", source) for _ in range(span - 1))
+            while below.get(len(cells), 0) > 0:  # a cell of a row above stands here
+                below[len(cells)] -= 1
+                cells.append(Cell("", source))
+            for k in range(span):
+                if down > 1:
+                    below[len(cells)] = down - 1
+                cells.append(Cell(clean(text) if k == 0 else "", source))
         rows.append(cells)
     table = build_table(rows, has_header=True if parser.header_cells else None) if rows else None
     return table, j + 1
@@ -735,20 +747,29 @@ def _fitted(tokens: list[str], count: int) -> list[str] | None:
     """The row's cells as `count` cells, words side by side joined into one ("Input Layer")."""
     tokens = list(tokens)
     k = 0
+    wordy = re.compile(r"\(?[^\W\d_][\w.\-]*\)?")  # "Input", "Layer", "conv2d", "(Conv2D)", "(MaxPooling2"
     while len(tokens) > count and k < len(tokens) - 1:
-        if re.fullmatch(r"[^\W\d_][\w.\-]*", tokens[k]) and re.fullmatch(r"[^\W\d_][\w.\-]*", tokens[k + 1]):
+        if wordy.fullmatch(tokens[k]) and wordy.fullmatch(tokens[k + 1]):
             tokens[k:k + 2] = [f"{tokens[k]} {tokens[k + 1]}"]
         else:
             k += 1
     return tokens if len(tokens) == count else None
 
 
+# words that end a header's cell even when capitalised: "Output Shape", "Kernel Size", "Layer (Type)"
+_HEADER_TAILS = {"shape", "size", "type", "count", "number", "no.", "name", "dims", "dimensions"}
+
+
 def _header_tokens(text: str) -> list[str]:
     cells: list[str] = []
-    for word in text.split():
-        opens = word[0].isupper() or word[0] in "#№" or re.match(r"[\u3400-\u9fff\uac00-\ud7af]", word) \
-            or not cells or cells[-1] in ("#", "№")
-        if opens and not (cells and cells[-1] in ("#", "№")):
+    words = text.split()
+    for k, word in enumerate(words):
+        # a "#" opens a cell before its word ("# Parameters"), and ends one after it ("Param #")
+        mark = word in ("#", "№")
+        opens = not cells or (mark and k + 1 < len(words)) or (not mark and cells[-1] not in ("#", "№") and (
+            word[0].isupper() or re.match(r"[\u3400-\u9fff\uac00-\ud7af]", word))
+            and word.lower().strip("()") not in _HEADER_TAILS)
+        if opens:
             cells.append(word)
         else:
             cells[-1] = f"{cells[-1]} {word}"
@@ -756,7 +777,8 @@ def _header_tokens(text: str) -> list[str]:
 
 
 def _numeric(token: str) -> bool:
-    return bool(_NUMERIC_TOKEN.fullmatch(token))
+    """A number, a product, or a bracketed shape ("(None, 55, 55, 96)")."""
+    return bool(_NUMERIC_TOKEN.fullmatch(token) or re.fullmatch(r"[(\[][^()\[\]]*\d[^()\[\]]*[)\]]", token))
 
 
 def detect_token_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget):
@@ -764,19 +786,72 @@ def detect_token_table(lines: Sequence[Line], i: int, clean: Clean, budget: Cell
     if not header or re.search(r"\d", header.replace("#", "")) or any(ch in header for ch in "|\t"):
         return None
     columns = _header_tokens(header)
-    if len(columns) < _TOKEN_COLUMNS_MIN:
+    if len(columns) < _TOKEN_COLUMNS_MIN - 1:
         return None
     rows = []
     j = i + 1
     while j < len(lines) and lines[j].text.strip():
+        if is_rule(lines[j].text):  # Keras draws a line under each row
+            j += 1
+            continue
         tokens = _fitted(_row_tokens(lines[j].text), len(columns))
         # a row: as many cells as the header, most of them numbers or placeholders
         if tokens is None or 2 * sum(_numeric(t) or t in "-–—" for t in tokens) < len(tokens):
             break
         rows.append((lines[j], tokens))
         j += 1
-    if len(rows) < _TOKEN_ROWS_MIN:
+    # three columns ("Layer (type) Output Shape Param #") take a row more to be sure of
+    if len(rows) < _TOKEN_ROWS_MIN + (len(columns) < _TOKEN_COLUMNS_MIN):
         return None
     table_rows = [_cells(columns, lines[i].source, clean, budget)]
     table_rows += [_cells(tokens, line.source, clean, budget) for line, tokens in rows]
     return build_table(table_rows, has_header=True), j
+
+
+# ---------------------------------------------------------------- AsciiDoc tables
+
+_ADOC_FENCE = re.compile(r"^\s*\|={3,}\s*$")
+_ADOC_COLS = re.compile(r"""cols\s*=\s*["']?([^"'\]]+)""")
+
+
+def _adoc_columns(spec: str) -> int | None:
+    """The column count of a `[cols="1,2,2"]` (or `cols="3*"`) attribute."""
+    count = 0
+    for part in spec.split(","):
+        repeat = re.match(r"\s*(\d+)\s*\*", part)
+        count += int(repeat[1]) if repeat else 1
+    return count or None
+
+
+def detect_asciidoc_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget):
+    """An AsciiDoc table between `|===` lines: each cell opens with "|", a row's cells on one line or
+    one a line (as many as the `cols` attribute, or the first line, says)."""
+    if not _ADOC_FENCE.match(lines[i].text):
+        return None
+    end = next((k for k in range(i + 1, len(lines)) if _ADOC_FENCE.match(lines[k].text)), None)
+    if end is None:
+        return None
+    attribute = lines[i - 1].text if i > 0 else ""
+    declared = _ADOC_COLS.search(attribute)
+    cells: list[tuple[str, Source]] = []
+    first_line_cells = None
+    for line in lines[i + 1:end]:
+        text = line.text.strip()
+        if not text:
+            continue
+        if not text.startswith("|"):
+            if cells:  # a cell's text going on over lines
+                cells[-1] = (f"{cells[-1][0]} {text}", cells[-1][1])
+            continue
+        parts = [part.strip() for part in re.split(r"(?<!\\)\|", text)[1:]]
+        if first_line_cells is None:
+            first_line_cells = len(parts)
+        cells += [(part, line.source) for part in parts]
+    width = (_adoc_columns(declared[1]) if declared else None) or first_line_cells
+    if not cells or not width or width < 2:
+        return None, end + 1
+    rows = [cells[k:k + width] for k in range(0, len(cells), width)]
+    budget.spend(len(cells))
+    table_rows = [[Cell(clean(text), source) for text, source in row] for row in rows]
+    header = "header" in attribute
+    return build_table(table_rows, has_header=True if header else None), end + 1
