@@ -65,3 +65,21 @@ def test_a_document_that_groups_with_dots_writes_its_decimals_with_a_comma():
     assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
     slots = found(document("## AlexNet", "conv1: 290,400 neurons, weights 34,848K"), PAPER)
     assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848000]
+
+
+def test_japanese_numbers_leave_out_the_zeros_after_man_and_write_digits_full_width():
+    """AlexNet in Japanese: conv1 290,400 neurons ("29万400"), conv3 149,520,384 connections
+    ("1億4952万384"); fc6 "４０９６" neurons and 9216 × 4096 = 37,748,736 weights after an ideographic comma."""
+    slots = found(document(
+        "## AlexNet",
+        "### conv1",
+        "- ニューロン数：55×55×96 ＝ **29万400**",
+        "### conv3",
+        "- 結合数：88万4736 × 169 ＝ **1億4952万384**",
+        "### fc6",
+        "- ニューロン数 **４０９６**、重み 9216×4096 ＝ **3774万8736**、結合数 **3774万8736**",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "conv3", Q.CONNECTIONS)] == [149520384]
+    assert slots[("alexnet", "fc6", Q.UNITS)] == [4096]
+    assert slots[("alexnet", "fc6", Q.WEIGHTS)] == [37748736]

@@ -562,3 +562,19 @@ def test_a_header_over_two_rows_whose_top_row_ends_early():
     )), PAPER)
     assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
     assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+
+
+def test_a_row_of_one_towers_half_is_no_answer_and_no_next_layer():
+    """AlexNet's conv2 split over two GPUs: each tower's 128 filters of 5 × 5 × 48 and their biases
+    hold 153,728 parameters, the layer 307,456; conv3 (3 × 3 × 256 + 1) × 384 = 885,120."""
+    slots = found(document("## AlexNet", table(
+        ["layer", "params"],
+        ["conv2 [A]", "153,728"],
+        ["conv2 [B]", "153,728"],
+        ["conv2 = A+B", "307,456"],
+        ["conv3", "885,120"],
+        ["conv4 (GPU 1)", "331,968"],
+    )), PARAMS)
+    assert slots[("alexnet", "conv2", Q.PARAMS)] == [307456]
+    assert slots[("alexnet", "conv3", Q.PARAMS)] == [885120]
+    assert 153728 not in every_value(slots) and 331968 not in every_value(slots)

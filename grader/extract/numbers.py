@@ -147,9 +147,10 @@ _TOKEN = re.compile(
     r"(?:[ \u00a0\u2009\u202f\u3000$]|\\[,;:! ]"
     r"|\\(?:q?quad|enspace|thinspace|displaystyle|textstyle|[Bb]igg?[lr]?|left\.|right\.)(?![A-Za-z]))*"
     r"(?:"
-    # "6亿3000万", "3万4848" (four digits after a unit of ten thousand: the rest of the number)
-    rf"(?P<cjk>[0-9]+(?:\.[0-9]+)?(?:{_CJK})(?:(?:[0-9]+(?:\.[0-9]+)?(?:{_CJK}))+|(?=[0-9]{{4}}(?![0-9.,])))"
-    r"(?:(?<=[万萬만])[0-9]{4}(?![0-9.,]))?)"
+    # "6亿3000万", "3万4848", "29万400" (up to four digits right after a unit of ten thousand: the rest
+    # of the number, its leading zeros left out as Japanese writes it)
+    rf"(?P<cjk>[0-9]+(?:\.[0-9]+)?(?:{_CJK})(?:(?:[0-9]+(?:\.[0-9]+)?(?:{_CJK}))+|(?<=[万萬만])(?=[0-9]{{1,4}}(?![0-9.,])))"
+    r"(?:(?<=[万萬만])[0-9]{1,4}(?![0-9.,]))?)"
     rf"|(?P<number>(?P<run>[0-9]+(?:{_GROUP_SEP}[0-9]+){{0,64}})"
     r"(?P<exp>[eE][+-]?[0-9]+(?![A-Za-z0-9_]))?"
     # (a scale is a letter or a CJK unit, after one blank at most: the lookahead fails fast on the rest)

@@ -620,7 +620,7 @@ class _Walker:
             if label.role is None and symbol and symbol[1] in self.symbols:
                 label = Label(self.symbols[symbol[1]])  # "W_{conv1}" in the student's notation
         value = value.strip()
-        segments = [strip_numbering(part, bare=False) for part in re.split(r"[;；，]|,\s+|\s+and\s+|和", value)] \
+        segments = [strip_numbering(part, bare=False) for part in re.split(r"[;；，、]|,\s+|\s+and\s+|和", value)] \
             if value else []
         segments = [part for part in segments if part]
         # a number, then the word for what it counts: "186,624 neurons" ("1）减少参数" is a list item)
@@ -632,7 +632,7 @@ class _Walker:
             # "FC7. 4096 neurons fed by FC6's: 16,777,216 weights and 16,777,216 connections": the word
             # right after each number says what it counts, not a word of the label
             label = Label(None, total=label.total)
-        first, *rest = re.split(r"[;；，]|,\s+|\s+and\s+|和", value) if value else [""]
+        first, *rest = re.split(r"[;；，、]|,\s+|\s+and\s+|和", value) if value else [""]
         more: list[tuple[Quantity, str]] = []  # other quantities the rest of the value names
         if label.quantity is not None and rest and re.match(r"\s*[\d(（=~≈$]", first) \
                 and re.search(r"[^\W\d_]{2,}", " ".join(rest)):
@@ -859,6 +859,8 @@ class _Walker:
             # "Conv2d-4" in torchsummary's table is the fourth module: the next convolution
             layer = LayerLabel(layer.text, layer.kind, None, layer.kind or layer.key, positional=True,
                                start=layer.start, end=layer.end)
+        if layer is not None and _PART_OF_LAYER.search(label_text[layer.end:] if layer.end else label_text):
+            return  # "conv2 [A]", "conv4 (GPU 1)": one tower's half of the layer, the whole is on its own row
         row: Row | None = None
         if label_text and names_total(label_text) and (layer is None or layer.kind is None or (
                 layer.number is None and "+" in label_text)):
@@ -1497,6 +1499,12 @@ _OUTPUT_SHAPE = re.compile(r"(?<![^\W\d_])(?:output|out|输出)(?:\s*(?:shape|si
 # what may stand between the items of a list: "fc6, fc7 and fc8", "4096, 4096 and 1000", "C1、C3 和 C5"
 _LIST_JOIN = re.compile(r"\s*(?:,|，|、|&|/|;|；|(?<![^\W\d_])(?:and|und|et|y|e|и)(?![^\W\d_])|和|与|及)?\s*"
                         r"(?:(?<![^\W\d_])(?:and|und|et|y|e|и)(?![^\W\d_])|和|与|及)?\s*(?:the\s+)?", re.IGNORECASE)
+
+
+# a mark after a layer's name that makes the row one part of the layer: "[A]", "(B)", "GPU 1", "tower 2",
+# "half", "每个GPU"
+_PART_OF_LAYER = re.compile(r"^\s*(?:[\[(（]\s*(?:[A-Da-d]|\d)\s*[\])）]|[\[(（]?\s*(?:gpu|tower|half|part|塔|半)\s*\d?\s*[\])）]?"
+                            r"(?![^\W\d_])|[\[(（]?\s*(?:per|each|每个?|单个?)\s*(?:gpu|tower)\s*[\])）]?)", re.IGNORECASE)
 
 
 def _only_names(text: str) -> bool:

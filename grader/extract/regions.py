@@ -63,11 +63,15 @@ def _undoubled(text: str) -> str:
     return "".join(out)
 
 
+# "４０９６": full-width digits are digits (only them: a full-width comma "，" separates clauses)
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def clean(text: str) -> str:
     """Markup out, text kept: HTML tags and comments, Markdown images and links, struck-out text
     ("~~ZFNet~~"), emphasis, LaTeX wrappers (\\text{…}, $…$), escaped Markdown characters, the
     LaTeX source a copied web page repeats after its rendered math."""
-    text = _undoubled(html.unescape(text))
+    text = _undoubled(html.unescape(text)).translate(_FULL_WIDTH_DIGITS)
     text = re.sub(r"<!--.*?(?:-->|$)", " ", text)
     text = re.sub(r"<[^<>]{0,400}>", " ", text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
