@@ -42,6 +42,7 @@ from fractions import Fraction
 from typing import Iterator, Union
 
 from grader.core import GraderError
+from grader.extract.memo import memoised_list
 
 __all__ = ["LIMITS", "ExpressionError", "Limits", "Written", "evaluate", "parse_number", "rounding", "scan"]
 
@@ -789,6 +790,7 @@ def _dot_products(t: str) -> str:
 # ---------------------------------------------------------------- the public functions
 
 
+@memoised_list
 def scan(text: str, limits: Limits = LIMITS) -> list[Written]:
     """Every number and arithmetic expression in `text`, left to right (see the module's doc).
     Never raises; stops after `limits.numbers` numbers."""
