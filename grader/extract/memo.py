@@ -1,8 +1,9 @@
-"""Memoised pure functions of a text. While a document is weighed, the same cell or line is cleaned,
-scanned and read once per rule that looks at it (three times on average), and across a class the
-same texts recur (a header row, the right answer written the same way by many students): each is
-worked out once per process. Only functions of their arguments alone (the vocabulary and the specs
-are fixed for a process) may be memoised, and their results must be immutable."""
+"""Memoised pure functions of a text. While a document is weighed, the same cell or line is
+cleaned, scanned and read once per rule that looks at it (a line is cleaned three times on
+average), and across a class the same texts recur (a header row, the right answer written the same
+way by many students): each is worked out once per process. Only functions of their arguments
+alone (the vocabulary and the specs are fixed for a process) may be memoised, and their results
+must be immutable."""
 from __future__ import annotations
 
 from functools import lru_cache, wraps
