@@ -44,3 +44,26 @@ def grade_file(path: str | Path, rubric) -> Grade:
         return Grade(file=str(path), rubric=rubric.name, status="unreadable", score=None,
                      max_score=rubric.max_score, errors=(str(err),))
     return grade_document(document, rubric)
+
+
+def prepare(rubric) -> dict[str, Grade]:
+    """Build now what a process builds on its first files and keeps (the vocabulary and the patterns
+    made from it, the comparison index of each network the rubric asks, under each mistake the
+    diagnosis tries), by grading the rubric's own answer key of each network as a student would
+    hand it in: the batch does it once before it starts its worker processes, which inherit it all
+    (forked) instead of each building it again. It decides nothing: the grades of the keys (network
+    -> Grade) are only returned, and a key that fails is left out, its work left to the files."""
+    from grader.readers import read_data
+    from grader.reference.engine import compute
+    from grader.reference.key import render_key
+    from grader.reference.spec import load_network
+
+    grades = {}
+    for asked in rubric.asked:
+        try:
+            network = load_network(asked.network)
+            key = render_key(compute(network, asked.conventions), "md", network=network)
+            grades[asked.network] = grade_document(read_data(key.encode("utf-8"), f"{asked.network}-key.md"), rubric)
+        except Exception:  # noqa: BLE001 - only a head start: a file that fails the same way says so
+            continue
+    return grades

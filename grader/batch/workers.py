@@ -173,7 +173,11 @@ def _grade_in_workers(paths: list[Path], rubric, cache_dir: Path | None, limits:
     import time
     from multiprocessing.connection import wait
 
+    from grader import pipeline
+
     context = multiprocessing.get_context()
+    if context.get_start_method() == "fork":  # what each worker would build on its first files, built once
+        pipeline.prepare(rubric)
     window = FILES_IN_FLIGHT * count
     graded: dict[int, Grade] = {}  # graded, not yet handed on
     sent = handed = 0

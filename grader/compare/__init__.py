@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from grader.core import Answer, Document, FreeTextAnswer, GraderError, Judgement, PitfallHit, Quantity, ReviewItem, Verdict
 from grader.compare.checks import AnswerContext, own_sums
@@ -701,6 +702,20 @@ class _NetworkTable:
         if figures is not None and answer.layer not in ("total", "input"):
             layer_figures = figures.layer(answer.layer)
         spec_layer = self.spec.layer(answer.layer) if layer_figures is not None else None
+        return AnswerContext(
+            answer=answer, quantity=quantity, expected=expected, explained=explained,
+            slot_sure=self.slot_sure(answer),
+            layer_kind=layer_figures.kind if layer_figures else "",
+            trainable=bool(spec_layer and spec_layer.trainable), figures=layer_figures,
+            with_bias=bool(figures and figures.connections_with_bias), own_values=self._own_values,
+            summed_layers=self._summed_layers,
+            other_figures=self.other_figures, slot=f"{self.network}.{answer.layer}.{quantity.value}",
+            convention_figures=self._convention_figures(answer.layer, quantity))
+
+    @cached_property
+    def _own_values(self) -> dict:
+        """(layer, quantity) -> the student's exact value, the same for every answer of the table
+        (the checks only read it)."""
         own = {}
         for _, a in self.primary.values():
             if not a.approximate and a.layer != "total":
@@ -708,15 +723,12 @@ class _NetworkTable:
         for _, a in self.primary.values():  # a params column also sums as params
             if not a.approximate and a.layer != "total":
                 own.setdefault((a.layer, a.quantity), a.value)
-        summed = tuple(f.name for f in figures.layers if f.kind != "pool" or f.weights) if figures else ()
-        return AnswerContext(
-            answer=answer, quantity=quantity, expected=expected, explained=explained,
-            slot_sure=self.slot_sure(answer),
-            layer_kind=layer_figures.kind if layer_figures else "",
-            trainable=bool(spec_layer and spec_layer.trainable), figures=layer_figures,
-            with_bias=bool(figures and figures.connections_with_bias), own_values=own, summed_layers=summed,
-            other_figures=self.other_figures, slot=f"{self.network}.{answer.layer}.{quantity.value}",
-            convention_figures=self._convention_figures(answer.layer, quantity))
+        return own
+
+    @cached_property
+    def _summed_layers(self) -> tuple[str, ...]:
+        figures = self.base.figures
+        return tuple(f.name for f in figures.layers if f.kind != "pool" or f.weights) if figures else ()
 
     def _convention_figures(self, layer: str, quantity: Quantity) -> tuple:
         """What the student's own diagnosed conventions give for a slot: the transcription slip's

@@ -3,6 +3,12 @@
 One `SlotIndex` per network, required conventions and set of global flips, built lazily slot by
 slot (layer and quantity) and cached: a batch computes each combination once, not once per
 submission, and a self-check only the slots it answers.
+
+Once per process: `grader grade` builds the indexes of the networks its rubric asks in the batch
+process before it forks its workers (grader.pipeline.prepare), so they inherit them. Networks the
+rubric does not ask are diagnosed in full too (a student who gives VGG16's figures beside AlexNet's
+is told which of its mistakes they show, unscored): their indexes are built in each worker, on the
+first file that gives their figures, and only for the slots such files answer.
 """
 from __future__ import annotations
 

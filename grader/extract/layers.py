@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from grader.extract.memo import memoised, memoised_list
 from grader.extract.quantities import aligned, normalise, vocabulary
 
 CANONICAL = {"conv": "conv", "pool": "pool", "fc": "fc", "lrn": "norm", "layer": "layer"}
@@ -89,6 +90,7 @@ def _swapped_kinds() -> dict[str, str]:
     return swapped
 
 
+@memoised
 def _kind_of(word: str) -> str:
     word = normalise(word)
     word = _swapped_kinds().get(word, word)
@@ -113,6 +115,7 @@ def _cjk_number(text: str) -> int:
     return CJK_NUMERALS.get(text, 0)
 
 
+@memoised_list
 def _mentions(text: str) -> list[LayerLabel]:
     """Every numbered mention in the text (overlapping ones included), in no particular order."""
     norm = aligned(text)
@@ -149,6 +152,7 @@ def _mentions(text: str) -> list[LayerLabel]:
     return found
 
 
+@memoised
 def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> LayerLabel | None:
     """The layer a label names; None if it names none. `within`: the mention must start within
     that many characters of the label's start (prose, where a layer named late is a reference).
@@ -327,6 +331,7 @@ def _families() -> dict[str, tuple[str, ...]]:
     return {stem: tuple(names) for stem, names in families.items()}
 
 
+@memoised
 def find_networks(text: str) -> tuple[str, ...]:
     """The shipped networks a text names, most specific reading first; a bare family name ("VGG")
     gives every network of the family. OCR slips in the digits are forgiven ("VGG/6")."""

@@ -37,12 +37,12 @@ from __future__ import annotations
 
 import math
 import re
-from contextvars import ContextVar
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterator, Union
 
 from grader.core import GraderError
+from grader.extract.memo import DECIMAL_COMMA, memoised_list
 
 __all__ = ["LIMITS", "ExpressionError", "Limits", "Written", "evaluate", "parse_number", "rounding", "scan"]
 
@@ -294,10 +294,6 @@ def _with_decimals(out: list, groups: list[str], seps: list[str], i: int, j: int
     return j + 1
 
 
-# The document's own way with numbers, set by the extractor for the document it reads: where it
-# groups thousands with dots ("290.400", "884.736"), its comma is a decimal mark even before three
-# digits and a scale word ("34,848 Tsd." is 34,848).
-DECIMAL_COMMA: ContextVar[bool] = ContextVar("decimal_comma", default=False)
 _DOT_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![.,]?\d)")
 _COMMA_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![.,]?\d)(?!\s*(?:[KkMmGg]|Tsd|Mio|Mrd|тыс|млн|mil|万|亿)\b)")
 
@@ -806,6 +802,7 @@ def _dot_products(t: str) -> str:
 # ---------------------------------------------------------------- the public functions
 
 
+@memoised_list
 def scan(text: str, limits: Limits = LIMITS) -> list[Written]:
     """Every number and arithmetic expression in `text`, left to right (see the module's doc).
     Never raises; stops after `limits.numbers` numbers."""

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from grader.core import Value
+from grader.extract.memo import memoised, memoised_list
 
 ARROW = re.compile(r"(?:\\Rightarrow|\\rightarrow|\\to(?![a-z])|\\implies|⇒|→|⟹|=>|->)")
 APPROX = re.compile(r"(?:\\approx|≈|≒|~=)")
@@ -67,6 +68,7 @@ def _undoubled(text: str) -> str:
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
+@memoised
 def clean(text: str) -> str:
     """Markup out, text kept: HTML tags and comments, Markdown images and links, struck-out text
     ("~~ZFNet~~"), emphasis, LaTeX wrappers (\\text{…}, $…$), escaped Markdown characters, the
@@ -243,6 +245,7 @@ def hwc(shape: tuple[int, ...]) -> tuple[int, ...]:
     return shape
 
 
+@memoised_list
 def read_values(region: str) -> list[Parsed]:
     """The candidate values of a region, best first: the first `=` chain (or expression), then any
     expression written after it ("(224-3+2)/1+1=224 224*224*64": the size, then the product)."""
@@ -308,6 +311,7 @@ _MARKERS = re.compile(r"\\approx|≈|≒|~=|~|约")
 ROUNDING = 0.05
 
 
+@memoised
 def exact_over_rounded(text: str) -> str:
     """A figure written exactly and restated rounded next to it ("= 34,848 ≈ 35K", "60,954,656 (≈61M)",
     "1.38 亿（138,357,544）") states the exact figure: each rounded restatement is cut out."""
