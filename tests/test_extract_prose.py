@@ -578,3 +578,13 @@ def test_a_row_of_one_towers_half_is_no_answer_and_no_next_layer():
     assert slots[("alexnet", "conv2", Q.PARAMS)] == [307456]
     assert slots[("alexnet", "conv3", Q.PARAMS)] == [885120]
     assert 153728 not in every_value(slots) and 331968 not in every_value(slots)
+
+
+def test_a_product_of_four_factors_is_no_maps_shape():
+    """"(11*11*3)*96 = 35K": conv1's kernels, 11 × 11 × 3 × 96 = 34,848 weights, not a map of four sides."""
+    slots = found(document(
+        "## AlexNet",
+        "- First layer (CONV1): 96 filters of 11*11*3 applied at stride 4",
+        "-> output volume [55*55*96] -- parameters: (11*11*3)*96 = 35K",
+    ), PAPER)
+    assert not any(len(v) == 4 for key, values in slots.items() if key[2] is Q.SHAPE for v in values)

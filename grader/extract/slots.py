@@ -521,8 +521,8 @@ def _shape(factors: tuple[int, ...], kind: str | None) -> tuple[int, ...] | None
     if kind == "fc" or (kind is None and len([f for f in factors if f != 1]) == 1):
         units = [f for f in factors if f != 1]
         return (units[0],) if len(units) == 1 else (tuple(factors) if kind is None else None)
-    if len(factors) < 2:
-        return None
+    if len(factors) < 2 or len(factors) > 3:
+        return None  # "(11*11*3)*96": a kernel bank's product, no map's shape
     return hwc(tuple(factors))
 
 
