@@ -522,3 +522,13 @@ def test_a_keras_summary_copied_with_single_spaces_is_a_table(tmp_path):
     assert texts(table)[0] == ["Layer (type)", "Output Shape", "Param #"]
     assert texts(table)[2] == ["max_pooling2d (MaxPooling2", "(None, 14, 14, 6)", "0"]
     assert texts(table)[3] == ["conv2d_1 (Conv2D)", "(None, 10, 10, 16)", "2416"]
+
+
+def test_numbered_questions_and_answers_set_apart_by_two_spaces_are_no_table(tmp_path):
+    qa = ("Q1.  How many neurons are there in conv1?\n"
+          "A1.  The number of neurons in conv1 is 55 x 55 x 96 = 290,400.\n"
+          "Q2.  How many weights does conv1 have?\n"
+          "A2.  The number of weights in conv1 is 11 x 11 x 3 x 96 = 34,848.\n")
+    document = read(write(tmp_path, qa, "qa.txt"))
+    assert tables(document) == []
+    assert len(lines(document)) == 4

@@ -489,6 +489,8 @@ def detect_space_table(lines: Sequence[Line], i: int, clean: Clean, budget: Cell
         return None, j
     if 2 * sum(any(text.startswith(("=", "＝")) for *_, text in segments[1:]) for _, segments in rows) >= len(rows):
         return None, j  # "units    = 55*55*96 = 290400": lines of working with their "=" aligned, no table
+    if all(_ENUMERATOR.fullmatch(segments[0][2]) and len(segments[-1][2].split()) >= 4 for _, segments in rows):
+        return None, j  # "Q1.  How many neurons …" / "A1.  The number of …": numbered sentences, no table
     gutters = _common_gutters([segments for _, segments in rows], gutters)
     laid_out = []
     for r, (line, segments) in enumerate(rows):
@@ -509,6 +511,10 @@ def detect_space_table(lines: Sequence[Line], i: int, clean: Clean, budget: Cell
         return None, j
     table_rows = [_cells(texts, line.source, clean, budget) for line, texts in laid_out]
     return build_table(table_rows, has_header=True if header_rule else None), j
+
+
+# a list's number or letter set apart by two spaces: "Q1.", "A12.", "3)", "(b)", "iv."
+_ENUMERATOR = re.compile(r"[(（]?(?:[A-Za-z]{0,2}\d{1,3}|[a-hA-H]|[ivxIVX]{1,4})[.)）:]?")
 
 
 def _common_gutters(rows: list[list[tuple[int, int, str]]], gutters: list[tuple[int, int]]) -> list[tuple[int, int]]:
