@@ -588,3 +588,17 @@ def test_a_product_of_four_factors_is_no_maps_shape():
         "-> output volume [55*55*96] -- parameters: (11*11*3)*96 = 35K",
     ), PAPER)
     assert not any(len(v) == 4 for key, values in slots.items() if key[2] is Q.SHAPE for v in values)
+
+
+def test_one_items_count_after_a_label_and_a_layer_named_twice_hold_no_answer():
+    """"conv1: each filter is 11×11×3 = 363 weights" is one filter's; "conv1（第1畳み込み層）" names conv1
+    twice, its 1 no count; AlexNet conv1 has 55 × 55 × 96 = 290,400 neurons."""
+    slots = found(document(
+        "## AlexNet",
+        "### conv1（第1畳み込み層）",
+        "- ニューロン数：55×55×96 ＝ 290,400",
+        "* conv1: each filter is 11×11×3 = 363 weights, 96 filters, applied at 55² = 3,025 positions.",
+        "* fc6 is split over the two GPUs: each GPU holds 2048 of the 4096 neurons.",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert not {1, 363, 2048} & every_value(slots)

@@ -607,6 +607,8 @@ class _Walker:
             return  # "Input channels = 1", "卷积核大小：…"
         if _DIFFERENCE.search(label_text) or _DIFFERENCE.match(value.strip()[::-1]):
             return  # "5,309,696 more than VGG16": a difference, no count
+        if _PER_ITEM.match(value):
+            return  # "conv1: each filter is 11×11×3 = 363 weights", "fc6: each GPU holds 2048": one item's
         if _sum_of_layers(label_text) or _sum_of_layers(value) or _PLURAL_LAYERS.search(label_text):
             return  # "FC6 + FC7 = 54M", "the three FC layers hold …": several layers' count, no layer's
         if label.total and not _total_label(label_text):
@@ -1021,6 +1023,9 @@ def layer_in_value(value: str) -> bool:
     return label is not None and not label.is_input
 
 
+_LABEL_END = re.compile(r"=|(?<![A-Za-z\u00C0-\u024F_])(?<![\d.])[\d(（]")
+
+
 def _split_pairs(text: str) -> list[tuple[str, str]]:
     """A prose line as (label, value) pairs: "1.3 pool1 核：3*3，步长：2，降采样后：27*27*96" gives
     ("pool1 核", "3*3"), ("步长", "2"), ("降采样后", "27*27*96"). Without a colon, the label is what
@@ -1037,7 +1042,10 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
         after = mention.end if mention else 0
         words = re.match(r"\s*[(（][^\d()（）]*[)）]", text[after:]) if mention else None
         after += words.end() if words else 0  # "Layer 2 (max pooling)": the bracket is the label's
-        end = re.compile(r"=|(?<![A-Za-z\u00C0-\u024F_])(?<![\d.])[\d(（]").search(text, after)
+        # not a number inside another mention of a layer: "conv1（第1畳み込み層）" names conv1 twice
+        named = [(m.start, m.end) for m in find_layers(text)] if mention else []
+        end = next((m for m in _LABEL_END.finditer(text, after) if not any(a <= m.start() < b for a, b in named)),
+                   None)
         if end and end.start() > 0 and re.match(r"[^\W\d_]|#", text):
             return [(text[:end.start()], text[end.start():])]
         return [(text, "")]
@@ -1276,6 +1284,8 @@ _SENTENCE_END = re.compile(r"(?<=[!?;])\s+|(?<=\.)(?<!\d\.)(?<!\d\s\.)(?<!(?:Tsd
                            r"|(?<=\.)(?<!(?:Tsd|Mio|Mrd|тыс|млн)\.)\s+(?!\d)|(?<=[。；！？])")
 # a conclusion drawn from what came before: ", so …", ", which is …"
 _CONCLUSION = re.compile(r",\s*(?=(?:so|which|thus|hence|therefore|giving|i\.e\.)(?![^\W\d_]))", re.IGNORECASE)
+# what a clause says after its label ("conv1: …", "fc6 is split over the two GPUs: …")
+_AFTER_LABEL = re.compile(r"^[^:：=]{1,40}[:：]\s*")
 # a count said of one filter, kernel or position: "each filter has 121 weights", "so a kernel has 1,200"
 _PER_ITEM = re.compile(r"\s*(?:(?:so|thus|hence|then|and|i\.e\.)\s+)?(?:each|every|per|one|a|an)\s+"
                        r"(?:of\s+(?:the\s+)?(?:[\d,]+\s+)?)?(?:filter|kernel|neuron|unit|"
@@ -1363,7 +1373,9 @@ def _clauses(body: str, kind: str | None = None) -> list[Clause]:
             end = bounds[k + 1][0] if k + 1 < len(bounds) else len(sentence)
             text = sentence[start:end]
             if text.strip():
-                clauses.append(Clause(text, layer, total, sentence, bool(_PER_ITEM.match(text)),
+                # "each filter has …", "conv1: each filter is 11×11×3 = 363 weights": one item's count
+                per_item = bool(_PER_ITEM.match(text) or _PER_ITEM.match(_AFTER_LABEL.sub("", text, count=1)))
+                clauses.append(Clause(text, layer, total, sentence, per_item,
                                       len(body) > SENTENCE_LINE))
     return clauses
 
