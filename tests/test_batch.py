@@ -314,7 +314,7 @@ def test_the_same_reports_whatever_the_workers(stand_in, tmp_path):
         (folder / f"s{n:02d}.md").write_text(f"{texts[n % 5]} {n}\n")
     for name, text in (("a.md", "towers"), ("a-b.md", "doubled"), ("a b.md", "all right")):
         (folder / name).write_text(text + "\n")
-    one = grade_folder(folder, rubric=rubric(), out=tmp_path / "one", workers=1)
+    grade_folder(folder, rubric=rubric(), out=tmp_path / "one", workers=1)
     two = grade_folder(folder, rubric=rubric(), out=tmp_path / "two", workers=2)
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
     assert [r["submission"] for r in two.results] == sorted(results(tmp_path / "two"))

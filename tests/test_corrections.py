@@ -13,7 +13,7 @@ from grader.compare import compare
 from grader.core import GraderError, Quantity, Verdict
 from grader.corrections import apply_corrections, load_corrections
 from grader.score import score
-from test_compare import key_answers, make_answers, rubric_with
+from test_compare import key_answers, rubric_with
 
 RUBRIC = rubric_with(free_text=[])  # 24 answers at 1 point
 

@@ -4,7 +4,6 @@ desk refuses to lose); the token guards it. Skipped without the serve extra."""
 from __future__ import annotations
 
 import json
-import re
 import warnings
 
 import pytest
