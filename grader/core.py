@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Iterable, Iterator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SPECS_DIR = PROJECT_ROOT / "reference"
@@ -115,6 +116,15 @@ class Table:
 
 
 Block = TextLine | Table
+
+
+def block_texts(blocks: Iterable[Block]) -> Iterator[str]:
+    """Every text the blocks hold: each line's, each table cell's."""
+    for block in blocks:
+        if isinstance(block, Table):
+            yield from (cell.text for row in block.rows for cell in row)
+        else:
+            yield block.text
 
 
 @dataclass(frozen=True, slots=True)

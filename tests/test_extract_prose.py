@@ -602,3 +602,14 @@ def test_one_items_count_after_a_label_and_a_layer_named_twice_hold_no_answer():
     ), PAPER)
     assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
     assert not {1, 363, 2048} & every_value(slots)
+
+
+def test_every_sentence_of_a_line_that_lists_layers_is_read():
+    """AlexNet: conv1 and conv2 have 290,400 and 186,624 neurons; conv3 and conv4 3 × 3 × 256 × 384 =
+    884,736 and 3 × 3 × 192 × 384 = 663,552 weights."""
+    slots = found(document(
+        "## AlexNet",
+        "conv1 and conv2 have 290,400 and 186,624 neurons. conv3 and conv4 have 884,736 and 663,552 weights.",
+    ), PAPER)
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
+    assert slots[("alexnet", "conv4", Q.WEIGHTS)] == [663552]

@@ -54,15 +54,13 @@ def extract(document: Document, *, networks: Mapping[str, Sequence[Quantity]]) -
     """Every number the document states, in its slot. `networks`: the networks the assignment asks
     about and, for each, the quantities it asks (the fallback where a number's quantity has no
     label). Answers for other shipped networks may appear where a section is about one of them."""
-    from grader.core import Table, TextLine
-    from grader.extract.numbers import DECIMAL_COMMA, groups_with_dots
+    from grader.core import block_texts
+    from grader.extract.memo import DECIMAL_COMMA
+    from grader.extract.numbers import groups_with_dots
     from grader.extract.readings import read_sections
     from grader.extract.slots import assign
 
-    text = "\n".join(block.text if isinstance(block, TextLine) else
-                     "\n".join(cell.text for row in block.rows for cell in row) if isinstance(block, Table) else ""
-                     for block in document.blocks)
-    convention = DECIMAL_COMMA.set(groups_with_dots(text))
+    convention = DECIMAL_COMMA.set(groups_with_dots("\n".join(block_texts(document.blocks))))
     try:
         return tuple(assign(read_sections(document), networks))
     finally:

@@ -34,9 +34,8 @@ from grader.core import Cell, Document, Quantity, Source, Table, TextLine
 from grader.extract.layers import (LayerLabel, find_layers, find_networks, network_mentions, pair_start,
                                   parse_layer)
 from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, coordinated,
-                                      names_network_column, normalise,
-                                      names_other_network, names_total, quantities_beside, quantity_beside, respective,
-                                      says_respectively, total_adverb, vocabulary)
+                                      names_network_column, names_other_network, names_total, quantities_beside,
+                                      quantity_beside, respective, says_respectively, total_adverb, vocabulary)
 from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, exact_over_rounded, has_operator, is_math,
                                     is_share, read_value, read_values, strip_numbering)
 
@@ -218,8 +217,7 @@ class _Walker:
             if self.total_block:
                 self.row = None
             label = classify(body)
-            if mention is not None and mention.kind is None and not mention.is_input \
-                    and not re.sub(r"[\W\d_]+", "", normalise(body)[:mention.start] + normalise(body)[mention.end:]):
+            if mention is not None and mention.kind is None and not mention.is_input and _only_names(body):
                 label = Label(None)  # "## Output": the output layer's heading, no quantity's
             if label.quantity is not None:
                 self.context = label.quantity
@@ -400,9 +398,11 @@ class _Walker:
         return True
 
     def _clauses_of(self, body: str, source: Source) -> None:
-        sentences = [s for s in _SENTENCE_END.split(body) if s.strip()]
-        if len(find_layers(body)) >= 2 and any(self._layer_lists(s, source) for s in sentences):
-            body = " ".join(s for s in sentences if not _layer_lists(s))
+        if len(find_layers(body)) >= 2:  # sentences read as lists of layers are read: the rest goes on
+            sentences = [s for s in _SENTENCE_END.split(body) if s.strip()]
+            rest = [s for s in sentences if not self._layer_lists(s, source)]
+            if len(rest) < len(sentences):
+                body = " ".join(rest)
         line_row: Row | None = None  # the row a clause of this line opened: later clauses continue it
         line_total = False  # "Total: 60,954,656 weights; connections about 724M": the line is of totals
         kind = self.row.label.kind if self.row is not None and self.row.label.kind in ANAPHOR_KINDS else None
@@ -1474,8 +1474,9 @@ def _slashed_order(text: str) -> tuple[Quantity, ...] | None:
     """"Each line below is units / weights / connections (biases not counted; input 227×227×3)": quantity
     words joined by slashes inside a sentence that states no value of its own, the order of the lists
     below it. The first word may close a phrase and the last open one; those between stand alone."""
-    pieces = re.split(r"\s*[/／|]\s*", clean(text))
-    if len(pieces) < 2 or re.search(r"[/／|]\s*\d", clean(text)):
+    plain = clean(text)
+    pieces = re.split(r"\s*[/／|]\s*", plain)
+    if len(pieces) < 2 or re.search(r"[/／|]\s*\d", plain):
         return None
 
     def named(piece: str, side: str) -> Quantity | None:
@@ -1508,9 +1509,12 @@ _OUTPUT_SHAPE = re.compile(r"(?<![^\W\d_])(?:output|out|输出)(?:\s*(?:shape|si
                            r"(?!\s*(?:[xX×*]|\\times)\s*\d)", re.IGNORECASE)
 
 
-# what may stand between the items of a list: "fc6, fc7 and fc8", "4096, 4096 and 1000", "C1、C3 和 C5"
-_LIST_JOIN = re.compile(r"\s*(?:,|，|、|&|/|;|；|(?<![^\W\d_])(?:and|und|et|y|e|и)(?![^\W\d_])|和|与|及)?\s*"
-                        r"(?:(?<![^\W\d_])(?:and|und|et|y|e|и)(?![^\W\d_])|和|与|及)?\s*(?:the\s+)?", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _list_join() -> re.Pattern:
+    """What may stand between the items of a list, in the aligned text: "fc6, fc7 and fc8", "4096, 4096 and
+    1000", "C1、C3 和 C5" (the conjunctions are the vocabulary's)."""
+    conjunction = vocabulary().conjunction.pattern if vocabulary().conjunction is not None else "(?!)"
+    return re.compile(rf"\s*(?:,|，|、|/|;|；)?\s*(?:{conjunction})?\s*(?:the\s+)?")
 
 
 # a mark after a layer's name that makes the row one part of the layer: "[A]", "(B)", "GPU 1", "tower 2",
@@ -1546,7 +1550,7 @@ def _layer_lists(sentence: str) -> tuple[list[LayerLabel], list[tuple[Quantity, 
     mentions = find_layers(sentence)
     run: list[LayerLabel] = []
     for mention in mentions:
-        if run and not _LIST_JOIN.fullmatch(text[run[-1].end:mention.start]):
+        if run and not _list_join().fullmatch(text[run[-1].end:mention.start]):
             if len(run) >= 2:
                 break
             run = []
@@ -1558,7 +1562,7 @@ def _layer_lists(sentence: str) -> tuple[list[LayerLabel], list[tuple[Quantity, 
                and not any(a <= w.start < b for a, b in taken)]
     groups: list[list] = []
     for written in numbers:
-        if groups and _LIST_JOIN.fullmatch(text[groups[-1][-1].end:written.start]):
+        if groups and _list_join().fullmatch(text[groups[-1][-1].end:written.start]):
             groups[-1].append(written)
         else:
             groups.append([written])
@@ -1578,8 +1582,8 @@ def _layer_lists(sentence: str) -> tuple[list[LayerLabel], list[tuple[Quantity, 
 
 def _equated_quantities(label_text: str) -> tuple[Quantity, ...]:
     """"weights = connections", "Trainable parameters / connections", "parameters and connections": a
-    label that equates or joins the words for two counts names both, each part the word for a quantity and little else (as in
-    `_declared_order`)."""
+    label that equates or joins the words for two counts names both, each part the word for a quantity
+    and little else (as in `_declared_order`)."""
     parts = [p.strip(" .:：-*•") for p in re.split(r"\s*(?:=|/|／)\s*", label_text)]
     if len(parts) < 2:
         return coordinated(label_text)

@@ -18,9 +18,9 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Callable, Iterator
+from typing import Callable
 
-from grader.core import Document, Table, UnreadableError
+from grader.core import Document, UnreadableError, block_texts
 from grader.readers.decode import decode_text
 from grader.readers.delimited import looks_delimited, read_delimited
 from grader.readers.image import IMAGE_EXTENSIONS, image_kind, read_image
@@ -143,21 +143,13 @@ def _check_size(document: Document, limits: Limits) -> None:
     """The extractor's work grows with the text and the numbers written: a file of them by the
     hundred thousand (a dump of weights, a generated file, a workbook of long cells) is refused
     before it is extracted."""
-    chars = sum(map(len, _texts(document)))
+    chars = sum(map(len, block_texts(document.blocks)))
     if chars > limits.max_text_chars:
         raise UnreadableError(f"{document.path}: {chars:,} characters of text, over the "
                               f"{limits.max_text_chars:,}-character limit")
-    found = itertools.chain.from_iterable(_NUMBER.finditer(text) for text in _texts(document))
+    found = itertools.chain.from_iterable(_NUMBER.finditer(text) for text in block_texts(document.blocks))
     if next(itertools.islice(found, limits.max_numbers, None), None) is not None:
         raise UnreadableError(f"{document.path}: over the {limits.max_numbers:,}-number limit")
-
-
-def _texts(document: Document) -> Iterator[str]:
-    for block in document.blocks:
-        if isinstance(block, Table):
-            yield from (cell.text for row in block.rows for cell in row)
-        else:
-            yield block.text
 
 
 def link_failure(err: BaseException) -> str:

@@ -154,8 +154,9 @@ def _plain(text: str) -> str:
 
 
 _MARKUP_DETECTORS = (
-    ("asciidoc", detect_asciidoc_table), ("html", detect_html_table), ("tabular", detect_tabular), ("pipe", detect_pipe_table),
-    ("tab", detect_tab_table), ("space", partial(detect_space_table, markdown=True)), ("token", detect_token_table),
+    ("asciidoc", detect_asciidoc_table), ("html", detect_html_table), ("tabular", detect_tabular),
+    ("pipe", detect_pipe_table), ("tab", detect_tab_table), ("space", partial(detect_space_table, markdown=True)),
+    ("token", detect_token_table),
 )
 _PLAIN_DETECTORS = (
     ("tabular", detect_tabular), ("pipe", detect_pipe_table), ("tab", detect_tab_table),
@@ -351,8 +352,6 @@ _OWN_LABEL = re.compile(r"^\s*(?:[^\W_][^:：=—.,;!?。，；]{0,30}?="
 # ("… the 48 maps of its" / "own GPU: 5x5x48 per kernel")
 _UNFINISHED = re.compile(r"(?<![^\W\d_])(?:of|its|their|the|a|an|to|in|on|for|with|and|or|by|from|at|each|per|"
                          r"is|are|has|have|that|which|this|these|so|as)$", re.IGNORECASE)
-
-
 _FIRST_WORD = re.compile(r"[^\s\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]*[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]?")
 
 
@@ -372,9 +371,9 @@ def _runs_on(lines: Sequence[Line], i: int, widths: Sequence[int]) -> bool:
     """Whether line i continues the sentence of line i - 1, a line of a paragraph wrapped by hand."""
     above, below = lines[i - 1].text.rstrip(), lines[i].text
     width = widths[i]
-    # a sentence that ends with its line needs no joining, and a line of a list often ends one
     # (Chinese, Japanese and Korean text wraps at any character: its first "word" is one character)
     first_word = _FIRST_WORD.match(below.strip())[0]
+    # a sentence that ends with its line needs no joining, and a line of a list often ends one
     if width < WRAP_WIDTH or len(above) + 1 + len(first_word) <= width \
             or above.endswith((":", "：", ".", "。", "!", "?", "！", "？", ";", "；")):
         return False

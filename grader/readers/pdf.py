@@ -28,7 +28,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from grader.core import Block, Document, Source, Table, UnreadableError
+from grader.core import Block, Document, Source, Table, UnreadableError, block_texts
 from grader.readers.layout import Box, group_lines, layout_blocks
 from grader.readers.limits import Limits
 from grader.readers.ocr import OCR_CELL_GAP, ocr_available, ocr_boxes, require_ocr
@@ -65,7 +65,7 @@ def read_pdf(data: bytes, *, path: str, limits: Limits) -> Document:
                 found = _page_blocks(page, number, path, limits, budget, pdfium_c)
             finally:
                 page.close()
-            characters += sum(len(text) for text in _texts(found))
+            characters += sum(len(text) for text in block_texts(found))
             if characters > limits.max_text_chars:
                 raise UnreadableError(f"{path}: over the {limits.max_text_chars:,}-character limit")
             if blocks and found and _continued(blocks[-1], found[0]):
@@ -210,11 +210,3 @@ def _joined(above: Table, below: Table) -> Table:
     if above.has_header and [cell.text for cell in rows[0]] == [cell.text for cell in above.rows[0]]:
         rows = rows[1:]  # the header repeated at the top of the page
     return Table(above.rows + rows, above.source, above.has_header)
-
-
-def _texts(blocks: list[Block]):
-    for block in blocks:
-        if isinstance(block, Table):
-            yield from (cell.text for row in block.rows for cell in row)
-        else:
-            yield block.text

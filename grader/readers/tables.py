@@ -737,25 +737,32 @@ _NUMERIC_TOKEN = re.compile(r"[~≈]?[\d(\[][\d.,×xX*·()\[\]\s]*[KMGkmg]?%?")
 
 
 def _row_tokens(text: str) -> list[str]:
-    """A flattened row's cells, or [] when its spaces do not cut it into cells."""
+    """A flattened row's cells: its words, a product or a bracketed group kept whole."""
     protected = _BRACKETED.sub(lambda m: m[0].replace(" ", "\u0000"), text.strip())
     protected = _PRODUCT_JOIN.sub(lambda m: m[0].replace(" ", "\u0000"), protected)
     return [token.replace("\u0000", " ") for token in protected.split()]
 
 
+def _mostly_numbers(tokens: list[str]) -> bool:
+    """Most of a row's cells are numbers or placeholders ("-")."""
+    return 2 * sum(_numeric(t) or t in ("-", "–", "—") for t in tokens) >= len(tokens)
+
+
 def row_like(text: str) -> bool:
     """A line that reads as a flattened table's row: four cells or more, most of them numbers."""
     tokens = _row_tokens(text)
-    return len(tokens) >= _TOKEN_COLUMNS_MIN and 2 * sum(_numeric(t) or t in "-–—" for t in tokens) >= len(tokens)
+    return len(tokens) >= _TOKEN_COLUMNS_MIN and _mostly_numbers(tokens)
+
+
+_WORDY = re.compile(r"\(?[^\W\d_][\w.\-]*\)?")  # "Input", "Layer", "conv2d", "(Conv2D)", "(MaxPooling2"
 
 
 def _fitted(tokens: list[str], count: int) -> list[str] | None:
     """The row's cells as `count` cells, words side by side joined into one ("Input Layer")."""
     tokens = list(tokens)
     k = 0
-    wordy = re.compile(r"\(?[^\W\d_][\w.\-]*\)?")  # "Input", "Layer", "conv2d", "(Conv2D)", "(MaxPooling2"
     while len(tokens) > count and k < len(tokens) - 1:
-        if wordy.fullmatch(tokens[k]) and wordy.fullmatch(tokens[k + 1]):
+        if _WORDY.fullmatch(tokens[k]) and _WORDY.fullmatch(tokens[k + 1]):
             tokens[k:k + 2] = [f"{tokens[k]} {tokens[k + 1]}"]
         else:
             k += 1
@@ -788,6 +795,7 @@ def _numeric(token: str) -> bool:
 
 
 def detect_token_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget):
+    """A header of words at line i over rows flattened to single spaces (see above)."""
     header = lines[i].text.strip()
     if not header or re.search(r"\d", header.replace("#", "")) or any(ch in header for ch in "|\t"):
         return None
@@ -801,8 +809,7 @@ def detect_token_table(lines: Sequence[Line], i: int, clean: Clean, budget: Cell
             j += 1
             continue
         tokens = _fitted(_row_tokens(lines[j].text), len(columns))
-        # a row: as many cells as the header, most of them numbers or placeholders
-        if tokens is None or 2 * sum(_numeric(t) or t in "-–—" for t in tokens) < len(tokens):
+        if tokens is None or not _mostly_numbers(tokens):  # a row: as many cells as the header, most numbers
             break
         rows.append((lines[j], tokens))
         j += 1
