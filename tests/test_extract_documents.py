@@ -433,3 +433,4 @@ def test_unplaceable_numbers_when_several_networks_are_asked():
 
 def test_empty_document():
     assert extract(Document("empty.md", "markdown", ()), networks=PAPER) == ()
+

@@ -83,3 +83,25 @@ def test_japanese_numbers_leave_out_the_zeros_after_man_and_write_digits_full_wi
     assert slots[("alexnet", "conv3", Q.CONNECTIONS)] == [149520384]
     assert slots[("alexnet", "fc6", Q.UNITS)] == [4096]
     assert slots[("alexnet", "fc6", Q.WEIGHTS)] == [37748736]
+
+
+def test_traditional_chinese_and_taiwans_words_are_read_as_simplified():
+    """A Taiwan student's answer, and a page machine-converted to Taiwan's words (引數 for 参数,
+    全連線層 for 全连接层): the same slots as the Simplified vocabulary reads. conv1 of AlexNet:
+    290,400 units; (11·11·3 + 1)·96 = 34,944 parameters; fc6 (6·6·256 + 1)·4096 = 37,752,832."""
+    params = {"alexnet": (Q.UNITS, Q.PARAMS)}
+    slots = found(document("# AlexNet", "第一個卷積層: 節點數量 290,400, 參數數量 34,944。",
+                           "第一個全連線層的引數: (6*6*256+1)*4096 = 37752832"), params)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "conv1", Q.PARAMS)] == [34944]
+    assert slots[("alexnet", "fc6", Q.PARAMS)] == [37752832]
+
+
+def test_japanese_kanji_are_not_taken_for_traditional_chinese():
+    """Japanese writes 層 and 數-like kanji too: a text with kana keeps its characters, and its own
+    vocabulary reads it (conv1 of AlexNet: 34,848 weights)."""
+    from grader.extract.scripts import simplified
+
+    japanese = document("# AlexNet", "第1畳み込み層の重み: 34,848")
+    assert simplified(japanese) is japanese
+    assert found(japanese, PAPER)[("alexnet", "conv1", Q.WEIGHTS)] == [34848]

@@ -613,3 +613,38 @@ def test_every_sentence_of_a_line_that_lists_layers_is_read():
     ), PAPER)
     assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
     assert slots[("alexnet", "conv4", Q.WEIGHTS)] == [663552]
+
+
+def test_a_sentence_opened_by_the_word_layer_and_its_name_is_that_layers():
+    """"Layer C1 is …" in a paragraph of long sentences, one a layer: LeNet-5's C1 has (5·5·1 + 1)·6
+    = 156 parameters, S2 2·6 = 12 (trainable subsampling), C5 (400 + 1)·120 = 48,120 and 120 units:
+    the 400 values it takes in are C5's inputs, not its units."""
+    slots = found(document(
+        "# LeNet-5",
+        "Layer C1 is a convolutional layer: 6 filters, each 5×5, no padding, taking the 32×32×1 input down "
+        "to a 28×28×6 feature map with 5×5×1×6+6=156 trainable parameters. Layer S2 pools that down with a "
+        "2×2 filter, stride 2, giving 14×14×6 with just 12 parameters.",
+        "Layer C5 is fully connected, taking the 5×5×16=400 values down to 120 units, with "
+        "(400×120)+120=48120 parameters."), LENET)
+    assert slots[("lenet5", "conv1", Q.PARAMS)] == [156]
+    assert slots[("lenet5", "pool1", Q.PARAMS)] == [12]
+    assert slots[("lenet5", "fc1", Q.PARAMS)] == [48120]
+    assert slots[("lenet5", "fc1", Q.UNITS)] == [120]
+
+
+def test_a_label_waits_for_working_that_opens_the_next_line_and_an_item_follows_on_it():
+    """A blog's list copied with its line breaks moved: conv1's label ends a line, its working opens
+    the next, which goes on into conv2's item. AlexNet with towers: conv1 (11·11·3·96) + 96 = 34,944
+    parameters, conv2 (5·5·48·128 + 128)·2 = 307,456; 27·27·128·2 = 186,624 units. The label's clause
+    nearest its colon says what it counts: 参数 (parameters), not the 偏置 (biases) before it."""
+    slots = found(document(
+        "# AlexNet",
+        "- 第1个隐层, 卷积层, 节点数量: 55 x 55 x 48 x 2 = 290400. 卷积层的参数 = 卷积核大小 x 卷积核的数量",
+        "+ 偏置数量(即卷积核的数量),本层参数数量为:",
+        "(11 * 11 * 3 * 96) + 96 = 34944, 注: 参数分为w和b两部分。 - 第2个隐层, 卷积层, 节点数量: 27*27*128*2 = 186624,"
+        " 参数数量: (5*5*48*128+128)*2 = 307456"), PARAMS | {"alexnet": (Q.PARAMS, Q.UNITS)})
+    assert slots[("alexnet", "conv1", Q.PARAMS)] == [34944]
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
+    assert slots[("alexnet", "conv2", Q.PARAMS)] == [307456]
+    assert ("alexnet", "conv1", Q.BIASES) not in slots

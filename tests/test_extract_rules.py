@@ -410,3 +410,20 @@ def test_a_row_label_with_its_own_value():
     assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
     assert slots[("alexnet", "fc6", Q.UNITS)] == [4096]
     assert slots[("alexnet", "fc6", Q.CONNECTIONS)] == [37748736]
+
+
+def test_a_layers_table_of_quantities_with_a_working_column_under_its_heading():
+    """"### Layer 1 — conv1" over a table of quantity / working / value: each value is the last cell,
+    after its working; "output map" is the shape's words, not the output layer. AlexNet conv1: output
+    55×55×96 = 290,400 units, 11·11·3·96 = 34,848 weights, 34,848·55·55 = 105,415,200 connections."""
+    slots = found(document(
+        "# AlexNet", "### Layer 1 — conv1 (96 kernels, 11 × 11 × 3, stride 4)",
+        table(["quantity", "working", "value"],
+              ["output map", "(227 − 11)/4 + 1 = 55", "55 × 55 × 96"],
+              ["neurons", "55 × 55 × 96", "2,90,400"],
+              ["weights", "11 × 11 × 3 × 96", "34,848"],
+              ["connections", "34,848 × 55 × 55", "10,54,15,200 (≈ 10.5 crore)"])), PAPER)
+    assert slots[("alexnet", "conv1", Q.SHAPE)] == [(55, 55, 96)]
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert slots[("alexnet", "conv1", Q.CONNECTIONS)] == [105415200]

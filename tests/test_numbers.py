@@ -36,6 +36,8 @@ def values(text: str) -> list:
     ("138 357 544", 138_357_544),  # seed 003, VGG16's total
     ("61,4656", 614_656),  # seed 003: 614,656 grouped oddly
     ("1516,000", 1_516_000),  # corpus 05: 1,516,000 grouped oddly
+    ("3,07,200", 307_200),  # Indian grouping: lakhs (conv2's weights)
+    ("10,54,15,200", 105_415_200),  # and crores (conv1's connections)
     ("1,234.5", 1234.5),
     ("3.4848", 3.4848),
     ("0.001", 0.001),
@@ -100,6 +102,7 @@ def test_a_scale_letter_glued_to_a_word_is_not_a_scale():
     ("28 28 6", [28, 28, 6]),  # corpus 06: multiplication signs dropped
     ("5 5 16", [5, 5, 16]),
     ("4096,4096", [4096, 4096]),  # two groups of four: not a slip of one number
+    ("1,96,11", [1, 96, 11]),  # groups of two that do not end in three: no Indian grouping
     ("96 256 384 384 256", [96, 256, 384, 384, 256]),  # five groups: a list, not 96 trillion
     ("253,440–186,624–64,896", [253_440, 186_624, 64_896]),  # the AlexNet caption, en dashes
     ("2.5.1 Latency", [2, 5, 1]),  # a section number

@@ -49,6 +49,9 @@ MAGNITUDE = 10
 # Below this confidence (the slot inferred: the one quantity asked, a repaired row, a moved
 # section) an unexplained wrong value needs the student's own working to be charged.
 SURE_WITHOUT_WORKING = 0.85
+# An unexplained value this many times off the slot's figure is no answer to it, whatever words named
+# the slot: "1 MAC = 2 FLOP" beside fc8's 4,096,000 connections, a year, a line number.
+ABSURD = 1000
 COUNTED_QUANTITIES = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.PARAMS, Quantity.CONNECTIONS)
 # Mistakes the comparator recognises that no pitfall names, as a note says them.
 UNNAMED = {"connections_as_flops": "connections counted as FLOPs"}
@@ -505,11 +508,14 @@ class _NetworkTable:
             return True
         if answer.layer != "total" and not outcome.flips and fits(self.network, "total", None, answer.value):
             return True  # the network's total on one layer: a total line read as that layer's
+        value = answer.value
+        if not (outcome.flips or outcome.rounded) and isinstance(value, (int, float)) and isinstance(expected, int) \
+                and expected > 0 and not 1 / ABSURD <= value / expected <= ABSURD:
+            return True
         if answer.confidence >= 1 or outcome.flips or outcome.rounded:
             return False  # words named the slot, or a flip or the slot's own figure rounded explains it
         if "misplaced-answer" in outcome.codes:
             return True  # another slot's figure on a slot we inferred: our placement is the likelier slip
-        value = answer.value
         if isinstance(value, (int, float)) and isinstance(expected, int) and expected > 0 \
                 and not 1 / MAGNITUDE <= value / expected <= MAGNITUDE:
             return True

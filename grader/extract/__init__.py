@@ -37,6 +37,9 @@ docstrings, not here.
    verdict and goes to the review queue. `benchmarks/accuracy.py` prints the reliability table
    that checks these confidences against labels.
 
+Text in Traditional Chinese characters is read as Simplified (scripts.py), so the vocabulary holds
+one list of Chinese words.
+
 Shapes are tuples (H, W, C) whatever order they were written in (a batch dimension dropped, the
 two equal sides found); an FC layer's "4096 × 1" (or Keras' "(None, 4096)") is (4096,), the
 engine's shape for FC layers; "1 × 1 × 4096" stays as written.
@@ -58,10 +61,11 @@ def extract(document: Document, *, networks: Mapping[str, Sequence[Quantity]]) -
     from grader.extract.memo import DECIMAL_COMMA
     from grader.extract.numbers import groups_with_dots
     from grader.extract.readings import read_sections
+    from grader.extract.scripts import simplified
     from grader.extract.slots import assign
 
     convention = DECIMAL_COMMA.set(groups_with_dots("\n".join(block_texts(document.blocks))))
     try:
-        return tuple(assign(read_sections(document), networks))
+        return tuple(assign(read_sections(simplified(document)), networks))
     finally:
         DECIMAL_COMMA.reset(convention)

@@ -43,6 +43,8 @@ from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, exact_ov
 LABEL_REACH = 30
 # a row waiting for its value ("Conv1 3, 64, 3" … "= 1792") waits this many non-blank lines
 PENDING_LINES = 3
+# a line that opens with worked arithmetic and its result, then goes on: "(11 * 11 * 3 * 96) + 96 = 34848, 注: …"
+_LEADING_WORKING = re.compile(r"\s*[\d(（][\d\s.,*×x()（）+\-−=/^]*=\s*\d(?:[\d.,]*\d)?(?=\s*[,，;；。](?!\d))")
 # prose: a paragraph is read this far (labels and values come early; keeps the work linear)
 MAX_LINE = 4000
 # prose: sentences are read for "290,400 neurons" only in lines this short, and a layer named anywhere
@@ -227,6 +229,14 @@ class _Walker:
             self.row = self.block_row
         if not body or (not heading and self._numbered_list(body, block.source)):
             return
+        working = _LEADING_WORKING.match(body) if self.pending is not None else None
+        if working is not None and body[working.end():].strip(" ,，;；。"):
+            # "本层参数数量为:" above, then "(11*11*3*96) + 96 = 34848, 注: …": the working is the
+            # label's value, and the line goes on
+            kind, row, quantity = self.pending
+            self.pending = None
+            self._value(kind, row, quantity, working[0], block.source)
+            body = body[working.end():].lstrip(" ,，;；。")
         arrow = ARROW.match(body)
         if body.startswith(("=", "＝")) or arrow or self._continues(body) or is_math(drop_remarks(body)):
             region = body[arrow.end():] if arrow else body
@@ -592,7 +602,7 @@ class _Walker:
         if span is not None:
             self._range(span, label_text, value, source)
             return
-        label = classify(label_text)
+        label = _nearest_label(label_text)
         if len(label_text) > LABEL_LENGTH and not heading and not (label.total and label.quantity):
             return  # a sentence, not a label
         layer = parse_layer(label_text, within=LABEL_REACH, bare=False) or self._subscripted(label_text)
@@ -626,6 +636,11 @@ class _Walker:
             if value else []
         segments = [part for part in segments if part]
         # a number, then the word for what it counts: "186,624 neurons" ("1）减少参数" is a list item)
+        # "400 values down to 120 units": the units are 120
+        counted = [_counted_later(part) or part for part in segments]
+        if len(segments) == 1 and counted != segments:
+            value = counted[0]
+        segments = counted
         units = [_cell_quantity(part) if re.match(r"[\d(（=~≈]", part) else None for part in segments]
         if label.quantity is Quantity.SHAPE and units and units[0] is not None:
             label = Label(None, total=label.total)  # "FC6 takes conv5's output and has 37,748,736 weights"
@@ -839,7 +854,8 @@ class _Walker:
     def _key_values(self, rows: list[list[Cell]]) -> None:
         for row in rows:
             quantity = classify(clean(row[0].text), fuzzy=True).quantity if row else None
-            cell = next((c for c in row[1:] if c.text.strip()), None)
+            # the value, after any working: "| connections | 34,848 × 55 × 55 | 105,415,200 |"
+            cell = next((c for c in reversed(row[1:]) if re.search(r"\d", c.text)), None)
             if quantity is not None and cell is not None:
                 self._value("layer", self.row, quantity, cell.text, cell.source)
 
@@ -1007,9 +1023,19 @@ def _transposed(rows: list[list[Cell]]) -> list[list[Cell]]:
 
 def _quantities_down(rows: list[list[Cell]]) -> bool:
     """A table of quantity and value, no layer in it: the current layer's figures."""
-    if any(parse_layer(clean(cell.text), within=12) is not None for row in rows for cell in row[:1]):
+    if any(_names_layer(clean(cell.text)) for row in rows for cell in row[:1]):
         return False
     return sum(1 for row in rows if len(row) >= 2 and classify(clean(row[0].text), fuzzy=True).quantity) >= 2
+
+
+def _names_layer(text: str) -> bool:
+    """A cell that names a layer; not "output map", a quantity's words holding "output"."""
+    layer = parse_layer(text, within=12)
+    if layer is None:
+        return False
+    label = classify(text, fuzzy=True)
+    return not (layer.kind is None and not layer.is_input and label.quantity is not None
+                and len(label.phrase) >= layer.end - layer.start)
 
 
 def _label_like(text: str) -> bool:
@@ -1024,6 +1050,20 @@ def layer_in_value(value: str) -> bool:
 
 
 _LABEL_END = re.compile(r"=|(?<![A-Za-z\u00C0-\u024F_])(?<![\d.])[\d(（]")
+
+
+_CLAUSE_BREAK = re.compile(r"[，；;。]|,(?!\d)")
+
+
+def _nearest_label(label_text: str) -> Label:
+    """What the words before a colon say it labels, the clause nearest the colon first: in "+ 偏置数量
+    (即卷积的核数量),本层参数数量为:" the parameters, not the biases."""
+    breaks = list(_CLAUSE_BREAK.finditer(label_text))
+    if breaks:
+        nearest = classify(label_text[breaks[-1].end():])
+        if nearest.role is not None:
+            return nearest
+    return classify(label_text)
 
 
 def _split_pairs(text: str) -> list[tuple[str, str]]:
@@ -1428,13 +1468,25 @@ def _named_late(text: str) -> LayerLabel | None:
     return mentions[0] if counted else None
 
 
+@lru_cache(maxsize=1)
+def _layer_word_before() -> re.Pattern:
+    """The word "layer" written before a layer's name ("Layer C1 is …", "Capa C3 tiene …")."""
+    words = sorted(vocabulary().layer_kinds["layer"], key=len, reverse=True)
+    return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, words))})\s*$", re.IGNORECASE)
+
+
+_BULLET_ONLY = re.compile(r"\s*[-*•·]\s+")
+
+
 def _opens(sentence: str, start: int, end: int, total: bool = False) -> bool:
     prefix = sentence[:start]
+    if not total:  # "Layer C1 is a convolutional layer: …": the mention begins at its word "Layer"
+        prefix = _layer_word_before().sub("", prefix)
     if _REFERENCE_BEFORE.search(prefix) or (not total and _REFERENCE_AFTER.match(sentence, end)):
         return False
     if not total and _sum_of_layers(sentence[start:]):
         return False  # "FC6 + FC7 = 54M": no clause of one layer's
-    if not prefix.strip():
+    if not prefix.strip() or _BULLET_ONLY.fullmatch(prefix):  # "… 来计算。 - 第2个隐层, …": an item
         return True
     if total:  # "In total …", "…, total 61,706", "So the total is …"; not "the sum of the pixels"
         if re.search(r"\d\s*(?:[^\W\d_]+\s*)?$", prefix) and _NEXT_LABEL.match(sentence, end):
@@ -1752,6 +1804,18 @@ def _inner_label(text: str) -> LayerLabel | None:
 
 def _without_inner_label(text: str) -> str:
     return re.sub(r"^\s*[^\d:：=]{1,20}\d{0,2}(?:_\d)?\s*[:：]", "", text) if _inner_label(text) else text
+
+
+def _counted_later(part: str) -> str | None:
+    """The rest of a value from a later number, where the value's count word is that number's:
+    "400 values down to 120 units" -> "120 units"; None where the first number has its own word."""
+    if not re.match(r"[\d(（]", part) or _cell_quantity(part) is None:
+        return None
+    later = re.search(r"[^\W\d_]{2,}\D*?(?=\d)", part)
+    if later is None or _cell_quantity(part[:later.end()]) is not None \
+            or _PART_OF.fullmatch(part[:later.end()], re.match(r"[\d(（][\d\s.,]*[^\W\d_]?", part).end()):
+        return None  # (not "37.7M of the 58.6M weights": a part, then its whole)
+    return part[later.end():]
 
 
 def _cell_quantity(text: str) -> Quantity | None:

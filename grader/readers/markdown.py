@@ -15,7 +15,7 @@ from functools import partial
 from typing import Callable, Sequence
 
 from grader.core import Block, Document, Source, TextLine, UnreadableError
-from grader.readers.doubled import is_doubled, undoubled
+from grader.readers.doubled import is_doubled, tex_glued, undoubled, without_sources
 from grader.readers.limits import Limits
 from grader.readers.tables import (
     MAX_JOINED, CellBudget, Line, continues_text, detect_asciidoc_table, detect_html_table, detect_pipe_table,
@@ -63,11 +63,40 @@ _TEX_PREAMBLE = re.compile(r"^\s*\\(?:documentclass|usepackage|title|author|date
                            r"end\{document\})")
 _MAX_BLOCK_LINES = 2000
 
+# A page whose line breaks were lost (scraped, or pasted into a text box): one long line holding its
+# headings, bullets and numbered items ("… ## Basic Information - **Name**: … 2、C1层 …").
+_FLATTENED_LINE = 400
+_INLINE_BREAK = re.compile(r"\s+(?=#{1,6}\s|[-*•]\s+\*\*|(\d{1,2})[、.)）]\s*[^\W\d_])")
+_INLINE_BREAKS = 3
+
 
 def read_markdown(text: str, *, path: str, encoding: str | None, limits: Limits,
                   flavour: str = "markdown") -> Document:
     blocks = parse_text(text, path=path, limits=limits, flavour=flavour)
     return Document(path=path, format=_FORMAT_NAMES[flavour], blocks=tuple(blocks), encoding=encoding)
+
+
+def _unflattened(line: str) -> list[str]:
+    """A long line cut where its lost line breaks were: before each inline heading, bold bullet and
+    numbered item (the numbers running 1, 2, 3 …); other lines as they are. Every part keeps the
+    line's number."""
+    if len(line) < _FLATTENED_LINE:
+        return [line]
+    cuts, number = [], 0
+    for m in _INLINE_BREAK.finditer(line):
+        if m[1] is not None:
+            if int(m[1]) != number + 1:
+                continue  # "… 16 (5×5) …" is no item; the items count up
+            number = int(m[1])
+        cuts.append(m)
+    if len(cuts) < _INLINE_BREAKS:
+        return [line]
+    parts, at = [], 0
+    for m in cuts:
+        parts.append(line[at:m.start()])
+        at = m.end()
+    parts.append(line[at:])
+    return [part for part in parts if part.strip()]
 
 
 def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown",
@@ -81,6 +110,8 @@ def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown
         text = _DATA_URI.sub("", text)
     if is_doubled(text):  # a web page's math copied with its screen-reader text: each formula twice
         text = undoubled(text)
+    if glued := tex_glued(text):  # a KaTeX page copied: each formula shown, then its TeX source
+        text = without_sources(text, glued)
     raw = _NEWLINE.split(text)
     count = len(raw) - (raw[-1] == "")  # the newline ending the last line starts none
     if count > limits.max_lines:
@@ -90,7 +121,8 @@ def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown
             raise UnreadableError(f"{path}: line {n} is over the {limits.max_line_chars:,}-character limit")
     skip = _front_matter(raw) if flavour == "markdown" else 0
     # trailing tabs stay: "Layer 1\t\t" is a row of a tab-separated table
-    lines = [Line(line.rstrip(" \r\f\v"), locate(n)) for n, line in enumerate(raw, 1) if n > skip]
+    lines = [Line(part.rstrip(" \r\f\v"), locate(n)) for n, line in enumerate(raw, 1) if n > skip
+             for part in _unflattened(line)]
     return parse_lines(lines, flavour, budget or CellBudget(limits.max_cells, path))
 
 
