@@ -534,22 +534,6 @@ def test_numbered_questions_and_answers_set_apart_by_two_spaces_are_no_table(tmp
     assert len(lines(document)) == 4
 
 
-def test_math_a_katex_page_copied_with_its_tex_source_is_read_once(tmp_path):
-    """A KaTeX page copied: each formula as shown, then its TeX source glued to it; the source goes,
-    the formula as shown stays (LeNet-5's C1: 5·5·1·6 + 6 = 156 parameters)."""
-    glued = ("The input is a 32×3232 \\times 32 image.\n"
-             "C1 maps it to 28×28×628\\times28\\times6 with 5×5×1×6+6=1565\\times5\\times1\\times6 + 6 = 156 "
-             "parameters, each filter 5×55\\times5.\n"
-             "Params=((fh×fw×cin)+1)×fnum\\text{Params} = \\big((f_h \\times f_w \\times c_{in}) + 1\\big) \\times f_{num}\n")
-    found = [line.text for line in lines(read(write(tmp_path, glued, "page.txt")))]
-    assert found == ["The input is a 32×32 image.",
-                     "C1 maps it to 28×28×6 with 5×5×1×6+6=156 parameters, each filter 5×5.",
-                     "Params=((fh×fw×cin)+1)×fnum"]
-    # one formula written twice proves no copy: a student's own "2×2 2\times2" stays
-    once = "pool: 2×2 2\\times2 windows, 3×3 kernels\n"
-    assert [line.text for line in lines(read(write(tmp_path, once, "once.txt")))] == [once.strip()]
-
-
 def test_a_page_whose_line_breaks_were_lost_is_cut_at_its_headings_and_items(tmp_path):
     """One long line, as a scrape or a text box leaves it: cut before each inline heading, bold bullet
     and numbered item counting up; "16 (5×5)" inside an item is no item; every part keeps line 1."""

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Callable, Sequence
 
 from grader.core import Block, Document, Source, TextLine, UnreadableError
-from grader.readers.doubled import is_doubled, tex_glued, undoubled, without_sources
+from grader.readers.doubled import is_doubled, undoubled
 from grader.readers.limits import Limits
 from grader.readers.tables import (
     MAX_JOINED, CellBudget, Line, continues_text, detect_asciidoc_table, detect_html_table, detect_pipe_table,
@@ -110,8 +110,6 @@ def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown
         text = _DATA_URI.sub("", text)
     if is_doubled(text):  # a web page's math copied with its screen-reader text: each formula twice
         text = undoubled(text)
-    if glued := tex_glued(text):  # a KaTeX page copied: each formula shown, then its TeX source
-        text = without_sources(text, glued)
     raw = _NEWLINE.split(text)
     count = len(raw) - (raw[-1] == "")  # the newline ending the last line starts none
     if count > limits.max_lines:
