@@ -105,3 +105,16 @@ def test_japanese_kanji_are_not_taken_for_traditional_chinese():
     japanese = document("# AlexNet", "第1畳み込み層の重み: 34,848")
     assert simplified(japanese) is japanese
     assert found(japanese, PAPER)[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+
+
+def test_a_question_about_one_layer_heads_the_answer_below_it_and_a_dash_labels_like_a_colon():
+    """A numbered Q&A that copies each question: the question names the layer, the answer line below
+    names the quantities, each with a dash before its value (Russian typography)."""
+    slots = found(document(
+        "# AlexNet",
+        "Вопрос 1. Сколько нейронов, весов и связей в слое conv1?",
+        "Ответ: нейронов — 290 400; весов — 11·11·3·96 = 34 848; связей — 34 848 · 55 · 55 = 105 415 200.",
+        "Question 2. How many neurons, weights and connections are in conv2?",
+        "Answer: neurons: 186,624; weights: 5·5·48·256 = 307,200; connections: 223,948,800."), PAPER)
+    assert {q: slots[("alexnet", "conv1", q)] for q in CONV1} == {q: [v] for q, v in CONV1.items()}
+    assert {q: slots[("alexnet", "conv2", q)] for q in CONV2} == {q: [v] for q, v in CONV2.items()}

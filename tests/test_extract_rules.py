@@ -427,3 +427,24 @@ def test_a_layers_table_of_quantities_with_a_working_column_under_its_heading():
     assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
     assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
     assert slots[("alexnet", "conv1", Q.CONNECTIONS)] == [105415200]
+
+
+def test_a_table_in_long_form_gives_each_row_its_quantity_and_one_layer_its_rows():
+    """One row per layer and quantity, as a spreadsheet exported "long": the quantity cell names
+    the row's value, the value is the number written without working (not the formula before it,
+    nor the note after it), and the rows of one layer are that layer's, not the next layers'.
+    AlexNet conv1: 55·55·96 = 290,400 units, 11·11·3·96 = 34,848 weights (363 per filter);
+    conv2 5·5·48·256 = 307,200 weights; kernel and stride rows are no count."""
+    slots = found(document("# AlexNet", table(
+        ["layer", "quantity", "formula", "value", "note"],
+        ["conv1", "kernel", "", "11x11x3", "96 filters"],
+        ["conv1", "stride", "", "4", ""],
+        ["conv1", "output_shape", "(227-11)/4+1", "55x55x96", ""],
+        ["conv1", "units", "55*55*96", "290400", ""],
+        ["conv1", "weights", "11*11*3*96", "34848", "363 per filter"],
+        ["conv2", "weights", "5*5*48*256", "307200", "1200 per filter"])), PAPER)
+    assert slots[("alexnet", "conv1", Q.SHAPE)] == [(55, 55, 96)]
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
+    assert not any(layer in ("conv3", "conv4", "conv5") for _, layer, _ in slots)

@@ -105,6 +105,18 @@ _CODE = re.compile(r"\s*(?:[A-Za-z_][\w.\[\]]*\s*=\s*[A-Za-z_][\w.]*\s*\(|(?:def
                    r"for|while|if|elif|else|try|except|print)\b[^:：]*(?:[:(]|$))")
 
 
+def _layer_question(body: str) -> str | None:
+    """The layer's name in a question that names one layer and holds no number of its own."""
+    if not re.search(r"[?？]\s*$", body):
+        return None
+    named = find_layers(body)
+    if len({m.key for m in named}) != 1:
+        return None
+    rest = body[:named[0].start] + body[named[0].end:]
+    rest = re.sub(r"^\s*[^\W\d_]{1,12}\s*\d{1,2}\s*[.):：]", "", rest)  # "Вопрос 1.", "Question 3:"
+    return None if re.search(r"\d", rest) else body[named[0].start:named[0].end]
+
+
 def _family(network: str) -> str:
     return re.match(r"[a-z]*", network)[0]
 
@@ -145,6 +157,9 @@ class _Walker:
         # "### Layer 1 (CONV1 + POOL1)": a heading that names a convolution and its pooling is the
         # convolution's section; a line that names the pooling says only that line about it
         self.block_row: Row | None = None
+        # the last table row's layer key and Row: a table "in long form" gives one layer a row per
+        # quantity ("conv1,units,290400" then "conv1,weights,34848"), one layer
+        self.table_row: tuple[int, str, Row] | None = None
 
     @property
     def section(self) -> Section:
@@ -201,8 +216,11 @@ class _Walker:
             self.lead = None  # a blank line (or a paragraph of its own) ends the list under the label
         if _CODE.match(text):
             return  # a statement of a program, not a student's label
-        heading = block.heading > 0 or _is_bold(block.text)
         body = strip_numbering(text)
+        heading = block.heading > 0 or _is_bold(block.text)
+        if not heading and (asked := _layer_question(body)):
+            # "Вопрос 1. Сколько нейронов … в слое conv1?": a question about one layer heads its answer
+            body, heading = asked, True
         numbered = re.match(r"\s*(\d{1,2})\s*[.)）、]\s", text)
         self.list_number = int(numbered[1]) if numbered and body != text.strip() else None
         if self._section_line(body, heading, block.source):
@@ -354,6 +372,7 @@ class _Walker:
                 self._pair(label_text, value, source, heading)
             return
         body = _without_dash_remark(body)
+        body = _DASH_LABEL.sub(r"\1: ", body)  # "нейронов — 253 440": the dash of a label, as a colon
         self._definitions(body)
         start = len(self.section.readings)
         rows_before, row_before = len(self.section.rows), self.row
@@ -854,8 +873,8 @@ class _Walker:
     def _key_values(self, rows: list[list[Cell]]) -> None:
         for row in rows:
             quantity = classify(clean(row[0].text), fuzzy=True).quantity if row else None
-            # the value, after any working: "| connections | 34,848 × 55 × 55 | 105,415,200 |"
-            cell = next((c for c in reversed(row[1:]) if re.search(r"\d", c.text)), None)
+            at = _value_cell([clean(c.text) for c in row[1:]], quantity)
+            cell = row[1 + at] if at is not None else None
             if quantity is not None and cell is not None:
                 self._value("layer", self.row, quantity, cell.text, cell.source)
 
@@ -892,12 +911,24 @@ class _Walker:
         else:
             kind = "layer"
             inner = next((lab for lab in (_inner_label(t) for k, t in enumerate(texts) if k != at) if lab), None)
-            row = self.new_row(inner or layer, group)
+            named = inner or layer
+            previous = self.table_row
+            if previous is not None and previous[0] == self.tables and previous[1] == named.key \
+                    and named.number is not None and not named.positional and _quantity_cell(texts, at) is not None:
+                row = previous[2]  # the same layer's next quantity, in long form
+            else:
+                row = self.new_row(named, group)
+            self.table_row = (self.tables, named.key, row)
         single_col = next((j for j, r in enumerate(roles) if r.quantity is not None and r.quantity is single), None)
         answered = False
         evidence: list[tuple[Parsed, Source]] = []
         totals: list[Reading] = []
         carried: Label | None = None  # a cell that is only a label ("memory:") labels the cell after it
+        # a cell of quantity words alone ("conv1,weights,11*11*3*96,34848"): the row's quantity, given
+        # to its value, not to the working or a note beside it
+        quantity_at = _quantity_cell(texts, at) if row is not None else None
+        quantity_label = classify(texts[quantity_at], fuzzy=True) if quantity_at is not None else None
+        target = None
         for k, (cell, text) in enumerate(zip(cells, texts)):
             if k == at and row is not None and layer is not None:
                 # "conv1 -> 290400 neurons": the label cell holds a value with its word
@@ -910,6 +941,12 @@ class _Walker:
             if _LABEL_CELL.fullmatch(text):
                 carried = classify(text[:-1])
                 continue
+            if k == quantity_at:
+                carried, target = quantity_label, _value_cell(texts[k + 1:], quantity_label.quantity)
+                target = None if target is None else k + 1 + target
+                continue
+            if quantity_at is not None and k > quantity_at and k != target:
+                continue  # the working or a note beside the value a quantity cell labels
             column = k - shift
             role = roles[column] if 0 <= column < len(roles) else Label(None)
             if carried is not None:
@@ -956,6 +993,34 @@ class _Walker:
         elif not answered:
             for parsed, source in evidence:
                 self.add(Reading("layer", parsed, source, row=row, evidence_only=True))
+
+
+def _quantity_cell(texts: list[str], label_at: int | None) -> int | None:
+    """The cell after the row's label that is only a quantity's words ("weights", "output_shape",
+    "stride"), naming what the row's value is; None where the columns' headers say it."""
+    if label_at is None:
+        return None
+    for k in range(label_at + 1, len(texts)):
+        text = texts[k].replace("_", " ")
+        if not text:
+            continue
+        if re.search(r"\d", text) or len(text) > 30 or _LABEL_CELL.fullmatch(text):
+            return None  # ("memory:": a label of the cell after it)
+        label = classify(text, fuzzy=True)
+        return k if label.role is not None and not label.total else None
+    return None
+
+
+def _value_cell(texts: list[str], quantity: Quantity | None) -> int | None:
+    """Which of a row's cells holds the value a quantity label names: a shape's product, or else the
+    first number written without working, or else the first with digits: "11*11*3*96 | 34848 | 363
+    per filter" gives 34848, "(227-11)/4+1 | 55x55x96" the shape."""
+    numeric = [k for k, t in enumerate(texts) if re.search(r"\d", t)]
+    if quantity is Quantity.SHAPE:
+        return next((k for k in numeric if (v := read_values(texts[k])) and v[0].factors
+                     and len(v[0].factors) >= 2), numeric[0] if numeric else None)
+    plain = [k for k in numeric if not has_operator(texts[k]) and read_values(texts[k])]
+    return plain[0] if plain else (numeric[0] if numeric else None)
 
 
 def _with_flops_as_connections(roles: list[Label]) -> list[Label]:
@@ -1475,6 +1540,7 @@ def _layer_word_before() -> re.Pattern:
     return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, words))})\s*$", re.IGNORECASE)
 
 
+_DASH_LABEL = re.compile(r"([^\W\d_])\s+[—–]\s+(?=[\d(（])")
 _BULLET_ONLY = re.compile(r"\s*[-*•·]\s+")
 
 
