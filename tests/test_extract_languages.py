@@ -88,10 +88,13 @@ def test_japanese_numbers_leave_out_the_zeros_after_man_and_write_digits_full_wi
 def test_traditional_chinese_and_taiwans_words_are_read_as_simplified():
     """A Taiwan student's answer, and a page machine-converted to Taiwan's words (引數 for 参数,
     全連線層 for 全连接层): the same slots as the Simplified vocabulary reads. conv1 of AlexNet:
-    290,400 units; (11·11·3 + 1)·96 = 34,944 parameters; fc6 (6·6·256 + 1)·4096 = 37,752,832."""
+    290,400 units; (11·11·3 + 1)·96 = 34,944 parameters; conv2 as CONV2 above; fc6 (6·6·256 + 1)·4096
+    = 37,752,832."""
     params = {"alexnet": (Q.UNITS, Q.PARAMS)}
     slots = found(document("# AlexNet", "第一個卷積層: 節點數量 290,400, 參數數量 34,944。",
+                           "卷積層2: 神經元數量 186,624, 權重 307,200, 連接數 223,948,800",
                            "第一個全連線層的引數: (6*6*256+1)*4096 = 37752832"), params)
+    assert {q: slots[("alexnet", "conv2", q)] for q in CONV2} == {q: [v] for q, v in CONV2.items()}
     assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
     assert slots[("alexnet", "conv1", Q.PARAMS)] == [34944]
     assert slots[("alexnet", "fc6", Q.PARAMS)] == [37752832]

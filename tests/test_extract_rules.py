@@ -448,3 +448,16 @@ def test_a_table_in_long_form_gives_each_row_its_quantity_and_one_layer_its_rows
     assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
     assert slots[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
     assert not any(layer in ("conv3", "conv4", "conv5") for _, layer, _ in slots)
+
+
+def test_a_row_giving_a_count_exactly_and_rounded_answers_with_the_exact_and_a_sigma_row_is_the_total():
+    """A "≈ weights" column beside the exact one is a gloss; "**Σ**" heads the sum row. AlexNet conv1:
+    34,848 weights (34.8K rounded); fc8 4,096,000 (4.1M); the two rows sum to 4,130,848."""
+    slots = found(document("# AlexNet", table(
+        ["Layer", "Weights", "≈ weights"],
+        ["conv1", "$11\\times11\\times3\\times96 = 34{,}848$", "34.8K"],
+        ["fc8", "$4096\\times1000 = 4{,}096{,}000$", "4.1M"],
+        ["**Σ**", "**4,130,848**", "**4.1M**"])), PAPER)
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert slots[("alexnet", "fc8", Q.WEIGHTS)] == [4096000]
+    assert slots[("alexnet", "total", Q.WEIGHTS)] == [4130848]

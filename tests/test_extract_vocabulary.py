@@ -127,8 +127,9 @@ def test_markup_and_numbering(line, body):
 LANGUAGE_LABELS = {
     "en": [("Number of neurons", Q.UNITS, False), ("# weights", Q.WEIGHTS, False), ("biases", Q.BIASES, False),
            ("Total params", Q.PARAMS, True), ("connections", Q.CONNECTIONS, False), ("Output shape", Q.SHAPE, False)],
-    "zh": [("神經元數量", Q.UNITS, False), ("權重", Q.WEIGHTS, False), ("偏置项", Q.BIASES, False),
-           ("參數量", Q.PARAMS, False), ("總參數", Q.PARAMS, True), ("連接數", Q.CONNECTIONS, False),
+    # (Traditional characters are read through their conversion: test_extract_languages.py)
+    "zh": [("神经元数量", Q.UNITS, False), ("权重", Q.WEIGHTS, False), ("偏置项", Q.BIASES, False),
+           ("参数量", Q.PARAMS, False), ("总参数", Q.PARAMS, True), ("连接数", Q.CONNECTIONS, False),
            ("输出维度", Q.SHAPE, False)],
     "ko": [("뉴런 개수", Q.UNITS, False), ("가중치의 수", Q.WEIGHTS, False), ("바이어스", Q.BIASES, False),
            ("매개변수 수", Q.PARAMS, False), ("총 파라미터 수", Q.PARAMS, True), ("연결 개수", Q.CONNECTIONS, False),
@@ -207,7 +208,7 @@ def test_input_labels_in_every_language(label):
     ("3-й свёрточный слой", "conv3"),
     ("Lớp tích chập 1", "conv1"), ("lớp kết nối đầy đủ 2", "fc7"),
     ("畳み込み層1", "conv1"), ("全結合層2", "fc7"), ("2番目の畳み込み層", "conv2"),
-    ("卷積層3", "conv3"), ("全連接層1", "fc6"), ("합성곱 층 2", "conv2"), ("완전연결층 3", "fc8"),
+    ("卷积层3", "conv3"), ("全连接层1", "fc6"), ("합성곱 층 2", "conv2"), ("완전연결층 3", "fc8"),
 ])
 def test_layer_kinds_in_every_language(text, layer):
     from grader.extract.layers import parse_layer, resolve

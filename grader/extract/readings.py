@@ -920,6 +920,7 @@ class _Walker:
                 row = self.new_row(named, group)
             self.table_row = (self.tables, named.key, row)
         single_col = next((j for j, r in enumerate(roles) if r.quantity is not None and r.quantity is single), None)
+        first_reading = len(self.section.readings)
         answered = False
         evidence: list[tuple[Parsed, Source]] = []
         totals: list[Reading] = []
@@ -985,6 +986,7 @@ class _Walker:
             elif isinstance(parsed.value, (int, float)) and parsed.value >= 1000:
                 evidence.append((parsed, cell.source))
         if kind == "total":
+            _exact_over_rounded(totals, 0)
             named = [r for r in totals if r.quantity is not None and r.quantity is not single]
             named = named or [r for r in totals if names_total(r.parsed.text)]
             chosen = named or (totals if len(totals) == 1 else [])
@@ -993,6 +995,15 @@ class _Walker:
         elif not answered:
             for parsed, source in evidence:
                 self.add(Reading("layer", parsed, source, row=row, evidence_only=True))
+        _exact_over_rounded(self.section.readings, first_reading)
+
+
+def _exact_over_rounded(readings: list[Reading], start: int) -> None:
+    """A row that gives a quantity exactly and rounded ("34,848 | 34.8K" under "Weights" and "≈
+    weights") answers with the exact figure; the rounded one is a gloss."""
+    row = readings[start:]
+    exact = {r.quantity for r in row if r.quantity is not None and not r.parsed.approximate}
+    readings[start:] = [r for r in row if not (r.parsed.approximate and r.quantity in exact)]
 
 
 def _quantity_cell(texts: list[str], label_at: int | None) -> int | None:
