@@ -548,3 +548,33 @@ def test_a_page_whose_line_breaks_were_lost_is_cut_at_its_headings_and_items(tmp
     assert {line.source.line for line in lines(document)} == {1}
     short = "## A heading - **not cut**: a short line 1、2、3、\n"
     assert len(lines(read(write(tmp_path, short, "short.md")))) == 1
+
+
+def test_spaces_saved_as_question_marks_are_spaces_again(tmp_path):
+    """A Keras summary whose no-break spaces became "?" in an encoding without them; VGG16 at 150×150:
+    block1_conv1 has (3·3·3 + 1)·64 = 1,792 parameters. A text's own questions stay."""
+    damaged = ("Layer?(type)?????????????Output?Shape??????????Param?#\n"
+               "=====================================================\n"
+               "block1_conv1?(Conv2D)????????(None,?150,?150,?64)??????1792??????\n"
+               "block1_conv2?(Conv2D)????????(None,?150,?150,?64)??????36928?????\n"
+               "block1_pool?(MaxPooling2D)???(None,?75,?75,?64)????????0?????????\n"
+               "Why is the pool's count 0? It has no weights.\n")
+    texts = [line.text for line in lines(read(write(tmp_path, damaged, "summary.txt")))]
+    found = [[cell.text for cell in row] for table in tables(read(write(tmp_path, damaged, "summary.txt")))
+             for row in table.rows]
+    assert texts == ["Why is the pool's count 0? It has no weights."]
+    assert ["block1_conv1 (Conv2D)", "(None, 150, 150, 64)", "1792"] in found
+    asked = "Is conv1 right?Yes.\nWhy?\n"
+    assert [line.text for line in lines(read(write(tmp_path, asked, "asked.txt")))] == ["Is conv1 right?Yes.", "Why?"]
+
+
+def test_a_header_copied_a_few_words_a_line_is_joined_over_its_rows(tmp_path):
+    """A web table copied as text: header cells wrapped over lines, rows one space apart; LeNet-5's
+    C1 has 156 trainable parameters."""
+    copied = ("Layer Layer Type Feature\nMaps\nKernel\n(Filter)\nOutput size Trainable\nparam\nActivation\n"
+              "C1 Conv 6 5x5 28x28 156 Sigmoid\nS2 Pool 6 2x2 14x14 12 Tanh\nC3 Conv 16 5x5 10x10 1516 Tanh\n")
+    [table] = tables(read(write(tmp_path, copied, "copied.txt")))
+    table = [[cell.text for cell in row] for row in table.rows]
+    assert table[0] == ["Layer", "Layer Type", "Feature Maps", "Kernel (Filter)", "Output size", "Trainable param",
+                        "Activation"]
+    assert table[1] == ["C1", "Conv", "6", "5x5", "28x28", "156", "Sigmoid"]

@@ -76,6 +76,24 @@ def read_markdown(text: str, *, path: str, encoding: str | None, limits: Limits,
     return Document(path=path, format=_FORMAT_NAMES[flavour], blocks=tuple(blocks), encoding=encoding)
 
 
+# A text whose no-break spaces became "?" when it was saved in an encoding without them (a Keras
+# summary copied from a page: "Layer?(type)?????Output?Shape"): question marks between words
+_GLUED_QUESTION = re.compile(r"\?{2,}|(?<=[^\s?])\?(?=[^\s?])")
+_GLUED_QUESTIONS = 10
+
+
+def _spaces_from_question_marks(text: str) -> str:
+    """Each run of question marks glued between words, or of two or more, written as as many spaces,
+    where the text has many and they are most of its question marks: a real question mark comes
+    alone, before a space."""
+    if "?" not in text:
+        return text
+    glued = _GLUED_QUESTION.findall(text)
+    if len(glued) < _GLUED_QUESTIONS or sum(map(len, glued)) < 0.8 * text.count("?"):
+        return text
+    return _GLUED_QUESTION.sub(lambda m: " " * len(m[0]), text)
+
+
 def _unflattened(line: str) -> list[str]:
     """A long line cut where its lost line breaks were: before each inline heading, bold bullet and
     numbered item (the numbers running 1, 2, 3 …); other lines as they are. Every part keeps the
@@ -110,6 +128,7 @@ def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown
         text = _DATA_URI.sub("", text)
     if is_doubled(text):  # a web page's math copied with its screen-reader text: each formula twice
         text = undoubled(text)
+    text = _spaces_from_question_marks(text)
     raw = _NEWLINE.split(text)
     count = len(raw) - (raw[-1] == "")  # the newline ending the last line starts none
     if count > limits.max_lines:

@@ -795,15 +795,51 @@ def _numeric(token: str) -> bool:
 
 
 def detect_token_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget):
-    """A header of words at line i over rows flattened to single spaces (see above)."""
-    header = lines[i].text.strip()
-    if not header or re.search(r"\d", header.replace("#", "")) or any(ch in header for ch in "|\t"):
-        return None
-    columns = _header_tokens(header)
-    if len(columns) < _TOKEN_COLUMNS_MIN - 1:
+    """A header of words at line i over rows flattened to single spaces (see above); a header whose
+    cells were copied one or two words a line ("Feature", "Maps", "Kernel", "(Filter)") is joined."""
+    for last in range(i, min(i + _HEADER_LINES_MAX, len(lines))):
+        text = lines[last].text.strip()
+        if not text or re.search(r"\d", text.replace("#", "")) or any(ch in text for ch in "|\t") \
+                or (last > i and len(text) > _HEADER_PIECE_MAX):
+            return None
+        found = _token_table(lines, i, last, clean, budget)
+        if found is not None:
+            return found
+    return None
+
+
+# a header split over lines: at most this many lines, each piece a few words
+_HEADER_LINES_MAX = 8
+_HEADER_PIECE_MAX = 30
+
+
+def _wrapped_header(pieces: Sequence[Line], width: int) -> list[str] | None:
+    """The cells of a header copied over several lines, as many as the first row's tokens: where
+    there are more, a line's first word went on the cell of the line above: first the pieces that
+    read as a cell's end ("Kernel" / "(Filter)", "Trainable" / "param"), then the topmost ("Feature" /
+    "Maps")."""
+    cells: list[list] = []  # [text, opens a line]
+    for k, piece in enumerate(pieces):
+        cells += [[cell, k > 0 and n == 0] for n, cell in enumerate(_header_tokens(piece.text.strip()))]
+    while len(cells) > width:
+        opening = [n for n, (_, opens) in enumerate(cells) if opens]
+        if not opening:
+            return None
+        # a piece that reads as the end of a cell ("(Filter)", "param") first, then the topmost
+        at = min(opening, key=lambda n: (not (cells[n][0][0] in "([" or cells[n][0][0].islower()), n))
+        cells[at - 1:at + 1] = [[f"{cells[at - 1][0]} {cells[at][0]}", cells[at - 1][1]]]
+    return [text for text, _ in cells] if len(cells) == width else None
+
+
+def _token_table(lines: Sequence[Line], i: int, last: int, clean: Clean, budget: CellBudget):
+    """The table whose header is lines i..last joined, if rows of as many tokens follow."""
+    columns = _header_tokens(" ".join(line.text.strip() for line in lines[i:last + 1]))
+    if last > i and last + 1 < len(lines):
+        columns = _wrapped_header(lines[i:last + 1], len(_row_tokens(lines[last + 1].text)))
+    if columns is None or len(columns) < _TOKEN_COLUMNS_MIN - 1:
         return None
     rows = []
-    j = i + 1
+    j = last + 1
     while j < len(lines) and lines[j].text.strip():
         if is_rule(lines[j].text):  # Keras draws a line under each row
             j += 1
