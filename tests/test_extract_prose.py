@@ -648,3 +648,16 @@ def test_a_label_waits_for_working_that_opens_the_next_line_and_an_item_follows_
     assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
     assert slots[("alexnet", "conv2", Q.PARAMS)] == [307456]
     assert ("alexnet", "conv1", Q.BIASES) not in slots
+
+
+def test_a_layer_named_as_what_the_layer_under_the_heading_is_compared_with_opens_no_row():
+    """Under "Subsampling layer 2 (S2)", a sentence naming C1 to compare with: S2's 12 parameters,
+    (1 + 1)·6, stay S2's (LeNet-5's first subsampling, pool1), not C1's or the next convolution's."""
+    slots = found(document(
+        "# LeNet-5", "###### Convolution layer 1 (C1)", "trainable params = (5 * 5 * 1 + 1) * 6 = 156",
+        "###### Subsampling layer 2 (S2)",
+        "The differences from C1 are no pixel overlapping and only 1 weight and 1 bias per feature map.",
+        "trainable params = (weight + bias) * feature maps = (1 + 1) * 6 = 12"), LENET)
+    assert slots[("lenet5", "conv1", Q.PARAMS)] == [156]
+    assert slots[("lenet5", "pool1", Q.PARAMS)] == [12]
+    assert ("lenet5", "conv2", Q.PARAMS) not in slots

@@ -574,7 +574,7 @@ class _Walker:
         context_row = None  # the layer a heading above made current, for a sentence that names none
         if not total and line_row is None:
             reach = None if len(text) <= SHORT_SENTENCE else LABEL_REACH
-            layer = None if clause.paragraph else parse_layer(text, within=reach, bare=False)
+            layer = None if clause.paragraph else _layer_about(text, reach)
             if (layer is not None and _sum_of_layers(text)) or _PLURAL_LAYERS.search(text):
                 return  # "FC6 + FC7 hold 54M of the 61M parameters": no one layer's
             total = layer is None and (network_line or names_total(text[:LABEL_REACH]))
@@ -624,7 +624,7 @@ class _Walker:
         label = _nearest_label(label_text)
         if len(label_text) > LABEL_LENGTH and not heading and not (label.total and label.quantity):
             return  # a sentence, not a label
-        layer = parse_layer(label_text, within=LABEL_REACH, bare=False) or self._subscripted(label_text)
+        layer = _layer_about(label_text, LABEL_REACH) or self._subscripted(label_text)
         if layer is None and value.strip():
             bare = parse_layer(label_text, bare=True)  # "FC: 4096 neurons": the kind is the whole label
             if bare is not None and not re.sub(r"[\W_]+", "", label_text[:bare.start] + label_text[bare.end:]):
@@ -1236,8 +1236,10 @@ _WORD_FIRST = re.compile(r"\s*([^\W\d_][^\W\d_ ]*(?:\s+[^\W\d_]+)?)\s*[:：=]?\s
 # a difference between two counts: "biases more than VGG16: … = 5,309,696 more", "比 VGG16 多"
 _DIFFERENCE = re.compile(r"(?<![^\W\d_])(?:more|fewer|less|larger|smaller|bigger)\s+than(?![^\W\d_])|^[.。]?\s*(?:erom|rewef|ssel)"
                          r"(?![^\W\d_])|比.{1,12}[多少]", re.IGNORECASE)
-# a network named as what another is compared with: "more … than VGG16", "比 VGG16 多", "与 VGG16 相比"
-_COMPARED_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:than|compared\s+(?:to|with)|versus|vs\.?)|比|相对于)\s*$", re.IGNORECASE)
+# a network or a layer named as what another is compared with: "more … than VGG16", "比 VGG16 多",
+# "与 VGG16 相比", "the differences from C1 are …"
+_COMPARED_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:than|compared\s+(?:to|with)|versus|vs\.?|from|like|unlike|"
+                              r"similar\s+to|same\s+as)(?:\s+the)?|比|相对于)\s*$", re.IGNORECASE)
 _COMPARED_WITH = re.compile(r"(?:与|和|跟)\s*$")
 _COMPARED_AFTER = re.compile(r"\s*(?:相比|比较)")
 
@@ -1550,6 +1552,12 @@ def _layer_word_before() -> re.Pattern:
     words = sorted(vocabulary().layer_kinds["layer"], key=len, reverse=True)
     return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(map(re.escape, words))})\s*$", re.IGNORECASE)
 
+
+def _layer_about(text: str, within: int | None) -> LayerLabel | None:
+    """The layer a label or a short sentence is about; not one it compares with ("The differences
+    from C1 are … only 1 weight" is about the layer under the heading)."""
+    layer = parse_layer(text, within=within, bare=False)
+    return None if layer is not None and _COMPARED_BEFORE.search(text[:layer.start]) else layer
 
 _DASH_LABEL = re.compile(r"([^\W\d_])\s+[—–]\s+(?=[\d(（])")
 _BULLET_ONLY = re.compile(r"\s*[-*•·]\s+")
