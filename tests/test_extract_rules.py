@@ -461,3 +461,23 @@ def test_a_row_giving_a_count_exactly_and_rounded_answers_with_the_exact_and_a_s
     assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
     assert slots[("alexnet", "fc8", Q.WEIGHTS)] == [4096000]
     assert slots[("alexnet", "total", Q.WEIGHTS)] == [4130848]
+
+
+def test_a_printed_dict_gives_each_quoted_key_its_value():
+    """A notebook's output "{'conv1': 34944, …, 'total': 60965224}": AlexNet's parameters with biases,
+    (11·11·3 + 1)·96 = 34,944 for conv1, 2·(5·5·48 + 1)·128 = 307,456 for conv2, 60,965,224 in all."""
+    slots = found(document("# AlexNet", "{'conv1': 34944, 'conv2': 307456, 'fc8': 4097000, 'total': 60965224}"),
+                  PARAMS)
+    assert slots[("alexnet", "conv1", Q.PARAMS)] == [34944]
+    assert slots[("alexnet", "conv2", Q.PARAMS)] == [307456]
+    assert slots[("alexnet", "fc8", Q.PARAMS)] == [4097000]
+    assert slots[("alexnet", "total", Q.PARAMS)] == [60965224]
+
+
+def test_a_bare_number_that_is_its_layers_units_is_no_answer_to_the_one_quantity_asked():
+    """Parameters asked, and "After pool5 the map is 6×6×256 = 9216" says no count: 9,216 is pool5's
+    units (pool3 in the spec's names), not its parameters; a weight count without its biases stays
+    the parameters it answers ("conv1: 34848", bias-missed)."""
+    slots = found(document("# AlexNet", "After pool5 the map is 6×6×256 = 9216.", "conv1: 34848"), PARAMS)
+    assert ("alexnet", "pool3", Q.PARAMS) not in slots
+    assert slots[("alexnet", "conv1", Q.PARAMS)] == [34848]

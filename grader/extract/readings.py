@@ -617,6 +617,7 @@ class _Walker:
                         from_context=context_row is not None and not in_total)
 
     def _pair(self, label_text: str, value: str, source: Source, heading: bool = False) -> None:
+        label_text = _QUOTED_KEY.sub(r"\1", label_text)  # "{'total'": a printed dict's key
         span = _layer_range(label_text)
         if span is not None:
             self._range(span, label_text, value, source)
@@ -1183,7 +1184,8 @@ def _split_pairs(text: str) -> list[tuple[str, str]]:
 def _last_separator(segment: str) -> tuple[int, int]:
     """Where a value ends and the next label starts within the text between two colons."""
     best = None
-    for m in re.finditer(r"[，；;、]|,(?=\s*[^\W\d_])|\s{2,}|\s(?=[^\W\d_][^\d]*$)", segment):
+    # (a label may be quoted: "{'conv1': 34944, 'conv2': 307456}", a dict printed)
+    for m in re.finditer(r"[，；;、]|,(?=\s*[\"'‘“]?[^\W\d_])|\s{2,}|\s(?=[^\W\d_][^\d]*$)", segment):
         best = m
     if best is None:
         tail = re.search(r"[^\W\d_][^\d]*$", segment)
@@ -1559,6 +1561,7 @@ def _layer_about(text: str, within: int | None) -> LayerLabel | None:
     layer = parse_layer(text, within=within, bare=False)
     return None if layer is not None and _COMPARED_BEFORE.search(text[:layer.start]) else layer
 
+_QUOTED_KEY = re.compile(r"^\s*[{\[]?\s*[\"'‘“]([^\"'’”]{1,40})[\"'’”]\s*$")
 _DASH_LABEL = re.compile(r"([^\W\d_])\s+[—–]\s+(?=[\d(（])")
 _BULLET_ONLY = re.compile(r"\s*[-*•·]\s+")
 

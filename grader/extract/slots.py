@@ -486,9 +486,14 @@ def _quantity_of(reading: Reading, name: str, layer: str, columns: dict, asked) 
     if reading.context is not None:
         return reading.context, 0.9
     value = reading.parsed.value
-    if len(asked) == 1:
-        return asked[0], 0.8
     fitting = evidence.quantities_fitting(name, layer, value) if layer != "input" else ()
+    if len(asked) == 1:
+        if Quantity.UNITS in fitting and asked[0] not in fitting:
+            # "After pool5 the map is 6×6×256 = 9216" where parameters are asked: no word says what
+            # it counts, and its value is the layer's units (a count of weights left without its
+            # biases stays the parameters it answers: bias-missed)
+            return Quantity.UNITS, 0.5
+        return asked[0], 0.8
     preferred = [q for q in fitting if q in asked]
     if preferred:
         return preferred[0], 0.7 if len(preferred) == 1 else 0.5
