@@ -481,3 +481,13 @@ def test_a_bare_number_that_is_its_layers_units_is_no_answer_to_the_one_quantity
     slots = found(document("# AlexNet", "After pool5 the map is 6×6×256 = 9216.", "conv1: 34848"), PARAMS)
     assert ("alexnet", "pool3", Q.PARAMS) not in slots
     assert slots[("alexnet", "conv1", Q.PARAMS)] == [34848]
+
+
+def test_a_slot_given_exactly_and_restated_rounded_elsewhere_is_answered_exactly():
+    """A table's "= 4520544" for conv1's units (the student's 217×217×96, stride missed), then the
+    summary's "卷积层1 的神经元约 452 万个": one answer, the exact one; the summary's "合计：权重共
+    60954656 个" is the total's weights."""
+    slots = found(document("# AlexNet", table(["层", "神经元数", "权重数"], ["卷积层1", "217 × 217 × 96 = 4520544", "34848"]),
+                           "合计：权重共 60954656 个（约 6095 万）；卷积层1 的神经元约 452 万个，是所有层里最多的。"), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [4520544]
+    assert slots[("alexnet", "total", Q.WEIGHTS)] == [60954656]

@@ -682,12 +682,13 @@ class _Walker:
                 more.append((named, value))  # "Weights 6*6*256*4096 = 37.7M = connections"
         if label.quantity is not None and value:
             more += [(q, value) for q in _equated_quantities(label_text) if q is not label.quantity]
-        worded = _WORD_FIRST.match(value) if label.role is None and layer is not None else None
+        worded = _WORD_FIRST.match(value) if label.role is None and (layer is not None or label.total) else None
         if worded is not None:
             named = classify(worded[1])
             if named.quantity is not None and not named.total \
                     and len(worded[1]) <= len(named.phrase) + 2:
-                label, value = Label(named.quantity), worded[2]  # "FC7: units 4096", "S4: 输出 5×5×16"
+                # "FC7: units 4096", "S4: 输出 5×5×16", "合计：权重共 60954656 个"
+                label, value = Label(named.quantity, total=label.total), worded[2]
         if label.role is None and value:
             if len(segments) > 1 and any(units):
                 # "27×27×256 = 186,624 neurons; 5×5×48×256 = 307,200 weights; …"
@@ -1232,7 +1233,7 @@ _WORD_AFTER_NUMBER = re.compile(r"\d\s*(?:[KkMmGg万亿](?![^\W\d_]))?\s*(?:个|
 # a value that opens with the word for what it counts: "units 4096"
 # (what follows a separator is the sentence going on: "S4：输出 5×5×16，无参数")
 _WORD_FIRST = re.compile(r"\s*([^\W\d_][^\W\d_ ]*(?:\s+[^\W\d_]+)?)\s*[:：=]?\s*"
-                         r"([\d(（][^a-zA-Z\u3400-\u9fff，;；。]*?)\s*(?:[，;；。]|[,.](?!\d)|$)")
+                         r"([\d(（][^a-zA-Z\u3400-\u9fff，;；。]*?)\s*(?:[，;；。]|[,.](?!\d)|$|(?=(?![万亿億萬千])[\u3400-\u9fff]))")
 
 
 # a difference between two counts: "biases more than VGG16: … = 5,309,696 more", "比 VGG16 多"

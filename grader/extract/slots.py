@@ -55,7 +55,7 @@ def assign(sections: list[Section], networks: Mapping[str, Sequence[Quantity]]) 
             continue
         network_name, network_confidence = picked
         answers += _answers(section, network_name, network_confidence, tuple(networks.get(network_name, ())))
-    return _unique(answers)
+    return _without_restatements(_unique(answers))
 
 
 # ---------------------------------------------------------------------------- sections
@@ -561,6 +561,25 @@ def _answer(reading: Reading, name: str, network, layer: str, quantity: Quantity
                              else reading.source.ocr_confidence), 3),
         text=parsed.text,
     )
+
+
+def _without_restatements(answers: list[Answer]) -> list[Answer]:
+    """A slot given exactly and, elsewhere, rounded ("= 4520544" in the table, "约 452 万个" in the
+    summary) is answered once, exactly: the rounded figure that holds the exact one restates it."""
+    from grader.extract.numbers import rounding
+
+    exact: dict = {}
+    for answer in answers:
+        if isinstance(answer.value, int) and rounding(answer.value, answer.text, approximate=answer.approximate) is None:
+            exact.setdefault((answer.network, answer.layer, answer.quantity), []).append(answer.value)
+
+    def restates(answer: Answer) -> bool:
+        interval = rounding(answer.value, answer.text, approximate=answer.approximate) \
+            if isinstance(answer.value, (int, float)) else None
+        return interval is not None and any(interval[0] <= v < interval[1] for v in
+                                            exact.get((answer.network, answer.layer, answer.quantity), ()))
+
+    return [answer for answer in answers if not restates(answer)]
 
 
 def _unique(answers: list[Answer]) -> list[Answer]:
