@@ -216,6 +216,7 @@ def _file_in_workers(submissions: list[Submission], filing, cache_dir: Path | No
     is stuck in) and replaced, as is one that died; the file gets a reason, and its submission is
     sent again with it. At most SUBMISSIONS_IN_FLIGHT * count submissions are filed ahead of the
     next one handed on, so a batch holds a few rows, never all of them."""
+    import math
     import multiprocessing
     import time
     from multiprocessing.connection import wait
@@ -245,16 +246,19 @@ def _file_in_workers(submissions: list[Submission], filing, cache_dir: Path | No
                 handed += 1
                 continue
             busy = [worker for worker in workers if worker.task is not None]
+            first = min(w.deadline for w in busy)
             wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
-                 max(0.0, min(w.deadline for w in busy) - time.monotonic()))
+                 None if first == math.inf else max(0.0, first - time.monotonic()))
             for n, worker in enumerate(workers):
                 if worker.task is None:
                     continue
                 for kind, content, failure in worker.messages():
                     if failure:
                         warn(failure)
-                    if kind == "graded":
-                        worker.file, worker.deadline = content + 1, time.monotonic() + limits.max_seconds
+                    if kind == "graded":  # the next file has its own time; writing the reports has no limit
+                        worker.file = content + 1
+                        worker.deadline = (time.monotonic() + limits.max_seconds
+                                           if worker.file < len(worker.task.submission.files) else math.inf)
                     elif kind == "failed":
                         raise content
                     else:
@@ -263,7 +267,7 @@ def _file_in_workers(submissions: list[Submission], filing, cache_dir: Path | No
                 if worker.task is None or (worker.process.is_alive() and time.monotonic() < worker.deadline):
                     continue
                 task, files = worker.task, worker.task.submission.files
-                if worker.file >= len(files):
+                if worker.file >= len(files):  # not a student's file: the reports of one could not be written
                     raise GraderError(f"{task.submission.name}: the grader's worker process stopped while writing "
                                       f"its reports (exit code {worker.process.exitcode})")
                 path = files[worker.file]

@@ -1,8 +1,11 @@
 """The class at a glance, computed from saved results only (the JSON of `OUT/results/`), so the
 dashboard and `grader stats` count exactly what the per-submission results say.
 
-Counting rules (the dashboard's test recomputes them from the JSON), applied with pandas to a table
-of one row per answer (`answer_table`, also what `grader stats --csv/--xlsx` writes):
+Counting rules (the dashboard's test recomputes them from the JSON), applied as the results come
+(`ClassTally`: what each result adds is worked out where it is written, `tally_entry`, and nothing
+of its answers is kept but their verdicts counted per slot and the wrong values no pitfall
+explains); the table of one row per answer (`answer_table`, what `grader stats --csv/--xlsx`
+writes) is a pandas DataFrame, made only when asked for:
 - a student "made" a pitfall when its code is in the result's `pitfalls` list or on one of its
   answers; its layers are the union of both;
 - accuracy per slot counts the asked answers of graded submissions; `credited` is correct + accepted;
