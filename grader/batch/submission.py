@@ -29,6 +29,17 @@ class Filing:
     decisions: dict | None = None  # key -> the corrections that name it (grader.corrections.decisions_for)
     matches: dict | None = None  # key -> its grader.roster.RosterMatch
 
+    def prepare(self) -> None:
+        """Build now what every process filing submissions would build on its first ones (the
+        grading's, grader.pipeline.prepare, and the feedback templates): done before forking."""
+        from grader import pipeline
+
+        pipeline.prepare(self.rubric)
+        if self.reports:
+            from grader.report import feedback
+
+            feedback.prepare()
+
     def file(self, submission: Submission, grades: list[Grade]) -> Filed:
         """`submission`, its files graded as `grades`, merged, corrected, saved and reported."""
         from grader.corrections import apply_corrections

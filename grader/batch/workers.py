@@ -221,11 +221,9 @@ def _file_in_workers(submissions: list[Submission], filing, cache_dir: Path | No
     import time
     from multiprocessing.connection import wait
 
-    from grader import pipeline
-
     context = multiprocessing.get_context()
     if context.get_start_method() == "fork":  # what each worker would build on its first files, built once
-        pipeline.prepare(filing.rubric)
+        filing.prepare()
     window = SUBMISSIONS_IN_FLIGHT * count
     rows: dict[int, Filed] = {}  # filed, not yet handed on
     again: list[tuple[int, Task]] = []  # to send again, a file of it having stopped a worker
