@@ -321,6 +321,29 @@ def test_the_same_reports_whatever_the_workers(stand_in, tmp_path):
     assert results(tmp_path / "two")["a-b"]["score"] == 8 and results(tmp_path / "two")["s04"]["status"] == "unreadable"
 
 
+def test_the_workers_write_the_reports_and_the_batch_only_counts(stand_in, klass, tmp_path, monkeypatch):
+    """Each submission's result and feedback pages are written by the worker that graded it: the
+    batch process gets back a small row and writes only the gradebooks and the dashboard."""
+    from grader.report import render
+
+    writers = tmp_path / "writers"
+    write_atomic = render.write_atomic
+
+    def noted(path, data):
+        with open(writers, "a") as note:
+            note.write(f"{os.getpid()} {Path(path).parent.name}\n")
+        write_atomic(path, data)
+
+    monkeypatch.setattr(render, "write_atomic", noted)  # the workers are forked with it
+    grade_folder(klass, rubric=rubric(), out=tmp_path / "out", workers=2)
+    by_folder: dict[str, set[int]] = {}
+    for line in writers.read_text().splitlines():
+        pid, folder = line.split()
+        by_folder.setdefault(folder, set()).add(int(pid))
+    assert by_folder["gradebook"] == {os.getpid()}
+    assert os.getpid() not in by_folder["results"] | by_folder["feedback"]
+
+
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
     target = tmp_path / "index.html"
     render.write_atomic(target, "old")

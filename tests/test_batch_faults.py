@@ -197,6 +197,25 @@ def test_a_full_disk_is_one_error_line_and_the_folder_says_incomplete(stand_in, 
     assert not list(out.rglob("*.tmp"))  # no temporary file left behind
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_disk_that_fills_up_while_results_are_written_is_one_error_line(stand_in, klass, tmp_path, capsys,
+                                                                        monkeypatch, workers):
+    """With workers, a result is written by the worker that graded it: its failure stops the run
+    the same way."""
+    out, write_atomic = tmp_path / "out", render.write_atomic
+
+    def full(path, data):
+        if Path(path).parent.name == "results" and Path(path).stem == "dan":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        write_atomic(path, data)
+
+    monkeypatch.setattr(render, "write_atomic", full)  # the workers are forked with it
+    assert main(["grade", str(klass), "--out", str(out), "--workers", workers]) == 2
+    assert one_error_line(capsys) == f"grader: {out / 'results' / 'dan.json'}: No space left on device\n"
+    assert (out / "INCOMPLETE.txt").is_file() and not (out / lock.LOCK).exists()
+    assert not (out / "index.html").exists() and not list(out.rglob("*.tmp"))
+
+
 # ---------------------------------------------------------------- names
 
 

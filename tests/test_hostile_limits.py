@@ -97,6 +97,23 @@ def test_a_worker_past_the_time_limit_is_killed_and_the_batch_goes_on(tmp_path, 
     assert_good_graded(results)  # graded by the workers started in place of the killed ones
 
 
+def test_a_file_that_stops_a_worker_costs_that_file_not_its_students_others(tmp_path, class_with_traps):
+    """A folder per student: the submission goes to the next worker with the file that stopped the
+    last one marked, and is graded on the files that can be."""
+    dee = class_with_traps / "dee"
+    dee.mkdir()
+    (dee / "a_hang.md").write_bytes(b"hang" + GOOD.encode())
+    (dee / "b_good.md").write_text(GOOD)
+    (dee / "c_kill.md").write_bytes(b"kill" + GOOD.encode())
+    results = grade_cli(tmp_path, class_with_traps, "--limits", "seconds=4", "--workers", "2")
+    assert results["dee"]["status"] == "graded"
+    assert sum(a["verdict"] == "correct" for a in results["dee"]["answers"]) == 6
+    notes = {item["reason"]: item["text"] for item in results["dee"]["review"] if item["kind"] == "unreadable"}
+    assert "took over 4 s to grade" in notes["a_hang.md could not be read"]
+    assert "worker process stopped on this file (exit code -9:" in notes["c_kill.md could not be read"]
+    assert_good_graded(results)
+
+
 def test_one_worker_in_this_process_is_stopped_by_an_alarm(tmp_path, class_with_traps):
     results = grade_cli(tmp_path, class_with_traps, "--limits", "seconds=4", "--workers", "1")
     for name in ("hang", "spin"):

@@ -1,9 +1,11 @@
 """The batch stage, `grader grade DIR`: every submission in a folder graded in parallel, and the
 reports written. It sits above the pipeline and the reports (cli -> batch -> report): it finds the
 submissions (`listing`: LMS names, links, hidden files), grades their files in worker processes under
-the limits (`workers`), with the cache (`cache`), merges a student's files (`merge`), holds one run
-per output folder (`lock`) and hands each result to the report writer (`grader.report.writer`),
-which renders what it is given and nothing else (`run` ties them together).
+the limits (`workers`), with the cache (`cache`), merges a student's files (`merge`) and files each
+submission where it was graded (`submission`: the result saved and its feedback pages written, by
+grader.report.writer, which renders what it is given and nothing else), holds one run per output
+folder (`lock`), and tallies the small row each submission sends back for the gradebooks and the
+dashboard (`run` ties them together).
 
 The output layout (the one place it is described; OUT is `--out`, `reports/` by default):
 
@@ -64,9 +66,10 @@ where an alarm stops Python code past the limit but not a call stuck in C.
 With `--no-reports` only OUT/results/ (and the cache) is written; the feedback pages, dashboard and
 gradebooks an earlier run left in OUT are removed, as they would tell of other results.
 
-Submissions are graded in the order of their names in OUT, a few files ahead of the one being
-written, and each result is written as it comes; the batch keeps only the class statistics and a
-small row per submission, so its memory does not grow with the class. Reports are written
+Submissions are graded in the order of their names in OUT, a few ahead of the one being counted,
+and each result and its feedback pages are written by the worker that graded it; the batch process
+keeps only the class statistics (verdicts counted per slot, not the answers) and a small row per
+submission, so its memory grows by a few kilobytes a student. Reports are written
 atomically, in sorted orders, without timestamps: the same inputs give the same bytes, whatever
 the number of workers.
 """

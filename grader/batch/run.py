@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader.batch.cache import usable_cache_dir
 from grader.batch.listing import Submission, compile_id_pattern, find_submissions, inside
 from grader.batch.lock import marked_incomplete, output_lock
-from grader.batch.merge import merge_grades
+from grader.batch.submission import Filing, names, printable, student_of
 from grader.batch.workers import grade_all
-from grader.core import Grade, GraderError, ReviewItem
+from grader.core import GraderError
 from grader.readers.limits import Limits
-from grader.report.json_result import grade_to_json
 from grader.report.render import shown_name
 from grader.report.stats import ClassStats
 from grader.report.writer import GRADEBOOKS, REPORT_FOLDERS, ReportWriter
@@ -88,12 +86,11 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
         raise GraderError(_environment(err)) from None
     if not submissions:
         raise GraderError(f"{folder}: no submissions found")
-    from grader.corrections import apply_corrections, decisions_for
+    from grader.corrections import decisions_for
     from grader.roster import load_roster
 
     decisions = decisions_for(corrections, out, [submission.key for submission in submissions])
-    paths = [path for submission in submissions for path in submission.files]
-    skipped = tuple(_names(skipped))
+    skipped = tuple(names(skipped))
     warnings: list[str] = []
     roster = load_roster(Path(roster)) if isinstance(roster, (str, Path)) else roster
     matches, missing = _roster_matches(roster, submissions)
@@ -117,11 +114,10 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
         with (output_lock(out, warnings.append), marked_incomplete(out),
               ReportWriter(out, rubric, reports=reports, canvas_column=canvas_column) as writer):
             cache_dir = usable_cache_dir(out, limits, cache_failed)
-            with closing(grade_all(paths, rubric, cache_dir, workers, limits, cache_failed)) as grades:
-                for submission in submissions:
-                    grade = merge_grades([next(grades) for _ in submission.files], file=submission.name)
-                    grade = apply_corrections(grade, decisions.get(submission.key, ()), rubric)
-                    writer.add(_submission_result(submission, grade, folder, matches.get(submission.key)))
+            filing = Filing(folder, out, rubric, reports, decisions, matches)
+            with closing(grade_all(submissions, filing, cache_dir, workers, limits, cache_failed)) as filed:
+                for row in filed:
+                    writer.add(row)
             for student in missing:
                 writer.add_missing(student)
             stats = writer.finish(skipped)
@@ -152,71 +148,8 @@ def saved_students(folder, *, id_pattern: str | None = None, roster=None) -> dic
     submissions, _ = find_submissions(Path(folder), compile_id_pattern(id_pattern))
     roster = load_roster(Path(roster)) if isinstance(roster, (str, Path)) else roster
     matches, _ = _roster_matches(roster, submissions)
-    return {submission.key: _printable(_names(_student(submission, matches.get(submission.key))))
+    return {submission.key: printable(names(student_of(submission, matches.get(submission.key))))
             for submission in submissions}
-
-
-def _student(submission: Submission, matched=None) -> dict:
-    """Who handed it in: the roster's student when `matched` (a grader.roster.RosterMatch) found
-    one, else what the submission's name gave."""
-    student = dict(submission.student)
-    return matched.fields(student) if matched is not None and matched.student is not None else student
-
-
-def _submission_result(submission: Submission, grade: Grade, folder: Path, matched=None) -> dict:
-    """The saved result of one submission: the JSON contract, with who handed it in (the roster's
-    student when `matched`, its grader.roster.RosterMatch, found one) and its files."""
-    student = _student(submission, matched)
-    if matched is not None and matched.student is None:
-        grade = replace(grade, review=grade.review + (ReviewItem(
-            f"not matched to the roster: {matched.review}", submission.name),))
-    if not submission.id_matched:
-        grade = replace(grade, review=grade.review + (ReviewItem(
-            "the name does not match --id-pattern; its id is the whole name", submission.name),))
-    if submission.same_id:
-        grade = replace(grade, review=grade.review + (ReviewItem(
-            f"student id {dict(submission.student)['id']} is also the id of another submission: the gradebooks "
-            "hold a row for each, and an LMS takes only one", ", ".join(submission.same_id)),))
-    result = grade_to_json(grade)
-    result["submission"] = submission.key
-    result["student"] = student
-    result["files"] = [path.relative_to(folder).as_posix() for path in submission.files]
-    for field in ("file", "files", "student", "errors"):  # names, and messages naming them: one line
-        result[field] = _names(result[field])
-    return _printable(result)
-
-
-# Lone surrogates and control characters (which a spreadsheet refuses and a terminal obeys) in what
-# a student wrote.
-_UNWRITABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _each_string(value, change):
-    if isinstance(value, str):
-        return change(value)
-    if isinstance(value, dict):
-        return {_each_string(key, change): _each_string(item, change) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_each_string(item, change) for item in value)
-    return value
-
-
-# What an unwritable character looks like in JSON text (C0 controls escaped, the others as they
-# are); a false alarm (a student's own "\\b") only costs the full scrub.
-_UNWRITABLE_IN_JSON = re.compile(r"\\u00(?:0[0-8bcef]|1[0-9a-f])|\\[bf]|[\x7f-\x9f\ud800-\udfff]")
-
-
-def _printable(result: dict) -> dict:
-    """`result` with every unwritable character shown as U+FFFD, so every report can be written
-    (looked for in its JSON text first: most results have none)."""
-    if not _UNWRITABLE_IN_JSON.search(json.dumps(result, ensure_ascii=False)):
-        return result
-    return _each_string(result, lambda text: _UNWRITABLE.sub("\ufffd", text))
-
-
-def _names(value):
-    """`value`, names of files, as shown (grader.report.render.shown_name)."""
-    return _each_string(value, shown_name)
 
 
 def _environment(err: OSError) -> str:

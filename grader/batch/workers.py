@@ -1,6 +1,8 @@
-"""Grading files: one file through the pipeline with the cache (`grade_path`), and many in worker
-processes under the time limit, in order, a few ahead (`grade_all`). A bad file, a stuck one or a
-grader bug is that file's result; a cache that fails is a warning; neither stops the batch."""
+"""Grading files: one file through the pipeline with the cache (`grade_path`), and every
+submission graded and filed (its result and reports written, grader.batch.submission) in worker
+processes under the time limit per file, in order, a few ahead (`grade_all`). A bad file, a stuck
+one or a grader bug is that file's result; a cache that fails is a warning; neither stops the
+batch. What stops it is a failure to write the reports (a full disk), raised in the batch process."""
 from __future__ import annotations
 
 import os
@@ -9,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.batch import cache
+from grader.batch.listing import Submission
 from grader.core import Grade, GraderError
 from grader.readers.limits import Limits
+from grader.report.writer import Filed
 
 
 def grade_path(path: Path, rubric, store: cache.Cache | None = None, limits: Limits | None = None) -> Grade:
@@ -90,10 +94,13 @@ def _grade_here(path: Path, rubric, store: cache.Cache, limits: Limits) -> Grade
         signal.signal(signal.SIGALRM, previous)
 
 
-def _work(connection, rubric, cache_dir: Path | None, limits: Limits, batch: int) -> None:
-    """A worker process: grades each path it is sent, one at a time, and sends back its Grade and
-    why the cache failed (None while it works), until it is sent None or the batch process `batch`
-    is gone (its pipe may never close: workers forked later hold its end)."""
+def _work(connection, filing, cache_dir: Path | None, limits: Limits, batch: int) -> None:
+    """A worker process: files each submission it is sent (a Task): grades its files one at a time,
+    saying after each that it is done, then writes the submission's result and reports and sends
+    back its Filed row, or the error that stopped the writing; every message says why the cache
+    failed (None while it works). Until it is sent None or the batch process `batch` is gone (its
+    pipe may never close: workers forked later hold its end)."""
+    import pickle
     import signal
 
     store = cache.Cache(cache_dir)
@@ -105,12 +112,24 @@ def _work(connection, rubric, cache_dir: Path | None, limits: Limits, batch: int
                 return
             continue
         try:
-            path = connection.recv()
+            task = connection.recv()
         except EOFError:
             return
-        if path is None:
+        if task is None:
             return
-        connection.send((_grade_safely(path, rubric, store, limits), store.failure))
+        grades = []
+        for n, path in enumerate(task.submission.files):
+            grades.append(task.known[n] if n in task.known else _grade_safely(path, filing.rubric, store, limits))
+            connection.send(("graded", n, store.failure))
+        try:
+            message = ("filed", filing.file(task.submission, grades))
+        except Exception as err:  # noqa: BLE001 - the batch raises it (a full disk: the run stops, exit 2)
+            try:
+                pickle.dumps(err)
+            except Exception:  # noqa: BLE001 - an error that cannot be sent is sent as its text
+                err = RuntimeError(f"{type(err).__name__}: {err}")
+            message = ("failed", err)
+        connection.send((*message, store.failure))
 
 
 def _die_with(batch: int) -> None:
@@ -131,24 +150,41 @@ def _die_with(batch: int) -> None:
         os._exit(1)
 
 
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A submission for a worker to file, with the Grades some of its files already have (by their
+    place in it): a file that stopped a worker (timed out, or killed it) is not graded again when
+    the submission is sent to the next."""
+    submission: Submission
+    known: dict[int, Grade]
+
+
 @dataclass(slots=True)
 class _Worker:
     process: object  # multiprocessing.Process
     connection: object  # our end of its pipe
-    path: Path | None = None  # the file it is grading
-    index: int = 0  # that file's place in the batch
+    task: Task | None = None  # the submission it is filing
+    index: int = 0  # that submission's place in the batch
+    file: int = 0  # the place in it of the file it is grading (past the last: writing the reports)
     deadline: float = 0.0
 
     @classmethod
-    def start(cls, context, rubric, cache_dir: Path | None, limits: Limits) -> _Worker:
+    def start(cls, context, filing, cache_dir: Path | None, limits: Limits) -> _Worker:
         ours, theirs = context.Pipe()
-        process = context.Process(target=_work, args=(theirs, rubric, cache_dir, limits, os.getpid()), daemon=True)
+        process = context.Process(target=_work, args=(theirs, filing, cache_dir, limits, os.getpid()), daemon=True)
         process.start()
         theirs.close()  # the worker's end is the worker's (its death shows on its sentinel)
         return cls(process, ours)
 
+    def send(self, index: int, task: Task, seconds: float) -> None:
+        import time
+
+        self.task, self.index, self.file = task, index, 0
+        self.connection.send(task)
+        self.deadline = time.monotonic() + seconds
+
     def stop(self) -> None:
-        if self.path is None:
+        if self.task is None:
             try:
                 self.connection.send(None)
             except OSError:  # it is gone already
@@ -159,87 +195,104 @@ class _Worker:
             self.process.join()
         self.connection.close()
 
+    def messages(self) -> list[tuple]:
+        """What it has sent so far: nothing more once it died, perhaps in the middle of sending."""
+        received = []
+        try:
+            while self.connection.poll():
+                received.append(self.connection.recv())
+        except (EOFError, OSError):
+            pass
+        return received
 
-FILES_IN_FLIGHT = 4  # per worker: files sent ahead of the first one not yet handed on, or graded and waiting
+
+SUBMISSIONS_IN_FLIGHT = 4  # per worker: sent ahead of the first one not yet handed on, or filed and waiting
 
 
-def _grade_in_workers(paths: list[Path], rubric, cache_dir: Path | None, limits: Limits, count: int,
-                      done, warn) -> Iterator[Grade]:
-    """Each file's Grade, in the order of `paths`, from worker processes under the time limit: a
-    worker past it is killed (whatever it is stuck in) and replaced, as is one that died; the file
-    gets a reason, the batch goes on. At most FILES_IN_FLIGHT * count files are graded ahead of the
-    next one handed on, so a batch holds a few Grades, never all of them."""
+def _file_in_workers(submissions: list[Submission], filing, cache_dir: Path | None, limits: Limits, count: int,
+                     done, warn) -> Iterator[Filed]:
+    """Each submission's Filed row, in the order of `submissions`, from worker processes that grade,
+    save and report them, each file under the time limit: a worker past it is killed (whatever it
+    is stuck in) and replaced, as is one that died; the file gets a reason, and its submission is
+    sent again with it. At most SUBMISSIONS_IN_FLIGHT * count submissions are filed ahead of the
+    next one handed on, so a batch holds a few rows, never all of them."""
+    import math
     import multiprocessing
     import time
     from multiprocessing.connection import wait
 
-    from grader import pipeline
-
     context = multiprocessing.get_context()
     if context.get_start_method() == "fork":  # what each worker would build on its first files, built once
-        pipeline.prepare(rubric)
-    window = FILES_IN_FLIGHT * count
-    graded: dict[int, Grade] = {}  # graded, not yet handed on
+        filing.prepare()
+    window = SUBMISSIONS_IN_FLIGHT * count
+    rows: dict[int, Filed] = {}  # filed, not yet handed on
+    again: list[tuple[int, Task]] = []  # to send again, a file of it having stopped a worker
     sent = handed = 0
-    workers = [_Worker.start(context, rubric, cache_dir, limits) for _ in range(count)]
+    workers = [_Worker.start(context, filing, cache_dir, limits) for _ in range(count)]
     try:
-        while handed < len(paths):
+        while handed < len(submissions):
             for worker in workers:
-                if worker.path is None and sent < min(len(paths), handed + window):
-                    worker.path, worker.index = paths[sent], sent
-                    worker.connection.send(worker.path)
-                    worker.deadline = time.monotonic() + limits.max_seconds
+                if worker.task is not None:
+                    continue
+                if again:
+                    worker.send(*again.pop(0), limits.max_seconds)
+                elif sent < min(len(submissions), handed + window):
+                    worker.send(sent, Task(submissions[sent], {}), limits.max_seconds)
                     sent += 1
-            if handed in graded:
-                yield graded.pop(handed)
+            if handed in rows:
+                yield rows.pop(handed)
                 handed += 1
                 continue
-            busy = [worker for worker in workers if worker.path is not None]
+            busy = [worker for worker in workers if worker.task is not None]
+            first = min(w.deadline for w in busy)
             wait([w.connection for w in busy] + [w.process.sentinel for w in busy],
-                 max(0.0, min(w.deadline for w in busy) - time.monotonic()))
+                 None if first == math.inf else max(0.0, first - time.monotonic()))
             for n, worker in enumerate(workers):
-                if worker.path is None:
+                if worker.task is None:
                     continue
-                path, (grade, failure) = worker.path, _result(worker)
-                if failure:
-                    warn(failure)
-                if grade is None and worker.process.is_alive() and time.monotonic() < worker.deadline:
+                for kind, content, failure in worker.messages():
+                    if failure:
+                        warn(failure)
+                    if kind == "graded":  # the next file has its own time; writing the reports has no limit
+                        worker.file = content + 1
+                        worker.deadline = (time.monotonic() + limits.max_seconds
+                                           if worker.file < len(worker.task.submission.files) else math.inf)
+                    elif kind == "failed":
+                        raise content
+                    else:
+                        rows[worker.index], worker.task = content, None
+                        done()
+                if worker.task is None or (worker.process.is_alive() and time.monotonic() < worker.deadline):
                     continue
-                if grade is None:
-                    grade = (_timed_out(path, rubric, limits) if worker.process.is_alive() else
-                             _unreadable(path, rubric, f"{path}: the grader's worker process stopped on this "
-                                                       f"file (exit code {worker.process.exitcode}: out of memory, "
-                                                       "or a crash in a library)"))
-                    worker.stop()
-                    workers[n] = _Worker.start(context, rubric, cache_dir, limits)
-                else:
-                    worker.path = None
-                graded[worker.index] = grade
-                done()
+                task, files = worker.task, worker.task.submission.files
+                if worker.file >= len(files):  # not a student's file: the reports of one could not be written
+                    raise GraderError(f"{task.submission.name}: the grader's worker process stopped while writing "
+                                      f"its reports (exit code {worker.process.exitcode})")
+                path = files[worker.file]
+                grade = (_timed_out(path, filing.rubric, limits) if worker.process.is_alive() else
+                         _unreadable(path, filing.rubric, f"{path}: the grader's worker process stopped on this "
+                                                          f"file (exit code {worker.process.exitcode}: out of "
+                                                          "memory, or a crash in a library)"))
+                again.append((worker.index, Task(task.submission, {**task.known, worker.file: grade})))
+                worker.stop()
+                workers[n] = _Worker.start(context, filing, cache_dir, limits)
     finally:
         for worker in workers:
             worker.stop()
 
 
-def _result(worker: _Worker) -> tuple[Grade | None, str | None]:
-    """The worker's Grade, if it has sent it, and its cache's failure."""
-    try:
-        return worker.connection.recv() if worker.connection.poll() else (None, None)
-    except (EOFError, OSError):  # it died, perhaps in the middle of sending
-        return None, None
-
-
-def grade_all(paths: list[Path], rubric, cache_dir: Path | None, workers: int | None, limits: Limits,
-               warn) -> Iterator[Grade]:
-    """Each file's Grade, in the order of `paths`, as it is graded; `warn` is told why the cache
-    failed, if it does."""
+def grade_all(submissions: list[Submission], filing, cache_dir: Path | None, workers: int | None, limits: Limits,
+              warn) -> Iterator[Filed]:
+    """Each submission graded and filed (`filing`: grader.batch.submission.Filing), its Filed row
+    given in the order of `submissions` as it comes; `warn` is told why the cache failed, if it
+    does."""
     from rich.console import Console
     from rich.progress import Progress
 
     console = Console(stderr=True)
     # No refresh thread: worker processes are forked from this one, and a fork copies no thread.
     with Progress(console=console, disable=not console.is_terminal, transient=True, auto_refresh=False) as progress:
-        task = progress.add_task("grading", total=len(paths))
+        task = progress.add_task("grading", total=len(submissions))
 
         def done() -> None:
             progress.advance(task)
@@ -247,12 +300,14 @@ def grade_all(paths: list[Path], rubric, cache_dir: Path | None, workers: int | 
 
         if workers == 1:
             store = cache.Cache(cache_dir)
-            for path in paths:
-                grade = _grade_here(path, rubric, store, limits)
-                if store.failure:
-                    warn(store.failure)
+            for submission in submissions:
+                grades = []
+                for path in submission.files:
+                    grades.append(_grade_here(path, filing.rubric, store, limits))
+                    if store.failure:
+                        warn(store.failure)
                 done()
-                yield grade
+                yield filing.file(submission, grades)
             return
-        count = min(workers or os.cpu_count() or 1, len(paths))
-        yield from _grade_in_workers(paths, rubric, cache_dir, limits, count, done, warn)
+        count = min(workers or os.cpu_count() or 1, len(submissions))
+        yield from _file_in_workers(submissions, filing, cache_dir, limits, count, done, warn)

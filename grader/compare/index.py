@@ -8,7 +8,8 @@ Once per process: `grader grade` builds the indexes of the networks its rubric a
 process before it forks its workers (grader.pipeline.prepare), so they inherit them. Networks the
 rubric does not ask are diagnosed in full too (a student who gives VGG16's figures beside AlexNet's
 is told which of its mistakes they show, unscored): their indexes are built in each worker, on the
-first file that gives their figures, and only for the slots such files answer.
+first file that gives their figures, and only for the slots such files answer. Nothing is saved
+between runs: every run builds what its files ask again.
 """
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ perturbation, and the index and the diagnosis read them from there.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from grader.core import GraderError, Quantity
@@ -87,13 +87,13 @@ class LayerContext:
     first_fc: bool
     costs: CostConventions = CostConventions()
     next_relu: bool = False  # a ReLU follows the layer in the spec
+    counts: Counts = field(init=False, repr=False, compare=False)  # its figures and costs: read for every flip
 
-    @property
-    def counts(self) -> Counts:
+    def __post_init__(self):
         f = self.figures
         cost = layer_costs(f, self.costs)
-        return Counts(f.units, f.weights, f.biases, f.connections, f.shape,
-                      cost.macs, cost.flops, cost.activations, cost.activation_bytes)
+        object.__setattr__(self, "counts", Counts(f.units, f.weights, f.biases, f.connections, f.shape,
+                                                  cost.macs, cost.flops, cost.activations, cost.activation_bytes))
 
     @property
     def positions(self) -> int:

@@ -28,3 +28,12 @@ def feedback_pages(result: dict, *, reveal: str, assignment: str = "") -> tuple[
     """Both pages, HTML and Markdown, from one view of the result (the batch writes both)."""
     context = _context(result, reveal=reveal, assignment=assignment)
     return render_html("feedback.html.j2", **context), render_markdown("feedback.md.j2", **context)
+
+
+def prepare() -> None:
+    """Load and compile the templates now: a batch does it once before it forks the workers that
+    render the pages, instead of each worker on its first submission."""
+    from grader.report.render import html_environment, markdown_environment
+
+    html_environment().get_template("feedback.html.j2")
+    markdown_environment().get_template("feedback.md.j2")

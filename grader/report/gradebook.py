@@ -26,6 +26,7 @@ import io
 import math
 import re
 import zipfile
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from grader.report.stats import submission_key
@@ -213,11 +214,17 @@ def _column(n: int) -> str:
 _COLUMNS = tuple(_column(n) for n in range(1, max(len(ANSWER_COLUMNS), len(SCORE_COLUMNS)) + 1))
 
 
-def _cell_xml(ref: str, value, style: str) -> str:
-    """One cell: numbers and booleans as such (a whole float as a whole number), anything else as
-    an inline string, None and "" as no cell."""
+# Where a row's number goes in a row's XML made before its place in the sheet is known: a character
+# no cell holds (_NOT_XML takes it out of text, numbers have none).
+_ROW = "\x00"
+
+
+def _cell_xml(column: str, value, style: str) -> str:
+    """One cell of the row _ROW: numbers and booleans as such (a whole float as a whole number),
+    anything else as an inline string, None and "" as no cell."""
     if value is None or value == "":
         return ""
+    ref = column + _ROW
     if isinstance(value, bool):
         return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, float) and value.is_integer():
@@ -230,10 +237,39 @@ def _cell_xml(ref: str, value, style: str) -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def _row_xml(number: int, values, *, header: bool = False) -> str:
+def _row_template(values, *, header: bool = False) -> str:
+    """A row's XML with _ROW where its number goes."""
     style = ' s="1"' if header else ""
-    cells = "".join(_cell_xml(f"{column}{number}", value, style) for column, value in zip(_COLUMNS, values))
-    return f'<row r="{number}">{cells}</row>'
+    cells = "".join(_cell_xml(column, value, style) for column, value in zip(_COLUMNS, values))
+    return f'<row r="{_ROW}">{cells}</row>'
+
+
+def _numbered(template: str, number: int) -> str:
+    return template.replace(_ROW, str(number))
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRows:
+    """One result's rows of answers.xlsx, made where the result is (`sheet_rows`), numbered where
+    the workbook is written: one per answer (or one for a result without answers), one of scores."""
+    answers: tuple[str, ...]
+    score: str
+
+
+def sheet_rows(result: dict) -> SheetRows:
+    from grader.report.teaching import describe_source
+
+    student = _student(result)
+    head = (submission_key(result), student["id"], student["name"], result["status"])
+    answers = tuple(_row_template([_cell(v) for v in head + (
+        item["network"], item["layer"], item["quantity"], bool(item.get("asked", True)),
+        item.get("value"), item.get("expression") or "", item["verdict"], item.get("expected"),
+        ", ".join(item.get("pitfalls") or ()), item.get("points"), item.get("max_points"),
+        item.get("note") or "", describe_source(item.get("source")))]) for item in result.get("answers") or ())
+    codes = ", ".join(sorted({hit["code"] for hit in result.get("pitfalls") or ()}))
+    score = _row_template([_cell(v) for v in head + (
+        result.get("score"), result.get("max_score"), codes, "; ".join(result.get("errors") or ()))])
+    return SheetRows(answers or (_row_template([_cell(v) for v in head]),), score)
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
@@ -258,33 +294,21 @@ class AnswersWorkbook:
             for name in ("[Content_Types].xml", "_rels/.rels"):
                 self._zip.writestr(_entry(name), _PARTS[name])
             self._sheet = self._zip.open(_entry("xl/worksheets/sheet1.xml"), "w")
-            self._sheet.write((_SHEET_START + _row_xml(1, ANSWER_COLUMNS, header=True)).encode())
+            self._sheet.write((_SHEET_START + _numbered(_row_template(ANSWER_COLUMNS, header=True), 1)).encode())
         except BaseException:
             self.discard()
             raise
         self._answer_rows = 1
-        self._scores = [_row_xml(1, SCORE_COLUMNS, header=True)]
-
-    def _answer(self, values) -> None:
-        self._answer_rows += 1
-        self._sheet.write(_row_xml(self._answer_rows, [_cell(v) for v in values]).encode())
+        self._scores = [_numbered(_row_template(SCORE_COLUMNS, header=True), 1)]
 
     def add(self, result: dict) -> None:
-        from grader.report.teaching import describe_source
+        self.add_rows(sheet_rows(result))
 
-        student = _student(result)
-        head = (submission_key(result), student["id"], student["name"], result["status"])
-        for item in result.get("answers") or ():
-            self._answer(head + (
-                item["network"], item["layer"], item["quantity"], bool(item.get("asked", True)),
-                item.get("value"), item.get("expression") or "", item["verdict"], item.get("expected"),
-                ", ".join(item.get("pitfalls") or ()), item.get("points"), item.get("max_points"),
-                item.get("note") or "", describe_source(item.get("source"))))
-        if not result.get("answers"):
-            self._answer(head)
-        codes = ", ".join(sorted({hit["code"] for hit in result.get("pitfalls") or ()}))
-        self._scores.append(_row_xml(len(self._scores) + 1, [_cell(v) for v in head + (
-            result.get("score"), result.get("max_score"), codes, "; ".join(result.get("errors") or ()))]))
+    def add_rows(self, rows: SheetRows) -> None:
+        for template in rows.answers:
+            self._answer_rows += 1
+            self._sheet.write(_numbered(template, self._answer_rows).encode())
+        self._scores.append(_numbered(rows.score, len(self._scores) + 1))
 
     def close(self) -> None:
         """The workbook completed in its target."""

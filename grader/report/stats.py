@@ -1,8 +1,11 @@
 """The class at a glance, computed from saved results only (the JSON of `OUT/results/`), so the
 dashboard and `grader stats` count exactly what the per-submission results say.
 
-Counting rules (the dashboard's test recomputes them from the JSON), applied with pandas to a table
-of one row per answer (`answer_table`, also what `grader stats --csv/--xlsx` writes):
+Counting rules (the dashboard's test recomputes them from the JSON), applied as the results come
+(`ClassTally`: what each result adds is worked out where it is written, `tally_entry`, and nothing
+of its answers is kept but their verdicts counted per slot and the wrong values no pitfall
+explains); the table of one row per answer (`answer_table`, what `grader stats --csv/--xlsx`
+writes) is a pandas DataFrame, made only when asked for:
 - a student "made" a pitfall when its code is in the result's `pitfalls` list or on one of its
   answers; its layers are the union of both;
 - accuracy per slot counts the asked answers of graded submissions; `credited` is correct + accepted;
@@ -168,138 +171,173 @@ ANSWER_COLUMNS = ("submission", "student", "network", "layer", "quantity", "aske
                   "pitfalls", "points", "confidence")
 
 
-class ClassTally:
-    """The class statistics gathered one result at a time: a batch keeps one small row per
-    submission and per answer, never the results themselves. `build` counts them with pandas
-    (imported there, so `grader check` never loads it) and gives the same ClassStats whatever order
-    the results came in (rows and review in submission order, accuracy slots in the order the
-    submissions give them)."""
+@dataclass(frozen=True, slots=True)
+class SubmissionTally:
+    """What the class statistics count of one saved result, and no more (`tally_entry`): a batch
+    works it out where the result is written, and keeps only these."""
+    key: str
+    rubric: str
+    row: SubmissionRow
+    review: tuple[ReviewEntry, ...]
+    made: tuple[tuple[str, str | None], ...]  # (pitfall code, a layer it was made on, or None)
+    asked: tuple[tuple[tuple[str, str, str], str, int], ...]  # (slot, verdict, position) of each asked answer
+    wrong: tuple[tuple[tuple[str, str, str, str], int, str], ...]  # ((slot, value shown), position, where)
 
-    def __init__(self) -> None:
+
+def tally_entry(result: dict) -> SubmissionTally:
+    """The counts of one result: its row, its review items, the pitfalls it made, the verdict of each
+    asked answer and the wrong values no pitfall explains (a graded result's, which a TA has not
+    decided about already)."""
+    key = submission_key(result)
+    student = result.get("student") or {}
+    student_id = str(student.get("id") or key)
+    codes: dict[str, set[str]] = defaultdict(set)
+    for hit in result.get("pitfalls") or []:
+        codes[hit["code"]].update(hit.get("layers") or ())
+    for item in result.get("answers") or []:
+        for code in item.get("pitfalls") or ():
+            codes[code].add(item["layer"])
+    made = tuple((code, layer) for code, layers in codes.items() for layer in (layers or (None,)))
+    row = SubmissionRow(
+        key=key, student_id=student_id, name=str(student.get("name") or student.get("id") or key),
+        status=result["status"], score=result.get("score"), max_score=result.get("max_score") or 0,
+        pitfalls=tuple(sorted(codes)), errors=tuple(result.get("errors") or ()))
+    files = ", ".join(result.get("files") or (result["file"],))
+    review = []
+    if result["status"] == "unreadable":
+        review.append(ReviewEntry(key, "unreadable", "; ".join(result.get("errors") or ()), files, "unreadable"))
+    elif result["status"] == "empty":
+        review.append(ReviewEntry(key, "nothing gradable found", "; ".join(result.get("errors") or ()), files,
+                                  "ungradable"))
+    for item in result.get("review") or []:
+        kind = item.get("kind") if item.get("kind") in REVIEW_KINDS else "other"
+        where = describe_source(item.get("source"))
+        review.append(ReviewEntry(key, item.get("reason", ""), item.get("text", ""), files if where == "-" else where,
+                                  kind))
+    asked, wrong = [], []
+    if result["status"] == "graded":
+        decided = {slot for correction in result.get("corrections") or () for slot in correction.get("slots") or ()}
+        for position, item in enumerate(result.get("answers") or []):
+            slot = (item["network"], item["layer"], item["quantity"])
+            if item.get("asked", True):
+                asked.append((slot, item["verdict"], position))
+            value = item.get("value")
+            if (item["verdict"] == "wrong" and not item.get("pitfalls") and _given(value)
+                    and ".".join(slot) not in decided):  # a TA decided about it already
+                wrong.append(((*slot, format_value(value)), position, describe_source(item.get("source"))))
+    return SubmissionTally(key, result.get("rubric", ""), row, tuple(review), made, tuple(asked), tuple(wrong))
+
+
+def _given(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+class ClassTally:
+    """The class statistics gathered one result at a time (`add`, or `add_entry` with what
+    `tally_entry` kept of it): a batch keeps one small row per submission, the verdicts counted per
+    slot and the wrong values no pitfall explains, never the results nor their answers. `build`
+    gives the same ClassStats whatever order the results came in (rows and review in submission
+    order, accuracy slots in the order the submissions give them). With `table=True` it keeps the
+    answer table too (`table`, a pandas DataFrame, imported there so `grader check` never loads it)."""
+
+    def __init__(self, *, table: bool = False) -> None:
         self._added = 0
         self._rows: list[tuple[tuple[str, int], SubmissionRow]] = []
         self._review: list[tuple[tuple[str, int], ReviewEntry]] = []
         self._rubrics: set[str] = set()
         self._made: list[tuple[str, int, str, str | None]] = []  # (submission, added, code, layer or None)
-        self._answers: list[dict] = []
+        # slot -> [where it is first given: (submission, added, position), {verdict: count}]
+        self._verdicts: dict[tuple[str, str, str], list] = {}
+        # (slot, value shown) -> {submission: ((added, position), where)}: a key's later answer says where
+        self._wrong: dict[tuple[str, str, str, str], dict[str, tuple[tuple[int, int], str]]] = {}
+        self._answers: list[dict] | None = [] if table else None
 
     def add(self, result: dict) -> None:
+        added = self.add_entry(tally_entry(result))
+        if self._answers is None or result["status"] != "graded":
+            return
         key = submission_key(result)
-        added = self._added  # a key given twice keeps the order it was added in
+        student_id = str((result.get("student") or {}).get("id") or key)
+        for position, item in enumerate(result.get("answers") or []):
+            self._answers.append(dict(
+                submission=key, student=student_id, network=item["network"], layer=item["layer"],
+                quantity=item["quantity"], asked=bool(item.get("asked", True)), value=item.get("value"),
+                expected=item.get("expected"), verdict=item["verdict"], pitfalls="; ".join(item.get("pitfalls") or ()),
+                points=item.get("points"), confidence=item.get("confidence"), added=added, position=position))
+
+    def add_entry(self, entry: SubmissionTally) -> int:
+        """Count one submission; its place among those added (a key given twice keeps that order)."""
+        key, added = entry.key, self._added
         order = (key, added)
         self._added += 1
-        self._rubrics.add(result.get("rubric", ""))
-        student = result.get("student") or {}
-        student_id = str(student.get("id") or key)
-        codes: dict[str, set[str]] = defaultdict(set)
-        for hit in result.get("pitfalls") or []:
-            codes[hit["code"]].update(hit.get("layers") or ())
-        for item in result.get("answers") or []:
-            for code in item.get("pitfalls") or ():
-                codes[code].add(item["layer"])
-        self._made += [(key, added, code, layer) for code, layers in codes.items() for layer in (layers or (None,))]
-        self._rows.append((order, SubmissionRow(
-            key=key, student_id=student_id, name=str(student.get("name") or student.get("id") or key),
-            status=result["status"], score=result.get("score"), max_score=result.get("max_score") or 0,
-            pitfalls=tuple(sorted(codes)), errors=tuple(result.get("errors") or ()))))
-        files = ", ".join(result.get("files") or (result["file"],))
-        if result["status"] == "unreadable":
-            self._review.append((order, ReviewEntry(key, "unreadable", "; ".join(result.get("errors") or ()), files,
-                                                    "unreadable")))
-        elif result["status"] == "empty":
-            self._review.append((order, ReviewEntry(key, "nothing gradable found",
-                                                    "; ".join(result.get("errors") or ()), files, "ungradable")))
-        for item in result.get("review") or []:
-            kind = item.get("kind") if item.get("kind") in REVIEW_KINDS else "other"
-            where = describe_source(item.get("source"))
-            self._review.append((order, ReviewEntry(key, item.get("reason", ""), item.get("text", ""),
-                                                    files if where == "-" else where, kind)))
-        if result["status"] != "graded":
-            return
-        decided = {slot for correction in result.get("corrections") or () for slot in correction.get("slots") or ()}
-        for position, item in enumerate(result.get("answers") or []):
-            slot = (item["network"], item["layer"], item["quantity"])
-            self._answers.append(dict(
-                submission=key, student=student_id, network=slot[0], layer=slot[1], quantity=slot[2],
-                value=item.get("value"), expected=item.get("expected"), verdict=item["verdict"],
-                pitfalls="; ".join(item.get("pitfalls") or ()), points=item.get("points"),
-                confidence=item.get("confidence"),
-                # for the statistics, left out of the table
-                asked=bool(item.get("asked", True)), added=added, position=position,
-                decided=".".join(slot) in decided,  # a TA decided about it already
-                where=describe_source(item.get("source"))))
+        self._rubrics.add(entry.rubric)
+        self._made += [(key, added, code, layer) for code, layer in entry.made]
+        self._rows.append((order, entry.row))
+        self._review += [(order, review) for review in entry.review]
+        for slot, verdict, position in entry.asked:
+            counted = self._verdicts.setdefault(slot, [(key, added, position), defaultdict(int)])
+            counted[0] = min(counted[0], (key, added, position))
+            counted[1][verdict] += 1
+        for group, position, where in entry.wrong:
+            given = self._wrong.setdefault(group, {})
+            if key not in given or given[key][0] < (added, position):
+                given[key] = ((added, position), where)
+        return added
 
     def table(self):
         """The answers of the graded submissions, one row per submission and slot, in submission order."""
-        return self._frame()[list(ANSWER_COLUMNS)].reset_index(drop=True)
-
-    def _frame(self):
         import pandas as pd
 
-        columns = [*ANSWER_COLUMNS, "added", "position", "decided", "where"]
-        frame = pd.DataFrame(self._answers, columns=columns, dtype=object)
+        if self._answers is None:
+            raise ValueError("this tally keeps no answer table (ClassTally(table=True) does)")
+        frame = pd.DataFrame(self._answers, columns=[*ANSWER_COLUMNS, "added", "position"], dtype=object)
         # values as the student gave them (an int past 2**53, a shape, None), not one float column
-        others = [column for column in columns if column not in ("value", "expected")]
+        others = [column for column in ANSWER_COLUMNS if column not in ("value", "expected")]
         frame[others] = frame[others].infer_objects()
-        return frame.sort_values(["submission", "added", "position"], kind="stable")
+        frame = frame.sort_values(["submission", "added", "position"], kind="stable")
+        return frame[list(ANSWER_COLUMNS)].reset_index(drop=True)
 
     def _pitfalls(self) -> list[PitfallCount]:
-        import pandas as pd
-
-        made = pd.DataFrame(self._made, columns=["submission", "added", "code", "layer"])
         # a submission given twice: the later result that has the code says on which layers
-        made = made.loc[made["added"] == made.groupby(["code", "submission"])["added"].transform("max")]
+        last = {}
+        for key, added, code, _ in self._made:
+            last[code, key] = max(added, last.get((code, key), added))
+        students: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for key, added, code, layer in self._made:
+            if added == last[code, key]:
+                layers = students[code][key]
+                if layer is not None:
+                    layers.add(layer)
         pitfalls = []
-        for code, rows in made.groupby("code"):
-            layers = rows.dropna(subset=["layer"]).drop_duplicates(["submission", "layer"])
-            per_student = layers.groupby("submission")["layer"].agg(lambda named: tuple(sorted(named)))
-            per_layer = layers["layer"].value_counts()
+        for code, made in students.items():
+            per_layer: dict[str, int] = defaultdict(int)
+            for layers in made.values():
+                for layer in layers:
+                    per_layer[layer] += 1
             pitfalls.append(PitfallCount(
-                code=code,
-                students=tuple((key, per_student.get(key, ())) for key in sorted(set(rows["submission"]))),
-                layers=tuple(sorted(((layer, int(n)) for layer, n in per_layer.items()), key=lambda kv: (-kv[1], kv[0])))))
+                code=code, students=tuple((key, tuple(sorted(made[key]))) for key in sorted(made)),
+                layers=tuple(sorted(per_layer.items(), key=lambda kv: (-kv[1], kv[0])))))
         return sorted(pitfalls, key=lambda p: (-p.count, p.code))
 
-    @staticmethod
-    def _accuracy(answers) -> tuple[SlotAccuracy, ...]:
-        import pandas as pd
+    def _accuracy(self) -> tuple[SlotAccuracy, ...]:
+        first = sorted(self._verdicts, key=lambda slot: self._verdicts[slot][0])  # in submission order
+        return tuple(SlotAccuracy(*slot, tuple((verdict, self._verdicts[slot][1].get(verdict, 0))
+                                               for verdict in VERDICTS)) for slot in first)
 
-        slot = ["network", "layer", "quantity"]
-        asked = answers.loc[answers["asked"].astype(bool)]
-        if asked.empty:
-            return ()
-        counts = pd.crosstab([asked[column] for column in slot], asked["verdict"]).reindex(
-            columns=list(VERDICTS), fill_value=0)
-        first = asked.drop_duplicates(slot)[slot].itertuples(index=False, name=None)  # answers in submission order
-        return tuple(SlotAccuracy(*key, tuple((verdict, int(counts.loc[key, verdict])) for verdict in VERDICTS))
-                     for key in first)
-
-    @staticmethod
-    def _shared_wrong(answers) -> tuple[list[SharedWrong], dict]:
-        """Wrong values no pitfall explains, given by two students or more; and where each wrote it."""
-        group = ["network", "layer", "quantity", "shown"]
-        wrong = answers.loc[(answers["verdict"] == "wrong") & (answers["pitfalls"] == "") & answers["value"].notna()
-                        & ~answers["decided"].astype(bool)]
-        wrong = wrong.assign(shown=wrong["value"].map(format_value)) \
-            .drop_duplicates([*group, "submission"], keep="last")  # the later answer under one key says where
-        if wrong.empty:
-            return [], {}
-        wrong = wrong.loc[wrong.groupby(group)["submission"].transform("size") >= 2]
-        shared = [SharedWrong(*value, tuple(sorted(rows["submission"])))
-                  for value, rows in wrong.groupby(group, sort=False)]
+    def _shared_wrong(self) -> list[SharedWrong]:
+        """Wrong values no pitfall explains, given by two students or more."""
+        shared = [SharedWrong(*group, tuple(sorted(given))) for group, given in self._wrong.items() if len(given) >= 2]
         shared.sort(key=lambda g: (-len(g.students), g.network, g.layer, g.quantity, g.value))
-        where = {tuple(row[:5]): row[5] for row in wrong[[*group, "submission", "where"]].itertuples(index=False)}
-        return shared, where
+        return shared
 
     def build(self) -> ClassStats:
         rows = [row for _, row in sorted(self._rows, key=lambda entry: entry[0])]
-        answers = self._frame()
-        shared, where = self._shared_wrong(answers)
+        shared = self._shared_wrong()
         review = sorted(self._review, key=lambda entry: (REVIEW_KINDS.index(entry[1].kind), entry[0]))
         review += [(None, ReviewEntry(
             key, f"the same wrong value as {len(group.students) - 1} other student(s), and no known mistake explains it",
             f"{group.layer} {group.quantity} = {group.value}",
-            where[(group.network, group.layer, group.quantity, group.value, key)], "shared-wrong"))
+            self._wrong[group.network, group.layer, group.quantity, group.value][key][1], "shared-wrong"))
             for group in shared for key in group.students]
         review.sort(key=lambda entry: REVIEW_KINDS.index(entry[1].kind))  # stable: "other" after the shared values
         scores = [r.score for r in rows if r.status == "graded" and r.score is not None]
@@ -313,7 +351,7 @@ class ClassTally:
             mean=statistics.fmean(scores) if scores else None,
             median=statistics.median(scores) if scores else None,
             pitfalls=tuple(self._pitfalls()),
-            accuracy=self._accuracy(answers),
+            accuracy=self._accuracy(),
             shared_wrong=tuple(shared),
             review=tuple(entry for _, entry in review),
         )
@@ -328,7 +366,7 @@ def class_stats(results) -> ClassStats:
 
 def answer_table(results):
     """The class-level answer table (a pandas DataFrame of ANSWER_COLUMNS) of the graded results."""
-    tally = ClassTally()
+    tally = ClassTally(table=True)
     for result in results:
         tally.add(result)
     return tally.table()
@@ -392,7 +430,7 @@ def run_stats(reports_dir: str, *, csv: str | None = None, xlsx: str | None = No
     from grader.report.teaching import explain
 
     exports = [(export_target(path, reports_dir), fmt) for path, fmt in ((csv, "csv"), (xlsx, "xlsx")) if path]
-    tally = ClassTally()
+    tally = ClassTally(table=bool(exports))
     for result in load_results(reports_dir):
         tally.add(result)
     stats = tally.build()

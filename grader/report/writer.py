@@ -1,15 +1,19 @@
-"""The reports of a batch written as its results are given, in the layout of grader/batch/__init__.py:
-each result and its feedback pages at once, the gradebooks and the dashboard at the end. Renders
-what it is given; runs nothing."""
+"""The reports of a batch, in the layout of grader/batch/__init__.py: each submission's own (its
+result and feedback pages, `file_result`, written wherever the result is made: a batch's worker
+process) and the class's (`ReportWriter`: the statistics tallied, the gradebooks and the dashboard
+at the end, from the small `Filed` row each submission leaves). Renders what it is given; runs
+nothing."""
 from __future__ import annotations
 
 import json
 import sys
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from grader.report.stats import ClassStats, ClassTally
+from grader.report.gradebook import SheetRows
+from grader.report.stats import ClassStats, ClassTally, SubmissionTally, tally_entry
 
 REPORT_FOLDERS = ("results", "feedback", "gradebook")  # in OUT: written, and cleaned of old reports
 
@@ -21,14 +25,41 @@ def feedback_link(key: str) -> str:
 GRADEBOOKS = ("canvas.csv", "gradescope.csv", "moodle.csv", "answers.xlsx")
 
 
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """What the class's reports need of one submission whose own reports are written."""
+    key: str
+    tally: SubmissionTally
+    gradebook: dict | None = None  # its row of the CSV gradebooks (None: no reports)
+    sheet: SheetRows | None = None  # its rows of answers.xlsx (None: no reports)
+
+
+def file_result(out: Path, result: dict, rubric, *, reports: bool = True) -> Filed:
+    """Write one submission's result (OUT/results/<key>.json) and, with `reports`, its feedback
+    pages (OUT/feedback/<key>.html and .md), each atomically; and give what the class's reports
+    need of it, rendered as far as it can be without the others."""
+    from grader.report.feedback import feedback_pages
+    from grader.report.gradebook import gradebook_row, sheet_rows
+    from grader.report.render import write_atomic
+
+    key = result["submission"]
+    write_atomic(out / "results" / f"{key}.json", json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    if not reports:
+        return Filed(key, tally_entry(result))
+    html, markdown = feedback_pages(result, reveal=rubric.reveal, assignment=rubric.title or rubric.name)
+    write_atomic(out / "feedback" / f"{key}.html", html)
+    write_atomic(out / "feedback" / f"{key}.md", markdown)
+    return Filed(key, tally_entry(result), gradebook_row(result, reveal=rubric.reveal), sheet_rows(result))
+
+
 class ReportWriter:
-    """The reports of the layout, written as the results come (in submission order): each
-    result and its feedback pages at once, the class statistics counted, the answers workbook
-    streamed, one small row per submission kept for the CSV gradebooks; the dashboard and the
-    gradebooks at the end. A batch of any size holds no more. Files of an earlier run that this run
-    did not produce are removed from results/ and feedback/ so the folder tells one story; with
-    `reports=False` only the results are written, and the feedback pages of an earlier run are
-    removed with its dashboard and gradebooks (as every run removes those first)."""
+    """The class's reports of the layout, from each submission's Filed row as it comes (in
+    submission order; its own reports written by `file_result`): the class statistics counted,
+    the answers workbook streamed, one small row per submission kept for the CSV gradebooks; the
+    dashboard and the gradebooks at the end. A batch of any size holds no more. Files of an earlier
+    run that this run did not produce are removed from results/ and feedback/ so the folder tells
+    one story; with `reports=False` only the results are written, and the feedback pages of an
+    earlier run are removed with its dashboard and gradebooks (as every run removes those first)."""
 
     def __init__(self, out: Path, rubric, *, reports: bool = True, canvas_column: str | None = None) -> None:
         self._out, self._rubric, self._reports = out, rubric, reports
@@ -69,26 +100,15 @@ class ReportWriter:
         finally:  # on a failure, the half-written answers.xlsx is removed
             self._stack.__exit__(*failure)
 
-    def _write(self, folder: str, name: str, data) -> None:
-        from grader.report.render import write_atomic
-
-        write_atomic(self._out / folder / name, data)
-        self._written[folder].add(name)
-
-    def add(self, result: dict) -> None:
-        from grader.report.feedback import feedback_pages
-        from grader.report.gradebook import gradebook_row
-
-        key, reveal = result["submission"], self._rubric.reveal
-        self._write("results", f"{key}.json", json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-        self._tally.add(result)
+    def add(self, filed: Filed) -> None:
+        """Count a submission whose result (and, with reports, feedback pages) `file_result` wrote."""
+        self._written["results"].add(f"{filed.key}.json")
+        self._tally.add_entry(filed.tally)
         if not self._reports:
             return
-        html, markdown = feedback_pages(result, reveal=reveal, assignment=self._assignment)
-        self._write("feedback", f"{key}.html", html)
-        self._write("feedback", f"{key}.md", markdown)
-        self._rows.append(gradebook_row(result, reveal=reveal))
-        self._workbook.add(result)
+        self._written["feedback"].update((f"{filed.key}.html", f"{filed.key}.md"))
+        self._rows.append(filed.gradebook)
+        self._workbook.add_rows(filed.sheet)
 
     def add_missing(self, student: dict) -> None:
         """A roster student with no submission: a row in the gradebooks, nothing else."""
