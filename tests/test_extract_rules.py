@@ -491,3 +491,31 @@ def test_a_slot_given_exactly_and_restated_rounded_elsewhere_is_answered_exactly
                            "合计：权重共 60954656 个（约 6095 万）；卷积层1 的神经元约 452 万个，是所有层里最多的。"), PAPER)
     assert slots[("alexnet", "conv1", Q.UNITS)] == [4520544]
     assert slots[("alexnet", "total", Q.WEIGHTS)] == [60954656]
+
+
+def test_a_header_group_over_two_rows_takes_the_names_below_it():
+    """"Parameters" merged over "weights | biases | total": the weights, the biases, and the row's
+    parameters; a header's own cell with a formula below it ("连接数" over "权重×H×W") keeps its name.
+    LeNet-5's C1: 5·5·1·6 = 150 weights, 6 biases, 156 parameters, a 28×28×6 output."""
+    slots = found(document("# LeNet-5", table(
+        ["Layer", "Parameters", "", "", "Output"],
+        ["", "weights", "biases", "total"],
+        ["conv1 (C1)", "150", "6", "156", "28x28x6"],
+        ["conv2 (C3)", "2400", "16", "2416", "10x10x16"])), {"lenet5": (Q.PARAMS,)})
+    assert slots[("lenet5", "conv1", Q.PARAMS)] == [156]
+    assert slots[("lenet5", "conv1", Q.WEIGHTS)] == [150]
+    assert slots[("lenet5", "conv1", Q.SHAPE)] == [(28, 28, 6)]
+    assert ("lenet5", "total", Q.PARAMS) not in slots
+    own = found(document("# AlexNet", table(["层", "连接数"], ["", "权重×H×W"], ["conv1", "105415200"], ["conv3", "149520384"])),
+                PAPER)
+    assert own[("alexnet", "conv1", Q.CONNECTIONS)] == [105415200]
+
+
+def test_a_remark_pointing_back_at_a_value_is_no_part_of_it():
+    """"223,948,800 connections   <-- fixed, each filter only sees the 48 maps of its GPU": conv2's
+    connections, 307,200·27·27."""
+    slots = found(document("# AlexNet", table(
+        ["conv1:  290,400 units", "34,848 weights", "105,415,200 connections"],
+        ["conv2:  186,624 units", "307,200 weights", "223,948,800 connections   <-- fixed, each filter only sees the 48 maps"],
+        header=False)), PAPER)
+    assert slots[("alexnet", "conv2", Q.CONNECTIONS)] == [223948800]

@@ -578,3 +578,16 @@ def test_a_header_copied_a_few_words_a_line_is_joined_over_its_rows(tmp_path):
     assert table[0] == ["Layer", "Layer Type", "Feature Maps", "Kernel (Filter)", "Output size", "Trainable param",
                         "Activation"]
     assert table[1] == ["C1", "Conv", "6", "5x5", "28x28", "156", "Sigmoid"]
+
+
+def test_the_thread_an_email_reply_quotes_is_not_read(tmp_path):
+    """A resubmission by e-mail: the corrected answer, then the quoted thread holding the first try
+    (conv1's caption figure 253,440 since fixed to 290,400); the lines keep their numbers."""
+    reply = ("Here are my corrected answers:\nconv1: 290,400 units\n\n"
+             "On Wed, Oct 16, 2024 at 5:12 PM Priya Raman <p@example.edu> wrote:\n"
+             "> your conv1 units are off\n>\n> > conv1: 253,440 units\n")
+    found = [(line.text, line.source.line) for line in lines(read(write(tmp_path, reply, "reply.txt")))]
+    assert found == [("Here are my corrected answers:", 1), ("conv1: 290,400 units", 2)]
+    quoting = "As the handout says:\n> conv1: 290,400 units\n"
+    assert [line.text for line in lines(read(write(tmp_path, quoting, "quote.md")))] == [
+        "As the handout says:", "conv1: 290,400 units"]

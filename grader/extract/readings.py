@@ -1000,6 +1000,9 @@ class _Walker:
         _exact_over_rounded(self.section.readings, first_reading)
 
 
+_WORD_AFTER_FIRST = re.compile(r"\s*[\d(（][\d\s.,×x*()+\-=/]*?\s*([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*(?:$|[^\w\s])")
+
+
 def _exact_over_rounded(readings: list[Reading], start: int) -> None:
     """A row that gives a quantity exactly and rounded ("34,848 | 34.8K" under "Weights" and "≈
     weights") answers with the exact figure; the rounded one is a gloss."""
@@ -1851,14 +1854,31 @@ def _second_header_row(rows: list[list[Cell]]) -> bool:
 
 def _joined_header(top: list[Cell], second: list[Cell]) -> list[Cell]:
     """Each column's header as both rows say it: the top cell spanning blank ones to its right,
-    then the cell below ("Salida" + "neuronas")."""
+    then the cell below ("Salida" + "neuronas"). Under a top cell over several columns, a cell below
+    that names a count is the column's ("Parameters" over "weights | biases | total": the weights,
+    the biases, and the row's parameters in all, no network's total)."""
     joined, above = [], ""
-    for k, cell in enumerate(second):
+    for k in range(max(len(top), len(second))):
         head = top[k].text.strip() if k < len(top) else ""
+        lower = second[k].text.strip() if k < len(second) else ""
         above = head or above
-        text = f"{above} {cell.text.strip()}".strip() if k else (head or cell.text.strip())
-        joined.append(Cell(text, top[k].source if k < len(top) else cell.source))
+        # a top cell over several columns (blank ones to its right) heads a group the cells below name
+        grouped = not head or (k + 1 < len(top) and not top[k + 1].text.strip())
+        if not k:
+            text = head or lower
+        elif grouped and lower and classify(clean(lower), fuzzy=True).quantity is not None:
+            text = lower
+        elif grouped and lower and names_total(lower) and _total_only(lower):
+            text = above
+        else:
+            text = f"{above} {lower}".strip() if not head or lower else head
+        joined.append(Cell(text, top[k].source if k < len(top) else second[k].source))
     return joined
+
+
+def _total_only(text: str) -> bool:
+    """A header of total words alone ("total", "Σ", "合计")."""
+    return not re.sub(vocabulary().patterns[TOTAL].pattern, "", aligned(text), flags=re.IGNORECASE).strip(" .:()")
 
 
 def _looks_like_header(cells: list[Cell]) -> bool:
@@ -1908,8 +1928,11 @@ def _counted_later(part: str) -> str | None:
 
 
 def _cell_quantity(text: str) -> Quantity | None:
-    """A unit word inside a cell: "4,096 neurons"."""
+    """A unit word inside a cell: "4,096 neurons"; in a long cell, the word right after its number
+    ("223,948,800 connections   <-- fixed, each filter only sees …")."""
     words = re.sub(r"[\d.,×x*()+\-=/\s]+", " ", drop_remarks(text)).strip()
+    if len(words) > 30 and (after := _WORD_AFTER_FIRST.match(text)):
+        words = after[1]
     if not words or len(words) > 30:
         return None
     label = classify(words)

@@ -118,7 +118,8 @@ def strip_numbering(text: str, *, bare: bool = True) -> str:
 
 def drop_remarks(text: str, keep=None) -> str:
     """Parenthesised remarks with words in them go: "(Single tower here!)", "（每个滤波器…）",
-    "(2 in linear)"; "(11 x 11)" stays, and so does a group `keep` accepts ("(Conv 1)")."""
+    "(2 in linear)"; "(11 x 11)" stays, and so does a group `keep` accepts ("(Conv 1)"); so does a
+    remark after an arrow pointing back ("<-- fixed, each filter sees 48 maps")."""
     def replace(m: re.Match) -> str:
         group = m.group(0)
         return " " if _is_remark(group) and not (keep is not None and keep(group[1:-1])) else group
@@ -128,7 +129,12 @@ def drop_remarks(text: str, keep=None) -> str:
         if changed == text:
             break
         text = changed
-    return re.sub(r"[(（][^()（）]*$", lambda m: " " if _is_remark(m.group(0)) else m.group(0), text)
+    text = re.sub(r"[(（][^()（）]*$", lambda m: " " if _is_remark(m.group(0)) else m.group(0), text)
+    return _POINTED_REMARK.sub(" ", text)
+
+
+# a remark that points back at what it is about: "223,948,800 connections  <-- fixed, …", "← corrected"
+_POINTED_REMARK = re.compile(r"\s(?:<-{1,3}|<={1,2}|←|⟵)\s+[^\W\d_].*$")
 
 
 def _is_remark(group: str) -> bool:

@@ -94,6 +94,23 @@ def _spaces_from_question_marks(text: str) -> str:
     return _GLUED_QUESTION.sub(lambda m: " " * len(m[0]), text)
 
 
+# An e-mail reply: the attribution line of the message it quotes ("On Wed, Oct 16, 2024 … wrote:",
+# "… 写道：", "-----Original Message-----"), then the quoted thread, earlier answers the reply supersedes
+_ATTRIBUTION = re.compile(r"^\s*(?:>\s*)*(?:(?:On|Am|Le|El|Em|Il)\s.{4,200}(?:wrote|schrieb|a écrit|escribió|escreveu|"
+                          r"ha scritto)\s*:|.{4,200}(?:写道|寫道|писал\(?а?\)?)\s*[:：]|-{2,}\s*Original Message\s*-{2,})\s*$",
+                          re.IGNORECASE)
+
+
+def _without_quoted_replies(raw: list[str]) -> list[str]:
+    """The lines of a text with the thread an e-mail reply quotes blanked (kept as empty lines, so
+    the others keep their numbers): the "> " lines from the first attribution line on."""
+    start = next((n for n, line in enumerate(raw) if _ATTRIBUTION.match(line)), None)
+    if start is None or not any(line.lstrip().startswith(">") for line in raw[start + 1:start + 3]):
+        return raw
+    return raw[:start] + ["" if not line.strip() or line.lstrip().startswith(">") or _ATTRIBUTION.match(line)
+                          else line for line in raw[start:]]
+
+
 def _unflattened(line: str) -> list[str]:
     """A long line cut where its lost line breaks were: before each inline heading, bold bullet and
     numbered item (the numbers running 1, 2, 3 …); other lines as they are. Every part keeps the
@@ -136,6 +153,7 @@ def parse_text(text: str, *, path: str, limits: Limits, flavour: str = "markdown
     for n, line in enumerate(raw, 1):
         if len(line) > limits.max_line_chars:
             raise UnreadableError(f"{path}: line {n} is over the {limits.max_line_chars:,}-character limit")
+    raw = _without_quoted_replies(raw)
     skip = _front_matter(raw) if flavour == "markdown" else 0
     # trailing tabs stay: "Layer 1\t\t" is a row of a tab-separated table
     lines = [Line(part.rstrip(" \r\f\v"), locate(n)) for n, line in enumerate(raw, 1) if n > skip
