@@ -519,3 +519,22 @@ def test_a_remark_pointing_back_at_a_value_is_no_part_of_it():
         ["conv2:  186,624 units", "307,200 weights", "223,948,800 connections   <-- fixed, each filter only sees the 48 maps"],
         header=False)), PAPER)
     assert slots[("alexnet", "conv2", Q.CONNECTIONS)] == [223948800]
+
+
+def test_a_sheets_header_under_rows_of_the_students_name_is_found_and_polish_is_read():
+    """A CSV saved from a Polish Excel: the name and course rows first, then "Warstwa; Neurony; Wagi;
+    Połączenia": the columns' words name the slots (full confidence). AlexNet conv1: 290,400 units,
+    34,848 weights, 105,415,200 connections."""
+    from grader.extract import extract
+
+    doc = document("# AlexNet", table(
+        ["Imię i nazwisko", "Jakub Kowalczyk", "Nr albumu", "412398"],
+        ["Przedmiot", "Sieci neuronowe, lista 2", "", ""],
+        ["Warstwa", "Neurony", "Wagi", "Połączenia"],
+        ["conv1", "290400", "34848", "105415200"],
+        ["conv2", "186624", "307200", "223948800"]))
+    assert all(answer.confidence == 1.0 for answer in extract(doc, networks=PAPER))
+    slots = found(doc, PAPER)
+    assert {q: slots[("alexnet", "conv1", q)] for q in (Q.UNITS, Q.WEIGHTS, Q.CONNECTIONS)} == {
+        Q.UNITS: [290400], Q.WEIGHTS: [34848], Q.CONNECTIONS: [105415200]}
+    assert not any(412398 in values for values in slots.values())

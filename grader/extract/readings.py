@@ -847,6 +847,7 @@ class _Walker:
         elif self.row is not None and _quantities_down(rows):
             self._key_values(rows)  # "| Units | 290,400 |" under a "### Conv1" heading
             return
+        rows = rows[_header_row(rows):]
         has_header = block.has_header or _looks_like_header(rows[0])
         if has_header and _second_header_row(rows):
             rows = [_joined_header(rows[0], rows[1])] + rows[2:]
@@ -1838,6 +1839,25 @@ def _equations(text: str) -> list[Equation]:
         if scan(region):
             equations.append(Equation(m.start("name"), tuple(names), region))
     return equations
+
+
+def _header_row(rows: list[list[Cell]]) -> int:
+    """Where a sheet's header is: under rows of the student's name and the course ("Imię i
+    nazwisko;Jakub …", "Przedmiot;…"), the first row of column names that comes before any layer's
+    row; 0 where the first row is the header or no row is."""
+    if _looks_like_header(rows[0]):
+        return 0
+    for k, row in enumerate(rows[:_HEADER_SEARCH]):
+        texts = [clean(c.text) for c in row]
+        if any(parse_layer(t, within=12) is not None for t in texts[:1]):
+            return 0
+        named = [t for t in texts if t and classify(t, fuzzy=True).quantity is not None]
+        if len(named) >= 2 and _looks_like_header(row):
+            return k
+    return 0
+
+
+_HEADER_SEARCH = 6
 
 
 def _second_header_row(rows: list[list[Cell]]) -> bool:
