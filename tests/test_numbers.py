@@ -103,6 +103,8 @@ def test_a_scale_letter_glued_to_a_word_is_not_a_scale():
     ("5 5 16", [5, 5, 16]),
     ("4096,4096", [4096, 4096]),  # two groups of four: not a slip of one number
     ("1,96,11", [1, 96, 11]),  # groups of two that do not end in three: no Indian grouping
+    ("48/192/192", [48, 192, 192]),  # two slashes or more: a list (each tower's channels), no division
+    ("290400 / 34848 / 105415200", [290_400, 34_848, 105_415_200]),
     ("96 256 384 384 256", [96, 256, 384, 384, 256]),  # five groups: a list, not 96 trillion
     ("253,440–186,624–64,896", [253_440, 186_624, 64_896]),  # the AlexNet caption, en dashes
     ("2.5.1 Latency", [2, 5, 1]),  # a section number

@@ -805,6 +805,18 @@ def _dot_products(t: str) -> str:
 # ---------------------------------------------------------------- the public functions
 
 
+# numbers joined by two slashes or more, nothing else between them: a list ("48/192/192" channels,
+# "290400 / 34848 / 105415200"), never a division of a division
+_SLASH_LIST = re.compile(r"(?<![\d.,/*×+\-])\d[\d,.]*(?:\s*/\s*\d[\d,.]*){2,}(?![\d.,/*×+\-^])")
+
+
+def _slash_lists(text: str) -> str:
+    """The text with each slash of a list of numbers made a list separator (same length)."""
+    if text.count("/") < 2:
+        return text
+    return _SLASH_LIST.sub(lambda m: m[0].replace("/", ";"), text)
+
+
 @memoised_list
 def scan(text: str, limits: Limits = LIMITS) -> list[Written]:
     """Every number and arithmetic expression in `text`, left to right (see the module's doc).
@@ -815,7 +827,7 @@ def scan(text: str, limits: Limits = LIMITS) -> list[Written]:
     # a run is parsed in pieces once it is long: no expression is longer than `lookahead` tokens
     lookahead = limits.expression_chars + 2
     run: list[Token] = []
-    for tok in _tokens(_dot_products(text.translate(_SAME_WIDTH)), limits):
+    for tok in _tokens(_slash_lists(_dot_products(text.translate(_SAME_WIDTH))), limits):
         if tok is None or tok[0] == _BIG:
             if run:
                 reader.read(run, len(run))
