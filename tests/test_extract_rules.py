@@ -538,3 +538,16 @@ def test_a_sheets_header_under_rows_of_the_students_name_is_found_and_polish_is_
     assert {q: slots[("alexnet", "conv1", q)] for q in (Q.UNITS, Q.WEIGHTS, Q.CONNECTIONS)} == {
         Q.UNITS: [290400], Q.WEIGHTS: [34848], Q.CONNECTIONS: [105415200]}
     assert not any(412398 in values for values in slots.values())
+
+
+def test_keras_block_names_short_and_long_and_a_config_list_are_read_as_such():
+    """"b3_conv1" is VGG16's conv3_1 as "block3_conv1" is, "block3_pool" its third pool; a config's
+    "[256, 3]" (filters, kernel) counts no parameters. VGG16's conv3_1: (3·3·128 + 1)·256 = 295,168."""
+    from grader.extract.layers import find_layers
+
+    assert [m.key for m in find_layers("b3_conv1: 256, 3x3")] == ["conv3_1"]
+    assert [m.key for m in find_layers("block3_pool (MaxPooling2D)")] == ["pool3"]
+    slots = found(document("# VGG16", "b3_conv1: 256, 3x3, [params:295,168]", "{'conv5_b3': [256, 3]}"),
+                  {"vgg16": (Q.PARAMS,)})
+    assert slots[("vgg16", "conv3_1", Q.PARAMS)] == [295168]
+    assert not any(768 in values for values in slots.values())

@@ -59,7 +59,9 @@ def _patterns() -> dict[str, re.Pattern]:
     kind_re = "|".join(re.escape(w).replace(r"\ ", r"\s*") for w, _ in alternatives)
     ordinal_re = "|".join(re.escape(w) for w in sorted(vocabulary().ordinal_words, key=len, reverse=True))
     return {
-        "block": re.compile(r"(?<![a-z])block\s*(\d)\s*_?\s*conv\s*(\d)(?!\d)"),
+        # Keras' VGG names, and their short forms: "block3_conv1", "b3_conv1", "block3_pool"
+        "block": re.compile(r"(?<![a-z])(?:block|blk|b)\s*(\d)\s*_?\s*conv\s*(\d)(?!\d)"),
+        "block_pool": re.compile(r"(?<![a-z])(?:block|blk|b)\s*(\d)\s*_?\s*(?:max)?pool(?:ing)?(?![a-z\d])"),
         "literal": re.compile(r"(?<![a-z])conv(\d)_(\d)(?!\d)"),
         "vgg": re.compile(r"(?<![a-z])conv\s*(\d{1,2})\s*[-–]\s*(\d{2,4})(?!\d)"),
         "numbered": re.compile(rf"(?<![a-z])({kind_re}|{'|'.join(_swapped_kinds())})\s*[-_.]?\s*(\d{{1,2}})"
@@ -123,6 +125,8 @@ def _mentions(text: str) -> list[LayerLabel]:
     found: list[LayerLabel] = []
     for m in pats["block"].finditer(norm):
         found.append(LayerLabel(text, None, None, f"conv{m[1]}_{m[2]}", start=m.start(), end=m.end()))
+    for m in pats["block_pool"].finditer(norm):
+        found.append(LayerLabel(text, "pool", int(m[1]), f"pool{m[1]}", start=m.start(), end=m.end()))
     for m in pats["literal"].finditer(norm):
         found.append(LayerLabel(text, None, None, f"conv{m[1]}_{m[2]}", start=m.start(), end=m.end()))
     for m in pats["vgg"].finditer(norm):

@@ -546,6 +546,9 @@ def _answer(reading: Reading, name: str, network, layer: str, quantity: Quantity
     else:
         if layer == "input" or isinstance(parsed.value, tuple):
             return None
+        if parsed.expression is None and parsed.factors and len(parsed.factors) > 1 \
+                and quantity in (Quantity.WEIGHTS, Quantity.PARAMS, Quantity.BIASES, Quantity.CONNECTIONS):
+            return None  # "[256, 3]" in a config, "(227, 227, 3)": a list, whose product counts no weights
         value, computed = parsed.value, parsed.computed
     return Answer(
         network=name,
