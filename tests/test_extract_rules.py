@@ -551,3 +551,17 @@ def test_keras_block_names_short_and_long_and_a_config_list_are_read_as_such():
                   {"vgg16": (Q.PARAMS,)})
     assert slots[("vgg16", "conv3_1", Q.PARAMS)] == [295168]
     assert not any(768 in values for values in slots.values())
+
+
+def test_a_cell_that_labels_its_own_values_gives_each_its_quantity():
+    """A docstring listing aligned as a table, each row's last cell "[params:295,168, calc:…]": VGG16's
+    conv3_1 and conv3_2 have 295,168 and (3·3·256 + 1)·256 = 590,080 parameters; "conn = 2 x wts = …"
+    is working with symbols, no pairs."""
+    slots = found(document("# VGG16", table(
+        ["b3_conv1: 256, 3x3,", "[params:295,168, calc:925,646,848]"],
+        ["b3_conv2: 256, 3x3,", "[params:590,080, calc:1,850,490,880]"],
+        ["b3_conv3: 256, 3x3,", "[params:590,080, calc:1,850,490,880]"], header=False)), {"vgg16": (Q.PARAMS,)})
+    assert [slots[("vgg16", f"conv3_{n}", Q.PARAMS)] for n in (1, 2, 3)] == [[295168], [590080], [590080]]
+    from grader.extract.readings import _labelled_values
+
+    assert _labelled_values("conn = 2 x wts = 75497472") == []

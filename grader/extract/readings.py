@@ -957,6 +957,12 @@ class _Walker:
                 role, carried = (carried if carried.role is not None else role), None
                 if role.role == NOT_ANSWER:
                     continue  # "memory: | 224*224*64=3.2M": a size, no count
+            if kind == "layer" and role.role is None and len(labelled := _labelled_values(text)) > 0:
+                # "[params:295,168, calc:925,646,848]": a cell of its own labelled values
+                for quantity, parsed in labelled:
+                    self.add(Reading("layer", parsed, cell.source, row=row, quantity=quantity))
+                answered = True
+                continue
             own = _cell_quantity(text)
             candidates = read_values(_without_inner_label(text))
             if not candidates:
@@ -1002,6 +1008,22 @@ class _Walker:
 
 
 _WORD_AFTER_FIRST = re.compile(r"\s*[\d(（][\d\s.,×x*()+\-=/]*?\s*([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*(?:$|[^\w\s])")
+
+
+# a cell's own "label: value" pairs, one after another: "[params:295,168, calc:925,646,848]"
+_INNER_PAIR = re.compile(r"(?:^|(?<=[\[(（,，;；]))\s*([^\W\d_][^\W\d_ ]{1,20})\s*[:：=]\s*([\d(（][^:：=;；]*?)"
+                         r"(?=\s*[,，;；]\s*[^\W\d_][^\W\d_ ]{1,20}\s*[:：=]|\s*[\])】]?\s*$)")
+
+
+def _labelled_values(text: str) -> list[tuple[Quantity, Parsed]]:
+    """The values a cell labels itself, each after its quantity's word and a colon."""
+    found = []
+    for m in _INNER_PAIR.finditer(text):
+        quantity = classify(m[1], fuzzy=True).quantity
+        values = read_values(m[2]) if quantity is not None else []
+        if values:
+            found.append((quantity, values[0]))
+    return found
 
 
 def _exact_over_rounded(readings: list[Reading], start: int) -> None:
