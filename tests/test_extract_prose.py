@@ -662,3 +662,10 @@ def test_a_layer_named_as_what_the_layer_under_the_heading_is_compared_with_open
     assert slots[("lenet5", "conv1", Q.PARAMS)] == [156]
     assert slots[("lenet5", "pool1", Q.PARAMS)] == [12]
     assert ("lenet5", "conv2", Q.PARAMS) not in slots
+
+
+def test_a_number_grouped_with_spaces_ends_its_sentence_whole():
+    """"связей — 16 777 216." (fc7's 4,096·4,096 connections): the full stop is no decimal point, and
+    the space before 216 is a group's, not a dropped multiplication sign (16,777 · 216)."""
+    assert read_value(" 16 777 216.").value == 16_777_216
+    assert read_value("28 28 6.").value == 28 * 28 * 6  # signs dropped: still a product

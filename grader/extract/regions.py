@@ -365,7 +365,8 @@ def _restore_signs(part: str) -> str:
     whose later groups all have three digits is one number written with spaces: "138 357 544"."""
     if re.search(r"[^\W\d_]", re.sub(r"\\[a-zA-Z]+", " ", part)) or not re.search(r"[\d)]\s+[\d(]", part):
         return part
-    grouped = {m.span() for m in re.finditer(r"(?<![\d.])\d{1,3}(?:[ \u00a0\u2007\u2009\u202f]\d{3})+(?![\d.])", part)}
+    # (a sentence's full stop after it is no decimal point: "связей — 16 777 216.")
+    grouped = {m.span() for m in re.finditer(r"(?<![\d.])\d{1,3}(?:[ \u00a0\u2007\u2009\u202f]\d{3})+(?!\d|\.\d)", part)}
 
     def sign(m: re.Match) -> str:
         inside = any(a <= m.start() and m.end() <= b for a, b in grouped)

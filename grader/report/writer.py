@@ -77,10 +77,7 @@ class ReportWriter:
         for path in (self._out / "index.html", *(self._out / "gradebook" / name for name in GRADEBOOKS)):
             if path.is_file():
                 path.unlink()
-        for folder in (self._out, *(self._out / name for name in REPORT_FOLDERS)):
-            if folder.is_dir():
-                for path in folder.glob(".*.tmp"):  # atomic_output's names
-                    path.unlink()
+        self._sweep_temporaries()
         if self._reports:
             from grader.report.gradebook import AnswersWorkbook
             from grader.report.render import atomic_output
@@ -99,6 +96,15 @@ class ReportWriter:
                 self._workbook.discard()
         finally:  # on a failure, the half-written answers.xlsx is removed
             self._stack.__exit__(*failure)
+            if failure[0] is not None:  # and what a worker stopped mid-write left (students' rows)
+                self._sweep_temporaries()
+
+    def _sweep_temporaries(self) -> None:
+        """The temporary files of writes that never finished (atomic_output's names)."""
+        for folder in (self._out, *(self._out / name for name in REPORT_FOLDERS)):
+            if folder.is_dir():
+                for path in folder.glob(".*.tmp"):
+                    path.unlink(missing_ok=True)
 
     def add(self, filed: Filed) -> None:
         """Count a submission whose result (and, with reports, feedback pages) `file_result` wrote."""
