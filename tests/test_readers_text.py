@@ -591,3 +591,17 @@ def test_the_thread_an_email_reply_quotes_is_not_read(tmp_path):
     quoting = "As the handout says:\n> conv1: 290,400 units\n"
     assert [line.text for line in lines(read(write(tmp_path, quoting, "quote.md")))] == [
         "As the handout says:", "conv1: 290,400 units"]
+
+
+def test_a_restructuredtext_list_table_is_a_table(tmp_path):
+    """A `.. list-table::` with a header row: a row per "* -" item, a cell per "-" below it, a cell
+    going on over an indented line; the paragraph after it stays prose. AlexNet conv1: 290,400 units."""
+    rst = (".. list-table:: Units\n   :header-rows: 1\n   :widths: 10 20\n\n"
+           "   * - Layer\n     - Units\n   * - conv1\n     - 55×55×96\n       = 290,400\n"
+           "   * - conv2\n     - 186,624\n\nThe towers split conv2.\n")
+    document = read(write(tmp_path, rst, "answer.rst"))
+    [table] = tables(document)
+    assert [[cell.text for cell in row] for row in table.rows] == [
+        ["Layer", "Units"], ["conv1", "55×55×96 = 290,400"], ["conv2", "186,624"]]
+    assert table.has_header
+    assert [line.text for line in lines(document)] == ["The towers split conv2."]

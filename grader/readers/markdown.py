@@ -19,7 +19,8 @@ from grader.readers.doubled import is_doubled, undoubled
 from grader.readers.limits import Limits
 from grader.readers.tables import (
     MAX_JOINED, CellBudget, Line, continues_text, detect_asciidoc_table, detect_html_table, detect_pipe_table,
-    detect_space_table, detect_tab_table, detect_tabular, detect_token_table, is_rule, row_like,
+    detect_rst_list_table, detect_space_table, detect_tab_table, detect_tabular, detect_token_table, is_rule,
+    row_like,
 )
 
 FLAVOURS = ("markdown", "tex", "plain")
@@ -221,8 +222,8 @@ def _plain(text: str) -> str:
 
 
 _MARKUP_DETECTORS = (
-    ("asciidoc", detect_asciidoc_table), ("html", detect_html_table), ("tabular", detect_tabular),
-    ("pipe", detect_pipe_table), ("tab", detect_tab_table), ("space", partial(detect_space_table, markdown=True)),
+    ("asciidoc", detect_asciidoc_table), ("rst", detect_rst_list_table), ("html", detect_html_table),
+    ("tabular", detect_tabular), ("pipe", detect_pipe_table), ("tab", detect_tab_table), ("space", partial(detect_space_table, markdown=True)),
     ("token", detect_token_table),
 )
 _PLAIN_DETECTORS = (

@@ -857,6 +857,46 @@ def _token_table(lines: Sequence[Line], i: int, last: int, clean: Clean, budget:
     return build_table(table_rows, has_header=True), j
 
 
+# ---------------------------------------------------------------- reStructuredText list tables
+
+_RST_LIST_TABLE = re.compile(r"^\s*\.\.\s+list-table::")
+_RST_OPTION = re.compile(r"^\s+:([\w-]+):\s*(.*)$")
+_RST_ROW = re.compile(r"^(\s*)\*\s+-\s+(.*)$")  # "* - conv1": a row's first cell
+_RST_CELL = re.compile(r"^(\s*)-\s+(.*)$")  # "  - 55×55×96": its next cells
+
+
+def detect_rst_list_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget):
+    """A reStructuredText `.. list-table::`: its options (`:header-rows: 1`), then a row per "* -"
+    item and a cell per "-" item below it, a cell's text going on over more indented lines."""
+    if not _RST_LIST_TABLE.match(lines[i].text):
+        return None
+    header_rows = 0
+    rows: list[list[tuple[str, Source]]] = []
+    j = i + 1
+    while j < len(lines):
+        text = lines[j].text
+        option = _RST_OPTION.match(text)
+        row, cell = _RST_ROW.match(text), _RST_CELL.match(text)
+        if option and not rows:
+            if option[1] == "header-rows" and option[2].strip().isdigit():
+                header_rows = int(option[2])
+        elif row:
+            rows.append([(row[2].strip(), lines[j].source)])
+        elif cell and rows:
+            rows[-1].append((cell[2].strip(), lines[j].source))
+        elif text.strip() and rows and text.startswith((" ", "\t")):
+            last = rows[-1][-1]
+            rows[-1][-1] = (f"{last[0]} {text.strip()}", last[1])
+        elif text.strip():
+            break  # the paragraph after the table
+        j += 1
+    if not rows:
+        return None, j
+    budget.spend(sum(len(row) for row in rows))
+    table_rows = [[Cell(clean(text), source) for text, source in row] for row in rows]
+    return build_table(table_rows, has_header=header_rows > 0), j
+
+
 # ---------------------------------------------------------------- AsciiDoc tables
 
 _ADOC_FENCE = re.compile(r"^\s*\|={3,}\s*$")
