@@ -914,14 +914,15 @@ class _Walker:
         else:
             kind = "layer"
             inner = next((lab for lab in (_inner_label(t) for k, t in enumerate(texts) if k != at) if lab), None)
-            named = inner or layer
+            row_layer = inner or layer
             previous = self.table_row
-            if previous is not None and previous[0] == self.tables and previous[1] == named.key \
-                    and named.number is not None and not named.positional and _quantity_cell(texts, at) is not None:
+            if previous is not None and previous[0] == self.tables and previous[1] == row_layer.key \
+                    and row_layer.number is not None and not row_layer.positional \
+                    and _quantity_cell(texts, at) is not None:
                 row = previous[2]  # the same layer's next quantity, in long form
             else:
-                row = self.new_row(named, group)
-            self.table_row = (self.tables, named.key, row)
+                row = self.new_row(row_layer, group)
+            self.table_row = (self.tables, row_layer.key, row)
         single_col = next((j for j, r in enumerate(roles) if r.quantity is not None and r.quantity is single), None)
         first_reading = len(self.section.readings)
         answered = False
@@ -995,7 +996,7 @@ class _Walker:
             elif isinstance(parsed.value, (int, float)) and parsed.value >= 1000:
                 evidence.append((parsed, cell.source))
         if kind == "total":
-            _exact_over_rounded(totals, 0)
+            _without_rounded_glosses(totals, 0)
             named = [r for r in totals if r.quantity is not None and r.quantity is not single]
             named = named or [r for r in totals if names_total(r.parsed.text)]
             chosen = named or (totals if len(totals) == 1 else [])
@@ -1004,7 +1005,7 @@ class _Walker:
         elif not answered:
             for parsed, source in evidence:
                 self.add(Reading("layer", parsed, source, row=row, evidence_only=True))
-        _exact_over_rounded(self.section.readings, first_reading)
+        _without_rounded_glosses(self.section.readings, first_reading)
 
 
 _WORD_AFTER_FIRST = re.compile(r"\s*[\d(（][\d\s.,×x*()+\-=/]*?\s*([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*(?:$|[^\w\s])")
@@ -1026,7 +1027,7 @@ def _labelled_values(text: str) -> list[tuple[Quantity, Parsed]]:
     return found
 
 
-def _exact_over_rounded(readings: list[Reading], start: int) -> None:
+def _without_rounded_glosses(readings: list[Reading], start: int) -> None:
     """A row that gives a quantity exactly and rounded ("34,848 | 34.8K" under "Weights" and "≈
     weights") answers with the exact figure; the rounded one is a gloss."""
     row = readings[start:]
