@@ -9,8 +9,9 @@ space, `34{,}848` `34\\,848` `34'848` `34_848`, dot grouping `307.200` `60.965.2
 after each dot), decimals after grouping of the other kind (`1,234.5` `1.234,5` `34 848,5`), decimal
 commas where they cannot be thousands (`0,5`, and before a scale word: `34,8K` `1,5 млн`), dots that
 multiply in handwriting (`55.55.96 = 290400`, `27 . 27 . 256`: three integers or more, not grouped as
-thousands, beside an `=` or ending the text), Indian grouping (`3,07,200`, `10,54,15,200`), odd groupings (`61,4656`, `1516,000`), scale words
-(`35K` `61M` `1.4G` `61 million` `61 Mio.` `1,2 Mrd.` `60 millones` `34 mil` `61 milhões` `61 млн`
+thousands, beside an `=` or ending the text), Indian grouping (`3,07,200`, `10,54,15,200`),
+odd groupings (`61,4656`, `1516,000`), scale words (`35K` `61M` `1.4G` `61 million` `61 Mio.`
+`1,2 Mrd.` `60 millones` `34 mil` `61 milhões` `61 млн`
 `34,8 тыс.` `61 triệu` `6000万` `6100萬` `0.61亿` `0.61億` `6100만` `6천만` `6亿3000万`, marked
 approximate, as are `~` `≈` `约`; `3万4848` writes every digit), scientific notation (`3.4848e4`,
 `3.4848 \\times 10^{4}`), full-width digits and signs (`１２３（）＊`), the signs

@@ -571,16 +571,20 @@ def _without_restatements(answers: list[Answer]) -> list[Answer]:
     summary) is answered once, exactly: the rounded figure that holds the exact one restates it."""
     from grader.extract.numbers import rounding
 
+    def interval(answer: Answer):
+        if not isinstance(answer.value, (int, float)):
+            return None
+        return rounding(answer.value, answer.text, approximate=answer.approximate)
+
     exact: dict = {}
     for answer in answers:
-        if isinstance(answer.value, int) and rounding(answer.value, answer.text, approximate=answer.approximate) is None:
+        if isinstance(answer.value, int) and interval(answer) is None:
             exact.setdefault((answer.network, answer.layer, answer.quantity), []).append(answer.value)
 
     def restates(answer: Answer) -> bool:
-        interval = rounding(answer.value, answer.text, approximate=answer.approximate) \
-            if isinstance(answer.value, (int, float)) else None
-        return interval is not None and any(interval[0] <= v < interval[1] for v in
-                                            exact.get((answer.network, answer.layer, answer.quantity), ()))
+        held = interval(answer)
+        return held is not None and any(held[0] <= v < held[1] for v in
+                                        exact.get((answer.network, answer.layer, answer.quantity), ()))
 
     return [answer for answer in answers if not restates(answer)]
 

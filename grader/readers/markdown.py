@@ -97,8 +97,9 @@ def _spaces_from_question_marks(text: str) -> str:
 
 # An e-mail reply: the attribution line of the message it quotes ("On Wed, Oct 16, 2024 … wrote:",
 # "… 写道：", "-----Original Message-----"), then the quoted thread, earlier answers the reply supersedes
-_ATTRIBUTION = re.compile(r"^\s*(?:>\s*)*(?:(?:On|Am|Le|El|Em|Il)\s.{4,200}(?:wrote|schrieb|a écrit|escribió|escreveu|"
-                          r"ha scritto)\s*:|.{4,200}(?:写道|寫道|писал\(?а?\)?)\s*[:：]|-{2,}\s*Original Message\s*-{2,})\s*$",
+_ATTRIBUTION = re.compile(r"^\s*(?:>\s*)*(?:(?:On|Am|Le|El|Em|Il)\s.{4,200}"
+                          r"(?:wrote|schrieb|a écrit|escribió|escreveu|ha scritto)\s*:"
+                          r"|.{4,200}(?:写道|寫道|писал\(?а?\)?)\s*[:：]|-{2,}\s*Original Message\s*-{2,})\s*$",
                           re.IGNORECASE)
 
 
@@ -223,7 +224,8 @@ def _plain(text: str) -> str:
 
 _MARKUP_DETECTORS = (
     ("asciidoc", detect_asciidoc_table), ("rst", detect_rst_list_table), ("html", detect_html_table),
-    ("tabular", detect_tabular), ("pipe", detect_pipe_table), ("tab", detect_tab_table), ("space", partial(detect_space_table, markdown=True)),
+    ("tabular", detect_tabular), ("pipe", detect_pipe_table), ("tab", detect_tab_table),
+    ("space", partial(detect_space_table, markdown=True)),
     ("token", detect_token_table),
 )
 _PLAIN_DETECTORS = (
