@@ -3,7 +3,8 @@
 and a page converted by machine writes Taiwan's words ("引數" for 参数, "全連線層"). OpenCC's
 Taiwan-to-Simplified conversion with phrases (`tw2sp`) maps both, so the vocabulary stays one list.
 Japanese shares many of these characters ("畳み込み層"), so a text with kana is left as written. Only
-the extractor's view is converted: the document, and what feedback quotes of it, stay as written."""
+the extractor's view is converted (the file and the Document the readers made are not); an answer's
+`text`, the working feedback quotes, is taken from that view, its digits as written."""
 from __future__ import annotations
 
 import dataclasses

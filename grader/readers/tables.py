@@ -833,9 +833,12 @@ def _wrapped_header(pieces: Sequence[Line], width: int) -> list[str] | None:
 
 def _token_table(lines: Sequence[Line], i: int, last: int, clean: Clean, budget: CellBudget):
     """The table whose header is lines i..last joined, if rows of as many tokens follow."""
-    columns = _header_tokens(" ".join(line.text.strip() for line in lines[i:last + 1]))
-    if last > i and last + 1 < len(lines):
+    if last == i:
+        columns = _header_tokens(lines[i].text.strip())
+    elif last + 1 < len(lines):
         columns = _wrapped_header(lines[i:last + 1], len(_row_tokens(lines[last + 1].text)))
+    else:
+        return None
     if columns is None or len(columns) < _TOKEN_COLUMNS_MIN - 1:
         return None
     rows = []
@@ -861,8 +864,8 @@ def _token_table(lines: Sequence[Line], i: int, last: int, clean: Clean, budget:
 
 _RST_LIST_TABLE = re.compile(r"^\s*\.\.\s+list-table::")
 _RST_OPTION = re.compile(r"^\s+:([\w-]+):\s*(.*)$")
-_RST_ROW = re.compile(r"^(\s*)\*\s+-\s+(.*)$")  # "* - conv1": a row's first cell
-_RST_CELL = re.compile(r"^(\s*)-\s+(.*)$")  # "  - 55×55×96": its next cells
+_RST_ROW = re.compile(r"^\s*\*\s+-\s+(.*)$")  # "* - conv1": a row's first cell
+_RST_CELL = re.compile(r"^\s*-\s+(.*)$")  # "  - 55×55×96": its next cells
 
 
 def detect_rst_list_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellBudget):
@@ -881,9 +884,9 @@ def detect_rst_list_table(lines: Sequence[Line], i: int, clean: Clean, budget: C
             if option[1] == "header-rows" and option[2].strip().isdigit():
                 header_rows = int(option[2])
         elif row:
-            rows.append([(row[2].strip(), lines[j].source)])
+            rows.append([(row[1].strip(), lines[j].source)])
         elif cell and rows:
-            rows[-1].append((cell[2].strip(), lines[j].source))
+            rows[-1].append((cell[1].strip(), lines[j].source))
         elif text.strip() and rows and text.startswith((" ", "\t")):
             last = rows[-1][-1]
             rows[-1][-1] = (f"{last[0]} {text.strip()}", last[1])
