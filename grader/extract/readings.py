@@ -1921,7 +1921,7 @@ def _joined_header(top: list[Cell], second: list[Cell]) -> list[Cell]:
 
 def _total_only(text: str) -> bool:
     """A header of total words alone ("total", "Σ", "合计")."""
-    return not re.sub(vocabulary().patterns[TOTAL].pattern, "", aligned(text), flags=re.IGNORECASE).strip(" .:()")
+    return not vocabulary().patterns[TOTAL].sub("", aligned(text)).strip(" .:()")
 
 
 def _looks_like_header(cells: list[Cell]) -> bool:
