@@ -669,3 +669,10 @@ def test_a_number_grouped_with_spaces_ends_its_sentence_whole():
     the space before 216 is a group's, not a dropped multiplication sign (16,777 · 216)."""
     assert read_value(" 16 777 216.").value == 16_777_216
     assert read_value("28 28 6.").value == 28 * 28 * 6  # signs dropped: still a product
+
+
+def test_a_layers_name_after_a_value_is_no_later_number_for_its_word():
+    """"连接数:(2*2+1)*6*14*14 S2中每个特征图的大小是C1中特征图大小的1/4": LeNet-5's S2 has
+    (2·2 + 1)·6·14·14 = 5,880 connections; the 1 of "C1" is a name's, not a number its words count."""
+    slots = found(document("# LeNet-5", "S2层 连接数:(2*2+1)*6*14*14 S2中每个特征图的大小是C1中特征图大小的1/4。"), LENET)
+    assert slots[("lenet5", "pool1", Q.CONNECTIONS)] == [5880]

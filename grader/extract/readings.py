@@ -1963,7 +1963,7 @@ def _counted_later(part: str) -> str | None:
     "400 values down to 120 units" -> "120 units"; None where the first number has its own word."""
     if not re.match(r"[\d(（]", part) or _cell_quantity(part) is None:
         return None
-    later = re.search(r"[^\W\d_]{2,}\D*?(?=\d)", part)
+    later = re.search(r"[^\W\d_]{2,}\D*?(?<![^\W\d_])(?=\d)", part)  # (not the 1 of a name, "C1")
     if later is None or _cell_quantity(part[:later.end()]) is not None \
             or _PART_OF.fullmatch(part[:later.end()], re.match(r"[\d(（][\d\s.,]*[^\W\d_]?", part).end()):
         return None  # (not "37.7M of the 58.6M weights": a part, then its whole)
