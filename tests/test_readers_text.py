@@ -559,10 +559,9 @@ def test_spaces_saved_as_question_marks_are_spaces_again(tmp_path):
                "block1_conv2?(Conv2D)????????(None,?150,?150,?64)??????36928?????\n"
                "block1_pool?(MaxPooling2D)???(None,?75,?75,?64)????????0?????????\n"
                "Why is the pool's count 0? It has no weights.\n")
-    texts = [line.text for line in lines(read(write(tmp_path, damaged, "summary.txt")))]
-    found = [[cell.text for cell in row] for table in tables(read(write(tmp_path, damaged, "summary.txt")))
-             for row in table.rows]
-    assert texts == ["Why is the pool's count 0? It has no weights."]
+    document = read(write(tmp_path, damaged, "summary.txt"))
+    found = [row for table in tables(document) for row in texts(table)]
+    assert [line.text for line in lines(document)] == ["Why is the pool's count 0? It has no weights."]
     assert ["block1_conv1 (Conv2D)", "(None, 150, 150, 64)", "1792"] in found
     asked = "Is conv1 right?Yes.\nWhy?\n"
     assert [line.text for line in lines(read(write(tmp_path, asked, "asked.txt")))] == ["Is conv1 right?Yes.", "Why?"]
@@ -574,7 +573,7 @@ def test_a_header_copied_a_few_words_a_line_is_joined_over_its_rows(tmp_path):
     copied = ("Layer Layer Type Feature\nMaps\nKernel\n(Filter)\nOutput size Trainable\nparam\nActivation\n"
               "C1 Conv 6 5x5 28x28 156 Sigmoid\nS2 Pool 6 2x2 14x14 12 Tanh\nC3 Conv 16 5x5 10x10 1516 Tanh\n")
     [table] = tables(read(write(tmp_path, copied, "copied.txt")))
-    table = [[cell.text for cell in row] for row in table.rows]
+    table = texts(table)
     assert table[0] == ["Layer", "Layer Type", "Feature Maps", "Kernel (Filter)", "Output size", "Trainable param",
                         "Activation"]
     assert table[1] == ["C1", "Conv", "6", "5x5", "28x28", "156", "Sigmoid"]
@@ -601,7 +600,7 @@ def test_a_restructuredtext_list_table_is_a_table(tmp_path):
            "   * - conv2\n     - 186,624\n\nThe towers split conv2.\n")
     document = read(write(tmp_path, rst, "answer.rst"))
     [table] = tables(document)
-    assert [[cell.text for cell in row] for row in table.rows] == [
+    assert texts(table) == [
         ["Layer", "Units"], ["conv1", "55×55×96 = 290,400"], ["conv2", "186,624"]]
     assert table.has_header
     assert [line.text for line in lines(document)] == ["The towers split conv2."]
