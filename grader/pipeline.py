@@ -17,7 +17,7 @@ def read_document(path: str | Path, *, limits=None) -> Document:
 def extract_answers(document: Document, rubric) -> tuple[Answer, ...]:
     from grader.extract import extract
 
-    return extract(document, networks=rubric.quantities)
+    return extract(document, networks=rubric.quantities, layers={a.network: a.layers for a in rubric.asked})
 
 
 def grade_answers(answers: tuple[Answer, ...], document: Document, rubric) -> Grade:

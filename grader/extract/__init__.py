@@ -29,6 +29,9 @@ docstrings, not here.
    decided by the column as a whole; a section's parameter counts that are the weights answer
    the weights asked; a total whose word can qualify one layer is that layer's where its value
    fits it; numbers that describe a layer, blocks of layers and sizes in bytes hold no answer.
+   A number no reading claimed is placed by its value alone where exactly one slot the
+   assignment asks fits it and none is answered with it already (unclaimed.py), below the
+   review threshold.
 4. Confidence. Each answer carries how sure its slot is: 1.0 where words named it, multiplied
    down by every inference (a heading's quantity or layer, a position in a listing, the one
    quantity asked, a repaired row, a section moved by its numbers, a column in doubt, an OCR
@@ -53,19 +56,25 @@ from grader.core import Answer, Document, Quantity
 __all__ = ["extract"]
 
 
-def extract(document: Document, *, networks: Mapping[str, Sequence[Quantity]]) -> tuple[Answer, ...]:
+def extract(document: Document, *, networks: Mapping[str, Sequence[Quantity]],
+            layers: Mapping[str, Sequence[str]] | None = None) -> tuple[Answer, ...]:
     """Every number the document states, in its slot. `networks`: the networks the assignment asks
     about and, for each, the quantities it asks (the fallback where a number's quantity has no
-    label). Answers for other shipped networks may appear where a section is about one of them."""
+    label). `layers`: the layers it asks of each; where given, a number no words place is placed by
+    its value alone in one of those slots, below the review threshold (unclaimed.py). Answers for
+    other shipped networks may appear where a section is about one of them."""
     from grader.core import block_texts
     from grader.extract.memo import DECIMAL_COMMA
     from grader.extract.numbers import groups_with_dots
     from grader.extract.readings import read_sections
     from grader.extract.scripts import simplified
     from grader.extract.slots import assign
+    from grader.extract.unclaimed import unclaimed
 
     convention = DECIMAL_COMMA.set(groups_with_dots("\n".join(block_texts(document.blocks))))
     try:
-        return tuple(assign(read_sections(simplified(document)), networks))
+        document = simplified(document)
+        answers = assign(read_sections(document), networks)
+        return tuple(answers + unclaimed(document.blocks, answers, networks, layers)) if layers else tuple(answers)
     finally:
         DECIMAL_COMMA.reset(convention)

@@ -204,6 +204,16 @@ def _phrase_patterns() -> tuple[tuple[re.Pattern, str, Quantity | str], ...]:
     return tuple((re.compile(_bounded(p)), p, role) for p, role in vocabulary().phrases)
 
 
+def named_quantities(text: str) -> frozenset[Quantity]:
+    """Every count a word of the text names ("parameters and connections": both), a layer kind's
+    words ("全连接", fully connected) not taken for a count's."""
+    norm = normalise(text)
+    if vocabulary().masked is not None:
+        norm = vocabulary().masked.sub(" ", norm)
+    return frozenset(role for pattern, _, role in _phrase_patterns()
+                     if isinstance(role, Quantity) and role is not Quantity.SHAPE and pattern.search(norm))
+
+
 def names_total(text: str) -> bool:
     return bool(vocabulary().patterns[TOTAL].search(vocabulary().patterns["counted"].sub(" ", normalise(text))))
 
