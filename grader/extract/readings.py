@@ -160,6 +160,10 @@ class _Walker:
         # the last table row's layer key and Row: a table "in long form" gives one layer a row per
         # quantity ("conv1,units,290400" then "conv1,weights,34848"), one layer
         self.table_row: tuple[int, str, Row] | None = None
+        # a listing of parameter tensors ("features.0.weight | (64, 3, 3, 3) | 1728"): each module's
+        # row, by module name, and the modules that are normalisations (no layer of the spec)
+        self.tensor_rows: dict[str, Row] = {}
+        self.norm_modules: set[str] = set()
 
     @property
     def section(self) -> Section:
@@ -177,6 +181,7 @@ class _Walker:
         self.total_block = False
         self.heading_row = self.block_row = None
         self.prose_group = self._new_group()
+        self.tensor_rows, self.norm_modules = {}, set()
 
     def new_row(self, label: LayerLabel, group: int | None = None) -> Row:
         if group is None and label.key in self.line_rows:
@@ -216,6 +221,11 @@ class _Walker:
             self.lead = None  # a blank line (or a paragraph of its own) ends the list under the label
         if _CODE.match(text):
             return  # a statement of a program, not a student's label
+        if (listed := _TENSOR_LINE.fullmatch(text)) is not None:
+            # "features.0.weight torch.Size([64, 3, 11, 11]) 23232": a printed tensor's row
+            parts = [listed["name"], listed["shape"] or "", listed["count"]]
+            self._tensor_row([Cell(part, block.source) for part in parts], parts, 0, [], self.prose_group)
+            return
         body = strip_numbering(text)
         heading = block.heading > 0 or _is_bold(block.text)
         if not heading and (asked := _layer_question(body)):
@@ -884,6 +894,10 @@ class _Walker:
     def _table_row(self, cells: list[Cell], roles: list[Label], layer_col: int, single: Quantity | None,
                    has_header: bool, group: int, running: bool = False) -> None:
         texts = [clean(c.text) for c in cells]
+        tensor_at = next((k for k, t in enumerate(texts) if _TENSOR.fullmatch(t)), None)
+        if tensor_at is not None:
+            self._tensor_row(cells, texts, tensor_at, roles, group)
+            return
         # the label cell; a row whose leading pipe was dropped is shifted to line up with the header
         at = layer_col if layer_col < len(texts) and parse_layer(texts[layer_col], within=12) is not None else None
         if at is None:
@@ -1006,6 +1020,57 @@ class _Walker:
             for parsed, source in evidence:
                 self.add(Reading("layer", parsed, source, row=row, evidence_only=True))
         _without_rounded_glosses(self.section.readings, first_reading)
+
+
+    def _tensor_row(self, cells: list[Cell], texts: list[str], at: int, roles: list[Label], group: int) -> None:
+        """A row of a listing of parameter tensors, as `model.named_parameters()` or a state dict
+        prints them: "features.0.weight | (64, 3, 3, 3) | 1728". The tensor's module is a layer: the
+        one its name names ("conv1.weight", "block1_conv1/kernel:0"), else the next convolution (a
+        weight of rank 4) or FC layer (rank 2) of the listing, or the next layer with weights; the
+        tensor holds the layer's weights or its biases. Its shape is the tensor's, no layer's output;
+        a module whose weight is a vector is a normalisation."""
+        found = _TENSOR.fullmatch(texts[at])
+        module, holds = found["module"], found["tensor"]
+        shapes = [shape for k, t in enumerate(texts) if k != at and (shape := _tensor_shape(t)) is not None]
+        rank = len(shapes[0]) if shapes else None
+        if _NORM_MODULE.search(module) or (holds.startswith(("weight", "kernel")) and rank == 1):
+            self.norm_modules.add(module)
+        if module in self.norm_modules:
+            return
+        row = self.tensor_rows.get(module)
+        if row is None:
+            named = parse_layer(module.replace("/", " "))
+            if named is None or named.number is None and named.kind is not None:
+                kind = {4: "conv", 2: "fc"}.get(rank, "layer")
+                number = 1 + sum(1 for r in self.tensor_rows.values() if r.label.kind == kind)
+                named = LayerLabel(module, kind, number, f"{kind}{number}")
+            row = self.tensor_rows[module] = self.new_row(named, group)
+        quantity = Quantity.BIASES if holds.startswith("bias") else Quantity.WEIGHTS
+        counted = [k for k, t in enumerate(texts) if k != at and _tensor_shape(t) is None and read_values(t)
+                   and isinstance(read_values(t)[0].value, int)]
+        named_column = [k for k in counted if k < len(roles) and roles[k].quantity not in (None, Quantity.SHAPE)]
+        chosen = (named_column or counted[-1:])
+        if chosen:
+            self.add(Reading("layer", read_values(texts[chosen[0]])[0], cells[chosen[0]].source, row=row,
+                             quantity=quantity))
+
+
+# a parameter tensor's name: its module's path, then what it holds ("features.0.weight",
+# "conv1.bias", "block1_conv1/kernel:0", "dense_1/bias:0")
+_TENSOR = re.compile(r"(?P<module>[a-z_][\w.]*?|[\w.]*\d)[./](?P<tensor>weights?|bias(?:es)?|kernel)(?::0)?",
+                     re.IGNORECASE)
+_TENSOR_LINE = re.compile(r"(?P<name>(?:[a-z_][\w.]*?|[\w.]*\d)[./](?:weights?|bias(?:es)?|kernel)(?::0)?)"
+                          r"\s*[:：,|\s]\s*(?P<shape>(?:torch\.size\s*)?[(\[]{1,2}[\d,\s]*[)\]]{1,2})?"
+                          r"\s*[:：,|=\s]?\s*(?P<count>[\d,_]+)", re.IGNORECASE)
+_NORM_MODULE = re.compile(r"(?:^|[._/])(?:bn|batch_?norm|norm|ln|layer_?norm)\d*(?:$|[._/])", re.IGNORECASE)
+_TENSOR_SHAPE = re.compile(r"(?:torch\.size\s*)?[(\[]{1,2}\s*(\d+(?:\s*,\s*\d+)*)\s*,?\s*[)\]]{1,2}",
+                           re.IGNORECASE)
+
+
+def _tensor_shape(text: str) -> tuple[int, ...] | None:
+    """A tensor's shape as frameworks print it: "(64, 3, 3, 3)", "torch.Size([64])", "(64,)"."""
+    found = _TENSOR_SHAPE.fullmatch(text.strip())
+    return tuple(int(n) for n in re.split(r"\s*,\s*", found[1])) if found else None
 
 
 _WORD_AFTER_FIRST = re.compile(r"\s*[\d(（][\d\s.,×x*()+\-=/]*?\s*([^\W\d_]+(?:\s+[^\W\d_]+)?)\s*(?:$|[^\w\s])")
