@@ -434,3 +434,13 @@ def test_unplaceable_numbers_when_several_networks_are_asked():
 def test_empty_document():
     assert extract(Document("empty.md", "markdown", ()), networks=PAPER) == ()
 
+
+
+def test_vgg_notation_after_a_numbered_layer_holds_no_number_of_the_working():
+    # "FC-4096" is a layer's name, its 4096 no factor of "(7·7·512 + 1)·4096": 25,089·4,096 =
+    # 102,764,544, VGG16's fc6 with its biases (a factor more would make an arithmetic slip of it)
+    from extract_helpers import PARAMS, Q, document
+
+    doc = document("# VGG16", "Layer 14  FC-4096   (7*7*512 + 1)*4096 = 102,764,544")
+    (fc6,) = [a for a in extract(doc, networks=PARAMS) if (a.layer, a.quantity) == ("fc6", Q.PARAMS)]
+    assert fc6.value == fc6.computed == 102764544

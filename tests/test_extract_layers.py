@@ -13,6 +13,10 @@ from grader.reference.spec import load_network
 CASES = [
     # AlexNet (conv1 pool1 conv2 pool2 conv3 conv4 conv5 pool3 fc6 fc7 fc8)
     ("Conv 1", "alexnet", "conv1"),
+    # a numbered layer beside VGG's kernel-filters notation: the number places it ("Capa 5 conv3-256"
+    # is VGG16's fifth convolution, conv3_1)
+    ("Capa 5   conv3-256", "vgg16", "conv3_1"),
+    ("Layer 14  FC-4096", "vgg16", "fc6"),
     ("Conv1", "alexnet", "conv1"),
     ("Convolution Layer 1", "alexnet", "conv1"),
     ("Conv Layer 2(grouped convolution 1)", "alexnet", "conv2"),

@@ -64,6 +64,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "block_pool": re.compile(r"(?<![a-z])(?:block|blk|b)\s*(\d)\s*_?\s*(?:max)?pool(?:ing)?(?![a-z\d])"),
         "literal": re.compile(r"(?<![a-z])conv(\d)_(\d)(?!\d)"),
         "vgg": re.compile(r"(?<![a-z])conv\s*(\d{1,2})\s*[-–]\s*(\d{2,4})(?!\d)"),
+        "vgg_fc": re.compile(r"(?<![a-z])fc\s*[-–]\s*\d{3,5}(?!\d)"),  # VGG's table: "FC-4096", "FC-1000"
         "numbered": re.compile(rf"(?<![a-z])({kind_re}|{'|'.join(_swapped_kinds())})\s*[-_.]?\s*(\d{{1,2}})"
                                r"(?![\d.,]\d)(?![a-z])"),
         "letter": re.compile(r"(?<![a-z0-9])([csf])(\d{1,2})(?![0-9a-z])"),
@@ -132,6 +133,8 @@ def _mentions(text: str) -> list[LayerLabel]:
     for m in pats["vgg"].finditer(norm):
         if int(m[2]) >= 16:  # kernel-filters, as VGG's table writes conv3-64
             found.append(LayerLabel(text, "conv", None, "conv", positional=True, start=m.start(), end=m.end()))
+    for m in pats["vgg_fc"].finditer(norm):  # an FC layer's width: the next FC layer
+        found.append(LayerLabel(text, "fc", None, "fc", positional=True, start=m.start(), end=m.end()))
     for m in pats["numbered"].finditer(norm):
         if any(f.start <= m.start() < f.end for f in found):
             continue
@@ -166,7 +169,8 @@ def parse_layer(text: str, *, within: int | None = None, bare: bool = True) -> L
     if within is not None:
         found = [f for f in found if f.start <= within]
     if found:
-        found.sort(key=lambda f: (f.kind == "layer", f.start))  # "Layer 1 (CONV1)": the specific kind
+        # "Layer 1 (CONV1)": the specific kind; "Capa 1 conv3-64": the numbered mention, not the unnumbered
+        found.sort(key=lambda f: (f.positional, f.kind == "layer", f.start))
         best = _with_bracket_kind(_between(found, text), text)
         pooled = best.kind == "conv" and re.search(r"pool", aligned(text)[:best.start]) is not None
         if pooled:
