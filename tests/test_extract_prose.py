@@ -676,3 +676,26 @@ def test_a_layers_name_after_a_value_is_no_later_number_for_its_word():
     (2·2 + 1)·6·14·14 = 5,880 connections; the 1 of "C1" is a name's, not a number its words count."""
     slots = found(document("# LeNet-5", "S2层 连接数:(2*2+1)*6*14*14 S2中每个特征图的大小是C1中特征图大小的1/4。"), LENET)
     assert slots[("lenet5", "pool1", Q.CONNECTIONS)] == [5880]
+
+
+def test_a_figure_the_student_takes_back_gives_way_to_its_correction():
+    # conv1: 55·55·96 = 290,400 units (253,440 is the paper's caption); conv3 sees both towers:
+    # 3·3·256·384 = 884,736 weights (3·3·128·384 = 442,368 would split it)
+    from extract_helpers import PAPER, Q, document, found
+
+    doc = document("# AlexNet",
+                   "conv1: units 253,440 — no wait, that is Figure 2's caption; 55 x 55 x 96 = 290,400 units.",
+                   "conv3: weights 3 x 3 x 128 x 384 = 442,368 — hmm, no: it sees both GPUs, so "
+                   "3 x 3 x 256 x 384 = 884,736.",
+                   "Total weights: 61,261,856 … no, I forgot conv2. Corrected total: 60,954,656 weights.")
+    got = found(doc, PAPER)
+    assert got[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert got[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
+    assert got[("alexnet", "total", Q.WEIGHTS)] == [60954656]
+
+
+def test_a_full_stop_then_no_takes_nothing_back():
+    from extract_helpers import PAPER, Q, document, found
+
+    doc = document("# AlexNet", "conv1 units: 290,400. No, the caption's 253,440 is not right.")
+    assert found(doc, PAPER)[("alexnet", "conv1", Q.UNITS)][0] == 290400

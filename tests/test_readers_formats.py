@@ -326,3 +326,18 @@ def test_docx_nested_table_is_read_once_inside_its_cell(tmp_path):
     doc.save(path)
     (read_table,) = read(path).blocks
     assert texts(read_table) == [["Layer", "Params"], ["conv1", "weights 34848 biases 96"]]
+
+
+def test_docx_struck_through_text_is_what_the_student_took_back(tmp_path):
+    import docx
+
+    doc = docx.Document()
+    paragraph = doc.add_paragraph("conv2 weights ")
+    paragraph.add_run("5 x 5 x 96 x 256 = 614,400").font.strike = True
+    paragraph.add_run(" 5 x 5 x 48 x 256 = 307,200")
+    kept = doc.add_paragraph()
+    kept.add_run("fc8: 4,096,000").font.strike = False  # switched off: the text stays
+    path = tmp_path / "struck.docx"
+    doc.save(path)
+    assert [" ".join(line.text.split()) for line in lines(read(path))] == [
+        "conv2 weights 5 x 5 x 48 x 256 = 307,200", "fc8: 4,096,000"]

@@ -55,6 +55,7 @@ class Vocabulary:
     output_layer: tuple[str, ...] = ()  # the output layer's names ("Output", "输出层", "Çıkış katmanı")
     conjunction: re.Pattern | None = None  # a word joining two quantities' names ("and", "和")
     respectively: re.Pattern | None = None  # a word pairing names and values in order ("分别")
+    retraction: re.Pattern | None = None  # words right after a figure taking it back ("— no wait,")
 
 
 def normalise(text: str) -> str:
@@ -182,6 +183,9 @@ def vocabulary() -> Vocabulary:
         conjunction=re.compile(_alternation(joins)) if joins else None,
         respectively=re.compile(_alternation(normalise(str(w)) for w in raw["respectively"]))
         if raw.get("respectively") else None,
+        retraction=re.compile(r"\s*(?:[—–\-,]+|…|\.\.\.)?\s*(?:"
+                              + _alternation(normalise(str(w)) for w in raw["retractions"]) + ")")
+        if raw.get("retractions") else None,
         no_bias=no_bias,
         output_layer=tuple(sorted({aligned(str(w)) for w in raw.get("output_layer", ())}, key=len, reverse=True)),
         shape_head=re.compile(r"\s*(?:" + "|".join(_bounded(h) for h in heads) + ")") if heads else None,
@@ -304,6 +308,14 @@ def respective(head: str) -> tuple[Quantity, ...]:
     parts = [p for p in re.split(r"[,，、/]|" + vocabulary().conjunction.pattern, norm) if p and p.strip()]
     named = [label.quantity for label in map(classify, parts) if label.quantity not in (None, Quantity.SHAPE)]
     return tuple(named) if len(named) >= 2 and len(set(named)) == len(named) else ()
+
+
+def retraction_at(text: str, position: int) -> int | None:
+    """Where words taking back the figure that ends at `position` end ("… = 442,368 — hmm, no:"),
+    or None. `text` as `aligned` gives it (positions kept)."""
+    pattern = vocabulary().retraction
+    found = pattern.match(aligned(text), position) if pattern is not None else None
+    return found.end() if found else None
 
 
 def says_respectively(text: str) -> bool:

@@ -36,7 +36,7 @@ from grader.extract.layers import (LayerLabel, find_layers, find_networks, netwo
 from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, coordinated,
                                       names_network_column, names_other_network, names_total, quantities_beside,
                                       quantity_beside, respective, says_respectively, total_adverb, vocabulary)
-from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, exact_over_rounded, has_operator, is_math,
+from grader.extract.regions import (ARROW, Parsed, clean, without_retractions, drop_remarks, exact_over_rounded, has_operator, is_math,
                                     is_share, read_value, read_values, strip_numbering)
 
 # prose: a layer named further into a label than this is a reference, not the label's subject
@@ -203,7 +203,7 @@ class _Walker:
     # ------------------------------------------------------------------------------ prose
 
     def line(self, block: TextLine) -> None:
-        text = clean(block.text[:MAX_LINE])
+        text = without_retractions(clean(block.text[:MAX_LINE]))
         if self.listing and block.source.line is not None and self.last_line is not None \
                 and block.source.line == self.last_line + 1:
             self.prose_group = self.last_group  # the listing's next line, after rows split off as a table

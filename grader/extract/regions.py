@@ -93,6 +93,41 @@ def clean(text: str) -> str:
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 
+# the figure a student writes after taking one back is its correction when it is of the same order
+# ("253,440 — no wait, that is the Figure 2 caption's number …; 290,400": not the 2)
+CORRECTION_ORDER = 10
+
+
+def without_retractions(text: str) -> str:
+    """The text without the figures the student took back as they wrote (vocabulary.yaml
+    `retractions`): "Weights 3×3×128×384 = 442,368 — hmm, no: conv3 … both GPUs, so 3×3×256×384 =
+    884,736" reads "Weights 3×3×256×384 = 884,736": what lies between the retracted figure and
+    its correction (the next figure of the same order) goes with it."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    from grader.extract.numbers import scan
+    from grader.extract.quantities import retraction_at
+
+    found = scan(text)
+    kept, position = [], 0
+    for k, written in enumerate(found):
+        end = retraction_at(text, written.end)
+        if end is None or written.start < position:
+            continue
+        taken = written.value
+        correction = next((later for later in found[k + 1:] if later.start >= end and _same_order(taken, later.value)),
+                          None)
+        kept.append(text[position:written.start])
+        position = correction.start if correction is not None else end
+    return "".join(kept) + text[position:] if kept else text
+
+
+def _same_order(taken, other) -> bool:
+    if not isinstance(taken, (int, float)) or not isinstance(other, (int, float)) or not taken or not other:
+        return False
+    return 1 / CORRECTION_ORDER <= abs(other / taken) <= CORRECTION_ORDER
+
+
 def _numbering(bare: bool) -> re.Pattern:
     # `bare`: a number with no mark after it ("3 Conv layer") numbers a heading or a line; inside a
     # value it is the count itself ("has 84 units")

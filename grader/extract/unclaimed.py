@@ -33,7 +33,7 @@ def unclaimed(blocks: Sequence[Block], answers: Sequence[Answer], networks: Mapp
     from grader.extract.evidence import describes, slots_of
     from grader.extract.numbers import scan
     from grader.extract.quantities import named_quantities
-    from grader.extract.regions import clean, is_share
+    from grader.extract.regions import clean, is_share, without_retractions
 
     read_networks = list(dict.fromkeys(a.network for a in answers if a.network in layers))
     candidates = read_networks or [n for n in networks if n in layers]
@@ -43,7 +43,7 @@ def unclaimed(blocks: Sequence[Block], answers: Sequence[Answer], networks: Mapp
     taken = {(a.network, a.layer, a.quantity) for a in answers}
     placed: list[Answer] = []
     for text, source in _texts(blocks):
-        text = clean(text)
+        text = without_retractions(clean(text))
         named = named_quantities(text)
         for written in scan(text):
             value = written.value

@@ -153,7 +153,7 @@ def _children_named(element, tag: str):
 
 def element_text(element) -> str:
     """The visible text of a paragraph or cell: runs, tabs, line breaks (as newlines) and
-    equations; deleted revisions and field codes left out."""
+    equations; deleted revisions, struck-through runs and field codes left out."""
     parts: list[str] = []
     _walk(element, parts)
     return "".join(parts)
@@ -163,6 +163,8 @@ def _walk(element, parts: list[str]) -> None:
     tag = element.tag
     if not isinstance(tag, str) or tag in _SKIPPED:
         return
+    if tag == _W + "r" and _struck(element):
+        return  # struck-through text is what the student took back, as "~~…~~" in Markdown
     if tag in (_W + "t", _M + "t"):
         parts.append(element.text or "")
     elif tag == _W + "tab":
@@ -190,6 +192,18 @@ def _walk(element, parts: list[str]) -> None:
         parts.append(")")
     else:
         _children(element, parts)
+
+
+def _struck(run) -> bool:
+    """A run formatted struck through (single or double), not switched off ("w:val='0'")."""
+    props = run.find(_W + "rPr")
+    if props is None:
+        return False
+    for tag in ("strike", "dstrike"):
+        mark = props.find(_W + tag)
+        if mark is not None and mark.get(_W + "val", "true").lower() not in ("0", "false", "off"):
+            return True
+    return False
 
 
 def _children(element, parts: list[str]) -> None:
