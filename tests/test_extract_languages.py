@@ -121,3 +121,25 @@ def test_a_question_about_one_layer_heads_the_answer_below_it_and_a_dash_labels_
         "Answer: neurons: 186,624; weights: 5·5·48·256 = 307,200; connections: 223,948,800."), PAPER)
     assert {q: slots[("alexnet", "conv1", q)] for q in CONV1} == {q: [v] for q, v in CONV1.items()}
     assert {q: slots[("alexnet", "conv2", q)] for q in CONV2} == {q: [v] for q, v in CONV2.items()}
+
+
+def test_a_japanese_weights_header_that_says_without_biases_is_the_weights():
+    # 重み数（バイアスなし）: "number of weights (no biases)"; AlexNet conv1 11·11·3·96 = 34,848
+    doc = document("# AlexNet", table(["層", "ユニット数", "重み数（バイアスなし）"],
+                                      ["conv1", "290,400", "11×11×3×96 ＝ 34,848"]))
+    got = found(doc, PAPER)
+    assert got[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert ("alexnet", "conv1", Q.BIASES) not in got
+
+
+def test_full_width_digits_grouped_with_full_width_commas_are_one_number():
+    doc = document("# AlexNet", table(["層", "ユニット数", "重み数"], ["fc8", "１，０００", "４，０９６，０００"]))
+    got = found(doc, PAPER)
+    assert got[("alexnet", "fc8", Q.UNITS)] == [1000]
+    assert got[("alexnet", "fc8", Q.WEIGHTS)] == [4096000]
+
+
+def test_the_number_of_a_figure_or_table_referred_to_counts_nothing():
+    for line in ("conv1 のユニット数は論文の図2の説明文の値を使った。", "conv1 units: see Figure 2 of the paper.",
+                 "conv1 的神经元数见论文图2。"):
+        assert ("alexnet", "conv1", Q.UNITS) not in found(document("# AlexNet", line), PAPER), line

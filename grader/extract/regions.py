@@ -64,8 +64,15 @@ def _undoubled(text: str) -> str:
     return "".join(out)
 
 
-# "４０９６": full-width digits are digits (only them: a full-width comma "，" separates clauses)
+# "４０９６": full-width digits are digits (only them: a full-width comma "，" separates clauses, but
+# for one grouping full-width digits: "４，０９６，０００")
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULL_WIDTH_GROUPING = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
+# a reference to a figure, a table or an equation of the paper or the report ("Figure 2's caption",
+# "论文的图2", "図2の説明文", "Eq. (3)"): its number counts nothing
+_REFERENCE = re.compile(r"(?<![^\W\d_])(?:figure|fig\.?|table|tab\.|equation|eq\.|abbildung|abb\.|tabelle|figura|tabla|"
+                        r"tableau|рисунок|рис\.|таблица)\s*\(?\d{1,2}(?:\.\d{1,2})?\)?(?![\d,.]\d)"
+                        r"|(?:图|圖|図|그림)\s*\d{1,2}(?![\d,.]\d)", re.IGNORECASE)
 
 
 @memoised
@@ -73,7 +80,8 @@ def clean(text: str) -> str:
     """Markup out, text kept: HTML tags and comments, Markdown images and links, struck-out text
     ("~~ZFNet~~"), emphasis, LaTeX wrappers (\\text{…}, $…$), escaped Markdown characters, the
     LaTeX source a copied web page repeats after its rendered math."""
-    text = _undoubled(html.unescape(text)).translate(_FULL_WIDTH_DIGITS)
+    text = _FULL_WIDTH_GROUPING.sub(",", _undoubled(html.unescape(text))).translate(_FULL_WIDTH_DIGITS)
+    text = _REFERENCE.sub(lambda m: re.sub(r"\d", "#", m[0]), text)
     text = re.sub(r"<!--.*?(?:-->|$)", " ", text)
     text = re.sub(r"<[^<>]{0,400}>", " ", text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
