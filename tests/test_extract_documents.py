@@ -444,3 +444,15 @@ def test_vgg_notation_after_a_numbered_layer_holds_no_number_of_the_working():
     doc = document("# VGG16", "Layer 14  FC-4096   (7*7*512 + 1)*4096 = 102,764,544")
     (fc6,) = [a for a in extract(doc, networks=PARAMS) if (a.layer, a.quantity) == ("fc6", Q.PARAMS)]
     assert fc6.value == fc6.computed == 102764544
+
+
+def test_a_code_comment_after_a_value_is_a_note_not_the_value():
+    # LeNet-5 fc1: (16·5·5 + 1)·120 = 48,120 parameters; the comment's 400 is its input count
+    from extract_helpers import PARAMS, Q, document, found
+
+    doc = document("lenet5:            # 32x32x1 input, max pooling => pools have 0 params",
+                   "  conv1: 156", "  fc1: 48120       # 16*5*5 = 400 inputs", "  fc8: 4096000 // 4096 * 1000")
+    got = found(doc, PARAMS)
+    assert got[("lenet5", "fc1", Q.PARAMS)] == [48120]
+    # the input's shape on the network's line, and the pools' zero, are no total
+    assert ("lenet5", "total", Q.PARAMS) not in got

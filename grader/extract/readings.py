@@ -335,7 +335,8 @@ class _Walker:
             # "Total Parameters for LeNet-5: 156 (conv1) + … = 17166", "VGG16: 138,357,544"
             value = rest if named.total else _first_clause(rest)
             quantity = named.quantity or classify(value).quantity or classify(rest).quantity
-            if value.strip() and not _no_count(value) and self._value("total", None, quantity, value, source):
+            if value.strip() and not _no_count(value) and classify(value).role not in (INPUT, NOT_ANSWER) \
+                    and self._value("total", None, quantity, value, source):  # not "lenet5:  # 32x32x1 input"
                 return True
             if named.total:
                 self.pending, self.pending_age = ("total", None, quantity), 0
@@ -823,6 +824,8 @@ class _Walker:
         parsed = candidates[0]
         if quantity is not Quantity.SHAPE and parsed.size_formula and len(candidates) == 1:
             return True  # an output-size formula where a count was asked: no answer here
+        if kind == "total" and row is None and parsed.value == 0:
+            return True  # "max pooling => pools have 0 params": no network counts nothing
         if kind == "total" and row is None and self.adverb_row is not None:
             row, from_context = self.adverb_row, True  # the slot stage decides by the value
         self.add(Reading(kind, parsed, source, row=row, quantity=quantity,

@@ -173,11 +173,14 @@ def drop_remarks(text: str, keep=None) -> str:
             break
         text = changed
     text = re.sub(r"[(（][^()（）]*$", lambda m: " " if _is_remark(m.group(0)) else m.group(0), text)
-    return _POINTED_REMARK.sub(" ", text)
+    return _TRAILING_COMMENT.sub(" ", _POINTED_REMARK.sub(" ", text))
 
 
 # a remark that points back at what it is about: "223,948,800 connections  <-- fixed, …", "← corrected"
 _POINTED_REMARK = re.compile(r"\s(?:<-{1,3}|<={1,2}|←|⟵)\s+[^\W\d_].*$")
+# a code comment after a value ("fc1: 48120   # 16*5*5 = 400 inputs", "4096000 // 4096 * 1000"): the
+# working or a note, not the value
+_TRAILING_COMMENT = re.compile(r"(?<=\d)\s+(?:#|//)\s.*$")
 
 
 def _is_remark(group: str) -> bool:
