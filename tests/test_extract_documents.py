@@ -456,3 +456,36 @@ def test_a_code_comment_after_a_value_is_a_note_not_the_value():
     assert got[("lenet5", "fc1", Q.PARAMS)] == [48120]
     # the input's shape on the network's line, and the pools' zero, are no total
     assert ("lenet5", "total", Q.PARAMS) not in got
+
+
+def test_a_dataframes_index_column_numbers_rows_and_counts_nothing():
+    # torchvision's AlexNet: 61,100,840 parameters in all; the total row's index 2 is no total
+    from extract_helpers import PARAMS, Q, document, found, table
+
+    doc = document("# AlexNet", table(["", "layer", "params"], ["0", "conv1", "23296"], ["1", "fc8", "4097000"],
+                                      ["2", "total", "61100840"]))
+    got = found(doc, PARAMS)
+    assert got[("alexnet", "total", Q.PARAMS)] == [61100840]
+    assert got[("alexnet", "conv1", Q.PARAMS)] == [23296]
+
+
+def test_a_table_of_networks_gives_each_its_total_and_no_parts_sum_as_one():
+    # VGG16 138,357,544 and VGG19 143,667,240 parameters; "conv params" counts a part of each
+    from extract_helpers import PARAMS, Q, document, found, table
+
+    doc = document("# Parameter counts", table(["model", "conv params", "fc params", "total params"],
+                                               ["vgg16", "14714688", "123642856", "138357544"],
+                                               ["vgg19", "20024384", "123642856", "143667240"]))
+    got = found(doc, PARAMS)
+    assert got[("vgg16", "total", Q.PARAMS)] == [138357544]
+    assert got[("vgg19", "total", Q.PARAMS)] == [143667240]
+    assert not any(layer != "total" for _, layer, _ in got)
+
+
+def test_a_share_written_with_a_decimal_comma_is_no_count():
+    from extract_helpers import PAPER, Q, document, found
+
+    doc = document("# AlexNet", "fc6 weights: 37 748 736", "Больше всего весов в слое fc6: 61,9 % от всех весов.")
+    got = found(doc, PAPER)
+    assert got[("alexnet", "fc6", Q.WEIGHTS)] == [37748736]
+    assert not any(61 in values for values in got.values())

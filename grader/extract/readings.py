@@ -861,6 +861,7 @@ class _Walker:
             self._key_values(rows)  # "| Units | 290,400 |" under a "### Conv1" heading
             return
         rows = rows[_header_row(rows):]
+        rows = _without_index_column(rows)
         has_header = block.has_header or _looks_like_header(rows[0])
         if has_header and _second_header_row(rows):
             rows = [_joined_header(rows[0], rows[1])] + rows[2:]
@@ -880,11 +881,22 @@ class _Walker:
                 # "LeNet-5,conv1,…" then "AlexNet,conv1,…": the network column opens each network's section
                 self.start_section(named, False, clean(cells[network_col].text), heading=False)
                 group = self._new_group()
+            if len(named) == 1 and not any(parse_layer(clean(c.text)) or names_total(clean(c.text)) for c in cells):
+                self._network_row(cells, header)  # "| vgg16 | 14714688 | 123642856 | 138357544 |"
+                continue
             self._table_row(cells, roles, layer_col, single, has_header, group, running)
         if any(row.table and row.group == group for row in self.section.rows):
             # the table named its own layers: a line below that names none is not the layer of a line
             # above the table (its number is placed by its value, or not at all)
             self.row = None
+
+    def _network_row(self, cells: list[Cell], header: list[Cell]) -> None:
+        """A row that is one network's, in a table of networks: the cells under a header naming a
+        total ("total params") are its totals; the others count parts of it ("conv params")."""
+        for cell, head in zip(cells, header):
+            label = classify(clean(head.text), fuzzy=True)
+            if label.total and label.quantity not in (None, Quantity.SHAPE) and (found := read_values(clean(cell.text))):
+                self.add(Reading("total", found[0], cell.source, quantity=label.quantity))
 
     def _key_values(self, rows: list[list[Cell]]) -> None:
         for row in rows:
@@ -1156,6 +1168,25 @@ def _placed_by_position(rows: list[list[Cell]]) -> bool:
 
 _LABEL_CELL = re.compile(r"[^\d=:：]{1,30}[:：]")
 _MODULE = re.compile(r"\s*([A-Za-z][A-Za-z0-9]*)-(\d+)\s*")
+
+
+# the header of a column of row numbers: none, or a word for "number"
+_INDEX_HEADER = re.compile(r"\s*(?:#|no\.?|nr\.?|idx|index|序号|编号|번호|№)?\s*", re.IGNORECASE)
+
+
+def _without_index_column(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """The rows without a leading column that only numbers them (a DataFrame's index: "| | layer |
+    …" over "| 0 | conv1 | …", "| 1 | …"): its numbers are no counts, and a total row's would be
+    read as one."""
+    if len(rows) < 3 or not _INDEX_HEADER.fullmatch(clean(rows[0][0].text) if rows[0] else "x"):
+        return rows
+    numbers = [clean(r[0].text) if r else "" for r in rows[1:]]
+    if not all(n.isdigit() for n in numbers) or len(numbers) < 2:
+        return rows
+    values = [int(n) for n in numbers]
+    if values[0] not in (0, 1) or any(b != a + 1 for a, b in zip(values, values[1:])):
+        return rows
+    return [r[1:] for r in rows]
 
 
 def _running_index(rows: list[list[Cell]]) -> bool:

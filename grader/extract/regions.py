@@ -211,7 +211,8 @@ def _scan(text: str):
     return [w for w in scan(text) if w.value is not None and not is_share(text, w)]
 
 
-_SHARE = re.compile(r"\s*(?:%|％|percent|per\s*cent|퍼센트)", re.IGNORECASE)
+# "61,9 %": a decimal comma the scanner split off belongs to the share too
+_SHARE = re.compile(r"(?:[.,]\d{1,2})?\s*(?:%|％|percent|per\s*cent|퍼센트|процент)", re.IGNORECASE)
 
 
 def is_share(text: str, written) -> bool:
