@@ -143,3 +143,20 @@ def test_the_number_of_a_figure_or_table_referred_to_counts_nothing():
     for line in ("conv1 のユニット数は論文の図2の説明文の値を使った。", "conv1 units: see Figure 2 of the paper.",
                  "conv1 的神经元数见论文图2。"):
         assert ("alexnet", "conv1", Q.UNITS) not in found(document("# AlexNet", line), PAPER), line
+
+
+def test_an_ascii_comma_after_chinese_words_ends_a_clause():
+    # LeNet-5 C3 (conv2): 5·5·6·16 + 16 = 2,416 parameters; 41,600 connections as the text counts them
+    doc = document("LeNet-5", "## 第三层,卷积层(C3)",
+                   "本层应该有5x5x6x16+16=2416个参数,10x10x16(25+1)=41600个连接。")
+    got = found(doc, {"lenet5": (Q.PARAMS,)})
+    assert got[("lenet5", "conv2", Q.PARAMS)] == [2416]
+    assert got[("lenet5", "conv2", Q.CONNECTIONS)] == [41600]
+
+
+def test_a_year_is_no_count():
+    # a line naming its network twice: "LeNet-5 … 1998年 …。… LeNet-5 …" read as that network's total
+    for lines in (("LeNet-5模型由LeCun教授于1998年在论文中提出。在MNIST上,LeNet-5模型可以达到大约99.2%的正确率。",),
+                  ("LeNet-5 was published in 1998 by LeCun et al. On MNIST, LeNet-5 reaches about 99.2%.",)):
+        got = found(document(*lines), {"lenet5": (Q.PARAMS,)})
+        assert not any(1998 in values for values in got.values()), lines

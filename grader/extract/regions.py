@@ -68,6 +68,11 @@ def _undoubled(text: str) -> str:
 # for one grouping full-width digits: "４，０９６，０００")
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _FULL_WIDTH_GROUPING = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
+# a year ("1998年", "2012년", "in 1998", "LeCun et al., 1998"): no count
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?=\s*[年년])|(?:(?<![^\W\d_])(?:in|since|from|until)\s+|et\s+al\.?,?\s*)"
+                   r"(?:19|20)\d\d(?![\d,.]\d)", re.IGNORECASE)
+# an ASCII comma after a Chinese or Korean word separates clauses, as "，" does ("2416个参数,10x10x16…")
+_CJK_COMMA = re.compile(r"(?<=[\u3400-\u9fff\uac00-\ud7af]),")
 # a reference to a figure, a table or an equation of the paper or the report ("Figure 2's caption",
 # "论文的图2", "図2の説明文", "Eq. (3)"): its number counts nothing
 _REFERENCE = re.compile(r"(?<![^\W\d_])(?:figure|fig\.?|table|tab\.|equation|eq\.|abbildung|abb\.|tabelle|figura|tabla|"
@@ -82,6 +87,7 @@ def clean(text: str) -> str:
     LaTeX source a copied web page repeats after its rendered math."""
     text = _FULL_WIDTH_GROUPING.sub(",", _undoubled(html.unescape(text))).translate(_FULL_WIDTH_DIGITS)
     text = _REFERENCE.sub(lambda m: re.sub(r"\d", "#", m[0]), text)
+    text = _CJK_COMMA.sub("，", _YEAR.sub(lambda m: re.sub(r"\d", "#", m[0]), text))
     text = re.sub(r"<!--.*?(?:-->|$)", " ", text)
     text = re.sub(r"<[^<>]{0,400}>", " ", text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
