@@ -222,3 +222,19 @@ def test_totals_and_the_output_layer_named_in_other_languages():
     assert got[("lenet5", "total", Q.PARAMS)] == [61706]
     doc = document("## AlexNet", table(["Layer", "Neurons"], ["conv1", "290,400"], ["Total (conv + fc)", "659,272"]))
     assert found(doc, PAPER)[("alexnet", "total", Q.UNITS)] == [659272]
+
+
+def test_a_blocks_total_is_no_networks_total():
+    # VGG16 block1: conv1_1 (3·3·3 + 1)·64 = 1,792 and conv1_2 (3·3·64 + 1)·64 = 36,928, 38,720 together
+    doc = document("# VGG16", table(["block", "layer", "params"], ["block1", "conv1_1", "1792"],
+                                    ["block1", "conv1_2", "36928"], ["block1", "block total", "38720"]))
+    got = found(doc, PARAMS)
+    assert got[("vgg16", "conv1_2", Q.PARAMS)] == [36928]
+    assert ("vgg16", "total", Q.PARAMS) not in got
+
+
+def test_a_value_far_below_every_figure_of_an_inferred_slot_is_no_answer():
+    # LeNet-5 C1: 28·28·6 = 4,704 neurons; the 28 of "28 28 6" (signs dropped) is its map's side
+    doc = document("# LeNet-5", "## C1 layer", "Output featuremap size: 28 * 28", "Number of neurons: 28 28 6")
+    got = found(doc, {"lenet5": (Q.UNITS,)})
+    assert got[("lenet5", "conv1", Q.UNITS)] == [4704]

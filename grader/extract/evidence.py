@@ -132,3 +132,32 @@ def quantities_fitting(network: str, layer: str, value) -> tuple[Quantity, ...]:
         return (Quantity.SHAPE,) if fits(network, layer, Quantity.SHAPE, value) else ()
     found = {q for slot_layer, q in slots_of(network, value) if slot_layer == layer}
     return tuple(q for q in COUNTS if q in found)
+
+
+# an inferred slot's value this many times smaller than the slot's smallest figure under any
+# convention is no count of it: a map's side, a filter count, a kernel's size ("28 28 6" read as 28
+# neurons, "16" of "16 (2×2+1)×5×5" as connections)
+IMPLAUSIBLE_RATIO = 50
+
+
+@lru_cache(maxsize=None)
+def _smallest(network_name: str) -> dict:
+    """(layer, quantity) -> the smallest non-zero figure over the perturbations, for every layer but
+    the output layer (a network's total, too, shrinks with the classes and the input a course picks)."""
+    table: dict = {}
+    for figures in _figures(network_name):
+        for record in figures.layers[:-1]:  # the output layer's figures follow the classes a course picks
+            for quantity in COUNTS:
+                value = record.params if quantity is Quantity.PARAMS else getattr(record, quantity.value)
+                if value:
+                    key = (record.name, quantity)
+                    table[key] = min(table.get(key, value), value)
+    return table
+
+
+def implausibly_small(network: str, layer: str, quantity: Quantity, value) -> bool:
+    """The value is far below every figure the slot has (see IMPLAUSIBLE_RATIO)."""
+    if isinstance(value, tuple) or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    smallest = _smallest(network).get((layer, quantity))
+    return smallest is not None and value * IMPLAUSIBLE_RATIO < smallest

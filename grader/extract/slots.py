@@ -340,6 +340,9 @@ def _answers(section: Section, name: str, network_confidence: float, asked: tupl
             if q_confidence < 1 and evidence.describes(name, layer, reading.parsed.value):
                 continue  # "CNN1: 96个11x11x3的卷积核": the layer's filters, not a count it was asked
             confidence *= q_confidence
+        if confidence * network_confidence < 1 and evidence.implausibly_small(name, layer, quantity,
+                                                                             reading.parsed.value):
+            continue  # an inferred slot, a value no count of it comes near: a side, a filter count
         answer = _answer(reading, name, network, layer, quantity, confidence * network_confidence)
         if answer is not None:
             answers.append(answer)
