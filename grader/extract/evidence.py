@@ -156,8 +156,10 @@ def _smallest(network_name: str) -> dict:
 
 
 def implausibly_small(network: str, layer: str, quantity: Quantity, value) -> bool:
-    """The value is far below every figure the slot has (see IMPLAUSIBLE_RATIO)."""
+    """The value is far below every figure the slot has (see IMPLAUSIBLE_RATIO) and is no other
+    count of the network either (a conv layer's weights given as its connections is a mistake a
+    student makes, and the comparator names)."""
     if isinstance(value, tuple) or not isinstance(value, (int, float)) or isinstance(value, bool):
         return False
     smallest = _smallest(network).get((layer, quantity))
-    return smallest is not None and value * IMPLAUSIBLE_RATIO < smallest
+    return smallest is not None and value * IMPLAUSIBLE_RATIO < smallest and not slots_of(network, value)
