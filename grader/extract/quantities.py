@@ -56,6 +56,7 @@ class Vocabulary:
     conjunction: re.Pattern | None = None  # a word joining two quantities' names ("and", "和")
     respectively: re.Pattern | None = None  # a word pairing names and values in order ("分别")
     retraction: re.Pattern | None = None  # words right after a figure taking it back ("— no wait,")
+    retraction_words: re.Pattern | None = None  # those words alone, to find quickly whether a text has any
 
 
 def normalise(text: str) -> str:
@@ -186,6 +187,8 @@ def vocabulary() -> Vocabulary:
         retraction=re.compile(r"\s*(?:[—–\-,]+|…|\.\.\.)?\s*(?:"
                               + _alternation(normalise(str(w)) for w in raw["retractions"]) + ")")
         if raw.get("retractions") else None,
+        retraction_words=re.compile(_alternation(normalise(str(w)) for w in raw["retractions"]))
+        if raw.get("retractions") else None,
         no_bias=no_bias,
         output_layer=tuple(sorted({aligned(str(w)) for w in raw.get("output_layer", ())}, key=len, reverse=True)),
         shape_head=re.compile(r"\s*(?:" + "|".join(_bounded(h) for h in heads) + ")") if heads else None,
@@ -208,14 +211,21 @@ def _phrase_patterns() -> tuple[tuple[re.Pattern, str, Quantity | str], ...]:
     return tuple((re.compile(_bounded(p)), p, role) for p, role in vocabulary().phrases)
 
 
+@lru_cache(maxsize=4096)
 def named_quantities(text: str) -> frozenset[Quantity]:
     """Every count a word of the text names ("parameters and connections": both), a layer kind's
     words ("全连接", fully connected) not taken for a count's."""
     norm = normalise(text)
     if vocabulary().masked is not None:
         norm = vocabulary().masked.sub(" ", norm)
-    return frozenset(role for pattern, _, role in _phrase_patterns()
-                     if isinstance(role, Quantity) and role is not Quantity.SHAPE and pattern.search(norm))
+    return frozenset(label.quantity for found in _counts_pattern().finditer(norm)
+                     if (label := classify(found[0])).quantity not in (None, Quantity.SHAPE))
+
+
+@lru_cache(maxsize=1)
+def _counts_pattern() -> re.Pattern:
+    return re.compile(_alternation(p for p, role in vocabulary().phrases
+                                   if isinstance(role, Quantity) and role is not Quantity.SHAPE))
 
 
 def names_total(text: str) -> bool:
@@ -308,6 +318,12 @@ def respective(head: str) -> tuple[Quantity, ...]:
     parts = [p for p in re.split(r"[,，、/]|" + vocabulary().conjunction.pattern, norm) if p and p.strip()]
     named = [label.quantity for label in map(classify, parts) if label.quantity not in (None, Quantity.SHAPE)]
     return tuple(named) if len(named) >= 2 and len(set(named)) == len(named) else ()
+
+
+def retracts(text: str) -> bool:
+    """The text holds words that take a figure back, somewhere."""
+    pattern = vocabulary().retraction_words
+    return pattern is not None and pattern.search(aligned(text)) is not None
 
 
 def retraction_at(text: str, position: int) -> int | None:

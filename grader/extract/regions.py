@@ -112,15 +112,17 @@ def clean(text: str) -> str:
 CORRECTION_ORDER = 10
 
 
+@memoised
 def without_retractions(text: str) -> str:
     """The text without the figures the student took back as they wrote (vocabulary.yaml
     `retractions`): "Weights 3×3×128×384 = 442,368 — hmm, no: conv3 … both GPUs, so 3×3×256×384 =
     884,736" reads "Weights 3×3×256×384 = 884,736": what lies between the retracted figure and
     its correction (the next figure of the same order) goes with it."""
-    if not any(ch.isdigit() for ch in text):
-        return text
     from grader.extract.numbers import scan
-    from grader.extract.quantities import retraction_at
+    from grader.extract.quantities import retraction_at, retracts
+
+    if not retracts(text) or not any(ch.isdigit() for ch in text):
+        return text
 
     found = scan(text)
     kept, position = [], 0

@@ -44,11 +44,11 @@ def unclaimed(blocks: Sequence[Block], answers: Sequence[Answer], networks: Mapp
     placed: list[Answer] = []
     for text, source in _texts(blocks):
         text = without_retractions(clean(text))
-        named = named_quantities(text)
         for written in scan(text):
             value = written.value
             if not _countlike(written, value) or is_share(text, written) or value in claimed.get(source, ()):
                 continue
+            named = named_quantities(text)
             for network in candidates:
                 fitting = {(layer, q) for layer, q in slots_of(network, value) if not describes(network, layer, value)}
                 if not fitting:
