@@ -8,6 +8,7 @@ explains most of that layer's answers; formula and bias flips are free per answe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from grader.core import Quantity
@@ -44,27 +45,35 @@ class Diagnosis:
 
 def _layer_choices(network: str, required: Conventions, flips: frozenset, slots: list[Slot]):
     """The slots the flips explain, and each layer's best layer flip."""
-    from grader.compare.pitfalls import RANK
-
-    index = slot_index(network, required, flips)
-    if not index.valid:
+    if not slot_index(network, required, flips).valid:
         return None, {}
     by_layer: dict[str, list[Slot]] = {}
     for slot in slots:
         by_layer.setdefault(slot.layer, []).append(slot)
     explained, choices = set(), {}
     for layer, layer_slots in by_layer.items():
-        under: dict = {}
-        for slot in layer_slots:
-            for choice in {e.layer_flip for e in index.lookup(layer, slot.quantity, slot.value)}:
-                under.setdefault(choice, []).append(slot)
-        if not under:
-            continue
-        best = max(under, key=lambda c: (len(under[c]), c is None, -RANK.get(c.code, 99) if c else 0))
-        explained.update(under[best])
+        best, under = _layer_choice(network, required, flips, layer, tuple(layer_slots))
+        explained.update(under)
         if best is not None:
             choices[layer] = best
     return explained, choices
+
+
+@lru_cache(maxsize=65536)
+def _layer_choice(network: str, required: Conventions, flips: frozenset, layer: str, slots: tuple[Slot, ...]):
+    """One layer's best layer flip under the flips, and the slots it explains: a function of the
+    layer's answers alone, so worked out once for every student who answers that layer alike."""
+    from grader.compare.pitfalls import RANK
+
+    index = slot_index(network, required, flips)
+    under: dict = {}
+    for slot in slots:
+        for choice in {e.layer_flip for e in index.lookup(layer, slot.quantity, slot.value)}:
+            under.setdefault(choice, []).append(slot)
+    if not under:
+        return None, ()
+    best = max(under, key=lambda c: (len(under[c]), c is None, -RANK.get(c.code, 99) if c else 0))
+    return best, tuple(under[best])
 
 
 def diagnose(network: str, required: Conventions, slots: list[Slot]) -> Diagnosis:
