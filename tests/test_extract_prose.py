@@ -699,3 +699,23 @@ def test_a_full_stop_then_no_takes_nothing_back():
 
     doc = document("# AlexNet", "conv1 units: 290,400. No, the caption's 253,440 is not right.")
     assert found(doc, PAPER)[("alexnet", "conv1", Q.UNITS)][0] == 290400
+
+
+def test_the_networks_total_under_a_layers_line_is_the_total():
+    # AlexNet: 60,954,656 weights in all, "61M"; conv1's are 11·11·3·96 = 34,848
+    from extract_helpers import PAPER, Q, document, found
+
+    doc = document("# AlexNet", "1. #Params Conv 1 = 96 x 3 x 11 x 11 = 34848", "", "Answer is 61M parameters in total")
+    got = found(doc, PAPER)
+    assert got[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert got[("alexnet", "total", Q.WEIGHTS)] == [61000000]
+
+
+def test_a_total_stated_before_the_colon_that_opens_its_breakdown():
+    # VGG16: 138,357,544 parameters, "138M"; conv1_1 3·3·3·64 + 64 = 1,792
+    from extract_helpers import PARAMS, Q, document, found
+
+    doc = document("VGG16总参数量是138M,具体如下:", " 第1层:1792 = 3*3*3*64+64")
+    got = found(doc, PARAMS)
+    assert got[("vgg16", "total", Q.PARAMS)] == [138000000]
+    assert got[("vgg16", "conv1_1", Q.PARAMS)] == [1792]

@@ -163,3 +163,19 @@ def implausibly_small(network: str, layer: str, quantity: Quantity, value) -> bo
         return False
     smallest = _smallest(network).get((layer, quantity))
     return smallest is not None and value * IMPLAUSIBLE_RATIO < smallest and not slots_of(network, value)
+
+
+def is_total(network: str, quantity: Quantity, value, text: str = "", approximate: bool = False) -> bool:
+    """The value is the network's total of that count (or of the weights and the parameters, which
+    students call by each other's name) under some convention: exactly, or as the student rounded
+    it ("61M parameters in total")."""
+    from grader.extract.numbers import rounding
+
+    if quantity not in COUNTS or isinstance(value, (tuple, bool)) or not isinstance(value, (int, float)) or not value:
+        return False
+    counts = {Quantity.WEIGHTS, Quantity.PARAMS} if quantity in (Quantity.WEIGHTS, Quantity.PARAMS) else {quantity}
+    totals = {figures.total(q) for figures in _figures(network) for q in counts}
+    interval = rounding(value, text, approximate=approximate)
+    if interval is None:
+        return value in totals
+    return any(interval[0] <= total < interval[1] for total in totals)

@@ -338,6 +338,11 @@ class _Walker:
             if value.strip() and not _no_count(value) and classify(value).role not in (INPUT, NOT_ANSWER) \
                     and self._value("total", None, quantity, value, source):  # not "lenet5:  # 32x32x1 input"
                 return True
+            before = len(self.section.readings)
+            if named.total and not re.search(r"\d", rest) and re.search(r"\d", head):
+                self._sentences(head, source, network_line=True)  # "VGG16总参数量是138M,具体如下:"
+                if len(self.section.readings) > before:
+                    return True
             if named.total:
                 self.pending, self.pending_age = ("total", None, quantity), 0
                 return True
