@@ -160,3 +160,10 @@ def test_a_year_is_no_count():
                   ("LeNet-5 was published in 1998 by LeCun et al. On MNIST, LeNet-5 reaches about 99.2%.",)):
         got = found(document(*lines), {"lenet5": (Q.PARAMS,)})
         assert not any(1998 in values for values in got.values()), lines
+
+
+def test_connected_layers_counted_are_no_connections():
+    # "2个卷积层、2个池化层和3个连接层": two conv, two pooling and three (fully) connected layers
+    got = found(document("LeNet-5", "LeNet-5一共包含7层，分别由2个卷积层、2个池化层和3个连接层组成。"),
+                {"lenet5": (Q.PARAMS,)})
+    assert not any(quantity is Q.CONNECTIONS for _, _, quantity in got)

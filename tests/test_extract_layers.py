@@ -13,6 +13,8 @@ from grader.reference.spec import load_network
 CASES = [
     # AlexNet (conv1 pool1 conv2 pool2 conv3 conv4 conv5 pool3 fc6 fc7 fc8)
     ("Conv 1", "alexnet", "conv1"),
+    ("$C_1$", "lenet5", "conv1"),  # LaTeX subscripts: C_1 is C1, S_{4} is S4
+    ("S_{4}", "lenet5", "pool2"),
     # a numbered layer beside VGG's kernel-filters notation: the number places it ("Capa 5 conv3-256"
     # is VGG16's fifth convolution, conv3_1)
     ("Capa 5   conv3-256", "vgg16", "conv3_1"),

@@ -67,7 +67,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "vgg_fc": re.compile(r"(?<![a-z])fc\s*[-–]\s*\d{3,5}(?!\d)"),  # VGG's table: "FC-4096", "FC-1000"
         "numbered": re.compile(rf"(?<![a-z])({kind_re}|{'|'.join(_swapped_kinds())})\s*[-_.]?\s*(\d{{1,2}})"
                                r"(?![\d.,]\d)(?![a-z])"),
-        "letter": re.compile(r"(?<![a-z0-9])([csf])(\d{1,2})(?![0-9a-z])"),
+        "letter": re.compile(r"(?<![a-z0-9])([csf])_?\{?(\d{1,2})\}?(?![0-9a-z])"),  # LeNet's C1, S2, F6; "C_1", "C_{1}"
         "before": re.compile(rf"(?<![\d.])(\d{{1,2}})\s*(?:번째|st|nd|rd|th)\s*({kind_re})"),
         "ordinal": re.compile(rf"(?<![a-z])({ordinal_re})\s*(?:个|번째)?\s*({kind_re})"),
         "di": re.compile(rf"第\s*(\d{{1,2}}|[一二三四五六七八九十]+)\s*个?\s*({kind_re})?\s*层?"),

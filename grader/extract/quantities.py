@@ -407,6 +407,13 @@ def _beside_patterns() -> tuple[re.Pattern, re.Pattern]:
     return after, before
 
 
+def _masked(text: str) -> str:
+    """The text with the words of other kinds that hold a count's word blanked, position for
+    position ("3个连接层": three connected layers, no connections)."""
+    masked = vocabulary().masked
+    return masked.sub(lambda m: " " * len(m[0]), text) if masked is not None else text
+
+
 def quantity_beside(before: str, after: str, *, before_first: bool = False) -> Quantity | None:
     """The count a word right beside a number names: "290,400 neurons", "weights are 34,848". The word
     after wins unless `before_first` (a run of word-number pairs: "units 43,264 weights 307,200")."""
@@ -418,7 +425,7 @@ def quantities_beside(before: str, after: str, *, before_first: bool = False) ->
     """As `quantity_beside`, with the counts a conjunction joins to the word before the number:
     "parameters and connections are both 10,164" names both."""
     after_re, before_re = _beside_patterns()
-    sides = [(aligned(after), after_re, "match"), (aligned(before), before_re, "search")]
+    sides = [(_masked(aligned(after)), after_re, "match"), (_masked(aligned(before)), before_re, "search")]
     for text, pattern, take in sides[::-1] if before_first else sides:
         found = getattr(pattern, take)(text)
         if found:
