@@ -167,3 +167,10 @@ def test_connected_layers_counted_are_no_connections():
     got = found(document("LeNet-5", "LeNet-5一共包含7层，分别由2个卷积层、2个池化层和3个连接层组成。"),
                 {"lenet5": (Q.PARAMS,)})
     assert not any(quantity is Q.CONNECTIONS for _, _, quantity in got)
+
+
+def test_feature_map_words_of_several_languages_name_a_shape():
+    # AlexNet conv2's output: 27×27×256
+    for line in ("결과 27x27x256 특성맵을 얻음", "得到27x27x256的特征图", "結果は 27x27x256 の特徴マップ"):
+        got = found(document("# AlexNet", "## Conv2", line), PAPER)
+        assert got.get(("alexnet", "conv2", Q.SHAPE)) == [(27, 27, 256)], line
