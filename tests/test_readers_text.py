@@ -604,3 +604,16 @@ def test_a_restructuredtext_list_table_is_a_table(tmp_path):
         ["Layer", "Units"], ["conv1", "55×55×96 = 290,400"], ["conv2", "186,624"]]
     assert table.has_header
     assert [line.text for line in lines(document)] == ["The towers split conv2."]
+
+
+def test_an_html_tables_merged_figures_stand_in_every_place_they_cover(tmp_path):
+    """conv3 and conv4 both have 13·13·384 = 64,896 units (one cell over two rows); an FC layer's
+    weights and connections are one count (one cell over two columns)."""
+    html = ("<table><tr><th>Layer</th><th>Units</th><th>Weights</th><th>Connections</th></tr>"
+            '<tr><td>conv3</td><td rowspan="2">64,896</td><td>884,736</td><td>149,520,384</td></tr>'
+            "<tr><td>conv4</td><td>663,552</td><td>112,140,288</td></tr>"
+            '<tr><td>fc7</td><td>4,096</td><td colspan="2">16,777,216</td></tr></table>\n')
+    [table] = tables(read(write(tmp_path, html, "answer.html")))
+    assert texts(table)[1:] == [["conv3", "64,896", "884,736", "149,520,384"],
+                                ["conv4", "64,896", "663,552", "112,140,288"],
+                                ["fc7", "4,096", "16,777,216", "16,777,216"]]

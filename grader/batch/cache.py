@@ -210,3 +210,15 @@ def usable_cache_dir(out: Path, limits: Limits, warn) -> Path | None:
         warn(f"{err.filename or folder}: {err.strerror or err}")
         return None
     return folder
+
+
+def sweep_temporaries(folder: Path | None) -> None:
+    """The temporary files of cache writes that never finished: a worker stopped in the middle of
+    one when the run failed (write_atomic's names, ".<name>.<random>.tmp")."""
+    if folder is None or not folder.is_dir():
+        return
+    for path in folder.glob(".*.tmp"):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass  # the run is failing already: its own error is the one to report

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.batch.cache import usable_cache_dir
+from grader.batch.cache import sweep_temporaries, usable_cache_dir
 from grader.batch.listing import Submission, compile_id_pattern, find_submissions, inside
 from grader.batch.lock import marked_incomplete, output_lock
 from grader.batch.submission import Filing, names, printable, student_of
@@ -115,9 +115,13 @@ def grade_folder(folder, *, rubric, out, workers: int | None = None, id_pattern:
               ReportWriter(out, rubric, reports=reports, canvas_column=canvas_column) as writer):
             cache_dir = usable_cache_dir(out, limits, cache_failed)
             filing = Filing(folder, out, rubric, reports, decisions, matches)
-            with closing(grade_all(submissions, filing, cache_dir, workers, limits, cache_failed)) as filed:
-                for row in filed:
-                    writer.add(row)
+            try:
+                with closing(grade_all(submissions, filing, cache_dir, workers, limits, cache_failed)) as filed:
+                    for row in filed:
+                        writer.add(row)
+            except BaseException:  # the workers are stopped: what one left mid-write in the cache goes
+                sweep_temporaries(cache_dir)
+                raise
             for student in missing:
                 writer.add_missing(student)
             stats = writer.finish(skipped)

@@ -647,12 +647,14 @@ class _HtmlTable(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.rows: list[list[tuple[str, int, int, int]]] = []  # (text, line offset, colspan, rowspan)
+        # (text, line offset, colspan, rowspan, a header cell)
+        self.rows: list[list[tuple[str, int, int, int, bool]]] = []
         self.header_cells = 0
         self._cell: list[str] | None = None
         self._cell_line = 0
         self._span = 1
         self._rows_down = 1
+        self._header = False
 
     def handle_starttag(self, tag, attrs):
         if tag == "tr":
@@ -664,6 +666,7 @@ class _HtmlTable(HTMLParser):
                 self.rows.append([])
             self._cell, self._cell_line = [], self.getpos()[0] - 1
             self._span, self._rows_down = (_span(dict(attrs).get(name)) for name in ("colspan", "rowspan"))
+            self._header = tag == "th"
             self.header_cells += tag == "th" and len(self.rows) == 1
         elif tag == "br" and self._cell is not None:
             self._cell.append(" ")
@@ -680,8 +683,17 @@ class _HtmlTable(HTMLParser):
 
     def _close_cell(self) -> None:
         if self._cell is not None:
-            self.rows[-1].append((" ".join("".join(self._cell).split()), self._cell_line, self._span, self._rows_down))
+            self.rows[-1].append((" ".join("".join(self._cell).split()), self._cell_line, self._span, self._rows_down,
+                                  self._header))
             self._cell = None
+
+
+def _fill_from_above(cells: list[Cell], below: dict[int, tuple[int, str]], source) -> None:
+    """The cells of rows above that span down to the next place of this row."""
+    while below.get(len(cells), (0, ""))[0] > 0:
+        left, above = below[len(cells)]
+        below[len(cells)] = (left - 1, above)
+        cells.append(Cell(above, source))
 
 
 def _span(value: str | None) -> int:
@@ -704,19 +716,24 @@ def detect_html_table(lines: Sequence[Line], i: int, clean: Clean, budget: CellB
     parser.feed("\n".join(line.text for line in lines[i:j + 1]))
     parser.close()
     rows = []
-    below: dict[int, int] = {}  # column -> rows a cell above still spans down ("rowspan")
+    # column -> (rows a cell above still spans down, its text): a merged cell of figures holds them
+    # in every place it covers ("64,896" over conv3's and conv4's units, one count for both FC weights
+    # and connections), as the student reads it; a merged header or label ("total <62M" across the
+    # row) stands in its first place only (the words of two header rows are joined column by column)
+    below: dict[int, tuple[int, str]] = {}
     for row in parser.rows:
-        budget.spend(sum(span for _, _, span, _ in row))
+        budget.spend(sum(span for _, _, span, _, _ in row))
         cells: list[Cell] = []
-        for text, offset, span, down in row:
+        source = lines[min(i + row[0][1], j)].source if row else lines[i].source
+        for text, offset, span, down, header in row:
             source = lines[min(i + offset, j)].source
-            while below.get(len(cells), 0) > 0:  # a cell of a row above stands here
-                below[len(cells)] -= 1
-                cells.append(Cell("", source))
+            _fill_from_above(cells, below, source)
+            shared = clean(text) if not header and not re.search(r"[^\W\d_]", text) else ""
             for k in range(span):
                 if down > 1:
-                    below[len(cells)] = down - 1
-                cells.append(Cell(clean(text) if k == 0 else "", source))
+                    below[len(cells)] = (down - 1, shared)
+                cells.append(Cell(clean(text) if k == 0 else shared, source))
+        _fill_from_above(cells, below, source)  # the row ends where a cell above still stands
         rows.append(cells)
     table = build_table(rows, has_header=True if parser.header_cells else None) if rows else None
     return table, j + 1
