@@ -174,3 +174,13 @@ def test_feature_map_words_of_several_languages_name_a_shape():
     for line in ("결과 27x27x256 특성맵을 얻음", "得到27x27x256的特征图", "結果は 27x27x256 の特徴マップ"):
         got = found(document("# AlexNet", "## Conv2", line), PAPER)
         assert got.get(("alexnet", "conv2", Q.SHAPE)) == [(27, 27, 256)], line
+
+
+def test_a_layer_named_as_what_comes_before_is_not_the_sentences_layer():
+    # LeNet-5's S2 (pool1) in the 1998 paper: one weight and one bias per map, (1+1)·6 = 12
+    doc = document("# LeNet-5", "**2、下采样层$S_2$**",
+                   "> 卷积层$C_1$之后接着就是池化运算，池化核大小为$2\\times2$，采样方式为4个输入相加，乘以一个可训练参数，"
+                   "再加上一个可训练偏置，所以下采样的参数个数是$(1+1)\\times6$而不是零。")
+    got = found(doc, {"lenet5": (Q.PARAMS,)})
+    assert got.get(("lenet5", "pool1", Q.PARAMS)) == [12]
+    assert ("lenet5", "conv1", Q.PARAMS) not in got

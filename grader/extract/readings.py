@@ -1547,6 +1547,9 @@ _PER_ITEM = re.compile(r"\s*(?:(?:so|thus|hence|then|and|i\.e\.)\s+)?(?:each|eve
 _REFERENCE_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:of|in|into|from|to|by|after|before|than|as|like|with|on|at|"
                                r"fed|feeds?|input)\s*(?:the\s+)?[:：]?|输入\s*[:：]?|입력\s*[:：]?)\s*$", re.IGNORECASE)
 _REFERENCE_AFTER = re.compile(r"\s*(?:['’]s(?![^\W\d_])|的|输出|의)")
+# a layer named as the time of something: "C1之后接着就是池化运算" (after C1 comes the pooling),
+# "conv5 이후", "conv5の後": what follows is about another layer
+_SEQUENCE_AFTER = re.compile(r"\s*(?:之后|以后|之前|以前|后面|前面|이후|이전|다음에|の後|の前)")
 # what may stand between the previous clause and a mention that opens the next one: punctuation, or a
 # small word (then what follows the mention must say it opens a clause)
 _PUNCTUATED = re.compile(r"(?:^|[,;:：，；、&(（])\s*$")
@@ -1691,7 +1694,9 @@ def _layer_about(text: str, within: int | None) -> LayerLabel | None:
     """The layer a label or a short sentence is about; not one it compares with ("The differences
     from C1 are … only 1 weight" is about the layer under the heading)."""
     layer = parse_layer(text, within=within, bare=False)
-    return None if layer is not None and _COMPARED_BEFORE.search(text[:layer.start]) else layer
+    if layer is None or _SEQUENCE_AFTER.match(aligned(text), layer.end):
+        return None
+    return None if _COMPARED_BEFORE.search(text[:layer.start]) else layer
 
 _QUOTED_KEY = re.compile(r"^\s*[{\[]?\s*[\"'‘“]([^\"'’”]{1,40})[\"'’”]\s*$")
 _DASH_LABEL = re.compile(r"([^\W\d_])\s+[—–]\s+(?=[\d(（])")
