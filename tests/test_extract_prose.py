@@ -719,3 +719,12 @@ def test_a_total_stated_before_the_colon_that_opens_its_breakdown():
     got = found(doc, PARAMS)
     assert got[("vgg16", "total", Q.PARAMS)] == [138000000]
     assert got[("vgg16", "conv1_1", Q.PARAMS)] == [1792]
+
+
+def test_words_that_label_nothing_before_a_colon_leave_the_sentence_after_it_to_be_read():
+    from extract_helpers import PAPER, Q, document, found
+
+    for line, shape in (("**说明：**输入取227×227×3（论文正文写的224×224×3有误）。", (227, 227, 3)),
+                        ("I follow the paper exactly: the input is 224x224x3 as stated in Section 3.", (224, 224, 3))):
+        got = found(document("# AlexNet", line), PAPER)
+        assert got.get(("alexnet", "input", Q.SHAPE)) == [shape], line

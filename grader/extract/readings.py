@@ -233,6 +233,8 @@ class _Walker:
             body, heading = asked, True
         numbered = re.match(r"\s*(\d{1,2})\s*[.)）、]\s", text)
         self.list_number = int(numbered[1]) if numbered and body != text.strip() else None
+        if not heading:
+            body = _without_idle_head(body)
         if self._section_line(body, heading, block.source):
             return
         if heading:
@@ -1667,6 +1669,23 @@ def _sum_of_layers(text: str) -> bool:
 
 # a quantity's word and its number: the next label after a value ("… total wts ≈ 61 M")
 _NEXT_LABEL = re.compile(r"\s*[^\W\d_]{2,}(?:\s+[^\W\d_]+)?\s*[:：=≈~]?\s*(?:约|about\s+)?[\d(]")
+
+
+_IDLE_HEAD = re.compile(r"([^:：\d]{1,40})[:：]\s*(?=[^\W\d_])")
+
+
+def _without_idle_head(body: str) -> str:
+    """A line opened by words that label nothing, then a colon and a sentence ("说明：输入取227×227×3",
+    "I follow the paper exactly: the input is 224x224x3"): the sentence is read as the line."""
+    found = _IDLE_HEAD.match(body)
+    if found is None:
+        return body
+    head = found[1]
+    label = classify(head)
+    if label.role is not None or label.total or find_layers(head) or parse_layer(head, bare=True) \
+            or find_networks(head) or names_other_network(head):
+        return body
+    return body[found.end():]
 
 
 def _named_late(text: str) -> LayerLabel | None:
