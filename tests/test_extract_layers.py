@@ -136,3 +136,13 @@ def test_what_lies_between_two_layers_is_the_seconds():
     text = "输入层与C1层之间的参数"
     layer = parse_layer(text, bare=False)
     assert layer.key == "c1" and pair_start(text, layer) == 0  # the input's words are not a label
+
+
+@pytest.mark.parametrize("text, networks", [
+    ("以19层VGG模型为例", ("vgg19",)),
+    ("a 16-layer VGG", ("vgg16",)),
+    ("VGG with 19 weight layers", ("vgg19",)),
+    ("VGG has about 138M parameters", ("vgg16", "vgg19")),  # no depth: the family
+])
+def test_a_vgg_named_by_its_depth_is_that_vgg(text, networks):
+    assert find_networks(text) == networks

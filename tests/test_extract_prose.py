@@ -728,3 +728,13 @@ def test_words_that_label_nothing_before_a_colon_leave_the_sentence_after_it_to_
                         ("I follow the paper exactly: the input is 224x224x3 as stated in Section 3.", (224, 224, 3))):
         got = found(document("# AlexNet", line), PAPER)
         assert got.get(("alexnet", "input", Q.SHAPE)) == [shape], line
+
+
+def test_an_expression_broken_over_two_lines_is_read_whole():
+    # VGG19 with the input depth left out of its conv terms, as written: the sum is 123,697,896
+    from extract_helpers import PARAMS, Q, document, found
+
+    doc = document("以19层VGG模型为例",
+                   "所以参数总数为(3*3*64+64)*2+(3*3*128+128)*2+(3*3*256+256)*4+(3*3*512+512)*8+...",
+                   "    (512*7*7*4096+4096)+(4096*4096+4096)+(4096*1000+1000)=  123697896")
+    assert found(doc, PARAMS)[("vgg19", "total", Q.PARAMS)] == [123697896]

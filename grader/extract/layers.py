@@ -354,6 +354,15 @@ def find_networks(text: str) -> tuple[str, ...]:
             if name not in found:
                 found.append(name)
     families = _families()
+    for stem, names in families.items():  # "以19层VGG模型为例", "a 16-layer VGG", "VGG with 19 layers"
+        for m in re.finditer(rf"(?<![\d.])(\d{{1,3}})\s*(?:层|-?\s*layers?|-?\s*weight\s*layers?)\s*(?:的\s*)?{stem}(?![a-z])"
+                             rf"|(?<![a-z]){stem}(?:\s*net)?\s*(?:with|of|de|con|mit|avec)?\s*(\d{{1,3}})\s*"
+                             rf"(?:层|layers?|weight\s*layers?|capas|couches|schichten|camadas)", norm):
+            depth = m[1] or m[2]
+            if f"{stem}{depth}" in names and not any(s <= m.start() < e for s, e in taken):
+                taken.append((m.start(), m.end()))
+                if f"{stem}{depth}" not in found:
+                    found.append(f"{stem}{depth}")
     for stem, names in families.items():
         for m in re.finditer(rf"(?<![a-z]){stem}(?![a-z])", norm):
             if any(s <= m.start() < e for s, e in taken):

@@ -92,12 +92,41 @@ class Section:
 
 def read_sections(document: Document) -> list[Section]:
     walker = _Walker()
-    for block in document.blocks:
+    for block in _joined_expressions(document.blocks):
         if isinstance(block, Table):
             walker.table(block)
         elif isinstance(block, TextLine):
             walker.line(block)
     return walker.sections
+
+
+# a line that breaks off inside an expression: an operator, perhaps then "..." or "…", at its end
+_BROKEN_OFF = re.compile(r"(?:[-+*×x·/=(]|\\times|\\cdot)\s*(?:\.{3}|…)?\s*$")
+_GOES_ON = re.compile(r"\s*[\d(（]")
+
+
+def _joined_expressions(blocks):
+    """The lines of an expression broken over lines ("…+(3*3*512+512)*8+..." then
+    "(512*7*7*4096+4096)+…= 123697896") as one line, where the first's source is."""
+    pending: TextLine | None = None
+    for block in blocks:
+        if pending is not None:
+            if isinstance(block, TextLine) and not block.heading and _GOES_ON.match(block.text):
+                head = re.sub(r"\s*(?:\.{3}|…)\s*$", "", pending.text)
+                pending = TextLine(f"{head} {block.text.strip()}", pending.source, pending.heading)
+                if not _BROKEN_OFF.search(pending.text):
+                    yield pending
+                    pending = None
+                continue
+            yield pending
+            pending = None
+        if isinstance(block, TextLine) and not block.heading and _BROKEN_OFF.search(block.text) \
+                and re.search(r"\d", block.text):
+            pending = block
+            continue
+        yield block
+    if pending is not None:
+        yield pending
 
 
 # a line of a program: an assignment from a call, a definition, a control statement, an import
