@@ -738,3 +738,14 @@ def test_an_expression_broken_over_two_lines_is_read_whole():
                    "所以参数总数为(3*3*64+64)*2+(3*3*128+128)*2+(3*3*256+256)*4+(3*3*512+512)*8+...",
                    "    (512*7*7*4096+4096)+(4096*4096+4096)+(4096*1000+1000)=  123697896")
     assert found(doc, PARAMS)[("vgg19", "total", Q.PARAMS)] == [123697896]
+
+
+def test_the_words_for_a_clauses_one_value_may_come_well_before_it():
+    # LeNet-5 F6 (fc2): (120 + 1)·84 = 10,164 parameters, and as many connections
+    from extract_helpers import Q, document, found
+
+    doc = document("# LeNet-5", "## F6 layer",
+                   "The training parameters and number of connections for this layer are (120 + 1) x 84 = 10164.")
+    got = found(doc, {"lenet5": (Q.PARAMS, Q.CONNECTIONS)})
+    assert got[("lenet5", "fc2", Q.PARAMS)] == [10164]
+    assert got[("lenet5", "fc2", Q.CONNECTIONS)] == [10164]

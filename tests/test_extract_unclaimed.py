@@ -23,8 +23,8 @@ def placed(doc, networks, layers):
     return {(a.network, a.layer, a.quantity): (a.value, a.confidence) for a in with_pass if a not in without}
 
 
-def test_a_figure_whose_words_are_not_joined_to_it_is_placed_below_the_review_threshold():
-    doc = document("# LeNet-5", "## F6 layer", "The parameters and connections of this layer are 10164.")
+def test_a_figure_whose_words_say_nothing_of_it_is_placed_below_the_review_threshold():
+    doc = document("# LeNet-5", "## F6 layer", "All told, that makes 10164 of them.")
     got = placed(doc, LENET, LENET_LAYERS)
     assert set(got) == {("lenet5", "fc2", Q.PARAMS)}
     value, confidence = got["lenet5", "fc2", Q.PARAMS]

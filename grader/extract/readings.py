@@ -34,6 +34,7 @@ from grader.core import Cell, Document, Quantity, Source, Table, TextLine
 from grader.extract.layers import (LayerLabel, find_layers, find_networks, network_mentions, pair_start,
                                   parse_layer)
 from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, coordinated,
+                                      named_quantities,
                                       names_network_column, names_other_network, names_total, quantities_beside,
                                       quantity_beside, respective, says_respectively, total_adverb, vocabulary)
 from grader.extract.regions import (ARROW, Parsed, clean, without_retractions, drop_remarks, exact_over_rounded, has_operator, is_math,
@@ -653,6 +654,11 @@ class _Walker:
                     found.append((also, text[written.start:written.end], total or of_whole))
                 # "its parameters and its connections are both 10,164"
                 found += [(q, text[written.start:written.end], total or of_whole) for q in joined]
+        if not found and numbers and not re.search(r"[^\W\dxX_]", text[numbers[0].start:numbers[-1].end]):
+            # one region of numbers ("(120 + 1) x84 = 10164"): one value
+            self._far_words(text, numbers[0].start, numbers[-1].end, source, total, line_row or context_row, layer,
+                            from_context=line_row is None and context_row is not None)
+            return
         if not found:
             return
         row = None
@@ -662,6 +668,23 @@ class _Walker:
         for quantity, value, in_total in found:
             self._value("total" if in_total else "layer", None if in_total else row, quantity, value, source,
                         from_context=context_row is not None and not in_total)
+
+    def _far_words(self, text: str, start: int, end: int, source: Source, total: bool, row: Row | None,
+                   layer: LayerLabel | None, *, from_context: bool) -> None:
+        """"The parameters and connections of this layer are 10164": a clause's one value (text[start:
+        end]), the words for what it counts earlier in the clause than beside it; read as weaker than
+        words beside it would be (as a heading's quantity is)."""
+        far = named_quantities(text[:start])
+        found = read_values(text[start:end])
+        if not found or not 1 <= len(far) <= 2 or _BYTES_AFTER.match(text, end) \
+                or _DIFFERENCE.search(text) or re.match(r"\s*(?:more|fewer|less)(?![^\W\d_])", text[end:], re.IGNORECASE):
+            return  # "… more than VGG16: 5,309,696 more": a difference, no count
+        if not total:
+            row = row or self.new_row(layer)
+            self.row, self.pending = row, None
+        for quantity in sorted(far, key=lambda q: q.value):
+            self.add(Reading("total" if total else "layer", found[0], source, row=None if total else row,
+                             context=quantity, from_context=from_context and not total))
 
     def _pair(self, label_text: str, value: str, source: Source, heading: bool = False) -> None:
         label_text = _QUOTED_KEY.sub(r"\1", label_text)  # "{'total'": a printed dict's key
