@@ -51,7 +51,7 @@ MAGNITUDE = 10
 SURE_WITHOUT_WORKING = 0.85
 # An unexplained value this many times off the slot's figure is no answer to it, whatever words named
 # the slot: "1 MAC = 2 FLOP" beside fc8's 4,096,000 connections, a year, a line number.
-ABSURD = 1000
+ABSURD = 100
 COUNTED_QUANTITIES = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.PARAMS, Quantity.CONNECTIONS)
 # Mistakes the comparator recognises that no pitfall names, as a note says them.
 UNNAMED = {"connections_as_flops": "connections counted as FLOPs"}
