@@ -489,3 +489,17 @@ def test_a_share_written_with_a_decimal_comma_is_no_count():
     got = found(doc, PAPER)
     assert got[("alexnet", "fc6", Q.WEIGHTS)] == [37748736]
     assert not any(61 in values for values in got.values())
+
+
+def test_a_blocks_list_of_values_gives_each_of_its_layers_one():
+    # VGG19 block 3 (four convolutions): (3·3·128 + 1)·256 = 295,168, then (3·3·256 + 1)·256 = 590,080
+    # three times; fc6-fc8: 102,764,544, 16,781,312, 4,097,000
+    from extract_helpers import PARAMS, Q, document, found
+
+    doc = document("vgg19:             # same as vgg16 plus conv3_4, conv4_4, conv5_4",
+                   "  conv3: [295168, 590080, 590080, 590080]", "  fc: [102764544, 16781312, 4097000]",
+                   "  conv1: [1792, 36928, 5]")  # not as long as block 1: no layer's
+    got = found(doc, PARAMS)
+    assert [got[("vgg19", f"conv3_{k}", Q.PARAMS)] for k in range(1, 5)] == [[295168], [590080], [590080], [590080]]
+    assert [got[("vgg19", f"fc{k}", Q.PARAMS)] for k in (6, 7, 8)] == [[102764544], [16781312], [4097000]]
+    assert ("vgg19", "conv1_1", Q.PARAMS) not in got and ("vgg16", "conv3_1", Q.PARAMS) not in got

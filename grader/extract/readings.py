@@ -251,6 +251,7 @@ class _Walker:
             self.lead = None  # a blank line (or a paragraph of its own) ends the list under the label
         if _CODE.match(text):
             return  # a statement of a program, not a student's label
+        text = _KEY_COMMENT.sub(r"\1", text)  # "vgg19:   # same as vgg16 plus …": the key, not its note
         if (listed := _TENSOR_LINE.fullmatch(text)) is not None:
             # "features.0.weight torch.Size([64, 3, 11, 11]) 23232": a printed tensor's row
             parts = [listed["name"], listed["shape"] or "", listed["count"]]
@@ -669,6 +670,30 @@ class _Walker:
             self._value("total" if in_total else "layer", None if in_total else row, quantity, value, source,
                         from_context=context_row is not None and not in_total)
 
+    def _block_list(self, layer: LayerLabel, value: str, source: Source) -> bool:
+        """A bracketed list of values under a block's name, one for each of its layers in order:
+        "conv3: [295168, 590080, 590080, 590080]" (VGG19's block 3), "fc: [102764544, 16781312,
+        4097000]" (fc6-fc8). The list must be as long as the block is in the section's network."""
+        found = _BRACKETED_LIST.fullmatch(value.strip())
+        if found is None or len(self.section.networks) != 1:
+            return False
+        from grader.reference.spec import load_network
+
+        items = [item.strip() for item in found[1].split(",")]
+        network = load_network(self.section.networks[0])
+        if layer.kind == "conv" and layer.number is not None and not layer.positional:
+            names = [n.name for n in network.layers if re.fullmatch(rf"conv{layer.number}_\d+", n.name)]
+        elif layer.kind == "fc" and layer.positional:
+            names = [n.name for n in network.layers if n.kind == "fc"]
+        else:
+            return False
+        if len(names) < 2 or len(names) != len(items):
+            return False
+        for name, item in zip(names, items):
+            self._value("layer", self.new_row(LayerLabel(name, None, None, name)), None, item, source)
+        self.row, self.pending = None, None
+        return True
+
     def _far_words(self, text: str, start: int, end: int, source: Source, total: bool, row: Row | None,
                    layer: LayerLabel | None, *, from_context: bool) -> None:
         """"The parameters and connections of this layer are 10164": a clause's one value (text[start:
@@ -703,6 +728,8 @@ class _Walker:
         if layer is not None and layer.kind is None and not layer.is_input \
                 and len(label.phrase) >= layer.end - layer.start and not (not value.strip() and (heading or _only_names(label_text))):
             layer = None  # "Output: 27x27x256", "Output featuremap size": a shape, not the output layer
+        if layer is not None and label.role is None and self._block_list(layer, value, source):
+            return  # VGG19's "conv3: [295168, 590080, 590080, 590080]": a value for each layer of block 3
         if label.role == NOT_ANSWER and (layer is None or layer.is_input):
             return  # "Input channels = 1", "卷积核大小：…"
         if _DIFFERENCE.search(label_text) or _DIFFERENCE.match(value.strip()[::-1]):
@@ -2160,6 +2187,12 @@ def _cell_quantity(text: str) -> Quantity | None:
         return None
     label = classify(words)
     return label.quantity if label.role is not None and not label.total else None
+
+
+# a YAML key with a comment after it and no value
+_KEY_COMMENT = re.compile(r"^(\s*[\w.\-]+\s*:)\s+#\s.*$")
+# a list of whole numbers in brackets, as YAML, JSON and Python print one: "[1792, 36928]"
+_BRACKETED_LIST = re.compile(r"[\[(]\s*(\d[\d_]*(?:\s*,\s*\d[\d_]*)+)\s*,?\s*[\])]")
 
 
 def _is_list(text: str) -> bool:
