@@ -456,6 +456,11 @@ def test_a_code_comment_after_a_value_is_a_note_not_the_value():
     assert got[("lenet5", "fc1", Q.PARAMS)] == [48120]
     # the input's shape on the network's line, and the pools' zero, are no total
     assert ("lenet5", "total", Q.PARAMS) not in got
+    # "#" after a layer's number is "number of": AlexNet conv1 after pooling, 27·27·96 = 69,984
+    got = found(document("# AlexNet", "Conv 1 # Units: 27 x 27 x 96 = 69,984", "CONV2 # Weights: 307,200"),
+                {"alexnet": (Q.UNITS, Q.WEIGHTS)})
+    assert got[("alexnet", "conv1", Q.UNITS)] == [69984]
+    assert got[("alexnet", "conv2", Q.WEIGHTS)] == [307200]
 
 
 def test_a_dataframes_index_column_numbers_rows_and_counts_nothing():

@@ -181,14 +181,28 @@ def drop_remarks(text: str, keep=None) -> str:
             break
         text = changed
     text = re.sub(r"[(（][^()（）]*$", lambda m: " " if _is_remark(m.group(0)) else m.group(0), text)
-    return _TRAILING_COMMENT.sub(" ", _POINTED_REMARK.sub(" ", text))
+    return _without_trailing_comment(_POINTED_REMARK.sub(" ", text))
 
 
 # a remark that points back at what it is about: "223,948,800 connections  <-- fixed, …", "← corrected"
 _POINTED_REMARK = re.compile(r"\s(?:<-{1,3}|<={1,2}|←|⟵)\s+[^\W\d_].*$")
 # a code comment after a value ("fc1: 48120   # 16*5*5 = 400 inputs", "4096000 // 4096 * 1000"): the
 # working or a note, not the value
-_TRAILING_COMMENT = re.compile(r"(?<=\d)\s+(?:#|//)\s.*$")
+_TRAILING_COMMENT = re.compile(r"(?<![^\W\d_])(?<![\d.])\d[\d,._]*\s+(?:#|//)\s(.*)$")
+
+
+def _without_trailing_comment(text: str) -> str:
+    """The text without a comment after a value; "CONV1 # Units: …" (a layer's name, then "#" for
+    "number of") and "34848 # weights" (the count's word) keep theirs."""
+    found = _TRAILING_COMMENT.search(text)
+    if found is None:
+        return text
+    from grader.extract.quantities import classify
+
+    words = re.match(r"[^\d=]*", found[1])[0]  # what the note says before any figure of its own
+    if classify(words[:40]).quantity is not None:
+        return text  # "Conv 1 # Units: 27 x 27 x 96 = 69,984": "#" for "number of"
+    return text[:found.start(1)].rstrip().rstrip("#/").rstrip()
 
 
 def _is_remark(group: str) -> bool:
