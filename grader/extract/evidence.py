@@ -165,6 +165,12 @@ def implausibly_small(network: str, layer: str, quantity: Quantity, value) -> bo
     return smallest is not None and value * IMPLAUSIBLE_RATIO < smallest and not slots_of(network, value)
 
 
+@lru_cache(maxsize=None)
+def _totals(network_name: str) -> dict:
+    """quantity -> the network's totals of it over the perturbations."""
+    return {q: frozenset(figures.total(q) for figures in _figures(network_name)) for q in COUNTS}
+
+
 def is_total(network: str, quantity: Quantity, value, text: str = "", approximate: bool = False) -> bool:
     """The value is the network's total of that count (or of the weights and the parameters, which
     students call by each other's name) under some convention: exactly, or as the student rounded
@@ -173,8 +179,8 @@ def is_total(network: str, quantity: Quantity, value, text: str = "", approximat
 
     if quantity not in COUNTS or isinstance(value, (tuple, bool)) or not isinstance(value, (int, float)) or not value:
         return False
-    counts = {Quantity.WEIGHTS, Quantity.PARAMS} if quantity in (Quantity.WEIGHTS, Quantity.PARAMS) else {quantity}
-    totals = {figures.total(q) for figures in _figures(network) for q in counts}
+    counts = (Quantity.WEIGHTS, Quantity.PARAMS) if quantity in (Quantity.WEIGHTS, Quantity.PARAMS) else (quantity,)
+    totals = set().union(*(_totals(network)[q] for q in counts))
     interval = rounding(value, text, approximate=approximate)
     if interval is None:
         return value in totals

@@ -355,9 +355,9 @@ def find_networks(text: str) -> tuple[str, ...]:
                 found.append(name)
     families = _families()
     for stem, names in families.items():  # "以19层VGG模型为例", "a 16-layer VGG", "VGG with 19 layers"
-        for m in re.finditer(rf"(?<![\d.])(\d{{1,3}})\s*(?:层|-?\s*layers?|-?\s*weight\s*layers?)\s*(?:的\s*)?{stem}(?![a-z])"
-                             rf"|(?<![a-z]){stem}(?:\s*net)?\s*(?:with|of|de|con|mit|avec)?\s*(\d{{1,3}})\s*"
-                             rf"(?:层|layers?|weight\s*layers?|capas|couches|schichten|camadas)", norm):
+        if stem not in norm:
+            continue
+        for m in _depth_pattern(stem).finditer(norm):
             depth = m[1] or m[2]
             if f"{stem}{depth}" in names and not any(s <= m.start() < e for s, e in taken):
                 taken.append((m.start(), m.end()))
@@ -384,6 +384,14 @@ def find_networks(text: str) -> tuple[str, ...]:
             if token == stem:
                 return names
     return ()
+
+
+@lru_cache(maxsize=None)
+def _depth_pattern(stem: str) -> re.Pattern:
+    """A network of a family named by its depth, before or after the family's name."""
+    return re.compile(rf"(?<![\d.])(\d{{1,3}})\s*(?:层|-?\s*layers?|-?\s*weight\s*layers?)\s*(?:的\s*)?{stem}(?![a-z])"
+                      rf"|(?<![a-z]){stem}(?:\s*net)?\s*(?:with|of|de|con|mit|avec)?\s*(\d{{1,3}})\s*"
+                      rf"(?:层|layers?|weight\s*layers?|capas|couches|schichten|camadas)")
 
 
 def network_mentions(text: str) -> list[tuple[int, int, str]]:

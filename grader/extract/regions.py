@@ -88,22 +88,33 @@ def clean(text: str) -> str:
     text = _FULL_WIDTH_GROUPING.sub(",", _undoubled(html.unescape(text))).translate(_FULL_WIDTH_DIGITS)
     text = _REFERENCE.sub(lambda m: re.sub(r"\d", "#", m[0]), text)
     text = _CJK_COMMA.sub("，", _YEAR.sub(lambda m: re.sub(r"\d", "#", m[0]), text))
-    text = re.sub(r"<!--.*?(?:-->|$)", " ", text)
-    text = re.sub(r"<[^<>]{0,400}>", " ", text)
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"https?://\S+", " ", text)
-    text = re.sub(r"~~.*?~~", " ", text)
-    text = re.sub(r"\\(?:text|mathrm|textbf|mathbf|textit|operatorname|boxed)\s*\{([^{}]*)\}", r" \1 ", text)
-    text = re.sub(r"\\(?:q?quad|,|;|!|:|\s)", " ", text)
-    text = re.sub(r"\\(?:left|right|big|Big|displaystyle)(?![a-zA-Z])", "", text)
-    text = re.sub(r"\^\{?\+\}?", "", text)  # "Conv7^+": a student's mark
-    text = text.replace("{,}", ",").replace("\\#", "#").replace("\\_", "_").replace("\\*", "*")
-    text = text.replace("\\(", "(").replace("\\)", ")").replace("\\[", "[").replace("\\]", "]")
-    text = re.sub(r"\\over(?![a-zA-Z])", "/", text)
-    text = re.sub(r"(?<!\\)[{}]", " ", text)
+    # each pattern tried only where its mark is in the text: most lines have none (a line is cleaned
+    # once per distinct text, and a class has tens of thousands)
+    if "<" in text:
+        text = re.sub(r"<!--.*?(?:-->|$)", " ", text)
+        text = re.sub(r"<[^<>]{0,400}>", " ", text)
+    if "](" in text:
+        text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    if "http" in text:
+        text = re.sub(r"https?://\S+", " ", text)
+    if "~~" in text:
+        text = re.sub(r"~~.*?~~", " ", text)
+    if "\\" in text:
+        text = re.sub(r"\\(?:text|mathrm|textbf|mathbf|textit|operatorname|boxed)\s*\{([^{}]*)\}", r" \1 ", text)
+        text = re.sub(r"\\(?:q?quad|,|;|!|:|\s)", " ", text)
+        text = re.sub(r"\\(?:left|right|big|Big|displaystyle)(?![a-zA-Z])", "", text)
+    if "^" in text:
+        text = re.sub(r"\^\{?\+\}?", "", text)  # "Conv7^+": a student's mark
+    if "\\" in text or "{" in text:
+        text = text.replace("{,}", ",").replace("\\#", "#").replace("\\_", "_").replace("\\*", "*")
+        text = text.replace("\\(", "(").replace("\\)", ")").replace("\\[", "[").replace("\\]", "]")
+        text = re.sub(r"\\over(?![a-zA-Z])", "/", text)
+    if "{" in text or "}" in text:
+        text = re.sub(r"(?<!\\)[{}]", " ", text)
     text = text.replace("$", " ").replace("**", " ").replace("__", " ")
-    text = re.sub(r"^(?:\s*\*)+(?=\s|$)|(?:\s+\*+)+\s*$", " ", text)  # emphasis stars ("\*   \*  Total")
+    if "*" in text:
+        text = re.sub(r"^(?:\s*\*)+(?=\s|$)|(?:\s+\*+)+\s*$", " ", text)  # emphasis stars ("\*   \*  Total")
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 
