@@ -1122,7 +1122,6 @@ class _Walker:
                 self.add(Reading("layer", parsed, source, row=row, evidence_only=True))
         _without_rounded_glosses(self.section.readings, first_reading)
 
-
     def _tensor_row(self, cells: list[Cell], texts: list[str], at: int, roles: list[Label], group: int) -> None:
         """A row of a listing of parameter tensors, as `model.named_parameters()` or a state dict
         prints them: "features.0.weight | (64, 3, 3, 3) | 1728". The tensor's module is a layer: the
@@ -1141,19 +1140,18 @@ class _Walker:
         row = self.tensor_rows.get(module)
         if row is None:
             named = parse_layer(module.replace("/", " "))
-            if named is None or named.number is None and named.kind is not None:
+            if named is None or (named.number is None and named.kind is not None):
                 kind = {4: "conv", 2: "fc"}.get(rank, "layer")
                 number = 1 + sum(1 for r in self.tensor_rows.values() if r.label.kind == kind)
                 named = LayerLabel(module, kind, number, f"{kind}{number}")
             row = self.tensor_rows[module] = self.new_row(named, group)
         quantity = Quantity.BIASES if holds.startswith("bias") else Quantity.WEIGHTS
-        counted = [k for k, t in enumerate(texts) if k != at and _tensor_shape(t) is None and read_values(t)
-                   and isinstance(read_values(t)[0].value, int)]
-        named_column = [k for k in counted if k < len(roles) and roles[k].quantity not in (None, Quantity.SHAPE)]
-        chosen = (named_column or counted[-1:])
+        counts = {k: found[0] for k, t in enumerate(texts) if k != at and _tensor_shape(t) is None
+                  and (found := read_values(t)) and isinstance(found[0].value, int)}
+        named_column = [k for k in counts if k < len(roles) and roles[k].quantity not in (None, Quantity.SHAPE)]
+        chosen = named_column or list(counts)[-1:]  # the count column, else the row's last count
         if chosen:
-            self.add(Reading("layer", read_values(texts[chosen[0]])[0], cells[chosen[0]].source, row=row,
-                             quantity=quantity))
+            self.add(Reading("layer", counts[chosen[0]], cells[chosen[0]].source, row=row, quantity=quantity))
 
 
 # a parameter tensor's name: its module's path, then what it holds ("features.0.weight",
