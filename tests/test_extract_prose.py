@@ -749,3 +749,12 @@ def test_the_words_for_a_clauses_one_value_may_come_well_before_it():
     got = found(doc, {"lenet5": (Q.PARAMS, Q.CONNECTIONS)})
     assert got[("lenet5", "fc2", Q.PARAMS)] == [10164]
     assert got[("lenet5", "fc2", Q.CONNECTIONS)] == [10164]
+
+
+def test_a_line_that_opens_with_a_shape_then_its_word_gives_the_layers_shape():
+    # AlexNet conv2's output: 27×27×256
+    from extract_helpers import PAPER, Q, document, found
+
+    for line in ("27x27x256 feature map", "- 27 x 27 x 256 output"):
+        assert found(document("# AlexNet", "## Conv2", line), PAPER).get(("alexnet", "conv2", Q.SHAPE)) \
+            == [(27, 27, 256)], line

@@ -813,8 +813,9 @@ class _Walker:
                 self._value("layer", self.row, Quantity.SHAPE, shown["shape"], source)
             if label.role is None and self._arrow_shape(value if ARROW.search(value) else label_text + value, source):
                 return  # "conv: 96 kernels 11x11x3, stride 4 → 55x55x96", "max pool → 13x13x256"
-        if not value and label.quantity not in (None, Quantity.SHAPE) and re.match(r"\s*[\d(（]", label_text):
-            value = label_text  # "4,096 neurons.": the number, then the word for what it counts
+        if not value and label.quantity is not None and re.match(r"\s*[\d(（]", label_text) \
+                and (label.quantity is not Quantity.SHAPE or _SHAPE_FIRST.match(label_text)):
+            value = label_text  # "4,096 neurons.", "27x27x256 feature map": the number, then its word
         if value and re.match(r"[^\W\d_]", value) and "=" in value and not layer_in_value(value) \
                 and label.quantity is None and not label.total:
             for sub_label, sub_value in _split_equals(value):  # "Input channels = 1, Output channels = 6"
@@ -2187,6 +2188,8 @@ def _cell_quantity(text: str) -> Quantity | None:
     return label.quantity if label.role is not None and not label.total else None
 
 
+# a map's sides and depth, then the word for a shape: "27x27x256 feature map", "13×13×384 output"
+_SHAPE_FIRST = re.compile(r"\s*\d+\s*[x×*]\s*\d+(?:\s*[x×*]\s*\d+)?\s+[^\W\d_]", re.IGNORECASE)
 # a YAML key with a comment after it and no value
 _KEY_COMMENT = re.compile(r"^(\s*[\w.\-]+\s*:)\s+#\s.*$")
 # a list of whole numbers in brackets, as YAML, JSON and Python print one: "[1792, 36928]"
