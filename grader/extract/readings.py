@@ -37,8 +37,8 @@ from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned,
                                       named_quantities,
                                       names_network_column, names_other_network, names_total, quantities_beside,
                                       quantity_beside, respective, says_respectively, total_adverb, vocabulary)
-from grader.extract.regions import (ARROW, Parsed, clean, without_retractions, drop_remarks, exact_over_rounded, has_operator, is_math,
-                                    is_share, read_value, read_values, strip_numbering)
+from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, exact_over_rounded, has_operator, is_math,
+                                    is_share, read_value, read_values, strip_numbering, without_retractions)
 
 # prose: a layer named further into a label than this is a reference, not the label's subject
 LABEL_REACH = 30
@@ -702,7 +702,7 @@ class _Walker:
         far = named_quantities(text[:start])
         found = read_values(text[start:end])
         if not found or not 1 <= len(far) <= 2 or _BYTES_AFTER.match(text, end) \
-                or _DIFFERENCE.search(text) or re.match(r"\s*(?:more|fewer|less)(?![^\W\d_])", text[end:], re.IGNORECASE):
+                or _DIFFERENCE.search(text) or _MORE_AFTER.match(text, end):
             return  # "… more than VGG16: 5,309,696 more": a difference, no count
         if not total:
             row = row or self.new_row(layer)
@@ -982,7 +982,8 @@ class _Walker:
         total ("total params") are its totals; the others count parts of it ("conv params")."""
         for cell, head in zip(cells, header):
             label = classify(clean(head.text), fuzzy=True)
-            if label.total and label.quantity not in (None, Quantity.SHAPE) and (found := read_values(clean(cell.text))):
+            if label.total and label.quantity not in (None, Quantity.SHAPE) \
+                    and (found := read_values(clean(cell.text))):
                 self.add(Reading("total", found[0], cell.source, quantity=label.quantity))
 
     def _key_values(self, rows: list[list[Cell]]) -> None:
@@ -1749,6 +1750,7 @@ def _sum_of_layers(text: str) -> bool:
 _NEXT_LABEL = re.compile(r"\s*[^\W\d_]{2,}(?:\s+[^\W\d_]+)?\s*[:：=≈~]?\s*(?:约|about\s+)?[\d(]")
 
 
+_MORE_AFTER = re.compile(r"\s*(?:more|fewer|less)(?![^\W\d_])", re.IGNORECASE)
 _IDLE_HEAD = re.compile(r"([^:：\d]{1,40})[:：]\s*(?=[^\W\d_])")
 
 

@@ -343,9 +343,10 @@ def _answers(section: Section, name: str, network_confidence: float, asked: tupl
         if confidence * network_confidence < 1 and evidence.implausibly_small(name, layer, quantity,
                                                                              reading.parsed.value):
             continue  # an inferred slot, a value no count of it comes near: a side, a filter count
+        parsed = reading.parsed
         if layer != "total" and confidence * network_confidence < 1 \
-                and evidence.is_total(name, quantity, reading.parsed.value, reading.parsed.text, reading.parsed.approximate) \
-                and not evidence.fits(name, layer, None, reading.parsed.value):
+                and evidence.is_total(name, quantity, parsed.value, parsed.text, parsed.approximate) \
+                and not evidence.fits(name, layer, None, parsed.value):
             layer = "total"  # "Answer is 61M parameters in total" under conv1's line: the network's
         answer = _answer(reading, name, network, layer, quantity, confidence * network_confidence)
         if answer is not None:
