@@ -758,3 +758,14 @@ def test_a_line_that_opens_with_a_shape_then_its_word_gives_the_layers_shape():
     for line in ("27x27x256 feature map", "- 27 x 27 x 256 output"):
         assert found(document("# AlexNet", "## Conv2", line), PAPER).get(("alexnet", "conv2", Q.SHAPE)) \
             == [(27, 27, 256)], line
+
+
+def test_a_line_ending_in_a_word_is_not_an_expression_broken_off():
+    # "softmax" ends in an x, which is no sign: the next line is its own (fc8 4,096·1,000 weights)
+    from extract_helpers import PAPER, Q, document
+
+    from grader.extract import extract
+
+    doc = document("# AlexNet", "FC8: 1,000 units, then softmax", "4,096,000 weights in FC8")
+    lines = {(a.layer, a.quantity): a.source.line for a in extract(doc, networks=PAPER)}
+    assert lines[("fc8", Q.UNITS)] == 2 and lines[("fc8", Q.WEIGHTS)] == 3

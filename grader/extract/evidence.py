@@ -41,7 +41,7 @@ def _slots(network_name: str) -> dict:
     for figures in _figures(network_name):
         for record in figures.layers:
             for quantity in COUNTS:
-                value = record.params if quantity is Quantity.PARAMS else getattr(record, quantity.value)
+                value = record.figure(quantity)
                 table.setdefault(value, set()).add((record.name, quantity))
         for quantity in COUNTS:
             table.setdefault(figures.total(quantity), set()).add(("total", quantity))
@@ -148,7 +148,7 @@ def _smallest(network_name: str) -> dict:
     for figures in _figures(network_name):
         for record in figures.layers[:-1]:  # the output layer's figures follow the classes a course picks
             for quantity in COUNTS:
-                value = record.params if quantity is Quantity.PARAMS else getattr(record, quantity.value)
+                value = record.figure(quantity)
                 if value:
                     key = (record.name, quantity)
                     table[key] = min(table.get(key, value), value)

@@ -180,15 +180,13 @@ def vocabulary() -> Vocabulary:
     no_bias = re.compile(rf"(?:{before})\s*(?:the\s*|los\s*|les\s*|die\s*|os\s*)?(?:{biases})"
                          rf"|(?:{biases})\s*(?:is\s*|are\s*|을\s*|를\s*|を\s*)?(?:{after})") if before and after else None
     joins = sorted((normalise(str(w)) for w in raw.get("conjunctions", ())), key=len, reverse=True)
+    retractions = _alternation(normalise(str(w)) for w in raw["retractions"]) if raw.get("retractions") else ""
     return Vocabulary(
         conjunction=re.compile(_alternation(joins)) if joins else None,
         respectively=re.compile(_alternation(normalise(str(w)) for w in raw["respectively"]))
         if raw.get("respectively") else None,
-        retraction=re.compile(r"\s*(?:[—–\-,]+|…|\.\.\.)?\s*(?:"
-                              + _alternation(normalise(str(w)) for w in raw["retractions"]) + ")")
-        if raw.get("retractions") else None,
-        retraction_words=re.compile(_alternation(normalise(str(w)) for w in raw["retractions"]))
-        if raw.get("retractions") else None,
+        retraction=re.compile(rf"\s*(?:[—–\-,]+|…|\.\.\.)?\s*(?:{retractions})") if retractions else None,
+        retraction_words=re.compile(retractions) if retractions else None,
         no_bias=no_bias,
         output_layer=tuple(sorted({aligned(str(w)) for w in raw.get("output_layer", ())}, key=len, reverse=True)),
         shape_head=re.compile(r"\s*(?:" + "|".join(_bounded(h) for h in heads) + ")") if heads else None,
@@ -215,10 +213,7 @@ def _phrase_patterns() -> tuple[tuple[re.Pattern, str, Quantity | str], ...]:
 def named_quantities(text: str) -> frozenset[Quantity]:
     """Every count a word of the text names ("parameters and connections": both), a layer kind's
     words ("全连接", fully connected) not taken for a count's."""
-    norm = normalise(text)
-    if vocabulary().masked is not None:
-        norm = vocabulary().masked.sub(" ", norm)
-    return frozenset(label.quantity for found in _counts_pattern().finditer(norm)
+    return frozenset(label.quantity for found in _counts_pattern().finditer(_masked(normalise(text)))
                      if (label := classify(found[0])).quantity not in (None, Quantity.SHAPE))
 
 

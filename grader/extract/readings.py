@@ -102,7 +102,7 @@ def read_sections(document: Document) -> list[Section]:
 
 
 # a line that breaks off inside an expression: an operator, perhaps then "..." or "…", at its end
-_BROKEN_OFF = re.compile(r"(?:[-+*×x·/=(]|\\times|\\cdot)\s*(?:\.{3}|…)?\s*$")
+_BROKEN_OFF = re.compile(r"(?:[-+*×·/=(]|(?<![^\W\d_])x|\\times|\\cdot)\s*(?:\.{3}|…)?\s*$")
 _GOES_ON = re.compile(r"\s*[\d(（]")
 
 
@@ -1158,10 +1158,11 @@ class _Walker:
 
 # a parameter tensor's name: its module's path, then what it holds ("features.0.weight",
 # "conv1.bias", "block1_conv1/kernel:0", "dense_1/bias:0")
-_TENSOR = re.compile(r"(?P<module>[a-z_][\w.]*?|[\w.]*\d)[./](?P<tensor>weights?|bias(?:es)?|kernel)(?::0)?",
-                     re.IGNORECASE)
-_TENSOR_LINE = re.compile(r"(?P<name>(?:[a-z_][\w.]*?|[\w.]*\d)[./](?:weights?|bias(?:es)?|kernel)(?::0)?)"
-                          r"\s*[:：,|\s]\s*(?P<shape>(?:torch\.size\s*)?[(\[]{1,2}[\d,\s]*[)\]]{1,2})?"
+_TENSOR_NAME = r"(?P<module>[a-z_][\w.]*?|[\w.]*\d)[./](?P<tensor>weights?|bias(?:es)?|kernel)(?::0)?"
+_TENSOR = re.compile(_TENSOR_NAME, re.IGNORECASE)
+# a printed tensor's line: its name, perhaps its shape, its count
+_TENSOR_LINE = re.compile(rf"(?P<name>{_TENSOR_NAME})\s*[:：,|\s]\s*"
+                          r"(?P<shape>(?:torch\.size\s*)?[(\[]{1,2}[\d,\s]*[)\]]{1,2})?"
                           r"\s*[:：,|=\s]?\s*(?P<count>[\d,_]+)", re.IGNORECASE)
 _NORM_MODULE = re.compile(r"(?:^|[._/])(?:bn|batch_?norm|norm|ln|layer_?norm)\d*(?:$|[._/])", re.IGNORECASE)
 _TENSOR_SHAPE = re.compile(r"(?:torch\.size\s*)?[(\[]{1,2}\s*(\d+(?:\s*,\s*\d+)*)\s*,?\s*[)\]]{1,2}",

@@ -80,14 +80,18 @@ _REFERENCE = re.compile(r"(?<![^\W\d_])(?:figure|fig\.?|table|tab\.|equation|eq\
                         r"|(?:图|圖|図|그림)\s*\d{1,2}(?![\d,.]\d)", re.IGNORECASE)
 
 
+def _digits_hidden(found: re.Match) -> str:
+    """A match with its digits blanked out as "#": the words stay, the number is no longer one."""
+    return re.sub(r"\d", "#", found[0])
+
+
 @memoised
 def clean(text: str) -> str:
     """Markup out, text kept: HTML tags and comments, Markdown images and links, struck-out text
     ("~~ZFNet~~"), emphasis, LaTeX wrappers (\\text{…}, $…$), escaped Markdown characters, the
     LaTeX source a copied web page repeats after its rendered math."""
     text = _FULL_WIDTH_GROUPING.sub(",", _undoubled(html.unescape(text))).translate(_FULL_WIDTH_DIGITS)
-    text = _REFERENCE.sub(lambda m: re.sub(r"\d", "#", m[0]), text)
-    text = _CJK_COMMA.sub("，", _YEAR.sub(lambda m: re.sub(r"\d", "#", m[0]), text))
+    text = _CJK_COMMA.sub("，", _YEAR.sub(_digits_hidden, _REFERENCE.sub(_digits_hidden, text)))
     # each pattern tried only where its mark is in the text: most lines have none (a line is cleaned
     # once per distinct text, and a class has tens of thousands)
     if "<" in text:

@@ -11,6 +11,7 @@ mistake is ever charged on it (compare/__init__.py `_unsure`).
 """
 from __future__ import annotations
 
+import math
 from typing import Iterator, Mapping, Sequence
 
 from grader.core import Answer, Block, Quantity, Source, Table
@@ -72,10 +73,7 @@ def unclaimed(blocks: Sequence[Block], answers: Sequence[Answer], networks: Mapp
 def _values(answer: Answer) -> set:
     values = {answer.value, answer.computed}
     if isinstance(answer.value, tuple):
-        product = 1
-        for side in answer.value:
-            product *= side
-        values.add(product)
+        values.add(math.prod(answer.value))  # a shape read holds its units' count too
     return values
 
 
