@@ -602,3 +602,12 @@ def test_a_network_the_rubric_does_not_ask_names_no_pitfall_but_its_own_slips():
     comparison = compare(other, PARAMS)
     assert all(not j.asked for j in comparison.judgements if j.network == "alexnet-torchvision")
     assert set(raised(comparison)) == {"arithmetic-slip"}
+
+
+def test_a_cost_worked_out_on_a_conv_layer_is_judged_without_the_count_checks():
+    # a memory table a rubric does not ask: conv1's 96·55·55 floats of 4 bytes = 1,134.375 KB,
+    # worked with an expression whose numbers a filter-count check would otherwise try
+    answers = make_answers([{"layer": "conv1", "quantity": "memory", "value": 1134,
+                             "expression": "96*55*55*4/1024", "computed": 1134.375}])
+    comparison = compare(answers, PAPER)
+    assert raised(comparison) == {}

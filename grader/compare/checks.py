@@ -198,6 +198,8 @@ def add_with_weights(ctx: AnswerContext) -> bool:
 # ---------------------------------------------------------------- filters-wrong
 
 _NUMBERS = re.compile(r"\d+")
+# the counts a filter count decides; a shape, a bias count or a cost (memory, FLOPs) it does not
+_FILTER_FIGURES = (Quantity.UNITS, Quantity.WEIGHTS, Quantity.PARAMS, Quantity.CONNECTIONS)
 
 
 def filters_wrong(ctx: AnswerContext) -> bool:
@@ -205,7 +207,7 @@ def filters_wrong(ctx: AnswerContext) -> bool:
     value. A bias count is the filter count itself: it cannot tell."""
     f = ctx.figures
     if ctx.explained or not ctx.slot_sure or f is None or f.kind != "conv" or not ctx.answer.expression \
-            or ctx.quantity in (Quantity.SHAPE, Quantity.BIASES):
+            or ctx.quantity not in _FILTER_FIGURES:
         return False
     written = ctx.answer.expression
     filters = f.shape[2]
