@@ -508,3 +508,30 @@ def test_a_blocks_list_of_values_gives_each_of_its_layers_one():
     assert [got[("vgg19", f"conv3_{k}", Q.PARAMS)] for k in range(1, 5)] == [[295168], [590080], [590080], [590080]]
     assert [got[("vgg19", f"fc{k}", Q.PARAMS)] for k in (6, 7, 8)] == [[102764544], [16781312], [4097000]]
     assert ("vgg19", "conv1_1", Q.PARAMS) not in got and ("vgg16", "conv3_1", Q.PARAMS) not in got
+
+
+def test_a_share_column_and_a_part_column_beside_the_whole_hold_no_answers():
+    # conv2, two towers: 5·5·48·256 = 307,200 weights, 153,600 on each GPU; 186,624 units, 93,312
+    # on each; 307,200 of AlexNet's 60,954,656 weights is 0.504 %
+    doc = Doc().text("## AlexNet").table(
+        ["Layer", "Weights", "", "Units", "", "Share of weights (%)"],
+        ["", "per GPU", "total", "per GPU", "total", ""],
+        ["conv2", "153,600", "307,200", "93,312", "186,624", "0.504"],
+    )
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "conv2", Q.WEIGHTS) == [307_200]
+    assert values(found, "alexnet", "conv2", Q.UNITS) == [186_624]
+
+
+def test_a_part_column_alone_is_the_students_answer():
+    # only the one-tower figure given: the student's answer (the comparator names it), not dropped
+    doc = Doc().text("## AlexNet").table(["Layer", "Weights per GPU"], ["conv2", "153,600"])
+    assert values(slots(doc, PAPER), "alexnet", "conv2", Q.WEIGHTS) == [153_600]
+
+
+def test_a_percent_column_of_a_count_is_no_count():
+    doc = Doc().table(["Schicht", "Gewichte", "Anteil Gewichte in %"], ["CONV1", "34848", "0,057"],
+                      ["FC6", "37748736", "61,929"])
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "conv1", Q.WEIGHTS) == [34_848]
+    assert values(found, "alexnet", "fc6", Q.WEIGHTS) == [37_748_736]

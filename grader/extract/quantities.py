@@ -50,6 +50,8 @@ class Vocabulary:
     masked: re.Pattern | None = None  # phrases whose inner words are not labels (see `vocabulary`)
     header_cells: dict | None = None  # whole header cell -> quantity ("W": weights)
     network_columns: frozenset = frozenset()  # headers of a column naming each row's network
+    share: re.Pattern | None = None  # a share of a count ("in %", "占比"): no count
+    part: re.Pattern | None = None  # a part of a layer ("per GPU"): not the layer's count beside the whole's
     shape_head: re.Pattern | None = None  # a shape word right after a count's ("activation shape")
     no_bias: re.Pattern | None = None  # the biases left out ("sin sesgos", "편향 제외")
     output_layer: tuple[str, ...] = ()  # the output layer's names ("Output", "输出层", "Çıkış katmanı")
@@ -215,6 +217,8 @@ def vocabulary() -> Vocabulary:
         header_cells={normalise(str(w)): Quantity(name)
                       for name, words in raw.get("header_cells", {}).items() for w in words},
         network_columns=frozenset(normalise(str(w)) for w in raw.get("network_columns", ())),
+        share=re.compile(_alternation(normalise(str(w)) for w in raw["shares"])) if raw.get("shares") else None,
+        part=re.compile(_alternation(normalise(str(w)) for w in raw["parts"])) if raw.get("parts") else None,
     )
 
 
@@ -249,6 +253,18 @@ def total_adverb(phrase: str) -> bool:
 def names_network_column(header: str) -> bool:
     """A header of a column whose cells name each row's network ("network", "网络")."""
     return normalise(header) in vocabulary().network_columns
+
+
+def names_share(header: str) -> bool:
+    """A header of a share of a count ("Anteil Gewichte in %", "% of params", "参数占比")."""
+    pattern = vocabulary().share
+    return pattern is not None and pattern.search(normalise(header)) is not None
+
+
+def names_part(header: str) -> bool:
+    """A header counting a part of each layer ("Units per GPU", "每个GPU的参数")."""
+    pattern = vocabulary().part
+    return pattern is not None and pattern.search(normalise(header)) is not None
 
 
 def names_other_network(text: str) -> bool:

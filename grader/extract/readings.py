@@ -34,9 +34,9 @@ from grader.core import Cell, Document, Quantity, Source, Table, TextLine
 from grader.extract.layers import (LayerLabel, find_layers, find_networks, network_mentions, pair_start,
                                   parse_layer)
 from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, coordinated,
-                                      named_quantities,
-                                      names_network_column, names_other_network, names_total, quantities_beside,
-                                      quantity_beside, respective, says_respectively, total_adverb, vocabulary)
+                                      named_quantities, names_network_column, names_other_network, names_part,
+                                      names_share, names_total, quantities_beside, quantity_beside, respective,
+                                      says_respectively, total_adverb, vocabulary)
 from grader.extract.regions import (ARROW, Parsed, clean, drop_remarks, exact_over_rounded, has_operator, is_math,
                                     is_share, read_value, read_values, strip_numbering, without_retractions)
 
@@ -954,7 +954,8 @@ class _Walker:
             rows = [_joined_header(rows[0], rows[1])] + rows[2:]
         header = rows[0] if has_header else []
         body = rows[1:] if has_header else rows
-        roles = _with_flops_as_connections([classify(clean(c.text), fuzzy=True) for c in header])
+        roles = _one_column_a_count(header, _with_flops_as_connections(
+            [classify(clean(c.text), fuzzy=True) for c in header]))
         layer_col = _layer_column(header, roles, body)
         quantity_cols = [j for j, r in enumerate(roles) if r.quantity is not None]
         single = roles[quantity_cols[0]].quantity if len({roles[j].quantity for j in quantity_cols}) == 1 \
@@ -1238,6 +1239,18 @@ def _with_flops_as_connections(roles: list[Label]) -> list[Label]:
         return roles
     return [Label(Quantity.CONNECTIONS, role.total, role.phrase) if role.role == NOT_ANSWER
             and role.phrase in ("flops", "flop") else role for role in roles]
+
+
+def _one_column_a_count(header: list[Cell], roles: list[Label]) -> list[Label]:
+    """A column of a count's share ("Anteil Gewichte in %") holds no answer; of two columns counting
+    one quantity, one for a part of the layer ("per GPU") and one for the whole, the whole's is."""
+    texts = [clean(c.text) for c in header]
+    roles = [Label(NOT_ANSWER, role.total, role.phrase) if role.quantity is not None and names_share(text)
+             else role for role, text in zip(roles, texts)]
+    parts = {j for j, text in enumerate(texts) if roles[j].quantity is not None and names_part(text)}
+    wholes = {roles[j].quantity for j in range(len(roles)) if j not in parts and roles[j].quantity is not None}
+    return [Label(NOT_ANSWER, role.total, role.phrase) if j in parts and role.quantity in wholes else role
+            for j, role in enumerate(roles)]
 
 
 # VGG's way of naming a convolution by its kernel and filters ("CONV3-64"): a listing placed by position
