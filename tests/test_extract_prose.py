@@ -769,3 +769,65 @@ def test_a_line_ending_in_a_word_is_not_an_expression_broken_off():
     doc = document("# AlexNet", "FC8: 1,000 units, then softmax", "4,096,000 weights in FC8")
     lines = {(a.layer, a.quantity): a.source.line for a in extract(doc, networks=PAPER)}
     assert lines[("fc8", Q.UNITS)] == 2 and lines[("fc8", Q.WEIGHTS)] == 3
+
+
+# ------------------------------------------------------------------------------ paragraphs and other languages
+
+
+def test_a_sentence_wrapped_over_lines_is_read_as_one():
+    # an editor's wrap leaves "= 64,896" on one line and its word "units" on the next
+    slots = found(document(
+        "## AlexNet",
+        "In the third convolution both GPUs talk to each other and its 384 filters see all 256 channels: 64,896",
+        "units, 3·3·256·384 = 884,736 weights and 64,896 · 2,304 = 149,520,384 connections.",
+    ), PAPER)
+    assert slots[("alexnet", "conv3", Q.UNITS)] == [64896]
+    assert slots[("alexnet", "conv3", Q.WEIGHTS)] == [884736]
+    assert slots[("alexnet", "conv3", Q.CONNECTIONS)] == [149520384]
+
+
+def test_short_lines_of_their_own_are_not_joined():
+    slots = found(document(
+        "## AlexNet",
+        "conv1 units = 55*55*96 = 290400",
+        "conv2 units = 27*27*256 = 186624",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert slots[("alexnet", "conv2", Q.UNITS)] == [186624]
+
+
+def test_a_layer_that_opens_a_sentence_after_an_article_owns_it_in_any_language():
+    # "La cuarta convolución": the sentence's subject, whatever verb follows; the next sentence
+    # ("Tiene también …") goes on about it; "La segunda (fc7)": the name in brackets, not "the second"
+    slots = found(document(
+        "## AlexNet",
+        "La cuarta convolución vuelve a estar separada por GPU. Tiene también 64.896 unidades, 663.552 pesos "
+        "y 64.896 · 1.728 = 112.140.288 conexiones.",
+        "La segunda (fc7) tiene 4.096 neuronas y 16.777.216 pesos.",
+        "The fourth convolution returns to the towers: 663,552 weights.",
+    ), PAPER)
+    assert slots[("alexnet", "conv4", Q.UNITS)] == [64896]
+    assert slots[("alexnet", "conv4", Q.WEIGHTS)] == [663552, 663552]
+    assert slots[("alexnet", "conv4", Q.CONNECTIONS)] == [112140288]
+    assert slots[("alexnet", "fc7", Q.UNITS)] == [4096]
+    assert slots[("alexnet", "fc7", Q.WEIGHTS)] == [16777216]
+    assert ("alexnet", "fc2", Q.UNITS) not in slots
+
+
+def test_one_filters_count_and_a_conclusion_in_spanish():
+    # "Cada filtro …": one filter's 363 weights, no layer's; ", por lo que …": the layer's, a clause of its own
+    slots = found(document(
+        "## AlexNet",
+        "La primera capa convolucional tiene 290.400 unidades. Cada filtro tiene 11·11·3 = 363 pesos, por lo "
+        "que la capa entera tiene 34.848 pesos.",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.WEIGHTS)] == [34848]
+    assert 363 not in every_value(slots)
+
+
+def test_a_word_holding_an_x_is_a_word_and_y_joins_two_counts():
+    # "conexiones" once lost its x to the multiplication sign; "y" joins as "and" does
+    slots = found(document("## AlexNet", "conv5 tiene 442.368 pesos y 43.264 · 1.728 = 74.760.192 conexiones."),
+                  PAPER)
+    assert slots[("alexnet", "conv5", Q.WEIGHTS)] == [442368]
+    assert slots[("alexnet", "conv5", Q.CONNECTIONS)] == [74760192]

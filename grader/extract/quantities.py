@@ -56,6 +56,10 @@ class Vocabulary:
     no_bias: re.Pattern | None = None  # the biases left out ("sin sesgos", "편향 제외")
     output_layer: tuple[str, ...] = ()  # the output layer's names ("Output", "输出层", "Çıkış katmanı")
     conjunction: re.Pattern | None = None  # a word joining two quantities' names ("and", "和")
+    conjunctions: tuple[str, ...] = ()  # those words
+    sentence_opener: re.Pattern | None = None  # small words before a sentence's subject ("En la")
+    conclusion: re.Pattern | None = None  # ", so …", ", por lo que …": where a conclusion's clause starts
+    per_item: dict | None = None  # words of a count of one item: {"lead": …, "each": …, "item": …}
     respectively: re.Pattern | None = None  # a word pairing names and values in order ("分别")
     retraction: re.Pattern | None = None  # words right after a figure taking it back ("— no wait,")
     retraction_words: re.Pattern | None = None  # those words alone, to find quickly whether a text has any
@@ -199,6 +203,13 @@ def vocabulary() -> Vocabulary:
     retractions = _alternation(normalise(str(w)) for w in raw["retractions"]) if raw.get("retractions") else ""
     return Vocabulary(
         conjunction=re.compile(_alternation(joins)) if joins else None,
+        conjunctions=tuple(joins),
+        conclusion=re.compile(r"[,，]\s*(?=(?:" + "|".join(re.escape(str(w)) for w in sorted(
+            raw["conclusions"], key=lambda w: -len(str(w)))) + r")(?![^\W\d_]))", re.IGNORECASE)
+        if raw.get("conclusions") else None,
+        per_item={key: tuple(str(w) for w in words) for key, words in raw.get("per_item", {}).items()},
+        sentence_opener=re.compile(r"\s*(?:(?:" + _alternation(normalise(str(w)) for w in raw["sentence_openers"])
+                                   + r")\s*){1,2}") if raw.get("sentence_openers") else None,
         respectively=re.compile(_alternation(normalise(str(w)) for w in raw["respectively"]))
         if raw.get("respectively") else None,
         retraction=re.compile(rf"\s*(?:[—–\-,]+|…|\.\.\.)?\s*(?:{retractions})") if retractions else None,

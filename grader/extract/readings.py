@@ -33,7 +33,8 @@ from functools import lru_cache
 from grader.core import Cell, Document, Quantity, Source, Table, TextLine
 from grader.extract.layers import (LayerLabel, find_layers, find_networks, network_mentions, pair_start,
                                   parse_layer)
-from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, coordinated,
+from grader.extract.lines import logical_lines
+from grader.extract.quantities import (INPUT, NOT_ANSWER, TOTAL, Label, aligned, classify, coordinated, normalise,
                                       named_quantities, names_network_column, names_other_network, names_part,
                                       names_share, names_total, quantities_beside, quantity_beside, respective,
                                       says_respectively, total_adverb, vocabulary)
@@ -93,41 +94,12 @@ class Section:
 
 def read_sections(document: Document) -> list[Section]:
     walker = _Walker()
-    for block in _joined_expressions(document.blocks):
+    for block in logical_lines(document.blocks):
         if isinstance(block, Table):
             walker.table(block)
         elif isinstance(block, TextLine):
             walker.line(block)
     return walker.sections
-
-
-# a line that breaks off inside an expression: an operator, perhaps then "..." or "…", at its end
-_BROKEN_OFF = re.compile(r"(?:[-+*×·/=(]|(?<![^\W\d_])x|\\times|\\cdot)\s*(?:\.{3}|…)?\s*$")
-_GOES_ON = re.compile(r"\s*[\d(（]")
-
-
-def _joined_expressions(blocks):
-    """The lines of an expression broken over lines ("…+(3*3*512+512)*8+..." then
-    "(512*7*7*4096+4096)+…= 123697896") as one line, where the first's source is."""
-    pending: TextLine | None = None
-    for block in blocks:
-        if pending is not None:
-            if isinstance(block, TextLine) and not block.heading and _GOES_ON.match(block.text):
-                head = re.sub(r"\s*(?:\.{3}|…)\s*$", "", pending.text)
-                pending = TextLine(f"{head} {block.text.strip()}", pending.source, pending.heading)
-                if not _BROKEN_OFF.search(pending.text):
-                    yield pending
-                    pending = None
-                continue
-            yield pending
-            pending = None
-        if isinstance(block, TextLine) and not block.heading and _BROKEN_OFF.search(block.text) \
-                and re.search(r"\d", block.text):
-            pending = block
-            continue
-        yield block
-    if pending is not None:
-        yield pending
 
 
 # a line of a program: an assignment from a call, a definition, a control statement, an import
@@ -734,7 +706,7 @@ class _Walker:
             return  # "Input channels = 1", "卷积核大小：…"
         if _DIFFERENCE.search(label_text) or _DIFFERENCE.match(value.strip()[::-1]):
             return  # "5,309,696 more than VGG16": a difference, no count
-        if _PER_ITEM.match(value):
+        if _per_item().match(value):
             return  # "conv1: each filter is 11×11×3 = 363 weights", "fc6: each GPU holds 2048": one item's
         if _sum_of_layers(label_text) or _sum_of_layers(value) or _PLURAL_LAYERS.search(label_text):
             return  # "FC6 + FC7 = 54M", "the three FC layers hold …": several layers' count, no layer's
@@ -749,7 +721,7 @@ class _Walker:
             if label.role is None and symbol and symbol[1] in self.symbols:
                 label = Label(self.symbols[symbol[1]])  # "W_{conv1}" in the student's notation
         value = value.strip()
-        segments = [strip_numbering(part, bare=False) for part in re.split(r"[;；，、]|,\s+|\s+and\s+|和", value)] \
+        segments = [strip_numbering(part, bare=False) for part in _value_parts().split(value)] \
             if value else []
         segments = [part for part in segments if part]
         # a number, then the word for what it counts: "186,624 neurons" ("1）减少参数" is a list item)
@@ -766,7 +738,7 @@ class _Walker:
             # "FC7. 4096 neurons fed by FC6's: 16,777,216 weights and 16,777,216 connections": the word
             # right after each number says what it counts, not a word of the label
             label = Label(None, total=label.total)
-        first, *rest = re.split(r"[;；，、]|,\s+|\s+and\s+|和", value) if value else [""]
+        first, *rest = _value_parts().split(value) if value else [""]
         more: list[tuple[Quantity, str]] = []  # other quantities the rest of the value names
         if label.quantity is not None and rest and re.match(r"\s*[\d(（=~≈$]", first) \
                 and re.search(r"[^\W\d_]{2,}", " ".join(rest)):
@@ -1629,15 +1601,9 @@ class Clause:
 # (nor the point of a scale word after a number: "307,2 Tsd. Gewichte", "61 Mio. Parameter")
 _SENTENCE_END = re.compile(r"(?<=[!?;])\s+|(?<=\.)(?<!\d\.)(?<!\d\s\.)(?<!(?:Tsd|Mio|Mrd|тыс|млн)\.)\s+"
                            r"|(?<=\.)(?<!(?:Tsd|Mio|Mrd|тыс|млн)\.)\s+(?!\d)|(?<=[。；！？])")
-# a conclusion drawn from what came before: ", so …", ", which is …"
-_CONCLUSION = re.compile(r",\s*(?=(?:so|which|thus|hence|therefore|giving|i\.e\.)(?![^\W\d_]))", re.IGNORECASE)
 # what a clause says after its label ("conv1: …", "fc6 is split over the two GPUs: …")
 _AFTER_LABEL = re.compile(r"^[^:：=]{1,40}[:：]\s*")
 # a count said of one filter, kernel or position: "each filter has 121 weights", "so a kernel has 1,200"
-_PER_ITEM = re.compile(r"\s*(?:(?:so|thus|hence|then|and|i\.e\.)\s+)?(?:each|every|per|one|a|an)\s+"
-                       r"(?:of\s+(?:the\s+)?(?:[\d,]+\s+)?)?(?:filter|kernel|neuron|unit|"
-                       r"output|position|location|pixel|map|channel|gpu|tower|group|weight|bias|input|connection)",
-                       re.IGNORECASE)
 # a layer named as the source of something ("input: conv5's output", "most of them in FC6"): a reference
 _REFERENCE_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:of|in|into|from|to|by|after|before|than|as|like|with|on|at|"
                                r"fed|feeds?|input)\s*(?:the\s+)?[:：]?|输入\s*[:：]?|입력\s*[:：]?)\s*$", re.IGNORECASE)
@@ -1657,6 +1623,20 @@ _LEADING = re.compile(r"(?:.*[,;:：，；、&(（])?\s*(?:(?:so|and|thus|hence|
 # what follows a mention that opens a clause: its numbers, a colon, or a verb ("FC7 has …")
 _OPENS = re.compile(r"\s*(?:layer|层|층)?\s*(?:[\d(（:：=$]|(?:has|have|had|is|are|was|were|gives?|contains?|"
                     r"holds?|outputs?|produces?|needs?|uses?)(?![^\W\d_]))", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _per_item() -> re.Pattern:
+    """A count said of one filter, kernel or position, in the vocabulary's words: "each filter has 121
+    weights", "so a kernel has 1,200", "Cada filtro tiene 363 pesos", "每个卷积核有363个权重"."""
+    words = vocabulary().per_item
+    lead, each, item = (_words_alternation(words.get(key, ())) for key in ("lead", "each", "item"))
+    return re.compile(rf"\s*(?:(?:{lead})\s+)?(?:{each})\s*(?:of\s+(?:the\s+)?(?:[\d,]+\s+)?)?(?:{item})",
+                      re.IGNORECASE)
+
+
+def _words_alternation(words) -> str:
+    return "|".join(re.escape(str(w)) for w in sorted(words, key=lambda w: -len(str(w)))) or "(?!)"
 
 
 # the kinds a bare ordinal may go on counting ("The third convolutional layer … The fourth …")
@@ -1683,6 +1663,9 @@ def _anaphors(sentence: str, kind: str | None, mentions: list[LayerLabel]) -> li
         group = 1 if m[1] else 2
         if any(mention.start <= m.start(group) < mention.end for mention in mentions):
             continue  # "the fourth convolutional layer": a mention of its own
+        if any(re.fullmatch(r"[\s(（:：,—–-]*", sentence[m.end(group):mention.start]) for mention in mentions
+               if mention.start >= m.end(group)):
+            continue  # "La segunda (fc7)": the name right after says which layer; the ordinal counts among others
         n = vocabulary().ordinal_words[m[group]]
         found.append(LayerLabel(sentence, kind, n, f"{kind}{n}", start=m.start(group), end=m.end(group)))
     return found
@@ -1716,7 +1699,10 @@ def _clauses(body: str, kind: str | None = None) -> list[Clause]:
                 continue  # "第四个卷积层有…，总共112140288个连接": that layer's count, altogether
             if _opens(sentence, m.start(), m.end(), total=True):
                 cuts.append((m.start(), None, True))
-        cuts += [(m.end(), None, False) for m in _CONCLUSION.finditer(sentence)]
+        if vocabulary().conclusion is not None:  # ", so …", ", which is …", ", por lo que …"
+            # (not ", so = 34848": a label's value, its words before the comma)
+            cuts += [(m.end(), None, False) for m in vocabulary().conclusion.finditer(sentence)
+                     if re.search(r"[^\W\d_]", re.sub(r"^\w+", "", sentence[m.end():], count=1))]
         cuts.sort(key=lambda cut: cut[0])
         bounds = [(0, None, False)] + [cut for cut in cuts if cut[0] > 0] if not cuts or cuts[0][0] > 0 else cuts
         for k, (start, layer, total) in enumerate(bounds):
@@ -1724,7 +1710,7 @@ def _clauses(body: str, kind: str | None = None) -> list[Clause]:
             text = sentence[start:end]
             if text.strip():
                 # "each filter has …", "conv1: each filter is 11×11×3 = 363 weights": one item's count
-                per_item = bool(_PER_ITEM.match(text) or _PER_ITEM.match(_AFTER_LABEL.sub("", text, count=1)))
+                per_item = bool(_per_item().match(text) or _per_item().match(_AFTER_LABEL.sub("", text, count=1)))
                 clauses.append(Clause(text, layer, total, sentence, per_item,
                                       len(body) > SENTENCE_LINE))
     return clauses
@@ -1832,6 +1818,9 @@ def _opens(sentence: str, start: int, end: int, total: bool = False) -> bool:
         return bool(_LEADING.fullmatch(prefix)) and not re.match(r"\s+of(?![^\W\d_])", sentence[end:])
     if _PUNCTUATED.search(prefix):  # "conv1 290400, conv2 186624", "conv1层的参数为34944，conv2层的参数为…"
         return True
+    opener = vocabulary().sentence_opener
+    if opener is not None and opener.fullmatch(normalise(prefix)):
+        return True  # "The fourth convolution returns …", "En la tercera convolución …": the sentence's subject
     return bool(_SEPARATED.search(prefix)) and bool(_OPENS.match(sentence, end))
 
 
@@ -2192,10 +2181,24 @@ def _counted_later(part: str) -> str | None:
     return part[later.end():]
 
 
+# an "x" that multiplies ("13 x 13", "3x3"), not one inside a word ("conexiones")
+_SIGN_X = re.compile(r"(?<![^\W\d_])[xX](?![^\W\d_])")
+
+
+@lru_cache(maxsize=1)
+def _value_parts() -> re.Pattern:
+    """What separates the parts of a value that go on to other counts: "442,368 weights and 43,264 ·
+    1,728 = 74,760,192 connections", "442.368 pesos y …": punctuation, and the vocabulary's
+    conjunctions as words of their own."""
+    words = sorted({w for w in vocabulary().conjunctions if re.fullmatch(r"[^\W\d_]+|&", w)}, key=len, reverse=True)
+    spaced = "|".join(re.escape(w) for w in words) or "and"
+    return re.compile(rf"[;；，、]|,\s+|\s+(?:{spaced})\s+|和")
+
+
 def _cell_quantity(text: str) -> Quantity | None:
     """A unit word inside a cell: "4,096 neurons"; in a long cell, the word right after its number
     ("223,948,800 connections   <-- fixed, each filter only sees …")."""
-    words = re.sub(r"[\d.,×x*()+\-=/\s]+", " ", drop_remarks(text)).strip()
+    words = re.sub(r"[\d.,×*()+\-=/\s]+", " ", _SIGN_X.sub(" ", drop_remarks(text))).strip()
     if len(words) > 30 and (after := _WORD_AFTER_FIRST.match(text)):
         words = after[1]
     if not words or len(words) > 30:
