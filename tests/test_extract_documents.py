@@ -535,3 +535,24 @@ def test_a_percent_column_of_a_count_is_no_count():
     found = slots(doc, PAPER)
     assert values(found, "alexnet", "conv1", Q.WEIGHTS) == [34_848]
     assert values(found, "alexnet", "fc6", Q.WEIGHTS) == [37_748_736]
+
+
+def test_a_long_form_table_that_names_each_layer_once():
+    # "conv1 | units | …" then rows whose label cell is blank: the same layer's other quantities;
+    # "same as weights" gives the connections the row's weights (fc6: 6·6·256·4096 = 37,748,736)
+    doc = Doc().text("## AlexNet").table(
+        ["conv1", "units", "55*55*96"],
+        ["", "weights", "11*11*3*96"],
+        ["", "conn", "(55*55*96) * (11*11*3)"],
+        ["fc6", "units", "4096"],
+        ["", "weights", "(6*6*256) * 4096"],
+        ["", "conn", "same as weights"],
+        header=False,
+    )
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "conv1", Q.UNITS) == [290_400]
+    assert values(found, "alexnet", "conv1", Q.WEIGHTS) == [34_848]
+    assert values(found, "alexnet", "conv1", Q.CONNECTIONS) == [105_415_200]
+    assert values(found, "alexnet", "fc6", Q.WEIGHTS) == [37_748_736]
+    assert values(found, "alexnet", "fc6", Q.CONNECTIONS) == [37_748_736]
+    assert all(a.confidence == 1.0 for group in found.values() for a in group)

@@ -934,6 +934,7 @@ class _Walker:
             else None
         running = _running_index(body)
         network_col = next((j for j, c in enumerate(header) if names_network_column(clean(c.text))), None)
+        body = _long_form_filled(body, layer_col)
         for cells in body:
             named = find_networks(clean(cells[network_col].text)) if network_col is not None \
                 and network_col < len(cells) else ()
@@ -1085,6 +1086,8 @@ class _Walker:
                 answered = True
             elif isinstance(parsed.value, (int, float)) and parsed.value >= 1000:
                 evidence.append((parsed, cell.source))
+        if quantity_at is not None and target is None:
+            self._same_in_row(row, " ".join(texts[quantity_at:]), cells[quantity_at].source)
         if kind == "total":
             _without_rounded_glosses(totals, 0)
             named = [r for r in totals if r.quantity is not None and r.quantity is not single]
@@ -1096,6 +1099,14 @@ class _Walker:
             for parsed, source in evidence:
                 self.add(Reading("layer", parsed, source, row=row, evidence_only=True))
         _without_rounded_glosses(self.section.readings, first_reading)
+
+    def _same_in_row(self, row: Row, text: str, source: Source) -> None:
+        """" | conn | same as weights": the row's layer's value of the other quantity, given to this one."""
+        for same, like in _same_statements(text):
+            given = next((r for r in reversed(self.section.readings) if r.row is row and r.quantity is like), None)
+            if like is not None and same is not like and given is not None \
+                    and not isinstance(given.parsed.value, tuple):
+                self.add(Reading("layer", given.parsed, source, row=row, quantity=same))
 
     def _tensor_row(self, cells: list[Cell], texts: list[str], at: int, roles: list[Label], group: int) -> None:
         """A row of a listing of parameter tensors, as `model.named_parameters()` or a state dict
@@ -1211,6 +1222,23 @@ def _with_flops_as_connections(roles: list[Label]) -> list[Label]:
         return roles
     return [Label(Quantity.CONNECTIONS, role.total, role.phrase) if role.role == NOT_ANSWER
             and role.phrase in ("flops", "flop") else role for role in roles]
+
+
+def _long_form_filled(body: list[list[Cell]], layer_col: int) -> list[list[Cell]]:
+    """A table in long form that names each layer once ("conv1 | units | 55*55*96" over " | weights |
+    11*11*3*96"): a row with a blank label cell and a cell of quantity words is the row above's layer."""
+    filled, above = [], None
+    for cells in body:
+        texts = [clean(c.text) for c in cells]
+        if layer_col < len(texts) and parse_layer(texts[layer_col], within=12) is not None:
+            above = cells[layer_col]
+        elif above is not None and layer_col < len(texts) and not texts[layer_col] \
+                and _quantity_cell(texts, layer_col) is not None:
+            cells = cells[:layer_col] + [Cell(above.text, cells[layer_col].source)] + cells[layer_col + 1:]
+        else:
+            above = None
+        filled.append(cells)
+    return filled
 
 
 def _one_column_a_count(header: list[Cell], roles: list[Label]) -> list[Label]:
@@ -1519,7 +1547,7 @@ def _layer_range(label_text: str) -> list[LayerLabel] | None:
 _WORDS = r"[^\W\d_]+(?:\s+[^\W\d_]+)?"
 _SAME_STATEMENT = re.compile(
     rf"(?:the\s+)?same\s+(?:number|count|amount)\s+of\s+(?P<a>{_WORDS})"
-    rf"|(?P<b>{_WORDS})\s+(?:is\s+|are\s+)?(?:also\s+)?(?:the\s+same|identical)(?![^\W\d_])"
+    rf"|(?P<b>{_WORDS})\s+(?:is\s+|are\s+)?(?:also\s+)?(?:(?:the\s+)?same|identical)(?![^\W\d_])"
     rf"(?:\s+(?:to|as)\s+(?:the\s+|its\s+)?(?P<c>{_WORDS}))?(?!\s*\d)"
     rf"|(?P<d>{_WORDS})\s+(?:equals?|(?:is\s+|are\s+)?equal\s+to)\s+(?:the\s+|its\s+)?(?P<e>{_WORDS})"
     r"|(?P<f>连接数?|权重数?|参数量?)(?:与|和|跟|同)(?P<g>连接数?|权重数?|参数量?)(?:相同|相等|一样)"
