@@ -831,3 +831,15 @@ def test_a_word_holding_an_x_is_a_word_and_y_joins_two_counts():
                   PAPER)
     assert slots[("alexnet", "conv5", Q.WEIGHTS)] == [442368]
     assert slots[("alexnet", "conv5", Q.CONNECTIONS)] == [74760192]
+
+
+def test_a_figure_quoted_from_the_paper_and_rejected_is_not_the_students():
+    # the caption's 253,440 (the paper's figure for conv1), rejected in the same sentence
+    slots = found(document(
+        "## AlexNet",
+        "The paper's Figure 2 caption says the first layer has 253,440 neurons, but that cannot be right.",
+        "El artículo dice que conv1 tiene 253.440 neuronas, pero es un error.",
+        "Conv1 has 290,400 neurons.",
+    ), PAPER)
+    assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
+    assert 253440 not in every_value(slots)

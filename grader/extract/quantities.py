@@ -58,6 +58,8 @@ class Vocabulary:
     conjunction: re.Pattern | None = None  # a word joining two quantities' names ("and", "和")
     conjunctions: tuple[str, ...] = ()  # those words
     sentence_opener: re.Pattern | None = None  # small words before a sentence's subject ("En la")
+    attribution: re.Pattern | None = None  # a figure's source named ("the paper's caption says")
+    rejection: re.Pattern | None = None  # that figure rejected ("but that cannot be right")
     conclusion: re.Pattern | None = None  # ", so …", ", por lo que …": where a conclusion's clause starts
     per_item: dict | None = None  # words of a count of one item: {"lead": …, "each": …, "item": …}
     respectively: re.Pattern | None = None  # a word pairing names and values in order ("分别")
@@ -204,6 +206,10 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(
         conjunction=re.compile(_alternation(joins)) if joins else None,
         conjunctions=tuple(joins),
+        attribution=re.compile(_alternation(normalise(str(w)) for w in raw["attributions"]))
+        if raw.get("attributions") else None,
+        rejection=re.compile(_alternation(normalise(str(w)) for w in raw["rejections"]))
+        if raw.get("rejections") else None,
         conclusion=re.compile(r"[,，]\s*(?=(?:" + "|".join(re.escape(str(w)) for w in sorted(
             raw["conclusions"], key=lambda w: -len(str(w)))) + r")(?![^\W\d_]))", re.IGNORECASE)
         if raw.get("conclusions") else None,
@@ -361,6 +367,21 @@ def retracts(text: str) -> bool:
     """The text holds words that take a figure back, somewhere."""
     pattern = vocabulary().retraction_words
     return pattern is not None and pattern.search(aligned(text)) is not None
+
+
+def rejected_quote(text: str) -> tuple[int, int] | None:
+    """The span of a quoted figure the text rejects: from the last source it names before a
+    rejection to that rejection ("The caption says the first layer has 253,440 neurons, but that
+    cannot be right"), or None. `text` as `aligned` gives it (positions kept)."""
+    source, rejection = vocabulary().attribution, vocabulary().rejection
+    if source is None or rejection is None:
+        return None
+    norm = aligned(text)
+    rejected = rejection.search(norm)
+    if rejected is None:
+        return None
+    named = [m for m in source.finditer(norm, 0, rejected.start())]
+    return (named[-1].end(), rejected.start()) if named else None
 
 
 def retraction_at(text: str, position: int) -> int | None:

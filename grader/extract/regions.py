@@ -134,9 +134,16 @@ def without_retractions(text: str) -> str:
     884,736" reads "Weights 3×3×256×384 = 884,736": what lies between the retracted figure and
     its correction (the next figure of the same order) goes with it."""
     from grader.extract.numbers import scan
-    from grader.extract.quantities import retraction_at, retracts
+    from grader.extract.quantities import rejected_quote, retraction_at, retracts
 
-    if not retracts(text) or not any(ch.isdigit() for ch in text):
+    if not any(ch.isdigit() for ch in text):
+        return text
+    quoted = rejected_quote(text)
+    if quoted is not None:
+        # "The caption says … 253,440 neurons, but that cannot be right": a quoted figure, rejected
+        start, end = quoted
+        text = text[:start] + re.sub(r"\d", "#", text[start:end]) + text[end:]
+    if not retracts(text):
         return text
 
     found = scan(text)
