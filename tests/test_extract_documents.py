@@ -556,3 +556,13 @@ def test_a_long_form_table_that_names_each_layer_once():
     assert values(found, "alexnet", "fc6", Q.WEIGHTS) == [37_748_736]
     assert values(found, "alexnet", "fc6", Q.CONNECTIONS) == [37_748_736]
     assert all(a.confidence == 1.0 for group in found.values() for a in group)
+
+
+def test_an_fc_layers_map_written_channels_first_is_one_by_one_by_channels():
+    # "4096x1x1" (C×H×W, as a table of PyTorch shapes writes it) is fc6's 1×1×4096; "4096 x 1" is (4096,)
+    doc = Doc().text("## AlexNet").table(["Layer", "Output shape"], ["FC6", "4096x1x1"], ["FC7", "4096 x 1"],
+                                         ["FC8", "1 x 1 x 1000"])
+    found = slots(doc, PAPER)
+    assert values(found, "alexnet", "fc6", Q.SHAPE) == [(1, 1, 4096)]
+    assert values(found, "alexnet", "fc7", Q.SHAPE) == [(4096,)]
+    assert values(found, "alexnet", "fc8", Q.SHAPE) == [(1, 1, 1000)]

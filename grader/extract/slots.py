@@ -528,9 +528,9 @@ def _place_orphan(reading: Reading, name: str, network, previous: int, asked) ->
 
 def _shape(factors: tuple[int, ...], kind: str | None) -> tuple[int, ...] | None:
     """A written shape as (H, W, C); an FC layer's "4096 x 1" is (4096,), its "1 x 1 x 4096" stays
-    H×W×C as written (the comparator reads both as 4096 units)."""
-    if len(factors) == 3 and factors[:2] == (1, 1) and factors[2] != 1:
-        return tuple(factors)
+    H×W×C, and so does "4096 x 1 x 1" written channels first (the comparator reads all as 4096 units)."""
+    if len(factors) == 3 and sorted(factors)[:2] == [1, 1] and max(factors) != 1:
+        return (1, 1, max(factors))
     if kind == "fc" or (kind is None and len([f for f in factors if f != 1]) == 1):
         units = [f for f in factors if f != 1]
         return (units[0],) if len(units) == 1 else (tuple(factors) if kind is None else None)
