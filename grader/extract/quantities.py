@@ -380,7 +380,7 @@ def rejected_quote(text: str) -> tuple[int, int] | None:
     rejected = rejection.search(norm)
     if rejected is None:
         return None
-    named = [m for m in source.finditer(norm, 0, rejected.start())]
+    named = list(source.finditer(norm, 0, rejected.start()))
     return (named[-1].end(), rejected.start()) if named else None
 
 

@@ -1631,7 +1631,6 @@ _SENTENCE_END = re.compile(r"(?<=[!?;])\s+|(?<=\.)(?<!\d\.)(?<!\d\s\.)(?<!(?:Tsd
                            r"|(?<=\.)(?<!(?:Tsd|Mio|Mrd|тыс|млн)\.)\s+(?!\d)|(?<=[。；！？])")
 # what a clause says after its label ("conv1: …", "fc6 is split over the two GPUs: …")
 _AFTER_LABEL = re.compile(r"^[^:：=]{1,40}[:：]\s*")
-# a count said of one filter, kernel or position: "each filter has 121 weights", "so a kernel has 1,200"
 # a layer named as the source of something ("input: conv5's output", "most of them in FC6"): a reference
 _REFERENCE_BEFORE = re.compile(r"(?:(?<![^\W\d_])(?:of|in|into|from|to|by|after|before|than|as|like|with|on|at|"
                                r"fed|feeds?|input)\s*(?:the\s+)?[:：]?|输入\s*[:：]?|입력\s*[:：]?)\s*$", re.IGNORECASE)

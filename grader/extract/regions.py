@@ -132,7 +132,9 @@ def without_retractions(text: str) -> str:
     """The text without the figures the student took back as they wrote (vocabulary.yaml
     `retractions`): "Weights 3×3×128×384 = 442,368 — hmm, no: conv3 … both GPUs, so 3×3×256×384 =
     884,736" reads "Weights 3×3×256×384 = 884,736": what lies between the retracted figure and
-    its correction (the next figure of the same order) goes with it."""
+    its correction (the next figure of the same order) goes with it. A figure quoted from a source
+    and rejected in the same text ("the caption says 253,440 neurons, but that cannot be right")
+    loses its digits: the student's own figure is elsewhere."""
     from grader.extract.numbers import scan
     from grader.extract.quantities import rejected_quote, retraction_at, retracts
 
