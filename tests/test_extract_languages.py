@@ -31,6 +31,12 @@ TABLES = {
     "pt": [["Camada", "Neurônios", "Pesos", "Conexões"],
            ["Camada de convolução 1", "290 400", "34 848", "105 415 200"],
            ["Camada de convolução 2", "186 624", "307 200", "223 948 800"]],
+    "tr": [["Katman", "Nöron sayısı", "Ağırlık sayısı", "Bağlantı sayısı"],
+           ["Evrişim katmanı 1", "290.400", "34.848", "105.415.200"],
+           ["Evrişim katmanı 2", "186.624", "307.200", "223.948.800"]],
+    "id": [["Lapisan", "Jumlah neuron", "Jumlah bobot", "Jumlah koneksi"],
+           ["Lapisan konvolusi 1", "290.400", "34.848", "105.415.200"],
+           ["Lapisan konvolusi 2", "186.624", "307.200", "223.948.800"]],
     "ja": [["層", "ニューロン数", "重みの数", "結合数"],
            ["畳み込み層1", "290,400", "34,848", "105,415,200"],
            ["畳み込み層2", "18万6624", "30万7200", "2億2394万8800"]],  # every digit written
