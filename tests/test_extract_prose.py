@@ -843,3 +843,23 @@ def test_a_figure_quoted_from_the_paper_and_rejected_is_not_the_students():
     ), PAPER)
     assert slots[("alexnet", "conv1", Q.UNITS)] == [290400]
     assert 253440 not in every_value(slots)
+
+
+def test_a_layer_kinds_subtotal_is_no_layers_count_and_not_the_networks_total():
+    # AlexNet with biases: conv1-5 hold 2,334,080 parameters, fc6-8 58,631,144, all 60,965,224
+    slots = found(document(
+        "## AlexNet",
+        "FC8:",
+        "参数数量:4096x1000+1000=4097000",
+        "参数数量总数:60965224",
+        "卷积层参数:2334080,占总参数的3.8%",
+        "全连接层参数共58631144个",
+    ), {"alexnet": (Q.PARAMS,)})
+    assert slots[("alexnet", "total", Q.PARAMS)] == [60965224]
+    assert slots[("alexnet", "fc8", Q.PARAMS)] == [4097000]
+    assert not {2334080, 58631144} & every_value(slots)
+
+
+def test_under_a_layers_heading_its_kind_names_that_layer():
+    slots = found(document("## C1", "卷积层参数:156"), {"lenet5": (Q.PARAMS,)})
+    assert slots[("lenet5", "conv1", Q.PARAMS)] == [156]

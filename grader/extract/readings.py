@@ -593,6 +593,8 @@ class _Walker:
         layer = None
         total = clause.total or (self.total_block and line_row is None)
         context_row = None  # the layer a heading above made current, for a sentence that names none
+        if not total and line_row is None and self._kind_subtotal(text):
+            return
         if not total and line_row is None:
             reach = None if len(text) <= SHORT_SENTENCE else LABEL_REACH
             layer = None if clause.paragraph else _layer_about(text, reach)
@@ -641,6 +643,18 @@ class _Walker:
         for quantity, value, in_total in found:
             self._value("total" if in_total else "layer", None if in_total else row, quantity, value, source,
                         from_context=context_row is not None and not in_total)
+
+    def _kind_subtotal(self, text: str) -> bool:
+        """Text that opens with a layer kind alone, then the word for a count: "卷积层参数：2334080",
+        "FC层参数共58631144个", "conv params: …": all the layers of that kind, no layer's and not the
+        network's. Not "这个卷积层总共有…" (this layer), nor the kind of the layer a heading made current
+        (under "## C1", "卷积层参数：156" is C1's)."""
+        mention = parse_layer(text[:LABEL_REACH])
+        current = self.heading_row
+        return mention is not None and mention.number is None and mention.kind in ANAPHOR_KINDS \
+            and (current is None or current.label.kind != mention.kind) \
+            and not text[:mention.start].strip(" -*•") \
+            and classify(re.split(r"[\d:：=]", text[mention.end:])[0][:12]).quantity not in (None, Quantity.SHAPE)
 
     def _block_list(self, layer: LayerLabel, value: str, source: Source) -> bool:
         """A bracketed list of values under a block's name, one for each of its layers in order:
@@ -692,6 +706,8 @@ class _Walker:
         label = _nearest_label(label_text)
         if len(label_text) > LABEL_LENGTH and not heading and not (label.total and label.quantity):
             return  # a sentence, not a label
+        if not heading and self._kind_subtotal(label_text):
+            return
         layer = _layer_about(label_text, LABEL_REACH) or self._subscripted(label_text)
         if layer is None and value.strip():
             bare = parse_layer(label_text, bare=True)  # "FC: 4096 neurons": the kind is the whole label
