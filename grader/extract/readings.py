@@ -2233,9 +2233,8 @@ def _value_parts() -> re.Pattern:
     """What separates the parts of a value that go on to other counts: "442,368 weights and 43,264 ·
     1,728 = 74,760,192 connections", "442.368 pesos y …": punctuation, and the vocabulary's
     conjunctions as words of their own."""
-    words = sorted({w for w in vocabulary().conjunctions if re.fullmatch(r"[^\W\d_]+|&", w)}, key=len, reverse=True)
-    spaced = "|".join(re.escape(w) for w in words) or "and"
-    return re.compile(rf"[;；，、]|,\s+|\s+(?:{spaced})\s+|和")
+    words = {w for w in vocabulary().conjunctions if re.fullmatch(r"[^\W\d_]+|&", w)} or {"and"}
+    return re.compile(rf"[;；，、]|,\s+|\s+(?:{_words_alternation(words)})\s+|和")
 
 
 def _cell_quantity(text: str) -> Quantity | None:
